@@ -1,0 +1,62 @@
+"""The ``crawler`` command: a thin dispatcher over one module per subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from crawler import __version__
+from crawler.exceptions import UserError
+
+#: subcommand name -> module exposing ``add_arguments(parser)`` and ``run(args) -> int``.
+COMMANDS: dict[str, str] = {
+    "crawl": "crawler.commands.crawl",
+    "demo-site": "crawler.commands.demo_site",
+    "extract": "crawler.commands.extract",
+    "export": "crawler.commands.export",
+    "search": "crawler.commands.search",
+    "replay": "crawler.commands.replay",
+    "wacz": "crawler.commands.wacz",
+    "schedule": "crawler.commands.schedule",
+    "history": "crawler.commands.history",
+    "diff": "crawler.commands.diff",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with one subparser per command."""
+    parser = argparse.ArgumentParser(
+        prog="crawler",
+        description="Crawl news sites into wire-exact WARCs and a store of cleaned article text.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        doc = (module.__doc__ or "").strip().splitlines()[0]
+        sub = subparsers.add_parser(name, help=doc, description=doc)
+        module.add_arguments(sub)
+        sub.set_defaults(func=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``crawler`` command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"crawler {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""(placeholder) The schedule subcommand, not written yet."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the subcommand's arguments."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand."""
+    raise NotImplementedError("schedule is not written yet")

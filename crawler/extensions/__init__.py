@@ -1,0 +1,1 @@
+"""Scrapy extensions: WARC writing (warc.py) and the progress display (progress.py)."""

@@ -1,0 +1,74 @@
+"""Frozen value types of the extractor: options in, result out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class DatedValue:
+    """A date found in a page, with where it came from.
+
+    ``value`` is ISO 8601 (date or datetime); ``source`` is one of
+    ``json-ld``, ``meta``, ``time``, ``url``, ``text``.
+    """
+
+    value: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """Boilerplate learned for one site: block signatures seen on many of its pages."""
+
+    site: str
+    boilerplate: frozenset[str] = frozenset()
+    pages_seen: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Every knob of the extractor, in one object."""
+
+    #: Below this many characters of body text a page is not an article.
+    min_article_chars: int = 200
+    #: Cap on HTML input size; longer input is cut before parsing (hostile pages).
+    max_html_bytes: int = 8 * 1024 * 1024
+    #: Dates later than this (the capture time) are rejected.
+    capture_time: datetime | None = None
+    #: Learned boilerplate of the page's site, removed from the text.
+    site_profile: SiteProfile | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractResult:
+    """What the extractor found in one page.
+
+    ``text`` is the article body (paragraphs separated by blank lines, no headline), or ``""``
+    when the page is not an article, in which case ``discard_reason`` says why.
+    ``page_reason`` explains the article/list decision either way.
+    """
+
+    text: str = ""
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: DatedValue | None = None
+    modified: DatedValue | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    is_article: bool = False
+    discard_reason: str | None = None
+    page_reason: str = ""
+    is_partial: bool = False
+    encoding: str | None = None
+    block_signatures: tuple[str, ...] = field(default=(), repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (JSON-ready), without the block signatures."""
+        data = asdict(self)
+        data.pop("block_signatures", None)
+        return data

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: the store pipeline (store.py)."""

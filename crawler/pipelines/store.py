@@ -1,0 +1,12 @@
+"""(placeholder) StorePipeline, switched off until written."""
+
+from scrapy.exceptions import NotConfigured
+
+
+class StorePipeline:
+    """Placeholder that switches itself off."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """Switch off: not written yet."""
+        raise NotConfigured("not written yet")

@@ -1,0 +1,22 @@
+"""The pure core (archive, extract, store, discovery) must never import scrapy."""
+
+import subprocess
+import sys
+
+import pytest
+
+PURE_PACKAGES = ["crawler.archive", "crawler.extract", "crawler.store", "crawler.discovery"]
+
+
+@pytest.mark.parametrize("package", PURE_PACKAGES)
+def test_pure_package_does_not_import_scrapy(package):
+    code = (
+        "import importlib, pkgutil, sys\n"
+        f"pkg = importlib.import_module({package!r})\n"
+        "for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'scrapy' or m.startswith('scrapy.'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{package} imports {out.stdout.strip()}"
