@@ -1,0 +1,48 @@
+"""Parse the dates feeds and sitemaps carry (W3C/ISO 8601 and RFC 822) into ISO UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+
+def parse_date(value: str | None) -> str | None:
+    """Return ``value`` as an ISO 8601 UTC timestamp, or None if it is not a date we know."""
+    if not value:
+        return None
+    value = value.strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def age_days(iso: str | None, now: datetime) -> float | None:
+    """Days between ``iso`` (as returned by :func:`parse_date`) and ``now``; None if unknown."""
+    if not iso:
+        return None
+    try:
+        then = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (now - then).total_seconds() / 86400.0
+
+
+def priority_for(lastmod: str | None, now: datetime, base: int = 1000) -> int:
+    """Scrapy request priority that fetches newer URLs first: ``base`` minus age in days.
+
+    Undated URLs get 0; dated ones between 1 and ``base`` (a future date counts as today).
+    """
+    age = age_days(lastmod, now)
+    if age is None:
+        return 0
+    return max(1, base - max(0, int(age)))

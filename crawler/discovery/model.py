@@ -1,0 +1,18 @@
+"""Value types of discovery: a discovered URL with what we know about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """A URL found in a page, feed or sitemap.
+
+    ``role`` is what the URL is expected to be (``article``, ``list``, ``feed``, ``sitemap``,
+    ``unknown``); ``lastmod`` an ISO 8601 UTC date from the feed or sitemap, if any.
+    """
+
+    url: str
+    role: str = "unknown"
+    lastmod: str | None = None
