@@ -1,0 +1,1 @@
+"""Test suite (a regular package: pywb installs a top-level `tests` package that would shadow it)."""
