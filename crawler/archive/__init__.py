@@ -1,1 +1,21 @@
-"""(to be written)"""
+"""Pure WARC archiving core (warcio, no scrapy): wire exchanges to WARC/1.1 files, dedup, CDXJ."""
+
+from crawler.archive.cdxj import index_warc, refresh_indexes
+from crawler.archive.dedup import Capture, DedupIndex
+from crawler.archive.exchange import WireExchange
+from crawler.archive.records import RECONSTRUCTED_HEADER, Record
+from crawler.archive.spool import ByteSpool
+from crawler.archive.writer import WarcWriter, WriterOptions
+
+__all__ = [
+    "RECONSTRUCTED_HEADER",
+    "ByteSpool",
+    "Capture",
+    "DedupIndex",
+    "Record",
+    "WarcWriter",
+    "WireExchange",
+    "WriterOptions",
+    "index_warc",
+    "refresh_indexes",
+]

@@ -1,0 +1,37 @@
+"""CDXJ indexes of finished WARC files, built with cdxj-indexer, one ``.cdxj`` per WARC."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cdxj_indexer.main import CDXJIndexer
+
+from crawler.archive.naming import is_warc_name
+
+
+def index_path(warc_path: str | Path, index_dir: str | Path) -> Path:
+    """Where the CDXJ index of a WARC file lives."""
+    return Path(index_dir) / (Path(warc_path).name + ".cdxj")
+
+
+def index_warc(warc_path: str | Path, index_dir: str | Path) -> Path:
+    """(Re)build the sorted CDXJ index of one WARC file; written atomically."""
+    target = index_path(warc_path, index_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    CDXJIndexer(output=str(tmp), inputs=[str(warc_path)], sort=True, post_append=True).process_all()
+    os.replace(tmp, target)
+    return target
+
+
+def refresh_indexes(warc_dir: str | Path, index_dir: str | Path) -> list[Path]:
+    """Index every finished WARC in ``warc_dir`` whose index is missing or older than it."""
+    built = []
+    for warc in sorted(Path(warc_dir).iterdir()):
+        if not is_warc_name(warc.name):
+            continue
+        target = index_path(warc, index_dir)
+        if not target.exists() or target.stat().st_mtime < warc.stat().st_mtime:
+            built.append(index_warc(warc, index_dir))
+    return built
