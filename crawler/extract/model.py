@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,8 @@ class SiteProfile:
     """Boilerplate learned for one site: block signatures seen on many of its pages."""
 
     site: str
+    #: Signatures of boilerplate: ``t:<text hash>`` (a repeated block) and ``p:<path>``
+    #: (a page position whose blocks repeat across pages).
     boilerplate: frozenset[str] = frozenset()
     pages_seen: int = 0
 
@@ -40,6 +45,25 @@ class ExtractOptions:
     capture_time: datetime | None = None
     #: Learned boilerplate of the page's site, removed from the text.
     site_profile: SiteProfile | None = None
+    #: Charset from the HTTP Content-Type header, if known (tried after a BOM, before <meta>).
+    http_encoding: str | None = None
+    #: Parsing stops at this depth of nesting (hostile pages); deeper content is dropped.
+    max_depth: int = 200
+
+
+@dataclass(slots=True)
+class Document:
+    """One parsed page: the lxml tree (``None`` when nothing could be parsed) and how it was read.
+
+    Made by ``parse_document``; link discovery may read ``tree`` before ``extract_document``
+    prunes it.
+    """
+
+    tree: HtmlElement | None
+    url: str | None = None
+    encoding: str | None = None
+    truncated: bool = False
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

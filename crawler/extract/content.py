@@ -1,0 +1,115 @@
+"""Main-content selection: score containers by the prose under them, keep the article's blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+from crawler.extract import patterns
+from crawler.extract.text import Block
+
+_MIN_SCORED_CHARS = 25
+
+
+@dataclass(slots=True)
+class _Stats:
+    """Per-element totals gathered from the blocks under it."""
+
+    score: float = 0.0
+    chars: int = 0
+    link_chars: int = 0
+    blocks: list[int] = field(default_factory=list)
+
+
+def _block_score(block: Block) -> float:
+    text = block.text
+    if len(text) < _MIN_SCORED_CHARS or block.link_density > 0.5:
+        return 0.0
+    punctuation = text.count(",") + text.count(". ") + text.count("，") + text.count("。")
+    return 1.0 + punctuation + min(len(text) / 100.0, 3.0)
+
+
+def _container(block: Block) -> HtmlElement:
+    element = block.element
+    parent = element.getparent()
+    if element.tag in patterns.PARAGRAPH_TAGS and parent is not None:
+        return parent
+    return element
+
+
+def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
+    stats: dict[HtmlElement, _Stats] = {}
+    for index, block in enumerate(blocks):
+        score = _block_score(block)
+        element: HtmlElement | None = block.element
+        # The paragraph itself gets totals (it may be a sibling of the body) but no score.
+        level = 0 if element is _container(block) else -1
+        while element is not None:
+            entry = stats.get(element)
+            if entry is None:
+                entry = stats[element] = _Stats()
+            entry.chars += len(block.text)
+            entry.link_chars += block.link_chars
+            entry.blocks.append(index)
+            if 0 <= level < 3:
+                entry.score += score / (1 + level)
+            level += 1
+            element = element.getparent()
+    return stats
+
+
+def _class_weight(element: HtmlElement) -> float:
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    weight = 0.0
+    if element.tag in ("article", "main") or element.get("itemprop") == "articleBody":
+        weight += 10.0
+    if names and patterns.BODY_CLASS.search(names):
+        weight += 15.0
+    return weight
+
+
+def _final_score(element: HtmlElement, entry: _Stats) -> float:
+    if entry.score <= 0:
+        return 0.0
+    density = entry.link_chars / entry.chars if entry.chars else 1.0
+    return (entry.score + _class_weight(element)) * (1.0 - density)
+
+
+def select_blocks(blocks: list[Block]) -> list[Block]:
+    """Return the blocks of the article body, in document order (empty when none stands out)."""
+    if not blocks:
+        return []
+    stats = _gather(blocks)
+    scored = [(_final_score(el, st), el) for el, st in stats.items()]
+    best_score, best = max(scored, key=lambda pair: pair[0])
+    if best_score <= 0:
+        return []
+    chosen = _with_siblings(best, best_score, stats)
+    indices = sorted({i for element in chosen for i in stats[element].blocks})
+    return [blocks[i] for i in indices]
+
+
+def _with_siblings(
+    best: HtmlElement, best_score: float, stats: dict[HtmlElement, _Stats]
+) -> list[HtmlElement]:
+    """The best container plus siblings that also read like the article (split bodies)."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(10.0, best_score * 0.2)
+    chosen = []
+    for sibling in parent:
+        if sibling is best:
+            chosen.append(sibling)
+            continue
+        entry = stats.get(sibling)
+        if entry is None:
+            continue
+        score = _final_score(sibling, entry)
+        density = entry.link_chars / entry.chars if entry.chars else 1.0
+        if score >= threshold or (
+            sibling.tag == "p" and entry.chars > 80 and density < 0.25
+        ):
+            chosen.append(sibling)
+    return chosen

@@ -1,0 +1,117 @@
+"""The extraction pipeline: parse, read metadata, clean, select the body, classify."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from crawler.extract import content, filters, patterns, sitelearn
+from crawler.extract.clean import clean_tree
+from crawler.extract.metadata import Metadata, extract_metadata
+from crawler.extract.model import Document, ExtractOptions, ExtractResult
+from crawler.extract.pagetype import PageEvidence, classify
+from crawler.extract.parse import parse_document
+from crawler.extract.text import Block, iter_blocks, join_paragraphs
+
+#: Bumped whenever the output for the same page may change (re-extraction compares it).
+EXTRACTOR_VERSION = "1.0.0"
+
+_PARTIAL_ENDINGS = ("...", "…", "[…]", "(…)")
+
+
+def extract(
+    html: bytes | str | None, url: str | None = None, options: ExtractOptions | None = None
+) -> ExtractResult:
+    """Extract the article of one page.
+
+    Args:
+        html: the page as bytes (encoding detected) or text.
+        url: the page's URL (used for dates, list-page detection, canonical links).
+        options: extractor options; ``ExtractOptions()`` when omitted.
+
+    Returns:
+        A frozen ExtractResult; ``text`` is ``""`` and ``discard_reason`` set when the page is
+        not an article. Never raises on bad input.
+    """
+    return extract_document(parse_document(html, url, options), url, options)
+
+
+def extract_document(
+    doc: Document, url: str | None = None, options: ExtractOptions | None = None
+) -> ExtractResult:
+    """Extract the article from an already parsed page; prunes ``doc.tree`` in place.
+
+    Args:
+        doc: from :func:`parse_document` (link discovery may have read it first).
+        url: the page's URL; defaults to ``doc.url``.
+        options: extractor options; ``ExtractOptions()`` when omitted.
+
+    Returns:
+        A frozen ExtractResult, as :func:`extract`.
+    """
+    options = options or ExtractOptions()
+    url = url or doc.url
+    if doc.tree is None:
+        reason = doc.error or "empty: nothing to parse"
+        return ExtractResult(discard_reason=reason, page_reason=reason, encoding=doc.encoding)
+    tree = doc.tree
+    meta = extract_metadata(tree, url, options.capture_time)
+    links = _count_links(tree)
+    clean_tree(tree)
+    all_blocks = iter_blocks(tree)
+    signatures = sitelearn.block_signatures(all_blocks)
+    profile = options.site_profile
+    blocks = [b for b in all_blocks if not sitelearn.is_boilerplate(b, profile)]
+    body = filters.filter_blocks(content.select_blocks(blocks))
+    text = join_paragraphs([b.text for b in body])
+    evidence = _evidence(url, text, all_blocks, links)
+    page = classify(evidence, meta, options.min_article_chars)
+    return ExtractResult(
+        text=text if page.is_article else "",
+        title=meta.title,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        language=meta.language,
+        canonical_url=meta.canonical_url,
+        description=meta.description,
+        site_name=meta.site_name,
+        is_article=page.is_article,
+        discard_reason=page.discard_reason,
+        page_reason=page.page_reason,
+        is_partial=page.is_article and _is_partial(meta, text, doc.truncated),
+        encoding=doc.encoding,
+        block_signatures=signatures,
+    )
+
+
+def _count_links(tree: HtmlElement) -> int:
+    """Links to other pages (not anchors on this one, not javascript)."""
+    count = 0
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:")):
+            count += 1
+    return count
+
+
+def _evidence(url: str | None, text: str, blocks: list[Block], links: int) -> PageEvidence:
+    teasers = sum(
+        1
+        for b in blocks
+        if b.element.tag in patterns.HEADING_TAGS and b.link_density > 0.8
+    )
+    return PageEvidence(
+        url=url,
+        text_chars=len(text),
+        page_chars=sum(len(b.text) for b in blocks),
+        page_link_chars=sum(b.link_chars for b in blocks),
+        links=links,
+        teaser_links=teasers,
+    )
+
+
+def _is_partial(meta: Metadata, text: str, truncated: bool) -> bool:
+    """Paywalled (structured data says so) or visibly cut text."""
+    if meta.paywalled or truncated:
+        return True
+    return text.rstrip().endswith(_PARTIAL_ENDINGS)

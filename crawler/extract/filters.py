@@ -1,0 +1,51 @@
+"""Block-level boilerplate filters: prompts, teasers, bylines and stray labels inside the body."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract import patterns
+from crawler.extract.text import Block
+
+_DATE_ONLY = re.compile(
+    r"^(?:(?:updated|published|posted|last updated|modified)[:\s]*)?"
+    r"[\w ,.:/-]{0,12}\d{1,4}[\w ,.:/-]{0,30}(?:am|pm|gmt|utc|et|est|edt|bst|cet)?\.?$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
+
+
+def is_junk_block(block: Block) -> bool:
+    """True for a block that is page furniture even though it sits in the article container."""
+    text = block.text
+    size = len(text)
+    if block.link_density > 0.5 and size < 400:
+        return True
+    if size < 200 and patterns.JUNK_TEXT.match(text):
+        return True
+    if size < 160 and patterns.PROMPT_TEXT.search(text):
+        return True
+    if size < 100 and patterns.BYLINE_TEXT.match(text):
+        return True
+    return size < 40 and _DATE_ONLY.match(text) is not None
+
+
+def _is_label(block: Block) -> bool:
+    """A short line without sentence punctuation: kicker, credit, section name, date."""
+    text = block.text
+    if block.element.tag in patterns.HEADING_TAGS:
+        return len(text) < 15
+    return len(text) < 50 and not _SENTENCE_END.search(text)
+
+
+def filter_blocks(blocks: list[Block]) -> list[Block]:
+    """Drop junk blocks, then short labels at the start and end of the article."""
+    kept = [block for block in blocks if not is_junk_block(block)]
+    start, end = 0, len(kept)
+    while start < end and (_is_label(kept[start]) or kept[start].element.tag in
+                           patterns.HEADING_TAGS):
+        start += 1
+    while end > start and (_is_label(kept[end - 1]) or kept[end - 1].element.tag in
+                           patterns.HEADING_TAGS):
+        end -= 1
+    return kept[start:end]

@@ -1,0 +1,85 @@
+"""Article or list page? Weigh structured data, URL shape, and text and link density."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from crawler.extract import patterns
+from crawler.extract.metadata import Metadata
+
+
+@dataclass(frozen=True, slots=True)
+class PageEvidence:
+    """Measurements of one page that the classifier weighs."""
+
+    url: str | None
+    text_chars: int
+    page_chars: int
+    page_link_chars: int
+    links: int
+    teaser_links: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageType:
+    """The decision and why: ``discard_reason`` is None for articles."""
+
+    is_article: bool
+    discard_reason: str | None
+    page_reason: str
+
+
+def _url_vote(url: str | None) -> tuple[int, str | None]:
+    if not url:
+        return 0, None
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if path.strip("/") in ("", "index.html", "index.php", "home", "en", "news") and not parts.query:
+        return -3, "home page URL"
+    if patterns.LIST_URL.search(path + ("?" + parts.query if parts.query else "")):
+        return -2, f"list-like URL {path}"
+    if patterns.ARTICLE_URL.search(path):
+        return 1, "article-like URL"
+    return 0, None
+
+
+def _markup_vote(meta: Metadata) -> tuple[int, str | None]:
+    if meta.ld_types & patterns.ARTICLE_TYPES:
+        kind = sorted(meta.ld_types & patterns.ARTICLE_TYPES)[0]
+        return 3, f"JSON-LD {kind}"
+    if meta.ld_types & {"collectionpage", "itemlist", "searchresultspage", "profilepage"}:
+        return -3, "JSON-LD " + sorted(meta.ld_types & patterns.LIST_TYPES)[0]
+    if meta.og_type == "article":
+        return 2, "og:type article"
+    if meta.og_type in ("website", "profile"):
+        return -1, f"og:type {meta.og_type}"
+    return 0, None
+
+
+def _density_vote(ev: PageEvidence) -> tuple[int, str | None]:
+    density = ev.page_link_chars / ev.page_chars if ev.page_chars else 1.0
+    detail = f"link density {density:.2f}, {ev.links} links to other pages"
+    if ev.teaser_links >= 8 and ev.text_chars < 3 * max(ev.page_chars - ev.text_chars, 1):
+        return -2, f"{ev.teaser_links} headline links; {detail}"
+    if density > 0.5 and ev.links >= 15:
+        return -2, detail
+    if ev.text_chars > 1500 and density < 0.35:
+        return 2, f"{ev.text_chars} chars of prose; {detail}"
+    return 0, None
+
+
+def classify(ev: PageEvidence, meta: Metadata, min_chars: int) -> PageType:
+    """Decide whether the page is an article, with the evidence that decided it."""
+    votes = [_markup_vote(meta), _url_vote(ev.url), _density_vote(ev)]
+    score = sum(vote for vote, _ in votes)
+    reasons = "; ".join(reason for _, reason in votes if reason) or "no strong evidence"
+    if ev.text_chars < min_chars:
+        reason = f"too-short: {ev.text_chars} chars of body text (min {min_chars})"
+        if score < 0:
+            reason = f"list-page: {reasons}; {ev.text_chars} chars of body text"
+        return PageType(False, reason, reason)
+    if score < 0:
+        reason = f"list-page: {reasons}"
+        return PageType(False, reason, reason)
+    return PageType(True, None, f"article: {reasons}")

@@ -1,0 +1,135 @@
+"""HTML bytes or text to an lxml tree: encoding detection, size cap, broken-HTML repair."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.etree
+import lxml.html
+
+from crawler.extract.model import Document, ExtractOptions
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">.
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]{1,40})""", re.IGNORECASE
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Control characters libxml2 rejects or that only appear in binary junk.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Encodings a page may declare but that would be unsafe to trust (they decode anything).
+_SINGLE_BYTE_ALIASES = {"ascii", "us-ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252"}
+
+
+def normalize_encoding(name: str | None) -> str | None:
+    """Return Python's canonical codec name for a declared charset, or None if unknown."""
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    if name in _SINGLE_BYTE_ALIASES:
+        # Browsers read latin-1 and ascii declarations as windows-1252 (WHATWG encoding spec).
+        return "cp1252"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def sniff_meta_charset(data: bytes) -> str | None:
+    """Return the charset declared in a <meta> tag near the top of the page, if any."""
+    match = _META_CHARSET.search(data[:8192])
+    return normalize_encoding(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_html(data: bytes, http_encoding: str | None = None) -> tuple[str, str]:
+    """Decode page bytes: BOM, then HTTP charset, then <meta> charset, then content sniffing.
+
+    Returns ``(text, encoding)``; never raises (undecodable bytes become U+FFFD).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "replace"), encoding
+    declared = normalize_encoding(http_encoding) or sniff_meta_charset(data)
+    if declared == "utf-16" or (declared or "").startswith("utf-16"):
+        # A page we could read as ASCII to find its meta tag is not UTF-16: the declaration lies.
+        declared = None
+    is_utf8 = _try_decode(data, "utf-8")
+    if declared and declared != "utf-8":
+        # Valid multi-byte UTF-8 almost never happens by accident: trust it over a wrong label.
+        if is_utf8 is not None and not is_utf8.isascii():
+            return is_utf8, "utf-8"
+        text = _try_decode(data, declared)
+        if text is not None:
+            return text, declared
+    if is_utf8 is not None:
+        return is_utf8, "utf-8"
+    return data.decode("cp1252", "replace"), "cp1252"
+
+
+def _parse_text(text: str) -> lxml.html.HtmlElement | None:
+    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    if not text.strip():
+        return None
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, recover=True
+    )
+    try:
+        # Bytes in a fixed encoding: lxml rejects str input that carries its own declaration.
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    return tree if tree is not None and tree.tag == "html" else tree
+
+
+def parse_document(
+    html: bytes | str | None, url: str | None = None, options: ExtractOptions | None = None
+) -> Document:
+    """Parse a page into a :class:`Document`; never raises on bad input.
+
+    Args:
+        html: the page, as bytes (encoding detected) or text.
+        url: the page's URL, kept for later stages.
+        options: extractor options (size cap, HTTP charset).
+
+    Returns:
+        A Document whose ``tree`` is None (and ``error`` set) when nothing could be parsed.
+    """
+    options = options or ExtractOptions()
+    if not html:
+        return Document(tree=None, url=url, error="empty: the page has no content")
+    truncated = len(html) > options.max_html_bytes
+    if truncated:
+        html = html[: options.max_html_bytes]
+    if isinstance(html, bytes):
+        if _looks_binary(html):
+            return Document(tree=None, url=url, error="binary: the page is not HTML text")
+        text, encoding = decode_html(html, options.http_encoding)
+    else:
+        text, encoding = html, None
+    tree = _parse_text(text)
+    if tree is None:
+        return Document(tree=None, url=url, encoding=encoding, error="empty: no HTML in the page")
+    return Document(tree=tree, url=url, encoding=encoding, truncated=truncated)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """True for images, archives and other non-text payloads (many NULs or control bytes)."""
+    head = data[:4096]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False  # UTF-16 text has NULs by design
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.1

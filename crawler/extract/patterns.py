@@ -1,0 +1,117 @@
+"""Every tag set and regular expression the extractor uses, compiled once."""
+
+from __future__ import annotations
+
+import re
+
+#: Elements removed with their content before anything else: never article text.
+JUNK_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+        "canvas", "video", "audio", "button", "select", "input", "textarea", "option", "nav",
+        "aside", "footer", "figure", "figcaption", "dialog", "menu", "link", "meta", "head",
+        "picture", "img", "map", "label", "fieldset", "legend",
+    }
+)  # fmt: skip
+
+#: Elements that start a new paragraph of text.
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul",
+        "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th", "tbody", "thead", "blockquote",
+        "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "form", "center", "figure",
+        "figcaption", "address", "details", "summary", "body", "html", "caption",
+    }
+)  # fmt: skip
+
+#: Blocks whose text belongs to the element around them when scoring containers.
+PARAGRAPH_TAGS = frozenset(
+    {"p", "pre", "blockquote", "li", "td", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
+)
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+#: ARIA roles of page furniture.
+JUNK_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog",
+     "alert", "search", "toolbar", "tablist"}
+)  # fmt: skip
+
+# class/id tokens of page furniture: matched on whole "words" of the attribute value.
+JUNK_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:"
+    r"share|sharing|social|sociable|newsletter|subscribe|subscription|signup|sign-up|"
+    r"related|recommended|recommendations?|more-stories|read-more|readmore|"
+    r"also-read|see-also|promo|promotion|sponsor(?:ed)?|advert(?:isement)?s?|ads?|adslot|"
+    r"dfp|gpt|outbrain|taboola|teasers?|sidebar|side-bar|rail|widget|breadcrumbs?|"
+    r"comments?|disqus|footer|masthead|navbar|nav|menu|cookie|consent|modal|popup|"
+    r"tags|tag-list|keywords|topics|byline|bylines|author-info|author-bio|authors?|"
+    r"caption|credit|credits|copyright|photo-credit|timestamp|dateline|"
+    r"toolbar|utility|visually-hidden|sr-only|skip-link|"
+    r"trending|popular|most-read|mostread|most-popular|headlines|"
+    r"inline-related|embed|video-player|player|gallery|slideshow|carousel|"
+    r"pagination|pager|meta|post-meta|entry-meta|article-meta|kicker|standfirst|dek|"
+    r"subhead|summary|excerpt|lede-media|paywall-prompt|membership|donate|donation|"
+    r"tip|tips|newsletter-signup|follow"
+    r")(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Class tokens that mark the article body: never removed by JUNK_CLASS.
+BODY_CLASS = re.compile(
+    r"article-?body|articlebody|story-?body|storybody|entry-content|post-content|"
+    r"article-content|articlecontent|story-content|post-body|main-content|article__body|"
+    r"body-text|bodytext|article-text|rich-text|richtext|paywall(?!-prompt)|content-body",
+    re.IGNORECASE,
+)
+# A class that marks text as belonging to the story (helps pick multi-container articles).
+BODY_HINT = re.compile(r"article|story|entry|post|content|body|text|main", re.IGNORECASE)
+
+#: Paragraphs that are prompts, not prose.
+JUNK_TEXT = re.compile(
+    r"^\W*(?:read more|related|see also|also read|more on this|more from|recommended|"
+    r"advertisement|advertising|sponsored|sign up|subscribe|click here|follow us|"
+    r"share this|share on|share:|tweet|email this|print this|have a tip|got a tip|"
+    r"listen to this|watch:|watch now|photo:|image:|credit:|copyright|©|all rights reserved|"
+    r"this article was|this story was|don't miss|must read|trending|more:|read next|"
+    r"next article|previous article|join our|get our|download our|leave a comment|"
+    r"comments?\b|loading|you may also like|most popular|most read|editor's picks)",
+    re.IGNORECASE,
+)
+# Whole-paragraph prompts matched anywhere in short text.
+PROMPT_TEXT = re.compile(
+    r"newsletter|subscribe|sign up|log in to|create an account|support (?:our|us)|"
+    r"become a (?:member|subscriber)|membership|free trial|cookies?|javascript|"
+    r"share this article|follow (?:us|him|her) on|all rights reserved|"
+    r"have a tip|send us a tip|contact us|reprints?\b|permissions|"
+    r"read (?:the )?(?:full|more)|continue reading|subscriber[- ]only|"
+    r"(?:click|tap) here|sign in|already a subscriber|paywall",
+    re.IGNORECASE,
+)
+BYLINE_TEXT = re.compile(r"^(?:by|written by|words by|von|par|por|door)\s+\S", re.IGNORECASE)
+
+#: URL path shapes of pages that list other pages.
+LIST_URL = re.compile(
+    r"/(?:tag|tags|topic|topics|category|categories|section|sections|author|authors|"
+    r"search|archive|archives|page|index|latest|feeds?|rss|label|labels|series|people|"
+    r"profile|contributors?)(?:/|$|\.)|[?&](?:page|p|s|q|query|search)=|/page/\d+",
+    re.IGNORECASE,
+)
+ARTICLE_URL = re.compile(
+    r"/(?:19|20)\d{2}/\d{1,2}/|[a-z0-9]+(?:-[a-z0-9]+){3,}|\d{6,}|\.(?:s?html?|php|aspx?)$",
+    re.IGNORECASE,
+)
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+        "scholarlyarticle", "techarticle", "report", "socialmediaposting", "review",
+        "posting", "advertisernewsarticle", "satiricalarticle", "medicalscholarlyarticle",
+    }
+)  # fmt: skip
+LIST_TYPES = frozenset(
+    {"collectionpage", "itemlist", "searchresultspage", "profilepage", "website",
+     "blog", "periodical", "sitenavigationelement", "aboutpage", "contactpage"}
+)  # fmt: skip
+
+WHITESPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b\u2009\u202f\u3000]+")
+BLANK_LINES = re.compile(r"\n\s*\n+")

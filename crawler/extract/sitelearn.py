@@ -1,0 +1,116 @@
+"""Site-level learning: blocks that repeat across a site's pages are that site's boilerplate.
+
+Each extraction reports one signature per text block, ``b:<position>\\t<text hash>``, where the
+position is the block's path of tags and classes. A :class:`SiteLearner` counts, per site, on how
+many distinct pages each text and each position occurs. A text seen on several pages is
+boilerplate (``t:<hash>``); a position whose blocks are mostly such texts is boilerplate too
+(``p:<path>``), so the next teaser in a sidebar goes even the first time it is seen. Counting
+distinct pages, never occurrences, keeps text that repeats inside one article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.extract.model import SiteProfile
+from crawler.extract.text import Block
+
+_PATH_DEPTH = 8
+_DIGITS = re.compile(r"\d+")
+_MIN_BLOCK_CHARS = 15
+
+
+def site_of(url_or_site: str) -> str:
+    """The site key of a URL (host without ``www.``), or the argument if it is not a URL."""
+    if "//" not in url_or_site:
+        return url_or_site.lower()
+    host = (urlsplit(url_or_site).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def text_hash(text: str) -> str:
+    """A short fingerprint of a block's text (case and spacing ignored)."""
+    key = " ".join(text.lower().split())
+    return hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=8).hexdigest()
+
+
+def element_path(element: HtmlElement) -> str:
+    """The block's position: its nearest ancestors as ``tag.firstclass``, digits removed."""
+    steps = []
+    node: HtmlElement | None = element
+    while node is not None and len(steps) < _PATH_DEPTH:
+        classes = (node.get("class") or "").split()
+        name = node.tag if isinstance(node.tag, str) else "?"
+        if classes:
+            name += "." + _DIGITS.sub("", classes[0])[:40]
+        steps.append(name)
+        node = node.getparent()
+    return "/".join(reversed(steps))
+
+
+def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
+    """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes."""
+    return tuple(
+        f"b:{element_path(b.element)}\t{text_hash(b.text)}"
+        for b in blocks
+        if len(b.text) >= _MIN_BLOCK_CHARS
+    )
+
+
+def is_boilerplate(block: Block, profile: SiteProfile | None) -> bool:
+    """True when the site profile marks this block's text or position as boilerplate."""
+    if profile is None or not profile.boilerplate:
+        return False
+    learned = profile.boilerplate
+    return f"t:{text_hash(block.text)}" in learned or f"p:{element_path(block.element)}" in learned
+
+
+class SiteLearner:
+    """Learns each site's repeated blocks from the pages it is shown; hands out snapshots."""
+
+    def __init__(self, min_pages: int = 3, path_share: float = 0.6, max_keys: int = 200_000):
+        """Text seen on ``min_pages`` pages is boilerplate; so is a position whose blocks are
+        boilerplate in ``path_share`` of cases. ``max_keys`` bounds memory per site."""
+        self.min_pages = min_pages
+        self.path_share = path_share
+        self.max_keys = max_keys
+        self._pages: Counter[str] = Counter()
+        self._texts: dict[str, Counter[str]] = {}
+        self._paths: dict[str, dict[str, Counter[str]]] = {}
+
+    def observe(self, url: str, block_signatures: tuple[str, ...] | list[str]) -> None:
+        """Record the block signatures of one page of the site of ``url``."""
+        site = site_of(url)
+        self._pages[site] += 1
+        texts = self._texts.setdefault(site, Counter())
+        paths = self._paths.setdefault(site, {})
+        seen: set[tuple[str, str]] = set()
+        for signature in block_signatures:
+            path, _, digest = signature.removeprefix("b:").partition("\t")
+            if digest and (path, digest) not in seen:
+                seen.add((path, digest))
+                if path in paths or len(paths) < self.max_keys:
+                    paths.setdefault(path, Counter())[digest] += 1
+        # A text counts once per page, however often it repeats on that page.
+        for digest in {d for _, d in seen}:
+            if digest in texts or len(texts) < self.max_keys:
+                texts[digest] += 1
+
+    def profile(self, site_or_url: str) -> SiteProfile:
+        """A frozen snapshot of what is known about the site, for ``ExtractOptions``."""
+        site = site_of(site_or_url)
+        texts = self._texts.get(site, Counter())
+        repeated = {d for d, pages in texts.items() if pages >= self.min_pages}
+        learned = {f"t:{d}" for d in repeated}
+        for path, digests in self._paths.get(site, {}).items():
+            total = sum(digests.values())
+            pages = max(digests.values(), default=0)
+            boiler = sum(n for d, n in digests.items() if d in repeated)
+            if total >= self.min_pages and pages and boiler >= total * self.path_share:
+                learned.add(f"p:{path}")
+        return SiteProfile(site=site, boilerplate=frozenset(learned), pages_seen=self._pages[site])

@@ -1,0 +1,86 @@
+"""Tree to text blocks: one block per paragraph-like run of inline text, whitespace normalized."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.etree
+from lxml.html import HtmlElement
+
+from crawler.extract import patterns
+
+
+@dataclass(slots=True)
+class Block:
+    """A paragraph of text and the block element it sits in."""
+
+    element: HtmlElement
+    text: str
+    link_chars: int = 0
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that are link text."""
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def normalize(text: str) -> str:
+    """Collapse runs of spaces inside lines and drop empty lines."""
+    lines = (patterns.WHITESPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+class _Collector:
+    """Accumulates inline text until a block boundary, then emits a Block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self.parts.append(text)
+            if in_link:
+                self.link_chars += len(text.strip())
+
+    def flush(self, element: HtmlElement) -> None:
+        if self.parts:
+            text = normalize("".join(self.parts))
+            if text:
+                self.blocks.append(Block(element, text, min(self.link_chars, len(text))))
+        self.parts = []
+        self.link_chars = 0
+
+
+def iter_blocks(root: HtmlElement) -> list[Block]:
+    """Split ``root`` into text blocks in document order (no recursion: deep trees are safe)."""
+    collector = _Collector()
+    stack: list[HtmlElement] = [root]  # open block elements; the innermost owns the text
+    links = 0
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in patterns.BLOCK_TAGS and element is not root:
+                collector.flush(stack[-1])
+                stack.append(element)
+            elif tag == "br":
+                collector.add("\n", False)
+            elif tag == "a":
+                links += 1
+            collector.add(element.text, links > 0)
+            continue
+        if tag in patterns.BLOCK_TAGS and element is not root:
+            collector.flush(element)
+            stack.pop()
+        elif tag == "a":
+            links -= 1
+        if element is not root:
+            collector.add(element.tail, links > 0)
+    collector.flush(root)
+    return collector.blocks
+
+
+def join_paragraphs(texts: list[str]) -> str:
+    """Article text: paragraphs separated by one blank line."""
+    return "\n\n".join(t for t in texts if t)
