@@ -1,4 +1,4 @@
-"""One HTTP exchange as it crossed the wire: the request bytes sent and the response bytes received."""
+"""One HTTP exchange as it crossed the wire: request bytes sent, response bytes received."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class WireExchange:
             self.response_bytes.write(data)
 
     def finish_response(self, extra: int = 0) -> None:
-        """Mark the response message complete; the last ``extra`` bytes received are not part of it."""
+        """Mark the response complete; the last ``extra`` bytes received are not part of it."""
         if self.closed or self.response_complete:
             return
         self.response_bytes.truncate_tail(extra)

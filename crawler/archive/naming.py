@@ -1,4 +1,4 @@
-"""WARC file names: ``{prefix}-{UTC timestamp}-{serial}-{hostname}-{pid}.warc.gz``, ``.open`` while written."""
+"""WARC file names: ``{prefix}-{UTC timestamp}-{serial}-{hostname}-{pid}.warc.gz`` (+ ``.open``)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,9 @@ class RecordInfo:
     headers: dict[str, str]
 
 
-def iter_records(path: str | Path, check_digests: bool = False) -> Iterator[tuple[int, ArcWarcRecord]]:
+def iter_records(
+    path: str | Path, check_digests: bool = False
+) -> Iterator[tuple[int, ArcWarcRecord]]:
     """Yield (offset, record) for each record, block unparsed in ``record.raw_stream``."""
     with open(path, "rb") as fh:
         iterator = ArchiveIterator(fh, no_record_parse=True, check_digests=check_digests)

@@ -1,4 +1,4 @@
-"""WARC/1.1 record serialisation: raw blocks written byte for byte, digests computed as warcio does."""
+"""WARC/1.1 record serialisation: raw blocks written byte for byte, digests as warcio computes."""
 
 from __future__ import annotations
 

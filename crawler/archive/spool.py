@@ -1,4 +1,4 @@
-"""A growable byte buffer that spills to a temporary file past a size, so big bodies stay off the heap."""
+"""A growable byte buffer that spills to a temporary file, so big bodies stay off the heap."""
 
 from __future__ import annotations
 

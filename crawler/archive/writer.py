@@ -1,4 +1,4 @@
-"""WarcWriter: writes captured exchanges, revisits and conversion records into rotating WARC files."""
+"""WarcWriter: captured exchanges, revisits and conversion records into rotating WARC files."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ class WriterOptions:
 
 
 class WarcWriter:
-    """Writes WARC/1.1 records under ``archive_dir/warc`` with CDXJ indexes in ``archive_dir/indexes``."""
+    """Writes WARC/1.1 records under ``archive_dir/warc``, CDXJ indexes under ``indexes``."""
 
     def __init__(self, archive_dir: str | Path, options: WriterOptions | None = None) -> None:
         self.options = options or WriterOptions()
