@@ -1,0 +1,225 @@
+"""Value types of the store: a page capture going in, article versions and pages coming out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Columns of one article version, in export order (the stable schema; see docs/store.md).
+ARTICLE_FIELDS: tuple[str, ...] = (
+    "url",
+    "canonical_url",
+    "site",
+    "version",
+    "title",
+    "authors",
+    "published",
+    "published_source",
+    "modified",
+    "modified_source",
+    "language",
+    "description",
+    "text",
+    "text_fingerprint",
+    "word_count",
+    "is_partial",
+    "page_reason",
+    "first_seen",
+    "last_seen",
+    "captures",
+    "fetched_at",
+    "crawl_id",
+    "extractor_version",
+    "warc_filename",
+    "warc_offset",
+    "warc_length",
+    "warc_record_id",
+    "payload_digest",
+    "warc_record_type",
+    "conversion_filename",
+    "conversion_offset",
+    "conversion_length",
+    "conversion_record_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WarcLocation:
+    """Where a record sits in a WARC file (the keys of the WARC extension's ``warc_record``)."""
+
+    filename: str
+    offset: int
+    length: int
+    record_id: str | None = None
+    payload_digest: str | None = None
+    date: str | None = None
+    record_type: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> WarcLocation | None:
+        """Build from the WARC extension's dict; None when WARC writing was off."""
+        if not data or not data.get("filename"):
+            return None
+        return cls(
+            filename=str(data["filename"]),
+            offset=int(data.get("offset") or 0),
+            length=int(data.get("length") or 0),
+            record_id=data.get("record_id"),
+            payload_digest=data.get("payload_digest"),
+            date=data.get("date"),
+            record_type=data.get("record_type"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """One fetched page with its extraction, as handed to :meth:`Store.add_page`."""
+
+    url: str
+    site: str
+    fetched_at: str
+    status: int = 200
+    requested_url: str | None = None
+    crawl_id: str = ""
+    is_article: bool = False
+    page_reason: str = ""
+    discard_reason: str | None = None
+    extractor_version: str = ""
+    warc: WarcLocation | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    depth: int = 0
+    source: str = "link"
+    text: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_extraction(cls, extraction: Any, **fields: Any) -> PageRecord:
+        """Build from a :class:`crawler.extract.ExtractResult` plus the capture's own fields."""
+        published = getattr(extraction, "published", None)
+        modified = getattr(extraction, "modified", None)
+        meta = {
+            "title": extraction.title,
+            "authors": list(extraction.authors or ()),
+            "published": published.value if published else None,
+            "published_source": published.source if published else None,
+            "modified": modified.value if modified else None,
+            "modified_source": modified.source if modified else None,
+            "language": extraction.language,
+            "canonical_url": extraction.canonical_url,
+            "description": extraction.description,
+            "is_partial": bool(extraction.is_partial),
+        }
+        return cls(
+            is_article=bool(extraction.is_article),
+            page_reason=extraction.page_reason or "",
+            discard_reason=extraction.discard_reason,
+            text=extraction.text if extraction.is_article else "",
+            meta=meta,
+            **fields,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One version of one article: its text, metadata and the WARC record it came from."""
+
+    url: str
+    canonical_url: str | None
+    site: str
+    version: int
+    title: str | None
+    authors: tuple[str, ...]
+    published: str | None
+    published_source: str | None
+    modified: str | None
+    modified_source: str | None
+    language: str | None
+    description: str | None
+    text: str
+    text_fingerprint: str
+    word_count: int
+    is_partial: bool
+    page_reason: str
+    first_seen: str
+    last_seen: str
+    captures: int
+    fetched_at: str
+    crawl_id: str
+    extractor_version: str
+    warc_filename: str | None
+    warc_offset: int | None
+    warc_length: int | None
+    warc_record_id: str | None
+    payload_digest: str | None
+    warc_record_type: str | None
+    conversion_filename: str | None
+    conversion_offset: int | None
+    conversion_length: int | None
+    conversion_record_id: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form in schema order (authors as a list), JSON-ready."""
+        data = asdict(self)
+        data["authors"] = list(self.authors)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One fetched page with its article/list decision and reason (article or not)."""
+
+    url: str
+    site: str
+    fetched_at: str
+    status: int
+    crawl_id: str
+    is_article: bool
+    page_reason: str
+    discard_reason: str | None
+    title: str | None
+    text_fingerprint: str | None
+    version: int | None
+    extractor_version: str
+    warc_filename: str | None
+    warc_offset: int | None
+    warc_length: int | None
+    warc_record_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureState:
+    """What incremental crawling needs to know about one URL's captures."""
+
+    url: str
+    site: str
+    last_fetched: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    published: str | None
+    text_fingerprint: str | None
+    versions: int
+    captures: int
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What :meth:`Store.add_page` did: ``outcome`` is one of the ``OUTCOME_*`` names."""
+
+    outcome: str
+    version: int | None = None
+    article_id: int | None = None
+    page_id: int | None = None
+
+
+#: A new article version was stored (first capture, or the cleaned text changed).
+OUTCOME_NEW_VERSION = "new_version"
+#: An article capture whose cleaned text equals the latest version: no new version.
+OUTCOME_UNCHANGED = "unchanged"
+#: A page that is not an article (list page, too short...): only its decision is stored.
+OUTCOME_NOT_ARTICLE = "not_article"
+#: Re-extraction of a capture already stored, with the same result: nothing changed.
+OUTCOME_SAME = "same"
+#: Re-extraction of a capture already stored gave a different result: rows rewritten.
+OUTCOME_UPDATED = "updated"

@@ -1,0 +1,208 @@
+"""Read-side queries of the store: article versions, pages, capture states, full-text search."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from crawler.store.model import Article, CaptureState, Page
+
+_ARTICLE_SELECT = """
+SELECT a.id AS article_id, a.url, a.version, a.site, a.first_seen, a.last_seen, a.captures,
+       p.meta, p.page_reason, p.fetched_at, p.crawl_id, p.extractor_version,
+       p.warc_filename, p.warc_offset, p.warc_length, p.warc_record_id, p.payload_digest,
+       p.warc_record_type, p.conversion_filename, p.conversion_offset, p.conversion_length,
+       p.conversion_record_id, t.fingerprint, t.text
+FROM articles a JOIN pages p ON p.id = a.page_id JOIN texts t ON t.id = a.text_id
+"""
+
+_PAGE_SELECT = """
+SELECT p.url, p.site, p.fetched_at, p.status, p.crawl_id, p.is_article, p.page_reason,
+       p.discard_reason, p.meta, p.fingerprint, a.version, p.extractor_version,
+       p.warc_filename, p.warc_offset, p.warc_length, p.warc_record_id
+FROM pages p LEFT JOIN articles a ON a.id = p.article_id
+"""
+
+_STATE_SELECT = """
+SELECT p.url, p.site, p.fetched_at, p.status, p.etag, p.last_modified,
+       (SELECT count(*) FROM pages c WHERE c.url = p.url) AS captures,
+       (SELECT count(*) FROM articles v WHERE v.url = p.url) AS versions,
+       (SELECT t.fingerprint FROM articles l JOIN texts t ON t.id = l.text_id
+         WHERE l.url = p.url AND l.is_latest = 1) AS fingerprint,
+       (SELECT lp.meta FROM articles l JOIN pages lp ON lp.id = l.page_id
+         WHERE l.url = p.url AND l.is_latest = 1) AS latest_meta
+FROM pages p
+"""
+
+#: Rows fetched from SQLite at a time: keeps iteration streaming with little overhead.
+BATCH = 256
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text search match: the article version and a snippet around the match."""
+
+    article: Article
+    snippet: str
+    rank: float
+
+
+def row_to_article(row: sqlite3.Row) -> Article:
+    """Build an :class:`Article` from a row of ``_ARTICLE_SELECT``."""
+    meta = json.loads(row["meta"] or "{}")
+    text = row["text"]
+    return Article(
+        url=row["url"],
+        canonical_url=meta.get("canonical_url"),
+        site=row["site"],
+        version=row["version"],
+        title=meta.get("title"),
+        authors=tuple(meta.get("authors") or ()),
+        published=meta.get("published"),
+        published_source=meta.get("published_source"),
+        modified=meta.get("modified"),
+        modified_source=meta.get("modified_source"),
+        language=meta.get("language"),
+        description=meta.get("description"),
+        text=text,
+        text_fingerprint=row["fingerprint"],
+        word_count=len(text.split()),
+        is_partial=bool(meta.get("is_partial")),
+        page_reason=row["page_reason"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        captures=row["captures"],
+        fetched_at=row["fetched_at"],
+        crawl_id=row["crawl_id"],
+        extractor_version=row["extractor_version"],
+        warc_filename=row["warc_filename"],
+        warc_offset=row["warc_offset"],
+        warc_length=row["warc_length"],
+        warc_record_id=row["warc_record_id"],
+        payload_digest=row["payload_digest"],
+        warc_record_type=row["warc_record_type"],
+        conversion_filename=row["conversion_filename"],
+        conversion_offset=row["conversion_offset"],
+        conversion_length=row["conversion_length"],
+        conversion_record_id=row["conversion_record_id"],
+    )
+
+
+def _stream(conn: sqlite3.Connection, sql: str, params: tuple) -> Iterator[sqlite3.Row]:
+    """Yield the rows of a query a batch at a time (never the whole result in memory)."""
+    cur = conn.cursor()
+    cur.execute(sql, params)
+    try:
+        while rows := cur.fetchmany(BATCH):
+            yield from rows
+    finally:
+        cur.close()
+
+
+def iter_articles(
+    conn: sqlite3.Connection,
+    site: str | None = None,
+    since: str | None = None,
+    all_versions: bool = False,
+    url: str | None = None,
+) -> Iterator[Article]:
+    """Yield article versions (the latest per URL unless ``all_versions``) in storage order."""
+    where, params = [], []
+    if not all_versions:
+        where.append("a.is_latest = 1")
+    if site:
+        where.append("a.site = ?")
+        params.append(site)
+    if since:
+        where.append("a.first_seen >= ?")
+        params.append(since)
+    if url:
+        where.append("a.url = ?")
+        params.append(url)
+    sql = _ARTICLE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id"
+    for row in _stream(conn, sql, tuple(params)):
+        yield row_to_article(row)
+
+
+def iter_pages(conn: sqlite3.Connection, site: str | None = None) -> Iterator[Page]:
+    """Yield every fetched page with its article/list decision, in capture order."""
+    sql = _PAGE_SELECT + (" WHERE p.site = ?" if site else "") + " ORDER BY p.id"
+    for row in _stream(conn, sql, (site,) if site else ()):
+        yield Page(
+            url=row["url"],
+            site=row["site"],
+            fetched_at=row["fetched_at"],
+            status=row["status"],
+            crawl_id=row["crawl_id"],
+            is_article=bool(row["is_article"]),
+            page_reason=row["page_reason"],
+            discard_reason=row["discard_reason"],
+            title=json.loads(row["meta"] or "{}").get("title"),
+            text_fingerprint=row["fingerprint"],
+            version=row["version"],
+            extractor_version=row["extractor_version"],
+            warc_filename=row["warc_filename"],
+            warc_offset=row["warc_offset"],
+            warc_length=row["warc_length"],
+            warc_record_id=row["warc_record_id"],
+        )
+
+
+def _row_to_state(row: sqlite3.Row) -> CaptureState:
+    """Build a :class:`CaptureState` from a row of ``_STATE_SELECT``."""
+    meta = json.loads(row["latest_meta"] or "{}")
+    return CaptureState(
+        url=row["url"],
+        site=row["site"],
+        last_fetched=row["fetched_at"],
+        status=row["status"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        published=meta.get("published"),
+        text_fingerprint=row["fingerprint"],
+        versions=row["versions"],
+        captures=row["captures"],
+    )
+
+
+def capture_state(conn: sqlite3.Connection, url: str) -> CaptureState | None:
+    """Return the capture state of one URL (from its latest capture), or None if never fetched."""
+    row = conn.execute(
+        _STATE_SELECT + " WHERE p.url = ? ORDER BY p.fetched_at DESC, p.id DESC LIMIT 1", (url,)
+    ).fetchone()
+    return _row_to_state(row) if row else None
+
+
+def iter_capture_states(
+    conn: sqlite3.Connection, site: str | None = None
+) -> Iterator[CaptureState]:
+    """Yield the capture state of every URL (of one site if given), one per URL."""
+    # The latest capture of each URL: no later page (by time, then id) of the same URL exists.
+    latest = (
+        " WHERE NOT EXISTS (SELECT 1 FROM pages q WHERE q.url = p.url AND "
+        "(q.fetched_at > p.fetched_at OR (q.fetched_at = p.fetched_at AND q.id > p.id)))"
+    )
+    sql = _STATE_SELECT + latest + (" AND p.site = ?" if site else "") + " ORDER BY p.url"
+    for row in _stream(conn, sql, (site,) if site else ()):
+        yield _row_to_state(row)
+
+
+def search(
+    conn: sqlite3.Connection, query: str, limit: int = 10, all_versions: bool = False
+) -> list[SearchHit]:
+    """Return the best ``limit`` matches of an FTS5 query, best first (raises sqlite3 errors)."""
+    sql = (
+        "SELECT f.rowid AS hit_id, bm25(articles_fts, 4.0, 1.0) AS rank, "
+        "snippet(articles_fts, 1, '[', ']', '…', 16) AS snip "
+        "FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+        "WHERE articles_fts MATCH ?" + ("" if all_versions else " AND a.is_latest = 1")
+        + " ORDER BY rank LIMIT ?"
+    )
+    hits = conn.execute(sql, (query, limit)).fetchall()
+    result = []
+    for hit in hits:
+        row = conn.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (hit["hit_id"],)).fetchone()
+        result.append(SearchHit(row_to_article(row), hit["snip"], hit["rank"]))
+    return result

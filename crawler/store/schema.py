@@ -1,0 +1,102 @@
+"""The SQLite schema of the store: pages (facts), texts (deduplicated), article versions, FTS5.
+
+``pages`` holds every fetched page with its decision and provenance; ``articles`` is derived
+from it (one row per run of equal text fingerprints of a URL, in capture order) and can be
+rebuilt for any URL from ``pages`` and ``texts``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from crawler.exceptions import UserError
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS texts (
+    id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    capture_key TEXT UNIQUE,
+    url TEXT NOT NULL,
+    requested_url TEXT,
+    site TEXT NOT NULL,
+    status INTEGER,
+    fetched_at TEXT NOT NULL,
+    crawl_id TEXT NOT NULL DEFAULT '',
+    depth INTEGER,
+    source TEXT,
+    is_article INTEGER NOT NULL,
+    page_reason TEXT NOT NULL DEFAULT '',
+    discard_reason TEXT,
+    fingerprint TEXT,
+    meta TEXT NOT NULL DEFAULT '{}',
+    extractor_version TEXT NOT NULL DEFAULT '',
+    etag TEXT,
+    last_modified TEXT,
+    warc_filename TEXT,
+    warc_offset INTEGER,
+    warc_length INTEGER,
+    warc_record_id TEXT,
+    payload_digest TEXT,
+    warc_record_type TEXT,
+    conversion_filename TEXT,
+    conversion_offset INTEGER,
+    conversion_length INTEGER,
+    conversion_record_id TEXT,
+    article_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS pages_url ON pages (url, fetched_at);
+CREATE INDEX IF NOT EXISTS pages_site ON pages (site, url);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    site TEXT NOT NULL,
+    page_id INTEGER NOT NULL,
+    text_id INTEGER NOT NULL,
+    title TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    captures INTEGER NOT NULL DEFAULT 1,
+    is_latest INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (url, version)
+);
+CREATE INDEX IF NOT EXISTS articles_site ON articles (site, first_seen);
+CREATE INDEX IF NOT EXISTS articles_latest ON articles (is_latest, id);
+CREATE INDEX IF NOT EXISTS articles_text ON articles (text_id);
+CREATE VIEW IF NOT EXISTS article_docs AS
+    SELECT articles.id AS id, articles.title AS title, texts.text AS text
+    FROM articles JOIN texts ON texts.id = articles.text_id;
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
+    title, text, content='article_docs', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+"""
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open (creating if needed) the store database in WAL mode and apply the schema."""
+    conn = sqlite3.connect(path, isolation_level="DEFERRED")
+    conn.row_factory = sqlite3.Row
+    # WAL lets `crawler search`/`export` read while a crawl writes; NORMAL sync is safe in WAL.
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=10000")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise UserError(
+            f"{path} was written by a newer version of the crawler (schema {version}); "
+            "upgrade the crawler to read it"
+        )
+    if version < SCHEMA_VERSION:
+        conn.executescript(_DDL)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        conn.commit()
+    return conn

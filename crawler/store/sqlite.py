@@ -1,0 +1,294 @@
+"""The cleaned-text store: one SQLite file (``ARCHIVE_DIR/articles.sqlite``), no server."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+from crawler.exceptions import UserError
+from crawler.store import reader, versions
+from crawler.store.dates import to_store_time
+from crawler.store.fingerprint import text_fingerprint
+from crawler.store.model import (
+    OUTCOME_NEW_VERSION,
+    OUTCOME_NOT_ARTICLE,
+    OUTCOME_SAME,
+    OUTCOME_UNCHANGED,
+    OUTCOME_UPDATED,
+    AddResult,
+    Article,
+    CaptureState,
+    Page,
+    PageRecord,
+    WarcLocation,
+)
+from crawler.store.schema import connect
+
+#: File name of the store inside an archive folder.
+STORE_FILENAME = "articles.sqlite"
+
+# Extraction fields of a page: re-extraction compares and rewrites only these.
+_EXTRACTION_COLUMNS = (
+    "is_article", "page_reason", "discard_reason", "fingerprint", "meta", "extractor_version",
+)
+
+
+def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
+    """Return the SQLite path for an archive folder, or the path itself if it names a file."""
+    path = Path(archive_dir_or_sqlite_path)
+    if path.suffix in (".sqlite", ".sqlite3", ".db") or path.is_file():
+        return path
+    return path / STORE_FILENAME
+
+
+def capture_key(warc: WarcLocation | None) -> str | None:
+    """Identify a capture by its WARC record: the record ID, else file and offset."""
+    if warc is None:
+        return None
+    return warc.record_id or f"{warc.filename}#{warc.offset}"
+
+
+class Store:
+    """Article versions, page decisions and their WARC provenance in one SQLite file.
+
+    Writes are batched: a commit happens every ``commit_every`` writes, on :meth:`commit`
+    and when the store is closed.
+    """
+
+    def __init__(self, path: str | Path, commit_every: int = 500, create: bool = True) -> None:
+        """Open the store at ``path`` (an archive folder or an ``.sqlite`` file)."""
+        self.path = store_path(path)
+        if not create and not self.path.exists():
+            raise UserError(
+                f"no article store at {self.path}: run `crawler crawl` or `crawler extract "
+                "WARC...` first, or point --archive-dir at the folder that holds articles.sqlite"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn: sqlite3.Connection | None = _connect(self.path)
+        self.commit_every = max(1, commit_every)
+        self._pending = 0
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def __enter__(self) -> Store:
+        """Return the store itself."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Commit what was written (even after an error: stored rows are never lost) and close."""
+        self.close()
+
+    def commit(self) -> None:
+        """Make every write so far durable."""
+        self.conn.commit()
+        self._pending = 0
+
+    def close(self) -> None:
+        """Commit and close the database."""
+        if self.conn is not None:
+            self.commit()
+            self.conn.close()
+            self.conn = None
+
+    def _wrote(self) -> None:
+        """Count one write and commit when a batch is full."""
+        self._pending += 1
+        if self._pending >= self.commit_every:
+            self.commit()
+
+    # --- writing --------------------------------------------------------------------------
+    def add_page(self, record: PageRecord) -> AddResult:
+        """Store one fetched page: its decision always, a new article version if text changed.
+
+        A capture already stored (same WARC record) is re-extraction: its extraction fields
+        are compared and, if different, rewritten and the URL's versions recomputed.
+        """
+        fingerprint = text_fingerprint(record.text) if record.is_article and record.text else None
+        values = _extraction_values(record, fingerprint)
+        key = capture_key(record.warc)
+        existing = None
+        if key is not None:
+            existing = self.conn.execute(
+                "SELECT * FROM pages WHERE capture_key = ?", (key,)
+            ).fetchone()
+        if existing is not None:
+            return self._update_page(existing, record, values)
+        if fingerprint is not None:
+            text_id = versions.ensure_text(self.conn, fingerprint, record.text)
+        page_id = self._insert_page(record, key, values)
+        self._wrote()
+        page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
+        if fingerprint is None:
+            return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
+        latest = versions.latest_version(self.conn, record.url)
+        if latest is not None and page["fetched_at"] < latest["last_seen"]:
+            # Captured before what is stored (an older WARC): recompute the versions in order.
+            versions.rebuild_url(self.conn, record.url)
+            return self._result_of(page_id, OUTCOME_NEW_VERSION)
+        is_new, version = versions.attach_page(self.conn, page, text_id)
+        outcome = OUTCOME_NEW_VERSION if is_new else OUTCOME_UNCHANGED
+        return self._result_of(page_id, outcome)
+
+    def _result_of(self, page_id: int, outcome: str) -> AddResult:
+        """Describe where a page ended up (its version) after it was attached."""
+        row = self.conn.execute(
+            "SELECT a.id, a.version, a.page_id FROM pages p JOIN articles a ON a.id = p.article_id"
+            " WHERE p.id = ?",
+            (page_id,),
+        ).fetchone()
+        if row is None:
+            return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
+        if outcome == OUTCOME_NEW_VERSION and row["page_id"] != page_id:
+            outcome = OUTCOME_UNCHANGED
+        return AddResult(outcome, version=row["version"], article_id=row["id"], page_id=page_id)
+
+    def _insert_page(self, record: PageRecord, key: str | None, values: dict) -> int:
+        """Insert the page row; return its id."""
+        warc = record.warc
+        row = {
+            "capture_key": key,
+            "url": record.url,
+            "requested_url": record.requested_url or record.url,
+            "site": record.site,
+            "status": record.status,
+            "fetched_at": to_store_time(record.fetched_at) or record.fetched_at,
+            "crawl_id": record.crawl_id or "",
+            "depth": record.depth,
+            "source": record.source,
+            "etag": record.etag,
+            "last_modified": record.last_modified,
+            "warc_filename": warc.filename if warc else None,
+            "warc_offset": warc.offset if warc else None,
+            "warc_length": warc.length if warc else None,
+            "warc_record_id": warc.record_id if warc else None,
+            "payload_digest": warc.payload_digest if warc else None,
+            "warc_record_type": warc.record_type if warc else None,
+            **values,
+        }
+        names = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        sql = f"INSERT INTO pages ({names}) VALUES ({marks})"
+        cur = self.conn.execute(sql, tuple(row.values()))
+        return int(cur.lastrowid)
+
+    def _update_page(self, existing: sqlite3.Row, record: PageRecord, values: dict) -> AddResult:
+        """Re-extraction of a stored capture: rewrite it only if the extraction differs."""
+        page_id = existing["id"]
+        if all(existing[name] == values[name] for name in _EXTRACTION_COLUMNS):
+            return self._same_result(page_id)
+        if values["fingerprint"] is not None:
+            versions.ensure_text(self.conn, values["fingerprint"], record.text)
+        sets = ", ".join(f"{name} = ?" for name in _EXTRACTION_COLUMNS)
+        self.conn.execute(
+            f"UPDATE pages SET {sets} WHERE id = ?",
+            (*[values[name] for name in _EXTRACTION_COLUMNS], page_id),
+        )
+        versions.rebuild_url(self.conn, existing["url"])
+        self._wrote()
+        return self._result_of(page_id, OUTCOME_UPDATED)
+
+    def _same_result(self, page_id: int) -> AddResult:
+        """Result for a re-extracted capture whose extraction did not change."""
+        found = self._result_of(page_id, OUTCOME_SAME)
+        return AddResult(OUTCOME_SAME, found.version, found.article_id, page_id)
+
+    def set_conversion(self, page_id: int, location: WarcLocation) -> None:
+        """Record where the page's conversion record (its cleaned text in the WARC) was written."""
+        self.conn.execute(
+            "UPDATE pages SET conversion_filename = ?, conversion_offset = ?, "
+            "conversion_length = ?, conversion_record_id = ? WHERE id = ?",
+            (location.filename, location.offset, location.length, location.record_id, page_id),
+        )
+        self._wrote()
+
+    def prune_texts(self) -> int:
+        """Delete texts no page refers to any more; return how many were deleted."""
+        return versions.prune_texts(self.conn)
+
+    # --- reading --------------------------------------------------------------------------
+    def iter_articles(
+        self, site: str | None = None, since: str | None = None, all_versions: bool = False
+    ) -> Iterator[Article]:
+        """Yield articles (latest version per URL unless ``all_versions``), streaming.
+
+        ``since`` (ISO date or datetime) keeps versions first captured at or after it.
+        """
+        since_key = to_store_time(since) if since else None
+        if since and since_key is None:
+            raise UserError(f"cannot read the date {since!r}: use YYYY-MM-DD or ISO 8601")
+        return reader.iter_articles(self.conn, site, since_key, all_versions)
+
+    def versions(self, url: str) -> list[Article]:
+        """Return every version of one URL, oldest first."""
+        return list(reader.iter_articles(self.conn, all_versions=True, url=url))
+
+    def iter_pages(self, site: str | None = None) -> Iterator[Page]:
+        """Yield every fetched page with its article/list decision and reason."""
+        return reader.iter_pages(self.conn, site)
+
+    def capture_state(self, url: str) -> CaptureState | None:
+        """Return what is known about a URL's captures (for incremental crawling), or None."""
+        return reader.capture_state(self.conn, url)
+
+    def iter_capture_states(self, site: str | None = None) -> Iterator[CaptureState]:
+        """Yield the capture state of every URL of a site (of all sites if None)."""
+        return reader.iter_capture_states(self.conn, site)
+
+    def search(
+        self, query: str, limit: int = 10, all_versions: bool = False
+    ) -> list[reader.SearchHit]:
+        """Full-text search (SQLite FTS5 query syntax) over titles and texts, best first."""
+        try:
+            return reader.search(self.conn, query, limit, all_versions)
+        except sqlite3.OperationalError as exc:
+            raise UserError(
+                f"cannot search for {query!r} ({exc}): quote phrases with double quotes, "
+                'e.g. \'"city council"\', and use AND/OR/NOT in capitals'
+            ) from None
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of pages, article pages, URLs with articles and versions."""
+        one = self.conn.execute
+        return {
+            "pages": one("SELECT count(*) FROM pages").fetchone()[0],
+            "article_pages": one("SELECT count(*) FROM pages WHERE is_article = 1").fetchone()[0],
+            "articles": one("SELECT count(*) FROM articles WHERE is_latest = 1").fetchone()[0],
+            "versions": one("SELECT count(*) FROM articles").fetchone()[0],
+        }
+
+
+def _extraction_values(record: PageRecord, fingerprint: str | None) -> dict:
+    """The extraction columns of a page row, as stored."""
+    return {
+        "is_article": 1 if fingerprint is not None else 0,
+        "page_reason": record.page_reason or "",
+        "discard_reason": record.discard_reason,
+        "fingerprint": fingerprint,
+        "meta": json.dumps(record.meta, sort_keys=True, ensure_ascii=False),
+        "extractor_version": record.extractor_version or "",
+    }
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the database, turning SQLite's errors into a one-line user error."""
+    try:
+        return connect(str(path))
+    except sqlite3.DatabaseError as exc:
+        raise UserError(
+            f"cannot open the article store {path} ({exc}): is it an articles.sqlite file?"
+        ) from None
+
+
+def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = True) -> Store:
+    """Open the store of an archive folder (or an ``.sqlite`` path); use it as a context manager.
+
+    With ``create=False`` a missing store is a :class:`crawler.exceptions.UserError`.
+    """
+    return Store(archive_dir_or_sqlite_path, create=create)

@@ -1,0 +1,98 @@
+"""Read an article's WARC record back from the archive, seeking straight to its offset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+
+from crawler.exceptions import ArchiveError
+
+#: Largest payload :func:`read_warc_record` returns (a page; the crawl caps downloads lower).
+MAX_PAYLOAD = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WarcRecordData:
+    """One WARC record read back: its headers, HTTP status and headers, and payload bytes."""
+
+    record_type: str
+    record_id: str | None
+    target_uri: str | None
+    payload_digest: str | None
+    date: str | None
+    refers_to: str | None
+    http_status: int | None
+    http_headers: list[tuple[str, str]]
+    payload: bytes
+
+
+def resolve_warc_path(filename: str, archive_dir: str | Path) -> Path:
+    """Find a WARC named in the store: absolute paths as is, else under ``archive_dir/warc/``."""
+    path = Path(filename)
+    if path.is_absolute():
+        candidates = [path]
+    else:
+        base = Path(archive_dir)
+        candidates = [base / "warc" / filename, base / filename]
+    for candidate in candidates:
+        for name in (candidate, candidate.with_name(candidate.name + ".open")):
+            if name.exists():
+                return name
+    raise ArchiveError(
+        f"WARC file {filename} not found under {Path(archive_dir) / 'warc'}: pass the archive "
+        "folder the article was crawled into"
+    )
+
+
+@contextmanager
+def open_warc_record(
+    filename: str, offset: int, archive_dir: str | Path
+) -> Iterator[ArcWarcRecord]:
+    """Yield the warcio record at ``offset`` of a WARC (streaming: read its content_stream())."""
+    path = resolve_warc_path(filename, archive_dir)
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        try:
+            record = next(iter(ArchiveIterator(stream)))
+        except StopIteration:
+            raise ArchiveError(f"no WARC record at offset {offset} of {path}") from None
+        yield record
+
+
+def read_warc_record(
+    article: Any, archive_dir: str | Path, conversion: bool = False
+) -> WarcRecordData:
+    """Read back the response record an article came from (or its conversion record).
+
+    ``article`` is a :class:`crawler.store.Article` (or anything with ``warc_filename`` and
+    ``warc_offset``); the payload is de-chunked and decompressed.
+    """
+    prefix = "conversion" if conversion else "warc"
+    filename = getattr(article, f"{prefix}_filename")
+    offset = getattr(article, f"{prefix}_offset")
+    if not filename or offset is None:
+        raise ArchiveError(f"{article.url} has no {prefix} record location in the store")
+    with open_warc_record(filename, offset, archive_dir) as record:
+        headers = record.rec_headers
+        http = record.http_headers
+        status = None
+        if http is not None and record.rec_type in ("response", "revisit"):
+            code = http.get_statuscode()
+            status = int(code) if code and code.isdigit() else None
+        return WarcRecordData(
+            record_type=record.rec_type,
+            record_id=headers.get_header("WARC-Record-ID"),
+            target_uri=headers.get_header("WARC-Target-URI"),
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+            date=headers.get_header("WARC-Date"),
+            refers_to=headers.get_header("WARC-Refers-To"),
+            http_status=status,
+            http_headers=list(http.headers) if http is not None else [],
+            payload=record.content_stream().read(MAX_PAYLOAD),
+        )
