@@ -1,14 +1,45 @@
-"""(placeholder) The replay subcommand, not written yet."""
+"""Replay archived pages in a browser through pywb (indexes and collection set up for you)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from crawler.exceptions import UserError
+from crawler.replay.layout import open_layout
+from crawler.replay.service import ReplayService
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
+    parser.add_argument(
+        "--archive-dir", default="archives", metavar="DIR",
+        help="archive folder written by `crawler crawl` (default: archives)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: only this machine can connect)",
+    )
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    parser.add_argument(
+        "--refresh", type=float, default=5.0, metavar="SECONDS",
+        help="how often to look for new crawls in the folder (default 5)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand."""
-    raise NotImplementedError("replay is not written yet")
+    if not 0 < args.port < 65536:
+        raise UserError(f"--port {args.port} is not a TCP port; use 1-65535 (default 8080)")
+    if args.refresh <= 0:
+        raise UserError(f"--refresh {args.refresh} must be a positive number of seconds")
+    layout = open_layout(args.archive_dir)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"note: listening on {args.host}: other machines can reach this replay")
+    service = ReplayService(layout, args.host, args.port, say=_say)
+    return service.run(args.refresh)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+    sys.stdout.flush()

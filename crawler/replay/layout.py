@@ -1,0 +1,79 @@
+"""Where replay finds things in an archive folder, and where it keeps its own generated files."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler.exceptions import UserError
+
+#: WARC file endings replay serves; ``.open`` files are still being written and are skipped.
+WARC_SUFFIXES = (".warc.gz", ".warc")
+#: Index file endings pywb reads from an index directory.
+INDEX_SUFFIXES = (".cdxj", ".cdx")
+
+
+@dataclass(frozen=True)
+class ArchiveLayout:
+    """Absolute paths of one archive folder (see docs/CONTRACTS.md) plus replay's own folder."""
+
+    root: Path
+
+    @property
+    def warc_dir(self) -> Path:
+        """WARC files written by the crawl."""
+        return self.root / "warc"
+
+    @property
+    def index_dir(self) -> Path:
+        """CDXJ indexes written by the crawl (one or more ``*.cdxj`` files)."""
+        return self.root / "indexes"
+
+    @property
+    def store_path(self) -> Path:
+        """The cleaned-text store."""
+        return self.root / "articles.sqlite"
+
+    @property
+    def replay_dir(self) -> Path:
+        """Replay's generated pywb root: config.yaml, templates, fallback indexes, log."""
+        return self.root / "replay"
+
+    @property
+    def extra_index_dir(self) -> Path:
+        """CDXJ made by replay for closed WARCs that no crawl index covers yet."""
+        return self.replay_dir / "indexes"
+
+    def closed_warcs(self) -> list[Path]:
+        """Closed WARC files, sorted by name (which sorts by creation time)."""
+        if not self.warc_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.warc_dir.iterdir() if p.is_file() and p.name.endswith(WARC_SUFFIXES)
+        )
+
+    def index_files(self) -> list[Path]:
+        """The crawl's CDXJ files, sorted by name."""
+        if not self.index_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.index_dir.iterdir() if p.is_file() and p.name.endswith(INDEX_SUFFIXES)
+        )
+
+
+def open_layout(archive_dir: str | os.PathLike[str]) -> ArchiveLayout:
+    """Check that ``archive_dir`` holds WARCs and return its layout; UserError otherwise."""
+    root = Path(archive_dir).expanduser().resolve()
+    if not root.is_dir():
+        raise UserError(
+            f"archive folder {root} does not exist; crawl first (`crawler crawl --archive-dir "
+            f"{archive_dir}`) or pass the right folder with --archive-dir"
+        )
+    layout = ArchiveLayout(root)
+    if not layout.closed_warcs():
+        raise UserError(
+            f"no closed WARC files in {layout.warc_dir}; crawl first (`crawler crawl "
+            f"--archive-dir {archive_dir}`) or pass the right folder with --archive-dir"
+        )
+    return layout

@@ -1,0 +1,81 @@
+"""Generate the pywb root for an archive folder: config.yaml, the home-page template, the listing.
+
+No ``wb-manager`` steps: the collection's index and archive paths point straight at the archive
+folder, and pywb re-reads the index directories on every lookup, so new CDXJ files (a new crawl)
+are served without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from crawler.replay.layout import ArchiveLayout
+from crawler.replay.listing import html_safe
+
+#: The pywb collection name: replay URLs are ``/{COLLECTION}/{timestamp}/{url}``.
+COLLECTION = "archive"
+#: Template (in the pywb root's templates/) holding the generated article listing.
+LISTING_TEMPLATE = "articles_list.html"
+
+_HOME_TEMPLATE = """{% extends "base.html" %}
+{% block title %}Archived articles{% endblock %}
+{% block body %}
+<div class="container">
+  <h1>Archived articles</h1>
+  <p class="lead">Archive folder: <code>{{ archive_dir }}</code>.
+  Click a title to replay the page as it was captured.</p>
+  {% include "articles_list.html" %}
+  <p>Look up any other archived URL: <code>/COLL/*/URL</code> lists its captures,
+  <code>/COLL/URL</code> replays the latest.</p>
+</div>
+{% endblock %}
+"""
+
+
+def pywb_config(layout: ArchiveLayout) -> dict:
+    """The pywb configuration serving the archive folder as one collection."""
+    return {
+        "collections": {
+            COLLECTION: {
+                # Two directories of CDXJ: the crawl's own and replay's for uncovered WARCs.
+                "index_group": {
+                    "crawl": f"{layout.index_dir}{os.sep}",
+                    "replay": f"{layout.extra_index_dir}{os.sep}",
+                },
+                # cdxj-indexer writes the WARC's base name; the root also resolves "warc/NAME".
+                "archive_paths": [f"{layout.warc_dir}{os.sep}", f"{layout.root}{os.sep}"],
+            }
+        },
+        "enable_auto_colls": False,
+        "framed_replay": True,
+        "enable_memento": True,
+    }
+
+
+def write_pywb_root(layout: ArchiveLayout) -> Path:
+    """Write config.yaml and templates into ``layout.replay_dir``; return that directory."""
+    root = layout.replay_dir
+    (root / "templates").mkdir(parents=True, exist_ok=True)
+    layout.extra_index_dir.mkdir(parents=True, exist_ok=True)
+    layout.index_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(root / "config.yaml", yaml.safe_dump(pywb_config(layout), sort_keys=False))
+    home = _HOME_TEMPLATE.replace("{{ archive_dir }}", html_safe(str(layout.root)))
+    home = home.replace("COLL", COLLECTION)
+    _write_atomic(root / "templates" / "index.html", home)
+    if not (root / "templates" / LISTING_TEMPLATE).exists():
+        write_listing(layout, "<p>Indexing…</p>")
+    return root
+
+
+def write_listing(layout: ArchiveLayout, fragment: str) -> None:
+    """Replace the listing fragment (pywb's Jinja loader notices the new file's mtime)."""
+    _write_atomic(layout.replay_dir / "templates" / LISTING_TEMPLATE, fragment)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,116 @@
+"""Run pywb's own server (``wayback``, gevent) as a child process bound to one address."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from crawler.exceptions import UserError
+
+#: Starts pywb's Wayback app exactly as the ``wayback`` script does, without needing it on PATH.
+_WAYBACK = "from pywb.apps.cli import wayback; wayback()"
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise UserError when ``host:port`` cannot be bound (in use, or not a local address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UserError(
+                    f"port {port} on {host} is already in use; pick another with --port"
+                ) from None
+            raise UserError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); pass a local address "
+                "with --host (default 127.0.0.1)"
+            ) from None
+
+
+class PywbProcess:
+    """pywb serving the pywb root ``root_dir`` on ``host:port``; a context manager."""
+
+    def __init__(self, root_dir: Path, host: str, port: int) -> None:
+        """Remember where and how to run; nothing starts until :meth:`start`."""
+        self.root_dir = root_dir
+        self.host = host
+        self.port = port
+        self.log_path = root_dir / "pywb.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The URL to open (loopback when bound to all interfaces)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start pywb and wait until it answers; UserError (with its log) if it does not."""
+        check_port_free(self.host, self.port)
+        with open(self.log_path, "wb") as log:
+            # Same process group as us: Ctrl-C in the terminal reaches both.
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _WAYBACK, "--bind", self.host, "--port", str(self.port)],
+                cwd=self.root_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # pywb prints a line per index lookup there
+                stderr=log,
+            )
+        self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is None or self.proc.poll() is not None:
+                raise UserError(f"pywb did not start: {self.log_tail()} (log: {self.log_path})")
+            try:
+                with urllib.request.urlopen(self.base_url + "/", timeout=2) as resp:
+                    resp.read()
+                return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        self.stop()
+        raise UserError(f"pywb did not answer within {timeout:.0f}s (log: {self.log_path})")
+
+    def alive(self) -> bool:
+        """True while the pywb process runs."""
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, lines: int = 3) -> str:
+        """The last lines of pywb's log, joined on one line."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "no log"
+        tail = [line.strip() for line in text.strip().splitlines()[-lines:]]
+        return " | ".join(tail) or "no output"
+
+    def stop(self) -> None:
+        """Stop pywb (terminate, then kill after 5 s)."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.proc = None
+
+    def __enter__(self) -> PywbProcess:
+        """Start on entering the block."""
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop on leaving the block."""
+        self.stop()
