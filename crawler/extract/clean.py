@@ -19,23 +19,35 @@ _GUARDED_TAGS = frozenset(
     {"nav", "aside", "footer", "header", "figure", "menu", "dialog", "fieldset", "form"}
 )
 _GUARD_SHARE = 0.4
+_SMALL_CHARS = 300
+_STRONG, _WEAK = 2, 1
 
 
 def clean_tree(tree: HtmlElement) -> None:
     """Remove everything that cannot be article text from ``tree``, in place."""
     lxml.etree.strip_elements(tree, *_ALWAYS_JUNK, lxml.etree.Comment, with_tail=False)
-    body_len = _text_len(tree)
+    prose = _prose_len(tree)
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue
         if _is_hidden(element):
             element.drop_tree()
-        elif _is_furniture(element) and _text_len(element) <= body_len * _GUARD_SHARE:
+            continue
+        furniture = _furniture(element)
+        if furniture == _STRONG and _prose_len(element) <= prose * _GUARD_SHARE:
+            element.drop_tree()
+        elif furniture == _WEAK and _is_small(element):
             element.drop_tree()
 
 
 def _text_len(element: HtmlElement) -> int:
     return len("".join(element.itertext()).strip())
+
+
+def _prose_len(element: HtmlElement) -> int:
+    """Characters of paragraph text: what a wrapper holding the article must keep."""
+    total = sum(len(p.text_content()) for p in element.iter("p"))
+    return total or _text_len(element)
 
 
 def _is_hidden(element: HtmlElement) -> bool:
@@ -48,19 +60,28 @@ def _is_hidden(element: HtmlElement) -> bool:
     return False
 
 
-def _is_furniture(element: HtmlElement) -> bool:
-    """True for navigation, asides, share boxes, teasers, captions and similar page parts."""
+def _is_small(element: HtmlElement) -> bool:
+    """Little text, or text that is mostly links."""
+    total = _text_len(element)
+    if total < _SMALL_CHARS:
+        return True
+    links = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
+    return links > total * 0.5
+
+
+def _furniture(element: HtmlElement) -> int:
+    """How surely the element is navigation, share box, teaser, caption or similar: 0, 1 or 2."""
     tag = element.tag
     if tag in ("html", "body", "main", "article"):
-        return False
+        return 0
     if tag in _GUARDED_TAGS:
-        return True
+        return _STRONG
     role = element.get("role")
     if role and role.lower() in patterns.JUNK_ROLES:
-        return True
+        return _STRONG
     names = " ".join(filter(None, (element.get("class"), element.get("id"))))
-    if not names or len(names) > 300:
-        return False
-    if patterns.BODY_CLASS.search(names):
-        return False
-    return patterns.JUNK_CLASS.search(names) is not None
+    if not names or len(names) > 300 or patterns.BODY_CLASS.search(names):
+        return 0
+    if patterns.STRONG_JUNK_CLASS.search(names):
+        return _STRONG
+    return _WEAK if patterns.WEAK_JUNK_CLASS.search(names) else 0

@@ -19,6 +19,7 @@ class _Stats:
     score: float = 0.0
     chars: int = 0
     link_chars: int = 0
+    link_blocks: int = 0
     blocks: list[int] = field(default_factory=list)
 
 
@@ -27,7 +28,9 @@ def _block_score(block: Block) -> float:
     if len(text) < _MIN_SCORED_CHARS or block.link_density > 0.5:
         return 0.0
     punctuation = text.count(",") + text.count(". ") + text.count("，") + text.count("。")
-    return 1.0 + punctuation + min(len(text) / 100.0, 3.0)
+    score = 1.0 + punctuation + min(len(text) / 100.0, 3.0)
+    # List items are more often teasers and menus than prose.
+    return score * 0.5 if block.element.tag == "li" else score
 
 
 def _container(block: Block) -> HtmlElement:
@@ -51,6 +54,8 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
                 entry = stats[element] = _Stats()
             entry.chars += len(block.text)
             entry.link_chars += block.link_chars
+            if block.link_density > 0.8:
+                entry.link_blocks += 1
             entry.blocks.append(index)
             if 0 <= level < 3:
                 entry.score += score / (1 + level)
@@ -73,7 +78,9 @@ def _final_score(element: HtmlElement, entry: _Stats) -> float:
     if entry.score <= 0:
         return 0.0
     density = entry.link_chars / entry.chars if entry.chars else 1.0
-    return (entry.score + _class_weight(element)) * (1.0 - density)
+    # Many headline links mark a list of teasers, however much prose sits between them.
+    teasers = max(0.3, 1.0 - 0.04 * entry.link_blocks)
+    return (entry.score + _class_weight(element)) * (1.0 - density) * teasers
 
 
 def select_blocks(blocks: list[Block]) -> list[Block]:
@@ -85,7 +92,7 @@ def select_blocks(blocks: list[Block]) -> list[Block]:
     best_score, best = max(scored, key=lambda pair: pair[0])
     if best_score <= 0:
         return []
-    chosen = _with_siblings(best, best_score, stats)
+    chosen = _with_siblings(best, best_score, stats) + _same_kind(best, stats)
     indices = sorted({i for element in chosen for i in stats[element].blocks})
     return [blocks[i] for i in indices]
 
@@ -113,3 +120,26 @@ def _with_siblings(
         ):
             chosen.append(sibling)
     return chosen
+
+
+def _signature(element: HtmlElement | None, depth: int = 3) -> tuple[str, ...]:
+    steps = []
+    while element is not None and len(steps) < depth:
+        steps.append(f"{element.tag}.{element.get('class') or ''}")
+        element = element.getparent()
+    return tuple(steps)
+
+
+def _same_kind(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> list[HtmlElement]:
+    """Other chunks of a body split into repeated containers of the same kind (tag, class)."""
+    if not best.get("class"):
+        return []
+    kind = _signature(best)
+    chunks = []
+    for element, entry in stats.items():
+        if element is best or element.tag != best.tag or entry.score <= 0:
+            continue
+        density = entry.link_chars / entry.chars if entry.chars else 1.0
+        if density < 0.3 and _signature(element) == kind:
+            chunks.append(element)
+    return chunks

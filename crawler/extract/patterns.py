@@ -36,23 +36,27 @@ JUNK_ROLES = frozenset(
      "alert", "search", "toolbar", "tablist"}
 )  # fmt: skip
 
-# class/id tokens of page furniture: matched on whole "words" of the attribute value.
-JUNK_CLASS = re.compile(
+# class/id words of page furniture, removed whatever their size (below the page-share guard).
+STRONG_JUNK_CLASS = re.compile(
     r"(?:^|[\s_-])(?:"
-    r"share|sharing|social|sociable|newsletter|subscribe|subscription|signup|sign-up|"
-    r"related|recommended|recommendations?|more-stories|read-more|readmore|"
-    r"also-read|see-also|promo|promotion|sponsor(?:ed)?|advert(?:isement)?s?|ads?|adslot|"
-    r"dfp|gpt|outbrain|taboola|teasers?|sidebar|side-bar|rail|widget|breadcrumbs?|"
-    r"comments?|disqus|footer|masthead|navbar|nav|menu|cookie|consent|modal|popup|"
-    r"tags|tag-list|keywords|topics|byline|bylines|author-info|author-bio|authors?|"
-    r"caption|credit|credits|copyright|photo-credit|timestamp|dateline|"
-    r"toolbar|utility|visually-hidden|sr-only|skip-link|"
-    r"trending|popular|most-read|mostread|most-popular|headlines|"
-    r"inline-related|embed|video-player|player|gallery|slideshow|carousel|"
-    r"pagination|pager|meta|post-meta|entry-meta|article-meta|kicker|standfirst|dek|"
-    r"subhead|summary|excerpt|lede-media|paywall-prompt|membership|donate|donation|"
-    r"tip|tips|newsletter-signup|follow"
+    r"share|sharing|sharebar|social|sociable|newsletter|subscribe|subscription|signup|"
+    r"related|recommended|recommendations?|more-stories|read-more|readmore|also-read|"
+    r"see-also|promo|promotions?|sponsored|advert|advertisement|adverts|outbrain|taboola|"
+    r"sidebar|side-bar|comments?|disqus|breadcrumbs?|cookies?|consent|popup|byline|bylines|"
+    r"caption|captions|credit|credits|photo-credit|copyright|trending|popular|most-read|"
+    r"mostread|most-popular|footer|masthead|navbar|navigation|menu|pagination|pager|"
+    r"paywall-prompt|membership|donate|donation|newsletter-signup|skip-link|sr-only|"
+    r"visually-hidden|author-bio|author-info|about-author|inline-related|further-reading"
     r")(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# class/id tokens that mark furniture only when the element is small or mostly links.
+WEAK_JUNK_CLASS = re.compile(
+    r"(?:^|\s)(?:ad|ads|adslot|ad-\S*|ads-\S*|dfp\S*|widget\S*|modal\S*|meta|post-meta|"
+    r"entry-meta|article-meta|tags|tag-list|keywords|topics|kicker|dek|standfirst|summary|"
+    r"tools|toolbar|utility|gallery|slideshow|carousel|player|video-player|embed|timestamp|"
+    r"dateline|author|authors|teaser|teasers|rail|tip|tips|follow|headlines|nav|"
+    r"subhead|excerpt|print|hidden|aside|box|card)(?:$|\s)",
     re.IGNORECASE,
 )
 # Class tokens that mark the article body: never removed by JUNK_CLASS.
@@ -91,7 +95,7 @@ BYLINE_TEXT = re.compile(r"^(?:by|written by|words by|von|par|por|door)\s+\S", r
 #: URL path shapes of pages that list other pages.
 LIST_URL = re.compile(
     r"/(?:tag|tags|topic|topics|category|categories|section|sections|author|authors|"
-    r"search|archive|archives|page|index|latest|feeds?|rss|label|labels|series|people|"
+    r"search|archive|archives|page|latest|feeds?|rss|label|labels|series|people|"
     r"profile|contributors?)(?:/|$|\.)|[?&](?:page|p|s|q|query|search)=|/page/\d+",
     re.IGNORECASE,
 )
