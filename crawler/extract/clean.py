@@ -20,6 +20,7 @@ _GUARDED_TAGS = frozenset(
 )
 _GUARD_SHARE = 0.4
 _SMALL_CHARS = 300
+_PARAGRAPH_CHARS = 120
 _STRONG, _WEAK = 2, 1
 
 
@@ -61,10 +62,10 @@ def _is_hidden(element: HtmlElement) -> bool:
 
 
 def _is_small(element: HtmlElement) -> bool:
-    """Little text, or text that is mostly links."""
+    """Little text and no real paragraph, or text that is mostly links."""
     total = _text_len(element)
     if total < _SMALL_CHARS:
-        return True
+        return not any(_text_len(p) >= _PARAGRAPH_CHARS for p in element.iter("p"))
     links = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
     return links > total * 0.5
 

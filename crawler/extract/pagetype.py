@@ -63,7 +63,8 @@ def _density_vote(ev: PageEvidence) -> tuple[int, str | None]:
     if ev.teaser_links >= 8 and ev.text_chars < 3 * max(ev.page_chars - ev.text_chars, 1):
         return -2, f"{ev.teaser_links} headline links; {detail}"
     if density > 0.5 and ev.links >= 15:
-        return -2, detail
+        # A real body of prose outweighs a heavy menu.
+        return (-1 if ev.text_chars >= 400 else -2), detail
     if ev.text_chars > 1500 and density < 0.35:
         return 2, f"{ev.text_chars} chars of prose; {detail}"
     return 0, None

@@ -56,7 +56,7 @@ WEAK_JUNK_CLASS = re.compile(
     r"entry-meta|article-meta|tags|tag-list|keywords|topics|kicker|dek|standfirst|summary|"
     r"tools|toolbar|utility|gallery|slideshow|carousel|player|video-player|embed|timestamp|"
     r"dateline|author|authors|teaser|teasers|rail|tip|tips|follow|headlines|nav|"
-    r"subhead|excerpt|print|hidden|aside|box|card)(?:$|\s)",
+    r"subhead|excerpt|print|hidden|aside)(?:$|\s)",
     re.IGNORECASE,
 )
 # Class tokens that mark the article body: never removed by JUNK_CLASS.
