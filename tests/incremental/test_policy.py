@@ -106,3 +106,11 @@ def test_conditional_headers_use_stored_validators():
     assert conditional_headers(state) == {
         "If-None-Match": '"abc"', "If-Modified-Since": "Wed, 25 Nov 2026 08:00:00 GMT"}
     assert conditional_headers(known(PUB)) == {}
+
+
+def test_lastmod_moved_since_last_capture_counts_as_changed():
+    # The site's dates lag our clock (an old article), but its lastmod moved: it changed.
+    state = known(PUB + 1000 * H, modified=PUB + 2 * H)
+    assert POLICY.decide(state, PUB + 1001 * H, PUB + 2 * H) is Decision.SKIP
+    assert POLICY.decide(state, PUB + 1001 * H, PUB + 26 * H) is Decision.CHANGED
+    assert POLICY.decide(known(PUB + 1000 * H), PUB + 1001 * H, PUB + 26 * H) is Decision.SKIP

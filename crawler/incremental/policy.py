@@ -44,6 +44,8 @@ class KnownCapture:
     published: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    #: The sitemap lastmod / feed updated date seen when it was last fetched, if any.
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +99,23 @@ class RevisitPolicy:
         """Decide whether to fetch a URL given what the store knows and what discovery said."""
         if known is None or known.last_fetch is None:
             return Decision.NEW
-        if discovered_lastmod is not None and as_utc(discovered_lastmod) > as_utc(
-            known.last_fetch
-        ):
+        if discovered_lastmod is not None and _is_newer(discovered_lastmod, known):
             return Decision.CHANGED
         if self.due_at(known, now) is not None:
             return Decision.REVISIT
         return Decision.SKIP
+
+
+def _is_newer(lastmod: datetime, known: KnownCapture) -> bool:
+    """True if a discovered lastmod is after the last capture or after the lastmod seen then.
+
+    The second test catches edits on sites whose dates lag our clock (old articles, or a
+    site that dates edits by day): the date moved, so the page changed.
+    """
+    lastmod = as_utc(lastmod)
+    if lastmod > as_utc(known.last_fetch):
+        return True
+    return known.modified is not None and lastmod > as_utc(known.modified)
 
 
 def parse_timestamp(value: object) -> datetime | None:

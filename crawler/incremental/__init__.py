@@ -1,0 +1,21 @@
+"""Incremental crawling: the revisit policy (pure) and the per-URL fetch log in the store file."""
+
+from crawler.incremental.policy import (
+    ALWAYS_FETCHED_ROLES,
+    DEFAULT_REVISIT_AFTER,
+    Decision,
+    KnownCapture,
+    RevisitPolicy,
+    conditional_headers,
+    parse_timestamp,
+)
+
+__all__ = [
+    "ALWAYS_FETCHED_ROLES",
+    "DEFAULT_REVISIT_AFTER",
+    "Decision",
+    "KnownCapture",
+    "RevisitPolicy",
+    "conditional_headers",
+    "parse_timestamp",
+]
