@@ -115,9 +115,7 @@ def _with_siblings(
             continue
         score = _final_score(sibling, entry)
         density = entry.link_chars / entry.chars if entry.chars else 1.0
-        if score >= threshold or (
-            sibling.tag == "p" and entry.chars > 80 and density < 0.25
-        ):
+        if score >= threshold or (score > 0 and entry.chars > 80 and density < 0.25):
             chosen.append(sibling)
     return chosen
 
@@ -125,7 +123,8 @@ def _with_siblings(
 def _signature(element: HtmlElement | None, depth: int = 3) -> tuple[str, ...]:
     steps = []
     while element is not None and len(steps) < depth:
-        steps.append(f"{element.tag}.{element.get('class') or ''}")
+        classes = (element.get("class") or "").split()
+        steps.append(f"{element.tag}.{classes[0] if classes else ''}")
         element = element.getparent()
     return tuple(steps)
 

@@ -12,6 +12,7 @@ _DATE_ONLY = re.compile(
     r"[\w ,.:/-]{0,12}\d{1,4}[\w ,.:/-]{0,30}(?:am|pm|gmt|utc|et|est|edt|bst|cet)?\.?$",
     re.IGNORECASE,
 )
+_MAX_LABELS = 2
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
 
 
@@ -19,7 +20,7 @@ def is_junk_block(block: Block) -> bool:
     """True for a block that is page furniture even though it sits in the article container."""
     text = block.text
     size = len(text)
-    if block.link_density > 0.5 and size < 400:
+    if block.link_density > 0.8 or (block.link_density > 0.5 and size < 100):
         return True
     if size < 200 and patterns.JUNK_TEXT.match(text):
         return True
@@ -39,13 +40,28 @@ def _is_label(block: Block) -> bool:
 
 
 def filter_blocks(blocks: list[Block]) -> list[Block]:
-    """Drop junk blocks, then short labels at the start and end of the article."""
+    """Drop junk blocks, then a few short labels at the start and end of the article."""
     kept = [block for block in blocks if not is_junk_block(block)]
+    kept = _cut_related_tail(kept)
     start, end = 0, len(kept)
-    while start < end and (_is_label(kept[start]) or kept[start].element.tag in
-                           patterns.HEADING_TAGS):
+    # Kickers, datelines and credits come one or two at a time; longer runs are content.
+    while start < min(end, _MAX_LABELS) and _is_label(kept[start]):
         start += 1
-    while end > start and (_is_label(kept[end - 1]) or kept[end - 1].element.tag in
-                           patterns.HEADING_TAGS):
+    while end > max(start, len(kept) - _MAX_LABELS) and _is_label(kept[end - 1]):
         end -= 1
+    while end > start and kept[end - 1].element.tag in patterns.HEADING_TAGS:
+        end -= 1  # a heading with nothing after it introduced something we removed
     return kept[start:end]
+
+
+def _cut_related_tail(blocks: list[Block]) -> list[Block]:
+    """Cut at a "You may also like" style marker in the second half of the text."""
+    total = sum(len(b.text) for b in blocks)
+    seen = 0
+    for index, block in enumerate(blocks):
+        if seen > total * 0.5 and len(block.text) < 60 and patterns.RELATED_MARKER.match(
+            block.text
+        ):
+            return blocks[:index]
+        seen += len(block.text)
+    return blocks

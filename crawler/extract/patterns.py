@@ -46,14 +46,15 @@ STRONG_JUNK_CLASS = re.compile(
     r"caption|captions|credit|credits|photo-credit|copyright|trending|popular|most-read|"
     r"mostread|most-popular|footer|masthead|navbar|navigation|menu|pagination|pager|"
     r"paywall-prompt|membership|donate|donation|newsletter-signup|skip-link|sr-only|"
-    r"visually-hidden|author-bio|author-info|about-author|inline-related|further-reading"
+    r"visually-hidden|author-bio|author-info|about-author|inline-related|further-reading|"
+    r"rollover|tooltip|popover|hovercard"
     r")(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # class/id tokens that mark furniture only when the element is small or mostly links.
 WEAK_JUNK_CLASS = re.compile(
     r"(?:^|\s)(?:ad|ads|adslot|ad-\S*|ads-\S*|dfp\S*|widget\S*|modal\S*|meta|post-meta|"
-    r"entry-meta|article-meta|tags|tag-list|keywords|topics|kicker|dek|standfirst|summary|"
+    r"entry-meta|article-meta|tags|tag-list|keywords|topics|kicker|dek|standfirst|"
     r"tools|toolbar|utility|gallery|slideshow|carousel|player|video-player|embed|timestamp|"
     r"dateline|author|authors|teaser|teasers|rail|tip|tips|follow|headlines|nav|"
     r"subhead|excerpt|print|hidden|aside)(?:$|\s)",
@@ -87,7 +88,18 @@ PROMPT_TEXT = re.compile(
     r"share this article|follow (?:us|him|her) on|all rights reserved|"
     r"have a tip|send us a tip|contact us|reprints?\b|permissions|"
     r"read (?:the )?(?:full|more)|continue reading|subscriber[- ]only|"
-    r"(?:click|tap) here|sign in|already a subscriber|paywall",
+    r"(?:click|tap) here|sign in|already a subscriber|paywall|share it with|"
+    r"like this (?:story|article)",
+    re.IGNORECASE,
+)
+# Headings that introduce teasers to other pages, in the languages we meet most.
+RELATED_MARKER = re.compile(
+    r"^\W*(?:you (?:may|might) (?:also )?like|related|more (?:stories|news|from)|read more|"
+    r"recommended|more on this|see also|also read|read next|popular|trending|"
+    r"você (?:pode|também pode) gostar|leia (?:também|mais)|veja (?:também|mais)|"
+    r"lesen sie (?:auch|mehr)|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
+    r"lee también|noticias relacionadas|artículos relacionados|leggi anche|"
+    r"читайте также|смотрите также|по теме)",
     re.IGNORECASE,
 )
 BYLINE_TEXT = re.compile(r"^(?:by|written by|words by|von|par|por|door)\s+\S", re.IGNORECASE)
