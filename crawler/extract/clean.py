@@ -28,17 +28,26 @@ def clean_tree(tree: HtmlElement) -> None:
     """Remove everything that cannot be article text from ``tree``, in place."""
     lxml.etree.strip_elements(tree, *_ALWAYS_JUNK, lxml.etree.Comment, with_tail=False)
     prose = _prose_len(tree)
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element.getparent() is None:
+    verdicts: dict[str, int] = {}  # class/id strings repeat a lot within a page
+    stack = list(reversed(tree))
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
             continue
-        if _is_hidden(element):
+        if _should_drop(element, prose, verdicts):
             element.drop_tree()
-            continue
-        furniture = _furniture(element)
-        if furniture == _STRONG and _prose_len(element) <= prose * _GUARD_SHARE:
-            element.drop_tree()
-        elif furniture == _WEAK and _is_small(element):
-            element.drop_tree()
+        else:
+            # Children of a dropped element are never visited: removal is top-down.
+            stack.extend(reversed(element))
+
+
+def _should_drop(element: HtmlElement, prose: int, verdicts: dict[str, int]) -> bool:
+    if _is_hidden(element):
+        return True
+    furniture = _furniture(element, verdicts)
+    if furniture == _STRONG:
+        return _prose_len(element) <= prose * _GUARD_SHARE
+    return furniture == _WEAK and _is_small(element)
 
 
 def _text_len(element: HtmlElement) -> int:
@@ -70,7 +79,7 @@ def _is_small(element: HtmlElement) -> bool:
     return links > total * 0.5
 
 
-def _furniture(element: HtmlElement) -> int:
+def _furniture(element: HtmlElement, verdicts: dict[str, int]) -> int:
     """How surely the element is navigation, share box, teaser, caption or similar: 0, 1 or 2."""
     tag = element.tag
     if tag in ("html", "body", "main", "article"):
@@ -81,7 +90,16 @@ def _furniture(element: HtmlElement) -> int:
     if role and role.lower() in patterns.JUNK_ROLES:
         return _STRONG
     names = " ".join(filter(None, (element.get("class"), element.get("id"))))
-    if not names or len(names) > 300 or patterns.BODY_CLASS.search(names):
+    if not names:
+        return 0
+    verdict = verdicts.get(names)
+    if verdict is None:
+        verdict = verdicts[names] = _names_verdict(names)
+    return verdict
+
+
+def _names_verdict(names: str) -> int:
+    if len(names) > 300 or patterns.BODY_CLASS.search(names):
         return 0
     if patterns.STRONG_JUNK_CLASS.search(names):
         return _STRONG
