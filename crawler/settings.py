@@ -18,6 +18,32 @@ ARCHIVE_DIR = "archives"
 #: Set by the runner for each crawl (a UUID); stored with every record and article.
 CRAWL_ID = ""
 
+# --- The news spider (crawler/spiders/news.py; docs/crawl.md) ---------------------------------
+#: Seed URLs: home/section pages, RSS/Atom feeds, sitemaps (the runner sets them; recorded in
+#: the warcinfo record).
+CRAWL_SEEDS: list[str] = []
+#: Hosts to stay on (subdomains included); empty means the seeds' hosts.
+CRAWL_ALLOWED_DOMAINS: list[str] = []
+#: Site name stored with every page; empty means the page's host.
+CRAWL_SITE_NAME = ""
+#: Stop scheduling requests after this many (0: no limit); robots.txt fetches are not counted.
+CRAWL_MAX_PAGES = 0
+#: Discovery routes: links in pages, feeds linked from pages, sitemaps listed in robots.txt.
+CRAWL_FOLLOW_LINKS = True
+CRAWL_USE_FEEDS = True
+CRAWL_USE_SITEMAPS = True
+#: Links taken from one page at most (hostile pages with 100,000 links).
+CRAWL_MAX_LINKS_PER_PAGE = 2000
+#: Page analysis processes (parse, links, extraction): "auto" = one per core; 0 = inline.
+EXTRACT_WORKERS = "auto"
+#: Articles of a site are held back until the site has been seen on this many pages, then
+#: extracted again with the learned boilerplate profile (so early pages come out clean too).
+EXTRACT_WARMUP_PAGES = 8
+#: ...but at most this many held pages per site (then they go with the profile so far).
+EXTRACT_MAX_HELD = 64
+#: Pages with less body text than this are not articles.
+EXTRACT_MIN_ARTICLE_CHARS = 200
+
 # --- Politeness (on by default; a test or benchmark may turn delays off with -s) ------------
 ROBOTSTXT_OBEY = True
 USER_AGENT = (
@@ -51,6 +77,20 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.handlers.WireCaptureDownloadHandler",
 }
 WARC_ENABLED = True
+#: First part of WARC file names: {prefix}-{UTC timestamp}-{serial}-{hostname}-{pid}.warc.gz
+WARC_PREFIX = "crawl"
+#: Start a new WARC file once the current one reaches this many bytes.
+WARC_MAX_SIZE = 1024**3
+#: Compress each record as its own gzip member (.warc.gz); False writes plain .warc.
+WARC_GZIP = True
+#: Write a payload seen before for the same URL (this or an earlier crawl) as a revisit record.
+WARC_DEDUP = True
+#: Rows kept in the dedup index (ARCHIVE_DIR/indexes/warc-dedup.sqlite); oldest dropped first.
+WARC_DEDUP_MAX_ENTRIES = 2_000_000
+#: Keep a CDXJ index of each finished WARC in ARCHIVE_DIR/indexes/.
+WARC_CDXJ = True
+#: fsync after every record (survives power loss, not just a crash; slower).
+WARC_FSYNC = False
 
 # --- Components ----------------------------------------------------------------------------
 EXTENSIONS = {
@@ -60,3 +100,12 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "crawler.pipelines.store.StorePipeline": 500,
 }
+
+# --- Cleaned-text store (crawler/pipelines/store.py; docs/store.md) ---------------------------
+STORE_ENABLED = True
+#: SQLite file of the store; empty means ARCHIVE_DIR/articles.sqlite.
+STORE_PATH = ""
+#: Also write each new article version's cleaned text into the WARC as a `conversion` record.
+STORE_CONVERSION_RECORDS = True
+#: Store writes per SQLite commit (batched so the store keeps up with a fast crawl).
+STORE_COMMIT_EVERY = 500

@@ -11,7 +11,10 @@ from crawler.demosite.model import PAGE_SIZE, Article, Site
 NAME = "The Daily Demo"
 
 
-def layout(site: Site, title: str, body: str, head: str = "", base: str = "") -> str:
+_LIST_HEAD = '<meta property="og:type" content="website">'
+
+
+def layout(site: Site, title: str, body: str, head: str = _LIST_HEAD, base: str = "") -> str:
     """Wrap ``body`` in the site chrome: header, navigation, newsletter, footer."""
     nav = "".join(
         f'<li><a href="/{slug}/">{label}</a></li>' for slug, label in content.SECTIONS
@@ -157,11 +160,12 @@ def _related(site: Site, article: Article) -> str:
 def opinion_page(site: Site) -> str:
     """The /opinion/ list page with the editorials' teasers."""
     items = "".join(
-        f'<div id="{content.slugify(e.title)}"><h2>{escape(e.title)}</h2>'
-        f"<p>{escape(e.teaser)}</p></div>"
+        f'<div id="{content.slugify(e.title)}"><h2><a href="{e.path}">{escape(e.title)}</a></h2>'
+        f'<p>{escape(e.teaser)} <a href="{e.path}">Read more</a></p></div>'
         for e in site.editorials
     )
-    return layout(site, "Opinion", f"<h1>Opinion</h1>{items}")
+    head = _LIST_HEAD + '<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
+    return layout(site, "Opinion", f"<h1>Opinion</h1>{items}", head)
 
 
 def simple_page(site: Site, title: str, text: str) -> str:

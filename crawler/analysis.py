@@ -1,0 +1,74 @@
+"""Per-page work run in a process pool: parse once, find links, then extract (no scrapy).
+
+The spider ships ``(body, url, content type, options)`` to :func:`analyze_page` in a worker
+process so the CPU-heavy part never runs on Scrapy's reactor thread. An HTML page is parsed
+once; link discovery reads the tree before :func:`crawler.extract.extract_document` prunes it.
+Feeds and sitemaps are parsed here too (a sitemap may hold 50,000 URLs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler import discovery
+from crawler.discovery import Discovered, LinkOptions
+from crawler.extract import ExtractOptions, ExtractResult, extract, extract_document, parse_document
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnalysis:
+    """What one fetched document holds: its kind, the URLs it points to, and the extraction.
+
+    ``kind`` is one of :mod:`crawler.discovery.seeds`' kinds; ``result`` is set for HTML only.
+    """
+
+    kind: str
+    links: tuple[Discovered, ...] = ()
+    result: ExtractResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRequest:
+    """Everything a worker needs besides the body: picklable, small."""
+
+    url: str
+    content_type: str | None
+    links: LinkOptions
+    extract: ExtractOptions
+    find_links: bool = True
+
+
+def analyze_page(body: bytes, request: AnalysisRequest) -> PageAnalysis:
+    """Classify a fetched document and read it: links + extraction for HTML, entries for XML."""
+    kind = discovery.detect_kind(body, request.content_type)
+    if kind == discovery.HTML:
+        return _analyze_html(body, request)
+    if kind == discovery.FEED:
+        return PageAnalysis(kind, _in_scope(discovery.parse_feed(body, request.url), request))
+    if kind in (discovery.SITEMAP, discovery.SITEMAP_INDEX):
+        return PageAnalysis(kind, _in_scope(discovery.parse_sitemap(body, request.url), request))
+    if kind == discovery.TEXT_SITEMAP:
+        found = discovery.parse_text_sitemap(body, request.url)
+        return PageAnalysis(kind, _in_scope(found, request))
+    return PageAnalysis(kind)
+
+
+def _analyze_html(body: bytes, request: AnalysisRequest) -> PageAnalysis:
+    """One parse shared by link discovery and extraction."""
+    doc = parse_document(body, request.url, request.extract)
+    links: tuple[Discovered, ...] = ()
+    if doc.tree is not None and request.find_links:
+        links = tuple(discovery.extract_links(doc.tree, request.url, request.links))
+    result = extract_document(doc, request.url, request.extract)
+    return PageAnalysis(discovery.HTML, links, result)
+
+
+def _in_scope(found: list[Discovered], request: AnalysisRequest) -> tuple[Discovered, ...]:
+    """Keep the feed or sitemap entries whose host is allowed (sitemaps may list any host)."""
+    allowed = request.links.allowed_domains
+    return tuple(d for d in found if discovery.in_scope(d.url, allowed))
+
+
+def reextract(body: bytes, url: str, options: ExtractOptions) -> ExtractResult:
+    """Extract a held-back page again, with a matured site profile."""
+    return extract(body, url, options)

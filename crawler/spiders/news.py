@@ -1,0 +1,291 @@
+"""The ``news`` spider: seeds, links, feeds and sitemaps in; one PageItem per HTML page out.
+
+Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -a site=...
+-a max_pages=...`` override the first four):
+
+- ``CRAWL_SEEDS``: seed URLs (list or comma-separated): home/section pages, feeds, sitemaps.
+- ``CRAWL_ALLOWED_DOMAINS``: hosts to stay on (default: the seeds' hosts and their subdomains).
+- ``CRAWL_SITE_NAME``: the ``site`` stored with every page (default: the page's host).
+- ``CRAWL_MAX_PAGES``: stop scheduling after this many requests (0: no limit).
+- ``CRAWL_FOLLOW_LINKS``, ``CRAWL_USE_FEEDS``, ``CRAWL_USE_SITEMAPS``: the discovery routes
+  (page links; feeds linked from pages; sitemaps listed in robots.txt). Seeds are always read.
+- ``CRAWL_MAX_LINKS_PER_PAGE``: cap on links taken from one page (hostile pages).
+- ``EXTRACT_WORKERS``: analysis processes (``auto``: one per core; 0: inline, for debugging).
+- ``EXTRACT_WARMUP_PAGES``, ``EXTRACT_MAX_HELD``: site-profile warm-up (see spiders/warmup.py).
+- ``EXTRACT_MIN_ARTICLE_CHARS``: shorter bodies are not articles.
+
+Stats: ``pages/article``, ``pages/list/<reason>``, ``pages/not-html``, ``seeds/<kind>``,
+``discovery/<route>`` (URLs found), ``discovery/scheduled``, ``discovery/budget_exhausted``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from crawler import analysis, discovery
+from crawler.discovery import Discovered, LinkOptions
+from crawler.extract import ExtractOptions
+from crawler.items import PageItem
+from crawler.spiders.config import CrawlConfig
+from crawler.spiders.pool import AnalysisPool, default_workers
+from crawler.spiders.warmup import Held, SiteWarmup
+
+_FLUSH_URL = "data:,flush-held-pages"
+#: Feeds and sitemaps go first: they name the newest articles and their dates.
+_SOURCE_PRIORITY = 5000
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
+
+    name = "news"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.config: CrawlConfig | None = None
+        self.seed_problems: list[str] = []
+        self._seen: set[bytes] = set()
+        self._scheduled = 0
+        self._now = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        """Read the CRAWL_*/EXTRACT_* settings and hook the open/idle/close signals."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = CrawlConfig.from_settings(crawler.settings, kwargs)
+        cfg = spider.config
+        spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held)
+        spider.crawl_id = crawler.settings.get("CRAWL_ID", "")
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        spider.pool = AnalysisPool.acquire(
+            default_workers() if cfg.workers is None else cfg.workers
+        )
+        return spider
+
+    # --- scheduling ---------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        """Seeds first, then each seed host's robots.txt for its ``Sitemap:`` lines."""
+        assert self.config is not None
+        for seed in self.config.seeds:
+            request = self._request(Discovered(seed, "seed"), priority=_SOURCE_PRIORITY)
+            if request is not None:
+                yield request
+        if self.config.use_sitemaps:
+            for robots in self.config.robots_urls():
+                yield Request(robots, callback=self.parse_robots, errback=self._ignore,
+                              meta={"page_role": "robots", "site": self.config.site_name},
+                              priority=_SOURCE_PRIORITY + 1)
+
+    def _request(self, found: Discovered, priority: int | None = None) -> Request | None:
+        """A request for a discovered URL, or None if seen, out of budget or off scope."""
+        assert self.config is not None
+        key = hashlib.blake2b(found.url.encode(), digest_size=8).digest()
+        if key in self._seen:
+            return None
+        cfg = self.config
+        if cfg.max_pages and self._scheduled >= cfg.max_pages:
+            self.crawler.stats.inc_value("discovery/budget_exhausted")
+            return None
+        self._seen.add(key)
+        self._scheduled += 1
+        self.crawler.stats.inc_value("discovery/scheduled")
+        if priority is None:
+            priority = discovery.priority_for(found.lastmod, self._now)
+            if found.role in ("feed", "sitemap"):
+                priority = _SOURCE_PRIORITY
+        meta = {"page_role": found.role, "site": cfg.site_name or discovery.host_of(found.url),
+                "discovered_lastmod": found.lastmod}
+        errback = self._seed_failed if found.role == "seed" else self._ignore
+        return Request(found.url, callback=self.parse, errback=errback, meta=meta,
+                       priority=priority)
+
+    def _follow(self, links: tuple[Discovered, ...], route: str) -> Iterator[Request]:
+        """Requests for the links found by one route (``links``, ``feed``, ``sitemap``)."""
+        self.crawler.stats.inc_value(f"discovery/{route}", len(links))
+        for found in links:
+            request = self._request(found)
+            if request is not None:
+                yield request
+
+    # --- callbacks ----------------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """Schedule the sitemaps a robots.txt lists."""
+        text = response.body[:512 * 1024].decode("utf-8", "replace")
+        sitemaps = discovery.sitemaps_in_robots(text, response.url)
+        yield from self._follow(tuple(Discovered(u, "sitemap") for u in sitemaps), "robots")
+
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
+        """Analyse one response in the pool; yield follow-up requests and the page's item."""
+        assert self.config is not None
+        role = response.meta.get("page_role", "unknown")
+        if role == "seed":
+            self._widen_scope(response)
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        result = await self.pool.run(analysis.analyze_page, response.body,
+                                     self._analysis_request(response.url, ctype))
+        if role == "seed":
+            self._check_seed(response, result.kind, ctype)
+        for request in self._follow_analysis(result):
+            yield request
+        if result.kind != discovery.HTML:
+            if result.kind == discovery.UNKNOWN:
+                self.crawler.stats.inc_value("pages/not-html")
+            return
+        async for item in self._page_items(response, result, ctype):
+            yield item
+
+    def _follow_analysis(self, result: analysis.PageAnalysis) -> Iterator[Request]:
+        """Follow what the analysis found, as far as the enabled discovery routes allow."""
+        assert self.config is not None
+        if result.kind == discovery.FEED:
+            yield from self._follow(result.links, "feed")
+        elif result.kind != discovery.HTML:
+            yield from self._follow(result.links, "sitemap")
+        else:
+            feeds = tuple(d for d in result.links if d.role == "feed")
+            pages = tuple(d for d in result.links if d.role != "feed")
+            if self.config.use_feeds:
+                yield from self._follow(feeds, "feed_links")
+            if self.config.follow_links:
+                yield from self._follow(pages, "links")
+
+    def _analysis_request(self, url: str, ctype: str | None) -> analysis.AnalysisRequest:
+        """The worker's instructions for one page, with the site's current profile."""
+        assert self.config is not None
+        cfg = self.config
+        options = ExtractOptions(
+            min_article_chars=cfg.min_article_chars, capture_time=datetime.now(UTC),
+            site_profile=self.warmup.profile(url), http_encoding=_charset(ctype),
+        )
+        links = LinkOptions(allowed_domains=cfg.allowed_domains, max_links=cfg.max_links)
+        return analysis.AnalysisRequest(url, ctype, links, options)
+
+    async def _page_items(
+        self, response: Response, result: analysis.PageAnalysis, ctype: str | None
+    ) -> AsyncIterator[PageItem]:
+        """The page's item now, or later together with its site's other early articles."""
+        extraction = result.result
+        assert extraction is not None
+        self.warmup.observe(response.url, extraction.block_signatures)
+        item = self._item(response, extraction)
+        if extraction.is_article and not self.warmup.is_warm(response.url):
+            self.warmup.hold(response.url, Held(item, response.body, ctype))
+        else:
+            self._count(extraction)
+            yield item
+        for held_item in await self._release(self.warmup.ready(response.url)):
+            yield held_item
+
+    async def _release(self, held: list[Held]) -> list[PageItem]:
+        """Extract held pages again with their site's matured profile; return their items."""
+        items = []
+        for page in held:
+            item = page.item
+            options = self._analysis_request(item.url, page.content_type).extract
+            item.extraction = await self.pool.run(analysis.reextract, page.body, item.url, options)
+            self._count(item.extraction)
+            items.append(item)
+        if held:
+            self.crawler.stats.inc_value("extract/reextracted_after_warmup", len(held))
+        return items
+
+    def flush_held(self, response: Response) -> AsyncIterator[PageItem]:
+        """Callback of the internal ``data:`` request made when the crawl goes idle."""
+        return self._yield_all(self.warmup.take_all())
+
+    async def _yield_all(self, held: list[Held]) -> AsyncIterator[PageItem]:
+        for item in await self._release(held):
+            yield item
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _item(self, response: Response, extraction: Any) -> PageItem:
+        """Build the PageItem of one HTML response."""
+        warc = response.meta.get("warc_record")
+        redirects = response.meta.get("redirect_urls") or [response.request.url]
+        headers = {
+            k.decode("latin-1"): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+        }
+        return PageItem(
+            url=response.url,
+            requested_url=redirects[0],
+            site=response.meta.get("site") or discovery.host_of(response.url),
+            status=response.status,
+            fetched_at=(warc or {}).get("date") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            crawl_id=self.crawl_id,
+            extraction=extraction,
+            warc=warc,
+            http_headers=headers,
+            depth=int(response.meta.get("depth", 0)),
+            source=response.meta.get("page_role", "link"),
+        )
+
+    def _count(self, extraction: Any) -> None:
+        """Stats of the article/list decision."""
+        if extraction.is_article:
+            self.crawler.stats.inc_value("pages/article")
+        else:
+            reason = (extraction.discard_reason or "unknown").split(":")[0].strip() or "unknown"
+            self.crawler.stats.inc_value(f"pages/list/{reason}")
+
+    def _widen_scope(self, response: Response) -> None:
+        """A seed that redirected to another host brings that host into scope."""
+        assert self.config is not None
+        host = discovery.host_of(response.url)
+        if host and not discovery.in_scope(response.url, self.config.allowed_domains):
+            self.config.allowed_domains = self.config.allowed_domains | {host}
+
+    def _check_seed(self, response: Response, kind: str, ctype: str | None) -> None:
+        """Count the seed's kind; remember seeds that are neither HTML, feed nor sitemap."""
+        self.crawler.stats.inc_value(f"seeds/{kind}")
+        if kind == discovery.UNKNOWN:
+            self.seed_problems.append(
+                f"seed {response.url} is neither an HTML page, a feed nor a sitemap "
+                f"(Content-Type {ctype or 'missing'}): give a home page, section, feed or "
+                "sitemap URL"
+            )
+
+    def _seed_failed(self, failure: Failure) -> None:
+        """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        message = failure.getErrorMessage() or failure.type.__name__
+        self.crawler.stats.inc_value("seeds/failed")
+        self.seed_problems.append(f"could not fetch seed {url}: {message}")
+
+    def _ignore(self, failure: Failure) -> None:
+        """Non-seed failures are counted by Scrapy's stats; nothing else to do."""
+
+    def _on_idle(self) -> None:
+        """Before closing, release the pages still held for warm-up."""
+        if self.warmup.held_count:
+            self.crawler.engine.crawl(
+                Request(_FLUSH_URL, callback=self.flush_held, dont_filter=True,
+                        meta={"page_role": "internal"})
+            )
+            raise DontCloseSpider
+
+    def _on_closed(self) -> None:
+        self.pool.release()
+
+
+def _charset(content_type: str | None) -> str | None:
+    """The ``charset=`` parameter of a Content-Type header."""
+    for param in (content_type or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None

@@ -1,0 +1,86 @@
+"""Site-level learning during a crawl: profile snapshots, and article pages held until warm.
+
+A site's boilerplate (the opinion sidebar, the newsletter box) is learned from its pages by
+:class:`crawler.extract.SiteLearner`. Articles fetched before the site has been seen on
+``warmup_pages`` pages are held back with their HTML; once the site is warm (or the buffer of
+a site is full, or the crawl goes idle) they are extracted again with the matured profile and
+only then handed to the pipelines. So the first pages come out as clean as the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.extract import SiteLearner, SiteProfile
+from crawler.extract.sitelearn import site_of
+
+
+@dataclass
+class Held:
+    """An article page waiting for its site's profile to mature."""
+
+    item: Any
+    body: bytes
+    content_type: str | None
+
+
+class SiteWarmup:
+    """Owns the crawl's SiteLearner, caches profile snapshots, and buffers early articles."""
+
+    def __init__(self, warmup_pages: int = 8, max_held: int = 64, refresh_every: int = 8) -> None:
+        self.learner = SiteLearner()
+        self.warmup_pages = warmup_pages
+        self.max_held = max_held
+        self.refresh_every = max(1, refresh_every)
+        self._seen: dict[str, int] = {}
+        self._profiles: dict[str, tuple[int, SiteProfile]] = {}
+        self._held: dict[str, list[Held]] = {}
+
+    def profile(self, url: str) -> SiteProfile | None:
+        """The site's current profile; recomputed only every ``refresh_every`` pages (it is a
+        scan over everything learned)."""
+        site = site_of(url)
+        seen = self._seen.get(site, 0)
+        if seen == 0:
+            return None
+        cached = self._profiles.get(site)
+        if cached is None or seen - cached[0] >= self.refresh_every or (
+            seen >= self.warmup_pages > cached[0]
+        ):
+            cached = (seen, self.learner.profile(site))
+            self._profiles[site] = cached
+        return cached[1]
+
+    def observe(self, url: str, signatures: tuple[str, ...]) -> None:
+        """Learn from one extracted page of the site."""
+        site = site_of(url)
+        self._seen[site] = self._seen.get(site, 0) + 1
+        self.learner.observe(url, signatures)
+
+    def is_warm(self, url: str) -> bool:
+        """True once the site has been seen on ``warmup_pages`` pages."""
+        return self._seen.get(site_of(url), 0) >= self.warmup_pages
+
+    def hold(self, url: str, held: Held) -> None:
+        """Keep an early article page of the site until :meth:`ready` releases it."""
+        self._held.setdefault(site_of(url), []).append(held)
+
+    def ready(self, url: str) -> list[Held]:
+        """Take the held pages of the site if it is warm now or its buffer is full."""
+        site = site_of(url)
+        pages = self._held.get(site)
+        if not pages or not (self.is_warm(url) or len(pages) >= self.max_held):
+            return []
+        return self._held.pop(site)
+
+    def take_all(self) -> list[Held]:
+        """Take every held page of every site (the crawl is about to end)."""
+        pages = [h for held in self._held.values() for h in held]
+        self._held.clear()
+        return pages
+
+    @property
+    def held_count(self) -> int:
+        """How many pages are held right now."""
+        return sum(len(v) for v in self._held.values())
