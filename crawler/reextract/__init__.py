@@ -1,0 +1,6 @@
+"""Re-extraction of cleaned text from WARCs (ours or any tool's) into the store (no scrapy)."""
+
+from crawler.reextract.run import ReextractReport, find_warcs, reextract
+from crawler.reextract.scan import Capture, WarcScanner
+
+__all__ = ["Capture", "ReextractReport", "WarcScanner", "find_warcs", "reextract"]

@@ -1,0 +1,171 @@
+"""Re-extraction: every HTML response of the given WARCs, through the extractor, into the store.
+
+Two passes over the WARCs (both streaming): the first learns each site's boilerplate from all
+its pages (:class:`crawler.extract.SiteLearner`), the second extracts with what was learned and
+writes to the store. Captures already in the store (same WARC record) are compared and only
+rewritten when the result differs, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.exceptions import UserError
+from crawler.extract import EXTRACTOR_VERSION, ExtractOptions, ExtractResult, SiteLearner
+from crawler.extract.sitelearn import site_of
+from crawler.reextract.scan import Capture, WarcScanner
+from crawler.reextract.worker import extract_capture, init_worker, ordered_map, signatures_of
+from crawler.store import PageRecord, Store, WarcLocation
+
+#: File names re-extraction picks up inside a folder (``.open`` files are still being written).
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+#: ``progress(phase, done_bytes, total_bytes)``: called as the scan advances.
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class ReextractReport:
+    """What a re-extraction did: counts per store outcome and the bad records it skipped."""
+
+    files: int = 0
+    records: int = 0
+    html: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line for the user."""
+        out = self.outcomes
+        articles = out["new_version"] + out["unchanged"] + out["updated"] + out["same_article"]
+        return (
+            f"{self.html} HTML pages in {self.records} records of {self.files} WARC file(s) "
+            f"in {self.seconds:.1f}s: {articles} articles ({out['new_version']} new versions, "
+            f"{out['updated']} re-extracted differently, "
+            f"{out['unchanged'] + out['same_article']} unchanged), "
+            f"{out['not_article'] + out['same_page']} other pages, {len(self.errors)} bad records"
+        )
+
+
+def find_warcs(paths: list[str | Path]) -> list[Path]:
+    """Expand files and folders (recursively) into WARC files, in name order per folder."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(WARC_SUFFIXES)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UserError(f"{path} does not exist: pass WARC files or folders that hold them")
+    if not found:
+        raise UserError(f"no WARC files (*.warc, *.warc.gz) in {', '.join(map(str, paths))}")
+    return found
+
+
+def stored_name(path: Path, archive_dir: Path) -> str:
+    """How the store names a WARC: its name if it is in ARCHIVE_DIR/warc, else its full path."""
+    resolved = path.resolve()
+    if resolved.parent == (archive_dir / "warc").resolve():
+        return path.name
+    return str(resolved)
+
+
+class _Captures:
+    """Chain the HTML responses of many WARCs, tracking bytes done and each file's errors."""
+
+    def __init__(self, files: list[Path], progress: ProgressFn | None, phase: str) -> None:
+        """Prepare to scan ``files`` (nothing is read yet)."""
+        self.files = files
+        self.progress = progress
+        self.phase = phase
+        self.total = sum(f.stat().st_size for f in files)
+        self.scanners: list[WarcScanner] = []
+
+    def __iter__(self) -> Iterator[Capture]:
+        """Yield each capture, reporting progress after each one."""
+        done = 0
+        max_body = ExtractOptions().max_html_bytes
+        for path in self.files:
+            scanner = WarcScanner(path, max_body)
+            self.scanners.append(scanner)
+            for capture in scanner:
+                yield capture
+                self._report(done + scanner.position)
+            done += path.stat().st_size
+            self._report(done)
+
+    def _report(self, done: int) -> None:
+        """Tell the progress callback how far the scan is."""
+        if self.progress is not None:
+            self.progress(self.phase, done, self.total)
+
+
+def learn_profiles(files: list[Path], jobs: int, progress: ProgressFn | None) -> dict:
+    """First pass: learn each site's boilerplate from the block signatures of all its pages."""
+    learner = SiteLearner()
+    sites: set[str] = set()
+    for _, (url, signatures) in ordered_map(signatures_of, _Captures(files, progress, "learn"),
+                                            jobs):
+        learner.observe(url, signatures)
+        sites.add(site_of(url))
+    return {site: learner.profile(site) for site in sites}
+
+
+def _page_record(capture: Capture, result: ExtractResult, warc_name: str) -> PageRecord:
+    """The store's input for one re-extracted capture."""
+    return PageRecord.from_extraction(
+        result,
+        url=capture.url,
+        site=site_of(capture.url),
+        fetched_at=capture.date,
+        status=capture.status,
+        extractor_version=EXTRACTOR_VERSION,
+        warc=WarcLocation(
+            filename=warc_name, offset=capture.offset, length=capture.length,
+            record_id=capture.record_id, payload_digest=capture.payload_digest,
+            date=capture.date, record_type="response",
+        ),
+        etag=capture.etag,
+        last_modified=capture.last_modified,
+        source="reextract",
+    )
+
+
+def reextract(
+    paths: list[str | Path],
+    archive_dir: str | Path,
+    jobs: int | None = None,
+    learn: bool = True,
+    progress: ProgressFn | None = None,
+) -> ReextractReport:
+    """Re-extract every HTML response in ``paths`` (WARC files or folders) into the store."""
+    started = time.monotonic()
+    archive = Path(archive_dir)
+    files = find_warcs(paths)
+    jobs = jobs or os.cpu_count() or 1
+    profiles = learn_profiles(files, jobs, progress) if learn else {}
+    report = ReextractReport(files=len(files))
+    captures = _Captures(files, progress, "extract")
+    names = {str(f): stored_name(f, archive) for f in files}
+    with Store(archive) as store:
+        for capture, result in ordered_map(extract_capture, captures, jobs, init_worker,
+                                           (profiles,)):
+            added = store.add_page(_page_record(capture, result, names[capture.path]))
+            outcome = added.outcome
+            if outcome == "same":
+                outcome = "same_article" if added.version is not None else "same_page"
+            report.outcomes[outcome] += 1
+        store.prune_texts()
+    for scanner in captures.scanners:
+        report.records += scanner.stats.records
+        report.html += scanner.stats.html
+        report.errors.extend(scanner.stats.errors)
+    report.seconds = time.monotonic() - started
+    return report

@@ -1,0 +1,206 @@
+"""Stream the HTML responses out of any WARC (ours, wget's, gzip or not), surviving bad records.
+
+A record that cannot be read is reported and skipped: the scanner looks for the start of the
+next record (the next gzip member, or the next ``WARC/1.`` line) and carries on from there.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeadersParserException
+
+#: What a broken or hostile WARC makes warcio (or zlib underneath it) raise.
+READ_ERRORS = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    EOFError,
+    zlib.error,
+    OSError,
+    ValueError,
+    UnicodeDecodeError,
+    IndexError,
+)
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_START = b"\nWARC/1."
+_CHUNK = 1 << 20
+_UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One HTML response found in a WARC: the page bytes and where the record sits."""
+
+    path: str
+    url: str
+    body: bytes
+    date: str
+    record_id: str | None
+    payload_digest: str | None
+    offset: int
+    length: int
+    status: int
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass
+class ScanStats:
+    """What one scan saw: records read, HTML responses, and the errors it skipped over."""
+
+    records: int = 0
+    html: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _charset(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "charset" and value:
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def _is_html(record: ArcWarcRecord) -> tuple[bool, int, str]:
+    """Whether a record is a successful HTML response; with its status and Content-Type."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return False, 0, ""
+    code = record.http_headers.get_statuscode() or ""
+    status = int(code) if code.isdigit() else 0
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    html = "html" in content_type.lower() or not content_type
+    return html and 200 <= status < 300, status, content_type
+
+
+def _problem(record: ArcWarcRecord) -> str | None:
+    """Why a fully read record cannot be trusted (truncated, no type or ID), or None."""
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        return f"truncated: {missing} bytes of the record are missing"
+    if not record.rec_type or not record.rec_headers.get_header("WARC-Record-ID"):
+        return "malformed WARC headers (no WARC-Type or WARC-Record-ID)"
+    return None
+
+
+def _is_gzip(stream: BinaryIO) -> bool:
+    """Whether the file starts with a gzip member (then records resume at member starts)."""
+    start = stream.tell()
+    head = stream.read(3)
+    stream.seek(start)
+    return head == _GZIP_MAGIC
+
+
+def _valid_gzip_warc(stream: BinaryIO, pos: int) -> bool:
+    """Whether a gzip member at ``pos`` decompresses to the start of a WARC record."""
+    stream.seek(pos)
+    try:
+        head = zlib.decompressobj(31).decompress(stream.read(4096), 16)
+    except zlib.error:
+        return False
+    return head.startswith(b"WARC/")
+
+
+def find_next_record(stream: BinaryIO, start: int, gzip: bool) -> int | None:
+    """Offset of the first plausible record start after ``start``, or None at end of file."""
+    pos = start + 1
+    magic = _GZIP_MAGIC if gzip else _WARC_START
+    while True:
+        stream.seek(pos)
+        chunk = stream.read(_CHUNK + len(magic))
+        if len(chunk) < len(magic):
+            return None
+        index = chunk.find(magic)
+        while index >= 0:
+            found = pos + index + (0 if gzip else 1)
+            if not gzip or _valid_gzip_warc(stream, found):
+                return found
+            index = chunk.find(magic, index + 1)
+        pos += _CHUNK
+
+
+class WarcScanner:
+    """Iterate the HTML responses of one WARC file, streaming; ``position`` tracks progress."""
+
+    def __init__(self, path: Path, max_body: int) -> None:
+        """Scan ``path``; bodies longer than ``max_body`` bytes are cut (the extractor caps too)."""
+        self.path = path
+        self.max_body = max_body
+        self.position = 0
+        self.stats = ScanStats()
+
+    def __iter__(self) -> Iterator[Capture]:
+        """Yield each HTML response; errors go to ``stats.errors`` and scanning resumes."""
+        with open(self.path, "rb") as stream:
+            gzip = _is_gzip(stream)
+            start: int | None = 0
+            while start is not None:
+                failed_at = yield from self._scan_from(stream, start)
+                if failed_at is None:
+                    break
+                start = find_next_record(stream, failed_at, gzip)
+
+    def _scan_from(self, stream: BinaryIO, start: int) -> Iterator[Capture]:
+        """Scan from ``start`` to the end; return the offset of a failed record, else None."""
+        stream.seek(start)
+        records = ArchiveIterator(stream)
+        offset = start
+        try:
+            for record in records:
+                offset = records.offset
+                capture = self._capture(record, offset, records)
+                self.position = stream.tell()
+                self.stats.records += 1
+                problem = _problem(record)
+                if problem is not None:
+                    self._error(offset, problem)
+                elif capture is not None:
+                    self.stats.html += 1
+                    yield capture
+        except READ_ERRORS as exc:
+            offset = max(offset, records.offset)
+            self._error(offset, str(exc).strip() or type(exc).__name__)
+            return offset
+        return None
+
+    def _error(self, offset: int, message: str) -> None:
+        """Report a bad record in one printable line (the message may hold binary junk)."""
+        line = message.splitlines()[0] if message else "unreadable"
+        line = _UNPRINTABLE.sub("?", line)[:120]
+        self.stats.errors.append(f"{self.path}: bad record at offset {offset}: {line}")
+
+    def _capture(
+        self, record: ArcWarcRecord, offset: int, records: ArchiveIterator
+    ) -> Capture | None:
+        """Read an HTML response record fully; None for any other record."""
+        is_html, status, content_type = _is_html(record)
+        if not is_html:
+            records.read_to_end()
+            return None
+        body = record.content_stream().read(self.max_body)
+        records.read_to_end()
+        headers = record.rec_headers
+        http = record.http_headers
+        return Capture(
+            path=str(self.path),
+            url=headers.get_header("WARC-Target-URI") or "",
+            body=body,
+            date=headers.get_header("WARC-Date") or "",
+            record_id=headers.get_header("WARC-Record-ID"),
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+            offset=offset,
+            length=records.get_record_length(),
+            status=status,
+            charset=_charset(content_type),
+            etag=http.get_header("ETag"),
+            last_modified=http.get_header("Last-Modified"),
+        )

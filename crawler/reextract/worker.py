@@ -1,0 +1,81 @@
+"""Extraction in worker processes: an in-order map over a process pool with a bounded window."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from crawler.extract import ExtractOptions, ExtractResult, SiteProfile, extract
+from crawler.extract.sitelearn import site_of
+from crawler.reextract.scan import Capture
+from crawler.store.dates import parse_timestamp
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Site profiles learned in the first pass, installed in each worker by :func:`init_worker`.
+_PROFILES: dict[str, SiteProfile] = {}
+
+
+def init_worker(profiles: dict[str, SiteProfile]) -> None:
+    """Install the learned site profiles in this process (pool initializer)."""
+    global _PROFILES
+    _PROFILES = profiles
+
+
+def _options(capture: Capture, profile: SiteProfile | None) -> ExtractOptions:
+    """Extractor options for one capture: its capture time, HTTP charset and site profile."""
+    return ExtractOptions(
+        capture_time=parse_timestamp(capture.date),
+        http_encoding=capture.charset,
+        site_profile=profile,
+    )
+
+
+def signatures_of(capture: Capture) -> tuple[str, tuple[str, ...]]:
+    """First pass: the page's block signatures, for learning its site's boilerplate."""
+    result = extract(capture.body, capture.url, _options(capture, None))
+    return capture.url, result.block_signatures
+
+
+def extract_capture(capture: Capture) -> ExtractResult:
+    """Second pass: extract with the site's learned profile (signatures dropped: not needed)."""
+    profile = _PROFILES.get(site_of(capture.url))
+    result = extract(capture.body, capture.url, _options(capture, profile))
+    return dataclasses.replace(result, block_signatures=())
+
+
+def ordered_map(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    jobs: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[tuple[T, R]]:
+    """Yield ``(item, fn(item))`` in input order, computing on ``jobs`` processes.
+
+    At most ``4 * jobs`` items are in flight, so memory stays bounded however long the input.
+    """
+    if jobs <= 1:
+        if initializer is not None:
+            initializer(*initargs)
+        for item in items:
+            yield item, fn(item)
+        return
+    # spawn, not fork: the parent holds an SQLite connection and a progress thread.
+    context = multiprocessing.get_context("spawn")
+    window: deque[tuple[T, Future[R]]] = deque()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer,
+                             initargs=initargs) as pool:
+        for item in items:
+            window.append((item, pool.submit(fn, item)))
+            if len(window) >= 4 * jobs:
+                done, future = window.popleft()
+                yield done, future.result()
+        while window:
+            done, future = window.popleft()
+            yield done, future.result()
