@@ -1,14 +1,51 @@
-"""(placeholder) The wacz subcommand, not written yet."""
+"""Package an archive folder as a WACZ file (WARCs, index, page list) for ReplayWeb.page or pywb."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from crawler.exceptions import UserError
+from crawler.replay.layout import open_layout
+from crawler.wacz import WaczBuilder
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
+    parser.add_argument(
+        "--archive-dir", default="archives", metavar="DIR",
+        help="archive folder written by `crawler crawl` (default: archives)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE.wacz",
+        help="file to write (default: <archive folder name>.wacz in the current folder)",
+    )
+    parser.add_argument("--title", help="title stored in datapackage.json (default: folder name)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand."""
-    raise NotImplementedError("wacz is not written yet")
+    layout = open_layout(args.archive_dir)
+    output = Path(args.output or f"{layout.root.name}.wacz").expanduser()
+    if output.suffix.lower() != ".wacz":
+        raise UserError(f"output {output} must end in .wacz; pass e.g. -o {output.stem}.wacz")
+    if output.is_dir():
+        raise UserError(f"output {output} is a folder; pass a file name such as -o archive.wacz")
+    try:
+        if output.resolve().is_relative_to(layout.warc_dir):
+            raise UserError(f"output {output} is inside the WARC folder; write it elsewhere")
+    except OSError:
+        pass
+    result = WaczBuilder(layout, say=lambda line: print(line, flush=True)).build(
+        output, title=args.title
+    )
+    if result.skipped_open:
+        print(
+            f"note: left out {len(result.skipped_open)} WARC file(s) still being written "
+            "(.open); run again after the crawl finishes to include them"
+        )
+    print(
+        f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.warcs} WARC file(s), "
+        f"{result.pages} page(s); check it with `wacz validate -f {result.path}`"
+    )
+    return 0

@@ -5,12 +5,14 @@ from __future__ import annotations
 import heapq
 import html
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from crawler.exceptions import UserError
 from crawler.replay.layout import ArchiveLayout
 
 #: Most entries the listing page shows (newest first); the rest stay searchable by URL in pywb.
@@ -24,6 +26,8 @@ class ListedPage:
     timestamp: str
     url: str
     title: str = ""
+    #: WARC file holding the capture, when known (base name).
+    warc: str = field(default="", compare=False)
 
     @property
     def captured(self) -> str:
@@ -71,13 +75,14 @@ def articles_from_store(layout: ArchiveLayout) -> Iterator[ListedPage] | None:
 
 def _iter_store(layout: ArchiveLayout, open_store: Any) -> Iterator[ListedPage]:
     try:
-        with open_store(layout.root) as store:
+        with open_store(layout.root, create=False) as store:
             for article in store.iter_articles():
                 ts = to_timestamp(_field(article, "fetched_at"))
                 url = _field(article, "url")
+                warc = os.path.basename(str(_field(article, "warc_filename") or ""))
                 if ts and url:
-                    yield ListedPage(ts, str(url), str(_field(article, "title") or ""))
-    except sqlite3.Error:
+                    yield ListedPage(ts, str(url), str(_field(article, "title") or ""), warc)
+    except (sqlite3.Error, UserError):
         # A store being created or migrated right now: show nothing rather than crash replay.
         return
 
@@ -103,7 +108,7 @@ def _page_from_cdxj(line: str) -> ListedPage | None:
         return None
     if fields.get("status") != "200" or "html" not in str(fields.get("mime", "")):
         return None
-    return ListedPage(parts[1], fields.get("url", ""), "")
+    return ListedPage(parts[1], fields.get("url", ""), "", fields.get("filename", ""))
 
 
 def newest(pages: Iterable[ListedPage], limit: int) -> tuple[list[ListedPage], int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import subprocess
 import sys
@@ -13,8 +14,10 @@ from pathlib import Path
 
 from crawler.exceptions import UserError
 
-#: Starts pywb's Wayback app exactly as the ``wayback`` script does, without needing it on PATH.
-_WAYBACK = "from pywb.apps.cli import wayback; wayback()"
+#: The child's module: pywb's ``wayback`` server with our revisit fix (see pywbapp.py).
+_PYWB_MODULE = "crawler.replay.pywbapp"
+#: Folder holding the ``crawler`` package, so the child imports it from any working folder.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -58,8 +61,9 @@ class PywbProcess:
         with open(self.log_path, "wb") as log:
             # Same process group as us: Ctrl-C in the terminal reaches both.
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", _WAYBACK, "--bind", self.host, "--port", str(self.port)],
+                [sys.executable, "-m", _PYWB_MODULE, "--bind", self.host, "--port", str(self.port)],
                 cwd=self.root_dir,
+                env=_child_env(),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,  # pywb prints a line per index lookup there
                 stderr=log,
@@ -114,3 +118,10 @@ class PywbProcess:
     def __exit__(self, *exc: object) -> None:
         """Stop on leaving the block."""
         self.stop()
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    parts = [_PACKAGE_PARENT, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(parts))
+    return env

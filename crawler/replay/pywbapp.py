@@ -1,0 +1,63 @@
+"""Entry point of the pywb child process: pywb's ``wayback`` server plus one revisit fix.
+
+pywb replays a revisit with the revisit's own HTTP headers over the original's payload. When the
+two responses were framed or coded differently (the original chunked and gzip-encoded, the
+revisit not; or a ``304 Not Modified`` answer recorded as a server-not-modified revisit), the
+browser would get the original's raw bytes under the wrong headers (or a 304 with a body). So for
+revisits we take the payload-describing headers from the original record (and, for a 304, its
+status line and all headers), which is what the revisit stands for.
+
+Run as ``python -m crawler.replay.pywbapp --bind HOST --port PORT`` in the pywb root folder.
+"""
+
+from gevent.monkey import patch_all
+
+patch_all()
+
+# ruff: noqa: E402 - gevent must patch the standard library before anything else is imported.
+from pywb.apps.cli import wayback
+from pywb.warcserver.resource.resolvingloader import ResolvingLoader
+
+#: Headers that describe the payload bytes rather than the response.
+PAYLOAD_HEADERS = ("Transfer-Encoding", "Content-Encoding", "Content-Length")
+
+_original_load = ResolvingLoader.load_headers_and_payload
+
+
+def align_revisit_headers(revisit_http, original_http) -> None:
+    """Make a revisit's HTTP headers describe the original's payload bytes (in place)."""
+    if revisit_http.get_statuscode() == "304":
+        revisit_http.statusline = original_http.statusline
+        revisit_http.protocol = original_http.protocol
+        revisit_http.headers = list(original_http.headers)
+        return
+    for name in PAYLOAD_HEADERS:
+        revisit_http.remove_header(name)
+        value = original_http.get_header(name)
+        if value is not None:
+            revisit_http.add_header(name, value)
+
+
+def _load_headers_and_payload(self, cdx, failed_files, cdx_loader):
+    headers_record, payload_record = _original_load(self, cdx, failed_files, cdx_loader)
+    if (
+        headers_record is not None
+        and payload_record is not None
+        and headers_record is not payload_record
+        and headers_record.rec_type == "revisit"
+        and headers_record.http_headers
+        and headers_record.http_headers.headers
+        and payload_record.http_headers
+    ):
+        align_revisit_headers(headers_record.http_headers, payload_record.http_headers)
+    return headers_record, payload_record
+
+
+def main() -> None:
+    """Install the revisit fix and run pywb's wayback server (arguments as ``wayback``)."""
+    ResolvingLoader.load_headers_and_payload = _load_headers_and_payload
+    wayback()
+
+
+if __name__ == "__main__":
+    main()

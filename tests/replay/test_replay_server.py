@@ -1,0 +1,95 @@
+"""`crawler replay` serves hand-made WARCs through a real pywb: id_ bytes, rewriting, revisits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import free_port
+from tests.replay.conftest import make_archive
+from tests.replay.replayhelp import archived_responses, fetch, running_replay
+from tests.replay.warcs import Page
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def replay(sample_archive):
+    """One `crawler replay` for the module's read-only tests."""
+    root, pages = sample_archive
+    with running_replay(root, free_port()) as base:
+        yield base, root, pages
+
+
+def test_identity_replay_is_byte_equal_to_archived_payload(replay):
+    base, root, _ = replay
+    responses = [r for r in archived_responses(root / "warc") if "html" in r.content_type]
+    assert len(responses) == 4
+    for archived in responses:
+        url = f"{base}/archive/{archived.timestamp}id_/{archived.url}"
+        plain = fetch(url)
+        assert plain.status == 200, archived.url
+        assert plain.body == archived.decoded, archived.url
+        # A client accepting gzip gets the body still content-coded, as it crossed the wire.
+        coded = fetch(url, {"Accept-Encoding": "gzip"})
+        assert coded.body == archived.dechunked, archived.url
+
+
+def test_rewritten_replay_shows_headline_and_rewrites_links(replay):
+    base, _, pages = replay
+    page = pages[2]  # gzip-encoded on the wire
+    answer = fetch(f"{base}/archive/20260102030405mp_/{page.url}")
+    assert answer.status == 200
+    text = answer.body.decode()
+    assert f"<h1>{page.title}</h1>" in text
+    # pywb rewrote the site's own link to point back into the archive.
+    assert "/archive/20260102030405mp_/http://news.example/" in text
+
+
+def test_framed_replay_page_loads(replay):
+    base, _, pages = replay
+    answer = fetch(f"{base}/archive/20260102030405/{pages[0].url}")
+    assert answer.status == 200
+    frame = answer.body.decode()
+    # The top frame (pywb's banner) loads the rewritten page into its iframe by script.
+    assert 'id="replay_iframe"' in frame
+    assert f'"url": "{pages[0].url}"' in frame
+
+
+@pytest.mark.parametrize(("index", "date"), [(0, "20260201000000"), (3, "20260201000001")])
+def test_revisit_replays_original_payload(replay, index, date):
+    base, root, pages = replay
+    original = next(r for r in archived_responses(root / "warc") if r.url == pages[index].url)
+    answer = fetch(f"{base}/archive/{date}id_/{pages[index].url}")
+    assert answer.status == 200
+    assert answer.headers["memento-datetime"].startswith("Sun, 01 Feb 2026")
+    assert answer.body == original.decoded
+
+
+def test_listing_page_links_every_article_to_its_replay(replay):
+    base, _, pages = replay
+    listing = fetch(base + "/").body.decode()
+    assert "Showing 4 archived articles" in listing
+    for page in pages:
+        assert f'href="/archive/20260102030405/{page.url}">{page.title}</a>' in listing
+    assert "2026-01-02 03:04:05 UTC" in listing
+
+
+def test_new_warc_appears_without_restart(tmp_path):
+    first = Page("http://news.example/first.html", "First headline", "First paragraph.")
+    later = Page("http://news.example/later.html", "Later headline", "Later paragraph.",
+                 date="2026-03-04T05:06:07Z")
+    root = tmp_path / "archive"
+    make_archive(root, [first])
+    with running_replay(root, free_port(), refresh=0.3) as base:
+        url = f"{base}/archive/20260304050607id_/{later.url}"
+        assert fetch(url).status == 404
+        make_archive(root, [later], warc_name="test-20260304050607-00000-host-1.warc.gz")
+        deadline = time.monotonic() + 20
+        while fetch(url).status != 200 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert fetch(url).body == later.html
+        while "Later headline" not in fetch(base + "/").body.decode():
+            assert time.monotonic() < deadline, "listing never showed the new article"
+            time.sleep(0.3)
