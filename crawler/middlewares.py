@@ -1,19 +1,25 @@
-"""Downloader middlewares of the project: incremental crawling (IncrementalMiddleware).
+"""Incremental crawling at the Scrapy edge: skip what is archived and not due, revisit politely.
 
-Settings (prefix ``INCREMENTAL_``, see docs/schedule.md): ``INCREMENTAL_ENABLED``,
-``INCREMENTAL_FULL`` (fetch everything again), ``INCREMENTAL_REVISIT_AFTER``,
-``INCREMENTAL_ROLES``, ``INCREMENTAL_CONDITIONAL``, ``INCREMENTAL_FORGET_AFTER``.
-Stats go under ``incremental/``.
+``IncrementalSpiderMiddleware`` drops requests for archived, not-due articles as the spider
+yields them, before the dupefilter sees them, so a later request for the same URL carrying
+a newer sitemap ``lastmod`` still gets through. ``IncrementalMiddleware`` (downloader) adds
+``If-None-Match`` / ``If-Modified-Since`` to revisits and records every fetch, 304s included.
+Both share one :class:`IncrementalState` per crawl. Settings (prefix ``INCREMENTAL_``, see
+docs/schedule.md): ``ENABLED``, ``FULL``, ``REVISIT_AFTER``, ``ROLES``, ``CONDITIONAL``,
+``FORGET_AFTER``. Stats go under ``incremental/``.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Request
 
 from crawler.exceptions import UserError
 from crawler.incremental import (
@@ -30,12 +36,14 @@ from crawler.schedule.timing import parse_duration
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.http import Request, Response
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
 #: Statuses that count as a capture of the page (a 304 confirms the one we hold).
 CAPTURED_STATUSES = frozenset({200, 203, 304})
+DEFAULT_ROLES = ("article", "unknown")
+_DECISIONS = frozenset(d.value for d in Decision)
 
 
 def _open_store(archive_dir: str) -> Any:
@@ -53,51 +61,63 @@ def known_capture(state: Any, fetch: Fetch | None) -> KnownCapture | None:
     """Merge the store's capture state and the fetch log's row into one KnownCapture."""
     if state is None and fetch is None:
         return None
-    store_last = parse_timestamp(getattr(state, "last_fetched", None)) if state else None
+    store_last = parse_timestamp(getattr(state, "last_fetched", None))
     log_last = fetch.fetched_at if fetch else None
     last = max((t for t in (store_last, log_last) if t is not None), default=None)
-    # Validators of the most recent fetch win: a page may have changed since the other.
+    # Validators of the most recent fetch win: the page may have changed in between.
     newer_is_log = fetch is not None and (store_last is None or log_last >= store_last)
     source = fetch if newer_is_log else state
+    etag, last_modified = getattr(source, "etag", None), getattr(source, "last_modified", None)
+    # The modification date we knew at the last fetch: sitemap/feed date, Last-Modified,
+    # or the page's own dateModified (whichever is latest).
+    dates = (
+        fetch.lastmod if fetch else None,
+        parse_timestamp(last_modified),
+        parse_timestamp(getattr(state, "modified", None)),
+    )
     return KnownCapture(
         last_fetch=last,
         first_fetch=fetch.first_fetched if fetch else None,
-        published=parse_timestamp(getattr(state, "published", None)) if state else None,
-        etag=getattr(source, "etag", None),
-        last_modified=getattr(source, "last_modified", None),
-        modified=fetch.lastmod if fetch else None,
+        published=parse_timestamp(getattr(state, "published", None)),
+        etag=etag,
+        last_modified=last_modified,
+        modified=max((d for d in dates if d is not None), default=None),
     )
 
 
-class IncrementalMiddleware:
-    """Skips archived articles that are not due, and makes revisits conditional requests.
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
-    Seeds, feeds, sitemaps and list pages (request meta ``page_role``) are always fetched;
-    the policy applies to requests whose role is in ``INCREMENTAL_ROLES`` and that the store
-    holds as articles. ``INCREMENTAL_FULL`` fetches everything (still recording fetches).
-    """
 
-    def __init__(
+class IncrementalState:
+    """Per-crawl state shared by both middlewares: policy, fetch log, store, settings."""
+
+    _by_crawler: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def __init__(  # noqa: PLR0913 - plain values, read from settings by for_crawler
         self,
-        crawler: Crawler,
+        stats: Any,
         archive_dir: str,
         policy: RevisitPolicy,
         full: bool = False,
-        roles: frozenset[str] = frozenset({"article", "unknown"}),
+        roles: Iterable[str] = DEFAULT_ROLES,
         conditional: bool = True,
     ) -> None:
-        self.stats = crawler.stats
+        self.stats = stats
         self.policy = policy
         self.full = full
-        self.roles = roles - ALWAYS_FETCHED_ROLES
+        self.roles = frozenset(roles) - ALWAYS_FETCHED_ROLES
         self.conditional = conditional
+        self.forget_after = None
         self.fetchlog = FetchLog(archive_dir)
         self.store = _open_store(archive_dir)
-        self.forget_after = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
-        """Build from ``INCREMENTAL_*`` settings; NotConfigured when switched off."""
+    def for_crawler(cls, crawler: Crawler) -> IncrementalState:
+        """The crawl's state, built from ``INCREMENTAL_*`` settings on first use."""
+        if crawler in cls._by_crawler:
+            return cls._by_crawler[crawler]
         settings = crawler.settings
         if not settings.getbool("INCREMENTAL_ENABLED", True):
             raise NotConfigured("INCREMENTAL_ENABLED is off")
@@ -110,41 +130,44 @@ class IncrementalMiddleware:
             raise UserError(
                 f"bad INCREMENTAL_REVISIT_AFTER or INCREMENTAL_FORGET_AFTER setting: {exc}"
             ) from None
-        middleware = cls(
-            crawler,
+        state = cls(
+            crawler.stats,
             settings.get("ARCHIVE_DIR", "archives"),
             policy,
             full=settings.getbool("INCREMENTAL_FULL", False),
-            roles=frozenset(settings.getlist("INCREMENTAL_ROLES", ["article", "unknown"])),
+            roles=settings.getlist("INCREMENTAL_ROLES", list(DEFAULT_ROLES)),
             conditional=settings.getbool("INCREMENTAL_CONDITIONAL", True),
         )
-        middleware.forget_after = forget
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        return middleware
+        state.forget_after = forget
+        crawler.signals.connect(state.close, signal=signals.spider_closed)
+        cls._by_crawler[crawler] = state
+        return state
 
-    def process_request(self, request: Request) -> None:
-        """Let the request through (maybe with validators added) or raise IgnoreRequest."""
-        role = request.meta.get("page_role")
-        if role not in self.roles:
+    def decide(self, request: Request) -> Decision | None:
+        """The decision for a request (once per request), or None if the policy skips it."""
+        if "incremental" in request.meta:  # decided on the spider side already
+            value = request.meta["incremental"]
+            return Decision(value) if value in _DECISIONS else None
+        if request.meta.get("page_role") not in self.roles:
             return None
         if self.full:
-            self.stats.inc_value("incremental/forced")
-            return None
+            return self._unpoliced(request, "forced")
         state = self.store.capture_state(request.url) if self.store is not None else None
         if state is not None and not state.versions and state.status == 200:
             # Held as a list or other page, not an article: it is how new articles are found.
-            self.stats.inc_value("incremental/not_article")
-            return None
+            return self._unpoliced(request, "not_article")
         known = known_capture(state, self.fetchlog.get(request.url))
         lastmod = parse_timestamp(request.meta.get("discovered_lastmod"))
         decision = self.policy.decide(known, datetime.now(UTC), lastmod)
         self.stats.inc_value(f"incremental/{decision.value}")
         request.meta["incremental"] = decision.value
-        if decision is Decision.SKIP:
-            raise IgnoreRequest(f"incremental: {request.url} is archived and not due")
-        if decision is not Decision.NEW and self.conditional:
+        if decision is not Decision.NEW and decision.fetch and self.conditional:
             self._make_conditional(request, known)
-        return None
+        return decision
+
+    def _unpoliced(self, request: Request, reason: str) -> None:
+        self.stats.inc_value(f"incremental/{reason}")
+        request.meta["incremental"] = reason
 
     def _make_conditional(self, request: Request, known: KnownCapture) -> None:
         added = False
@@ -155,33 +178,96 @@ class IncrementalMiddleware:
         if added:
             self.stats.inc_value("incremental/conditional")
 
-    def process_response(self, request: Request, response: Response) -> Response:
-        """Record the fetch (a 304 counts as a capture of the page we hold)."""
-        if request.meta.get("page_role") in self.roles and response.status in CAPTURED_STATUSES:
-            if response.status == 304:
-                self.stats.inc_value("incremental/not_modified")
-            self.fetchlog.record(
-                Fetch(
-                    url=request.url,
-                    fetched_at=datetime.now(UTC),
-                    status=response.status,
-                    site=request.meta.get("site"),
-                    etag=_header(response, b"ETag"),
-                    last_modified=_header(response, b"Last-Modified"),
-                    lastmod=parse_timestamp(request.meta.get("discovered_lastmod")),
-                )
+    def record(self, request: Request, response: Response) -> None:
+        """Remember a fetch of a page under the policy (a 304 counts as a capture)."""
+        if request.meta.get("page_role") not in self.roles:
+            return
+        if response.status not in CAPTURED_STATUSES:
+            return
+        if response.status == 304:
+            self.stats.inc_value("incremental/not_modified")
+        self.fetchlog.record(
+            Fetch(
+                url=request.url,
+                fetched_at=datetime.now(UTC),
+                status=response.status,
+                site=request.meta.get("site"),
+                etag=_header(response, b"ETag"),
+                last_modified=_header(response, b"Last-Modified"),
+                lastmod=parse_timestamp(request.meta.get("discovered_lastmod")),
             )
-        return response
+        )
 
-    def spider_closed(self) -> None:
+    def close(self) -> None:
         """Write the fetch log, forget very old rows, close the store."""
         if self.forget_after is not None:
             self.fetchlog.prune(datetime.now(UTC) - self.forget_after)
         self.fetchlog.close()
         if self.store is not None:
             self.store.close()
+            self.store = None
 
 
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
+class IncrementalSpiderMiddleware:
+    """Drops requests for archived, not-due articles before they are scheduled."""
+
+    def __init__(self, state: IncrementalState) -> None:
+        self.state = state
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalSpiderMiddleware:
+        """Share the crawl's IncrementalState; NotConfigured when switched off."""
+        return cls(IncrementalState.for_crawler(crawler))
+
+    def _keep(self, item: Any) -> bool:
+        if not isinstance(item, Request):
+            return True
+        if self.state.decide(item) is Decision.SKIP:
+            self.state.stats.inc_value("incremental/dropped")
+            return False
+        return True
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """Filter the start requests."""
+        async for item in start:
+            if self._keep(item):
+                yield item
+
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any]
+    ) -> Iterator[Any]:
+        """Filter what a callback yields (synchronous callbacks)."""
+        for item in result:
+            if self._keep(item):
+                yield item
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        """Filter what a callback yields (asynchronous callbacks)."""
+        async for item in result:
+            if self._keep(item):
+                yield item
+
+
+class IncrementalMiddleware:
+    """Makes revisits conditional, records fetches, and skips what the spider side let by."""
+
+    def __init__(self, state: IncrementalState) -> None:
+        self.state = state
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        """Share the crawl's IncrementalState; NotConfigured when switched off."""
+        return cls(IncrementalState.for_crawler(crawler))
+
+    def process_request(self, request: Request) -> None:
+        """Let the request through (validators added to revisits) or raise IgnoreRequest."""
+        if self.state.decide(request) is Decision.SKIP:
+            raise IgnoreRequest(f"incremental: {request.url} is archived and not due")
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Record the fetch and pass the response on unchanged."""
+        self.state.record(request, response)
+        return response
