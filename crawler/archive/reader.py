@@ -21,12 +21,10 @@ class RecordInfo:
     headers: dict[str, str]
 
 
-def iter_records(
-    path: str | Path, check_digests: bool = False
-) -> Iterator[tuple[int, ArcWarcRecord]]:
+def iter_records(path: str | Path) -> Iterator[tuple[int, ArcWarcRecord]]:
     """Yield (offset, record) for each record, block unparsed in ``record.raw_stream``."""
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, no_record_parse=True, check_digests=check_digests)
+        iterator = ArchiveIterator(fh, no_record_parse=True)
         for record in iterator:
             # .offset is the start of the current record until it is read to the end
             # (get_record_offset() would consume the block first).
@@ -55,3 +53,18 @@ def read_block(path: str | Path, offset: int, limit: int | None = None) -> bytes
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh, no_record_parse=True)))
         return record.raw_stream.read(-1 if limit is None else limit)
+
+
+def digest_problems(path: str | Path) -> list[str]:
+    """Check every record's digests as ``warcio check`` does; return the problems found."""
+    problems = []
+    with open(path, "rb") as fh:
+        iterator = ArchiveIterator(fh, check_digests=True)
+        for record in iterator:
+            stream = record.content_stream()
+            while stream.read(65536):
+                pass
+            if record.digest_checker.passed is False:
+                record_id = record.rec_headers.get_header("WARC-Record-ID")
+                problems += [f"{record_id}: {p}" for p in record.digest_checker.problems]
+    return problems

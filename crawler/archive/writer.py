@@ -6,7 +6,7 @@ import dataclasses
 import socket
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler import __version__
@@ -34,6 +34,18 @@ def warcinfo_block(fields: Sequence[tuple[str, str]]) -> bytes:
     lines = [f"{k}: {str(v).replace(chr(10), ' ').replace(chr(13), ' ')}\r\n"
              for k, v in [*base, *fields] if v not in (None, "")]
     return "".join(lines).encode("utf-8")
+
+
+def _as_datetime(value: datetime | str | None) -> datetime | None:
+    """Accept a datetime or an ISO 8601 string (naive means UTC); None for now or unparsable."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 @dataclasses.dataclass
@@ -70,7 +82,6 @@ class WarcWriter:
             DedupIndex(self.index_dir / DEDUP_FILENAME, self.options.dedup_max_entries)
             if self.options.dedup else None
         )
-        self._closed = False
 
     def _warcinfo_record(self, filename: str) -> Record:
         self.stats["files"] += 1
@@ -115,7 +126,7 @@ class WarcWriter:
         self, target_uri: str, refers_to: str, text: str, date: datetime | str | None = None
     ) -> dict:
         """Write derived text (e.g. cleaned article text) as a ``conversion`` record."""
-        when = date if isinstance(date, str) else warc_date(date)
+        when = warc_date(_as_datetime(date))
         record = Record(
             "conversion", "text/plain; charset=utf-8", text.encode("utf-8"), target_uri, when,
             headers=[("WARC-Refers-To", refers_to)] if refers_to else [],
@@ -142,11 +153,11 @@ class WarcWriter:
         return list(self.files.finished)
 
     def close(self) -> list[Path]:
-        """Close the current file (renaming it and indexing it) and the dedup index."""
-        if self._closed:
-            return self.finished_files
-        self._closed = True
+        """Finish the current file (rename, CDXJ index) and commit the dedup index.
+
+        Writing again afterwards starts a new file; call close() again to finish it.
+        """
         self.files.close_current()
         if self.dedup is not None:
-            self.dedup.close()
+            self.dedup.commit()
         return self.finished_files

@@ -1,0 +1,137 @@
+"""Twisted-level byte tap: records the exact bytes an HTTP/1.1 client connection writes and reads.
+
+No scrapy import here. ``WireTapMixin`` goes in front of an ``HTTP11ClientProtocol`` subclass;
+it wraps the connection's transport in a tee (so every ``write``/``writeSequence`` is copied)
+and copies every ``dataReceived`` chunk before the HTTP parser sees it. For HTTPS the
+protocol's transport is the TLS layer, so the tap sees the plaintext HTTP messages.
+
+Requests on one HTTP/1.1 connection are sequential in Twisted, so each ``request()`` starts a
+new :class:`~crawler.archive.WireExchange`. The exchange reaches whoever asked for it through
+a :class:`CaptureSlot` carried by the request's ``Headers`` object (see ``tap_agent_request``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from twisted.web.http_headers import Headers
+from zope.interface import directlyProvides, providedBy
+
+from crawler.archive.exchange import WireExchange
+
+
+class CaptureSlot:
+    """Where the protocol hands over the exchange it started for one agent request."""
+
+    def __init__(self) -> None:
+        self.exchange: WireExchange | None = None
+
+
+class SlotHeaders(Headers):
+    """Twisted Headers that carry a CaptureSlot, also through ``copy()`` (Agent copies them)."""
+
+    wire_slot: CaptureSlot | None = None
+
+    def copy(self) -> SlotHeaders:
+        """Copy the headers and keep the slot."""
+        new = super().copy()
+        new.wire_slot = self.wire_slot
+        return new
+
+
+def headers_with_slot(headers: Headers | None, slot: CaptureSlot) -> SlotHeaders:
+    """Return ``headers`` (same names, values and order) as SlotHeaders pointing at ``slot``."""
+    new = SlotHeaders()
+    if headers is not None:
+        for name, values in headers.getAllRawHeaders():
+            new.setRawHeaders(name, list(values))
+    new.wire_slot = slot
+    return new
+
+
+def tap_agent_request(request: Callable[..., Any], slot: CaptureSlot) -> Callable[..., Any]:
+    """Wrap an Agent's ``request`` method so the exchange it causes lands in ``slot``."""
+
+    def request_with_slot(method, uri, headers=None, bodyProducer=None):  # noqa: N803
+        return request(method, uri, headers_with_slot(headers, slot), bodyProducer)
+
+    return request_with_slot
+
+
+class TeeTransport:
+    """Transport proxy that copies outgoing bytes to the protocol's current exchange."""
+
+    def __init__(self, transport: Any, tap: WireTapMixin) -> None:
+        self._transport = transport
+        self._tap = tap
+        # Keep interface checks (ITCPTransport for TCP_NODELAY, ITLSTransport...) working.
+        directlyProvides(self, *list(providedBy(transport)))
+
+    def write(self, data: bytes) -> None:
+        """Copy then send."""
+        self._tap.wire_sent(data)
+        self._transport.write(data)
+
+    def writeSequence(self, data: Iterable[bytes]) -> None:  # noqa: N802 - Twisted API
+        """Copy then send a sequence of byte strings."""
+        chunks = list(data)
+        for chunk in chunks:
+            self._tap.wire_sent(chunk)
+        self._transport.writeSequence(chunks)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+def peer_ip(transport: Any) -> str | None:
+    """The peer's IP address of a transport, or None when it has none."""
+    try:
+        return str(transport.getPeer().host)
+    except Exception:  # noqa: BLE001 - any transport without a peer address
+        return None
+
+
+class WireTapMixin:
+    """Mixin for ``HTTP11ClientProtocol`` subclasses: capture each exchange's wire bytes."""
+
+    _wire_exchange: WireExchange | None = None
+
+    def makeConnection(self, transport: Any) -> None:  # noqa: N802 - Twisted API
+        """Install the tee in front of the real transport."""
+        super().makeConnection(TeeTransport(transport, self))  # type: ignore[misc]
+
+    def request(self, request: Any) -> Any:
+        """Start a new exchange for this request, then send it."""
+        parsed = getattr(request, "_parsedURI", None)
+        exchange = WireExchange(
+            url=parsed.toBytes().decode("ascii", "replace") if parsed is not None else "",
+            method=request.method.decode("ascii", "replace"),
+            started=datetime.now(UTC),
+            peer_ip=peer_ip(self.transport),  # type: ignore[attr-defined]
+            started_monotonic=time.monotonic(),
+        )
+        self._wire_exchange = exchange
+        slot = getattr(request.headers, "wire_slot", None)
+        if slot is not None:
+            slot.exchange = exchange
+        return super().request(request)  # type: ignore[misc]
+
+    def wire_sent(self, data: bytes) -> None:
+        """Bytes written to the connection."""
+        if self._wire_exchange is not None:
+            self._wire_exchange.add_sent(data)
+
+    def dataReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted API
+        """Copy received bytes before the parser consumes them (it may finish the response)."""
+        if self._wire_exchange is not None:
+            self._wire_exchange.add_received(data)
+        super().dataReceived(data)  # type: ignore[misc]
+
+    def _finishResponse(self, rest: bytes) -> None:  # noqa: N802 - Twisted API
+        # ``rest`` holds bytes after the end of the response: not part of this message.
+        if self._wire_exchange is not None:
+            self._wire_exchange.finish_response(len(rest))
+        super()._finishResponse(rest)  # type: ignore[misc]

@@ -1,0 +1,1 @@
+"""Tests of wire capture and WARC writing during real crawls."""
