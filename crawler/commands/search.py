@@ -1,14 +1,46 @@
-"""(placeholder) The search subcommand, not written yet."""
+"""Full-text search over the stored articles' titles and texts (SQLite FTS5)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+
+from crawler import settings
+from crawler.exceptions import UserError
+from crawler.store import open_store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
+    parser.add_argument("query", metavar="QUERY",
+                        help='words, "a phrase", AND/OR/NOT, prefix* (FTS5 query syntax)')
+    parser.add_argument("--archive-dir", default=settings.ARCHIVE_DIR,
+                        help="archive folder holding articles.sqlite (default: %(default)s)")
+    parser.add_argument("--limit", "-n", type=int, default=10, help="most matches to show")
+    parser.add_argument("--all-versions", action="store_true",
+                        help="search every version, not only each article's latest")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per match")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the subcommand."""
-    raise NotImplementedError("search is not written yet")
+    """Print the best matches, best first; exit 1 when nothing matched."""
+    if args.limit < 1:
+        raise UserError(f"--limit {args.limit} must be at least 1")
+    with open_store(args.archive_dir, create=False) as store:
+        hits = store.search(args.query, limit=args.limit, all_versions=args.all_versions)
+    for rank, hit in enumerate(hits, 1):
+        article = hit.article
+        if args.json:
+            print(json.dumps({"url": article.url, "version": article.version,
+                              "title": article.title, "site": article.site,
+                              "published": article.published, "first_seen": article.first_seen,
+                              "snippet": hit.snippet}, ensure_ascii=False))
+            continue
+        date = article.published or article.first_seen
+        print(f"{rank}. {article.title or '(no title)'}  [{article.site}, {date}]")
+        print(f"   {article.url}  (version {article.version})")
+        print(f"   {' '.join(hit.snippet.split())}")
+    if not hits:
+        print(f"No article matches {args.query!r}.")
+        return 1
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -98,7 +99,9 @@ def _stream(conn: sqlite3.Connection, sql: str, params: tuple) -> Iterator[sqlit
         while rows := cur.fetchmany(BATCH):
             yield from rows
     finally:
-        cur.close()
+        # An abandoned iterator may be collected after the store closed: nothing left to free.
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            cur.close()
 
 
 def iter_articles(
