@@ -72,7 +72,7 @@ def main() -> None:
     })
     for item in args.settings:
         name, _, value = item.partition("=")
-        settings.set(name, value)
+        settings.set(name, json.loads(value) if value.startswith(("{", "[")) else value)
     process = CrawlerProcess(settings)
     process.crawl(WireTestSpider, urls=args.urls, result_path=args.result)
     process.start()

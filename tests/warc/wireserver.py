@@ -89,6 +89,8 @@ def build_cases(big_size: int = 200_000) -> dict[str, Callable[[], Reply]]:
                                      % big_size, big),
         "/dropped": lambda: Reply([b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
                                    b"Content-Length: 5000\r\n\r\n", HTML[:700]], close=True),
+        "/etag": lambda: _ok(b'Content-Type: text/html\r\nETag: "v1"\r\n'
+                             b"Content-Length: %d\r\n" % len(HTML), HTML),
         "/http10": lambda: Reply([b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n", HTML],
                                  close=True),
     }
@@ -101,6 +103,8 @@ class WireServer:
     cases: dict[str, Callable[[], Reply]] = field(default_factory=build_cases)
     log: list[LoggedExchange] = field(default_factory=list)
     port: int = 0
+    #: Pause before the end of each /page/N answer (slows a crawl down for kill tests).
+    page_pause: float = 0.0
 
     def __post_init__(self) -> None:
         self._sock = socket.socket()
@@ -163,10 +167,20 @@ class WireServer:
                 if not self._answer(conn, head + b"\r\n\r\n"):
                     return
 
+    def _reply(self, path: str, request: bytes) -> Reply:
+        if path == "/etag" and b"\r\nif-none-match:" in request.lower():
+            return _ok(b'ETag: "v1"\r\n', b"", b"304 Not Modified")
+        if path.startswith("/page/"):
+            body = HTML.replace(b"Wire test", path.encode())
+            reply = _ok(b"Content-Type: text/html\r\nContent-Length: %d\r\n" % len(body), body)
+            reply.pause = self.page_pause
+            return reply
+        factory = self.cases.get(path) or self.cases.get(path.split("?")[0])
+        return factory() if factory else _ok(b"Content-Length: 2\r\n", b"no", b"404 Not Found")
+
     def _answer(self, conn: socket.socket, request: bytes) -> bool:
         path = request.split(b" ", 2)[1].decode("latin-1")
-        factory = self.cases.get(path) or self.cases.get(path.split("?")[0])
-        reply = factory() if factory else _ok(b"Content-Length: 2\r\n", b"no", b"404 Not Found")
+        reply = self._reply(path, request)
         entry = LoggedExchange(path, request)
         with self._lock:
             self.log.append(entry)
