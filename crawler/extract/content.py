@@ -20,6 +20,7 @@ class _Stats:
     chars: int = 0
     link_chars: int = 0
     link_blocks: int = 0
+    own_score: float = 0.0  # of a paragraph element itself, never a container
     blocks: list[int] = field(default_factory=list)
 
 
@@ -57,7 +58,9 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
             if block.link_density > 0.8:
                 entry.link_blocks += 1
             entry.blocks.append(index)
-            if 0 <= level < 3:
+            if level < 0:
+                entry.own_score += score
+            elif level < 3:
                 entry.score += score / (1 + level)
             level += 1
             element = element.getparent()
@@ -115,7 +118,8 @@ def _with_siblings(
             continue
         score = _final_score(sibling, entry)
         density = entry.link_chars / entry.chars if entry.chars else 1.0
-        if score >= threshold or (score > 0 and entry.chars > 80 and density < 0.25):
+        prose = score > 0 or entry.own_score > 0
+        if score >= threshold or (prose and entry.chars > 80 and density < 0.25):
             chosen.append(sibling)
     return chosen
 

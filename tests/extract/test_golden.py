@@ -1,0 +1,56 @@
+"""Golden pages modelled on real layouts: expected phrases in and out, and metadata."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import ExtractOptions, extract
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))
+CAPTURE = ExtractOptions(capture_time=datetime(2024, 6, 1, tzinfo=UTC))
+
+
+def _load(name: str) -> tuple[bytes, dict]:
+    expected = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return (FIXTURES / f"{name}.html").read_bytes(), expected
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden_text(name: str) -> None:
+    html, expected = _load(name)
+    result = extract(html, expected["url"], CAPTURE)
+    assert result.is_article is expected["is_article"], result.page_reason
+    if not expected["is_article"]:
+        assert result.text == ""
+        assert result.discard_reason.startswith(expected["discard_prefix"])
+        return
+    for phrase in expected["with"]:
+        assert phrase in result.text, f"missing {phrase!r}"
+    for phrase in expected["without"]:
+        assert phrase not in result.text, f"unexpected {phrase!r}"
+    if "starts_with" in expected:
+        assert result.text.startswith(expected["starts_with"])
+    if "ends_with" in expected:
+        assert result.text.endswith(expected["ends_with"])
+    assert "\n\n" in result.text, "paragraphs must be separated by blank lines"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden_metadata(name: str) -> None:
+    html, expected = _load(name)
+    result = extract(html, expected["url"], CAPTURE)
+    for key in ("title", "language", "canonical_url", "site_name", "encoding", "is_partial"):
+        if key in expected:
+            assert getattr(result, key) == expected[key], key
+    if "authors" in expected:
+        assert list(result.authors) == expected["authors"]
+    for key in ("published", "modified"):
+        if key in expected:
+            value = getattr(result, key)
+            assert value is not None, f"no {key} date"
+            assert [value.value, value.source] == expected[key]

@@ -1,0 +1,98 @@
+"""Hostile input: empty, binary, huge, deeply nested, wrongly labelled pages never crash."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crawler.extract import ExtractOptions, extract, parse_document
+
+PROSE = (
+    "<p>The harbour authority said on Monday that the new breakwater, which took four years "
+    "to build, would protect the fishing fleet from winter storms for decades to come.</p>"
+    "<p>Engineers used forty thousand tonnes of rock quarried along the coast, and the "
+    "project came in under budget, officials said.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        (b"", "empty"),
+        ("", "empty"),
+        (None, "empty"),
+        (b"   \n\t  ", "empty"),
+        (bytes(range(256)) * 64, "binary"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 5000, "binary"),
+        (b"<html><body></body></html>", "too-short"),
+        (b"just some words, no markup at all", "too-short"),
+    ],
+)
+def test_degenerate_input_gives_a_reason(html, reason) -> None:
+    result = extract(html, "https://example.com/a")
+    assert not result.is_article
+    assert result.text == ""
+    assert result.discard_reason.startswith(reason)
+
+
+def test_twenty_megabytes_is_capped_and_bounded() -> None:
+    html = b"<html><body><div>" + PROSE.encode() * 130_000 + b"</div></body></html>"
+    assert len(html) > 20 * 1024 * 1024
+    start = time.monotonic()
+    result = extract(html, "https://example.com/2024/01/02/big-page-story")
+    assert time.monotonic() - start < 30  # a generous bound against hangs, not a speed target
+    assert result.is_article
+    assert result.is_partial, "a page cut at the size cap is partial"
+    assert len(result.text) < ExtractOptions().max_html_bytes
+
+
+def test_deep_nesting_does_not_recurse() -> None:
+    depth = 100_000
+    html = ("<html><body>" + PROSE + "<div>" * depth + "deep" + "</div>" * depth).encode()
+    result = extract(html, "https://example.com/2024/01/02/deep-story-here")
+    assert result.is_article
+    assert "breakwater" in result.text
+
+
+# UTF-8 bytes under a correct, a wrong (latin-1) and an unknown label.
+@pytest.mark.parametrize("declared", ["utf-8", "iso-8859-1", "no-such-charset"])
+def test_wrong_charset_label(declared: str) -> None:
+    body = "<p>Lunch at the Café à Gênes, über alles.</p>"
+    html = f'<html><head><meta charset="{declared}"></head><body>{body}{PROSE}</body></html>'
+    result = extract(html.encode("utf-8"), "https://example.com/2024/01/02/cafe-story-here")
+    assert "Café à Gênes, über alles" in result.text
+
+
+def test_latin1_bytes_labelled_utf8() -> None:
+    body = "<p>A Café crème, please.</p>"
+    html = f'<html><head><meta charset="utf-8"></head><body>{body}{PROSE}</body></html>'
+    result = extract(html.encode("latin-1"), "https://example.com/2024/01/02/cafe-story-here")
+    assert "Café crème" in result.text
+    assert result.encoding == "cp1252"
+
+
+def test_bom_wins_over_meta() -> None:
+    html = '<html><head><meta charset="iso-8859-1"></head><body><p>Zürich</p>' + PROSE
+    doc = parse_document(b"\xff\xfe" + html.encode("utf-16-le"))
+    assert doc.encoding == "utf-16-le"
+    assert "Zürich" in doc.tree.text_content()
+
+
+def test_http_charset_beats_meta() -> None:
+    html = '<html><head><meta charset="utf-8"></head><body><p>Ærø</p></body></html>'
+    doc = parse_document(html.encode("cp1252"), options=ExtractOptions(http_encoding="cp1252"))
+    assert doc.encoding == "cp1252"
+    assert "Ærø" in doc.tree.text_content()
+
+
+def test_xml_declaration_and_control_characters() -> None:
+    html = '<?xml version="1.0" encoding="utf-8"?>\n<html><body>\x00\x01' + PROSE + "</body></html>"
+    result = extract(html, "https://example.com/2024/01/02/xml-decl-story")
+    assert "breakwater" in result.text
+
+
+def test_parse_document_keeps_links_for_discovery() -> None:
+    html = b'<html><body><nav><a href="/x">X</a></nav>' + PROSE.encode() + b"</body></html>"
+    doc = parse_document(html, "https://example.com/")
+    assert [a.get("href") for a in doc.tree.iter("a")] == ["/x"]
