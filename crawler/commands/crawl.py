@@ -1,14 +1,127 @@
-"""(placeholder) The crawl subcommand, not written yet."""
+"""Crawl news sites (or, with no seed, the bundled demo site) into WARCs and the text store."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crawler.exceptions import UserError
+
+if TYPE_CHECKING:
+    from crawler.runner import CrawlJob, CrawlReport
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the subcommand's arguments."""
+    """Declare seeds, ``--archive-dir``, ``--max-pages``, ``--sites``, ``--site`` and ``-s``."""
+    parser.add_argument("seeds", nargs="*", metavar="SEED",
+                        help="home/section page, RSS/Atom feed or XML sitemap URL; none: crawl "
+                             "the bundled demo site")
+    parser.add_argument("--archive-dir", metavar="DIR",
+                        help="output folder for WARCs, indexes and the text store "
+                             "(default: archives)")
+    parser.add_argument("--max-pages", metavar="N", help="fetch at most N pages per site")
+    parser.add_argument("--sites", metavar="FILE", help="TOML file of sites (see docs/crawl.md)")
+    parser.add_argument("--site", action="append", metavar="NAME",
+                        help="crawl only this site of --sites (repeatable)")
+    parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", default=[],
+                        help="Scrapy or project setting, as `scrapy crawl -s` (repeatable)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the subcommand."""
-    raise NotImplementedError("crawl is not written yet")
+    """Check the input, run the crawl, print the summary; UserError for bad input."""
+    from crawler import runner, settingscheck
+
+    cli = settingscheck.parse_pairs(args.set)
+    archive_dir = Path(args.archive_dir or cli.pop("ARCHIVE_DIR", "") or "archives")
+    max_pages = _max_pages(args.max_pages)
+    jobs = _jobs(args)
+    runner.check_archive_dir(archive_dir)
+    if jobs:
+        report = runner.run_jobs(jobs, archive_dir, cli, max_pages)
+    else:
+        report = _crawl_demo(archive_dir, cli, max_pages)
+    _print_summary(report)
+    problems = [p for job in report.jobs for p in job.seed_problems]
+    if problems:
+        more = f" (and {len(problems) - 1} more seed problems)" if len(problems) > 1 else ""
+        raise UserError(problems[0] + more)
+    if not any(job.started for job in report.jobs):
+        raise UserError(f"the crawl could not start: see the log {report.log_file}")
+    return 0
+
+
+def _max_pages(value: str | None) -> int:
+    """``--max-pages`` as a positive int (0 when absent)."""
+    if value is None:
+        return 0
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 1:
+        raise UserError(
+            f"--max-pages {value!r} is not a positive whole number: e.g. --max-pages 100"
+        )
+    return number
+
+
+def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
+    """One job per site of ``--sites`` (or those picked by ``--site``) plus one for the seeds."""
+    from crawler import discovery, settingscheck, sites
+    from crawler.runner import CrawlJob
+
+    if args.site and not args.sites:
+        raise UserError("--site picks sites from a sites file: add --sites FILE")
+    jobs: list[CrawlJob] = []
+    if args.sites:
+        for spec in sites.select_sites(sites.load_sites(args.sites), args.site):
+            for name, value in spec.settings.items():
+                settingscheck.check_setting(name, value, f"site {spec.name!r} setting")
+            jobs.append(CrawlJob(spec.name, list(spec.seeds), list(spec.allowed_domains),
+                                 spec.max_pages, spec.depth, dict(spec.settings)))
+    seeds = []
+    for seed in args.seeds:
+        url = discovery.normalize_url(seed) if "://" in seed else None
+        if url is None:
+            example = seed if "://" in seed else f"https://{seed.strip('/')}/"
+            raise UserError(f"seed {seed!r} is not a valid http(s) URL: write it in full, "
+                            f"e.g. {example}")
+        seeds.append(url)
+    if seeds:
+        jobs.append(CrawlJob("", seeds))
+    return jobs
+
+
+def _crawl_demo(archive_dir: Path, cli: dict[str, str], max_pages: int) -> CrawlReport:
+    """Serve the demo site on a free port, crawl it, stop it."""
+    from crawler.demosite import DemoSiteServer
+    from crawler.runner import DEMO_SETTINGS, CrawlJob, run_jobs
+
+    with DemoSiteServer(port=0) as server:
+        print(f"Crawling the bundled demo site at {server.url} "
+              "(give seed URLs to crawl real sites)", flush=True)
+        job = CrawlJob("demo", [server.url], settings=dict(DEMO_SETTINGS))
+        return run_jobs([job], archive_dir, cli, max_pages)
+
+
+def _print_summary(report: CrawlReport) -> None:
+    """Counts per site, then where the WARCs, the text store and the log are."""
+    from crawler.extensions.progress import human_bytes, snapshot
+
+    print(f"\nCrawl finished in {report.elapsed:.1f} s (crawl id {report.crawl_id})")
+    for job in report.jobs:
+        snap = snapshot(job.stats, report.elapsed, done=True)
+        reasons = sorted(
+            (k.split("/", 2)[2], v) for k, v in job.stats.items() if k.startswith("pages/list/")
+        )
+        detail = ", ".join(f"{k} {v}" for k, v in reasons)
+        finish = job.stats.get("finish_reason", "not started")
+        print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
+              f"other pages{f' ({detail})' if detail else ''}, "
+              f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors [{finish}]")
+    files = report.warc_files
+    print(f"WARC files:  {files[0] if files else report.archive_dir / 'warc'}"
+          + (f" (+{len(files) - 1} more in {files[0].parent})" if len(files) > 1 else ""))
+    print(f"Text store:  {report.store_path}")
+    print(f"Log:         {report.log_file}")
