@@ -170,7 +170,15 @@ class WarcScanner:
             offset = max(offset, records.offset)
             self._error(offset, str(exc).strip() or type(exc).__name__)
             return offset
+        self._check_tail(stream, records.offset)
         return None
+
+    def _check_tail(self, stream: BinaryIO, end: int) -> None:
+        """Report bytes after the last whole record (warcio stops there without a word)."""
+        stream.seek(end)
+        if stream.read(4096).strip(b"\r\n\0 \t"):
+            size = stream.seek(0, 2)
+            self._error(end, f"truncated: {size - end} bytes at the end are not a whole record")
 
     def _error(self, offset: int, message: str) -> None:
         """Report a bad record in one printable line (the message may hold binary junk)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from io import BytesIO
 from pathlib import Path
 
@@ -15,6 +16,23 @@ LOREM = (
     "Members argued for hours about funding for schools, roads and the public library, "
     "and residents filled the hall to speak for and against the proposals. "
 )
+
+
+_WORDS = (
+    "council budget river harbour school library mayor road bridge market festival train "
+    "station museum hospital weather storm court police park garden teacher farmer election "
+    "report vote plan city town village county street night morning week year residents"
+).split()
+
+
+def unique_text(seed: int, sentences: int = 10) -> str:
+    """Prose no other seed shares (site learning would strip text repeated across pages)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(sentences):
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(9, 16))]
+        out.append(" ".join(words).capitalize() + ".")
+    return " ".join(out)
 
 
 def article_html(title: str, body: str, extra: str = "") -> bytes:

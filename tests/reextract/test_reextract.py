@@ -1,0 +1,142 @@
+"""Re-extraction: wget's WARCs (chunked, gzip or not), idempotence, bad records, the command."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+from crawler.reextract import reextract
+from crawler.store import open_store, read_warc_record
+from tests.reextract.site import TOPICS, serve_site
+from tests.store.warcs import LOREM, article_html, unique_text, write_warc
+
+WGET = shutil.which("wget")
+
+
+def wget_warc(base: str, dest: Path, compress: bool = True) -> Path:
+    """Mirror the local site with `wget --warc-file`; return the WARC written."""
+    dest.mkdir(parents=True, exist_ok=True)
+    args = [WGET, "-q", "-r", "-l", "1", "-e", "robots=off", "--delete-after", "-P", str(dest),
+            "--tries=1", "--timeout=10", f"--warc-file={dest / 'site'}"]
+    if not compress:
+        args.append("--no-warc-compression")
+    subprocess.run([*args, base + "/"], check=False, timeout=60, capture_output=True)
+    warc = dest / ("site.warc.gz" if compress else "site.warc")
+    assert warc.exists(), "wget wrote no WARC"
+    return warc
+
+
+def dump(archive: Path) -> list[tuple]:
+    """Every row of the store's tables, for comparing two runs."""
+    conn = sqlite3.connect(archive / "articles.sqlite")
+    try:
+        return [row for table in ("pages", "articles", "texts")
+                for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")]
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(WGET is None, reason="wget is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("compress", [True, False])
+def test_wget_warc_reextracts_and_twice_changes_nothing(tmp_path, port, compress):
+    with serve_site(port) as base:
+        warc = wget_warc(base, tmp_path / "wget", compress)
+    archive = tmp_path / "archive"
+    first = reextract([warc], archive, jobs=1)
+    assert first.errors == []
+    rows = dump(archive)
+    second = reextract([warc.parent], archive, jobs=2)
+    assert dump(archive) == rows
+    assert second.outcomes["new_version"] == 0 and second.outcomes["updated"] == 0
+    with open_store(archive) as store:
+        articles = {a.url.rsplit("/", 1)[-1]: a for a in store.iter_articles()}
+        pages = list(store.iter_pages())
+    assert sorted(articles) == sorted(f"{t}-story.html" for t in TOPICS)
+    assert any(p.url == base + "/" and not p.is_article for p in pages)
+    railway = articles["railway-story.html"]  # served chunked: the text must be whole
+    assert railway.text.startswith("News about the railway today.")
+    assert unique_text(TOPICS.index("railway"), 12)[-40:] in railway.text
+    assert "Copyright" not in railway.text
+    for article in articles.values():
+        record = read_warc_record(article, archive)
+        assert record.record_id == article.warc_record_id
+        assert record.target_uri == article.url
+        assert record.payload_digest == article.payload_digest
+
+
+def test_bad_records_are_reported_and_the_rest_extracted(tmp_path, capsys):
+    pages = [(f"http://news.test/story-{i}", article_html(f"Story {i}", unique_text(i)),
+              "2026-11-25T10:00:00Z") for i in range(4)]
+    good = tmp_path / "in" / "good.warc.gz"
+    good.parent.mkdir()
+    locs = write_warc(good, pages)
+    data = bytearray(good.read_bytes())
+    corrupt = tmp_path / "in" / "corrupt.warc.gz"
+    middle = locs[1]["offset"] + 20
+    data[middle:middle + 40] = b"\0" * 40
+    corrupt.write_bytes(bytes(data))
+    truncated = tmp_path / "in" / "truncated.warc"
+    plain = write_warc(tmp_path / "plain.warc", pages, gzip=False)
+    truncated.write_bytes((tmp_path / "plain.warc").read_bytes()[:plain[3]["offset"] + 200])
+    (tmp_path / "in" / "not-a-warc.warc").write_bytes(b"hello, this is not a WARC\n" * 10)
+
+    code = main(["extract", str(corrupt), str(truncated), str(tmp_path / "in" / "not-a-warc.warc"),
+                 "--archive-dir", str(tmp_path / "a"), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "corrupt.warc.gz: bad record at offset" in err
+    assert "truncated.warc: bad record at offset" in err and "truncated" in err
+    assert "not-a-warc.warc: bad record at offset 0" in err
+    assert "Traceback" not in err
+    with open_store(tmp_path / "a") as store:
+        urls = sorted(a.url for a in store.iter_articles())
+    # corrupt.warc.gz loses story-1 only; truncated.warc loses story-3 only.
+    assert urls == [f"http://news.test/story-{i}" for i in range(4)]
+    with open_store(tmp_path / "a") as store:
+        files = {Path(a.warc_filename).name for a in store.iter_articles()}
+        counts = store.counts()
+    assert files == {"corrupt.warc.gz", "truncated.warc"} and counts["pages"] == 6
+
+
+def test_new_capture_with_changed_text_adds_a_version(tmp_path):
+    body = "A first report on the flood. " + LOREM * 2
+    url = "http://news.test/flood"
+    write_warc(tmp_path / "a.warc.gz", [(url, article_html("Flood", body), "2026-11-20T10:00:00Z")])
+    write_warc(tmp_path / "b.warc.gz", [
+        (url, article_html("Flood", body, extra="<aside>Ad: buy shoes now, on sale</aside>"),
+         "2026-11-21T10:00:00Z"),
+        (url, article_html("Flood", body + " Update: the river has receded."),
+         "2026-11-22T10:00:00Z"),
+    ])
+    report = reextract([tmp_path / "b.warc.gz", tmp_path / "a.warc.gz"], tmp_path / "x", jobs=1,
+                       learn=False)
+    assert report.errors == []
+    with open_store(tmp_path / "x") as store:
+        versions = store.versions(url)
+    assert [(v.version, v.captures, v.first_seen[:10]) for v in versions] == [
+        (1, 2, "2026-11-20"), (2, 1, "2026-11-22")]
+    assert versions[1].text.rstrip(".").endswith("the river has receded")
+
+
+def test_extract_command_needs_warcs(tmp_path, capsys):
+    assert main(["extract", str(tmp_path / "missing.warc")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["extract", str(tmp_path / "empty")]) == 2
+    assert "no WARC files" in capsys.readouterr().err
+
+
+def test_extract_command_runs_as_a_program(tmp_path):
+    write_warc(tmp_path / "a.warc", [("http://news.test/x", article_html("X", "Some words. " +
+               LOREM * 2), "2026-11-20T10:00:00Z")], gzip=False)
+    out = subprocess.run([sys.executable, "-m", "crawler.cli", "extract", str(tmp_path / "a.warc"),
+                          "--archive-dir", str(tmp_path / "arc"), "--jobs", "2"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "1 articles (1 new versions" in out.stdout
