@@ -39,7 +39,14 @@ def align_revisit_headers(revisit_http, original_http) -> None:
 
 
 def _load_headers_and_payload(self, cdx, failed_files, cdx_loader):
-    headers_record, payload_record = _original_load(self, cdx, failed_files, cdx_loader)
+    if cdx.get("mime") == "warc/revisit" and cdx.get("status") == "304" and cdx.get("filename"):
+        # pywb would replay any 3xx revisit as-is, empty; a 304 revisit stands for the original.
+        headers_record = self._resolve_path_load(cdx, False, failed_files)
+        payload_record = self._load_different_url_payload(
+            cdx, headers_record, failed_files, cdx_loader
+        )
+    else:
+        headers_record, payload_record = _original_load(self, cdx, failed_files, cdx_loader)
     if (
         headers_record is not None
         and payload_record is not None

@@ -35,6 +35,24 @@ _HOME_TEMPLATE = """{% extends "base.html" %}
 """
 
 
+# Shown on every replayed page (frameless replay has no banner of its own). Plain text only:
+# pywb's client-side rewriting would turn a link into a link inside the archived site.
+_BANNER_TEMPLATE = """<script>
+document.addEventListener("DOMContentLoaded", function () {
+  var ts = {{ cdx.timestamp | tojson }};
+  var bar = document.createElement("div");
+  bar.id = "newsarchiver-banner";
+  bar.setAttribute("style", "position:fixed;z-index:2147483647;bottom:0;right:0;" +
+    "background:#222;color:#fff;font:12px/1.4 sans-serif;padding:3px 8px;opacity:.85");
+  bar.textContent = "Archived copy, captured " + ts.slice(0, 4) + "-" + ts.slice(4, 6) + "-" +
+    ts.slice(6, 8) + " " + ts.slice(8, 10) + ":" + ts.slice(10, 12) + " UTC \u00b7 list: " +
+    {{ host_prefix | tojson }} + "/";
+  document.body.appendChild(bar);
+});
+</script>
+"""
+
+
 def pywb_config(layout: ArchiveLayout) -> dict:
     """The pywb configuration serving the archive folder as one collection."""
     return {
@@ -50,7 +68,7 @@ def pywb_config(layout: ArchiveLayout) -> dict:
             }
         },
         "enable_auto_colls": False,
-        "framed_replay": True,
+        "framed_replay": False,  # the page itself, with a banner: what a browser and --dump-dom see
         "enable_memento": True,
     }
 
@@ -65,6 +83,7 @@ def write_pywb_root(layout: ArchiveLayout) -> Path:
     home = _HOME_TEMPLATE.replace("{{ archive_dir }}", html_safe(str(layout.root)))
     home = home.replace("COLL", COLLECTION)
     _write_atomic(root / "templates" / "index.html", home)
+    _write_atomic(root / "templates" / "custom_banner.html", _BANNER_TEMPLATE)
     if not (root / "templates" / LISTING_TEMPLATE).exists():
         write_listing(layout, "<p>Indexing…</p>")
     return root

@@ -35,5 +35,6 @@ def sample_archive(tmp_path_factory) -> tuple[Path, list[Page]]:
     root = tmp_path_factory.mktemp("replay") / "archive"
     pages = sample_pages()
     make_archive(root, pages, [(pages[0], "2026-02-01T00:00:00Z"),
-                               (pages[3], "2026-02-01T00:00:01Z")])
+                               (pages[3], "2026-02-01T00:00:01Z"),
+                               (pages[2], "2026-02-01T00:00:02Z", "304")])
     return root, pages

@@ -58,8 +58,11 @@ def wire_payload(page: Page) -> bytes:
     return wire_response(page).split(b"\r\n\r\n", 1)[1]
 
 
-def write_warc(path: Path, pages: list[Page], revisits: list[tuple[Page, str]] = ()) -> dict:
-    """Write pages (request + response) then revisits ``(original page, new date)`` to a WARC.
+def write_warc(path: Path, pages: list[Page], revisits: list[tuple] = ()) -> dict:
+    """Write pages (request + response) then revisits ``(original page, new date[, "304"])``.
+
+    A "304" revisit is a server-not-modified one holding the 304 answer's headers, as a
+    conditional re-crawl writes it; others are identical-payload-digest revisits.
 
     Returns ``{url: {"record_id", "digest"}}`` of the response records.
     """
@@ -69,17 +72,29 @@ def write_warc(path: Path, pages: list[Page], revisits: list[tuple[Page, str]] =
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "tests"}))
         for page in pages:
             written[page.url] = _write_exchange(writer, page)
-        for page, date in revisits:
-            original = written[page.url]
-            headers = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
-            record = writer.create_revisit_record(
-                page.url, original["digest"], page.url, page.date, http_headers=headers,
-                warc_headers_dict={"WARC-Date": date},
-            )
-            writer.write_record(record)
+        for page, date, *status in revisits:
+            written[(page.url, date)] = _write_revisit(writer, page, written[page.url], date,
+                                                       status[0] if status else "200")
     return written
+
+
+def _write_revisit(writer: WARCWriter, page: Page, original: dict, date: str, status: str):
+    if status == "304":
+        headers = StatusAndHeaders("304 Not Modified", [("ETag", '"v1"')], protocol="HTTP/1.1")
+    else:
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
+    record = writer.create_revisit_record(
+        page.url, original["digest"], page.url, page.date, http_headers=headers,
+        warc_headers_dict={"WARC-Date": date},
+    )
+    if status == "304":
+        record.rec_headers.replace_header(
+            "WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+        )
+    writer.write_record(record)
+    return {"record_id": record.rec_headers.get_header("WARC-Record-ID")}
 
 
 def _write_exchange(writer: WARCWriter, page: Page) -> dict:

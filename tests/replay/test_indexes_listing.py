@@ -1,0 +1,76 @@
+"""Index refresh (cover every closed WARC exactly once) and the listing page's HTML."""
+
+from __future__ import annotations
+
+from crawler.archive import index_warc as crawl_index_warc
+from crawler.replay.indexes import IndexRefresher
+from crawler.replay.layout import ArchiveLayout
+from crawler.replay.listing import ListedPage, listed_pages, render_listing, to_timestamp
+from tests.replay.conftest import WARC_NAME, make_archive
+from tests.replay.warcs import Page, sample_pages
+
+
+def test_uncovered_warc_is_indexed_then_dropped_once_the_crawl_indexes_it(tmp_path):
+    layout = ArchiveLayout(tmp_path)
+    make_archive(tmp_path, sample_pages(), store=False)
+    refresher = IndexRefresher(layout)
+    first = refresher.refresh()
+    own = layout.extra_index_dir / f"{WARC_NAME}.cdxj"
+    assert first.indexed == [WARC_NAME] and own.is_file()
+    assert "plain-story.html" in own.read_text()
+    assert not refresher.refresh().changed  # nothing new: nothing done
+    crawl_index_warc(layout.warc_dir / WARC_NAME, layout.index_dir)  # the crawl's own index
+    later = refresher.refresh()
+    assert later.dropped == [WARC_NAME] and not own.exists()
+
+
+def test_truncated_warc_keeps_its_good_records(tmp_path):
+    layout = ArchiveLayout(tmp_path)
+    make_archive(tmp_path, sample_pages(), store=False)
+    good = (layout.warc_dir / WARC_NAME).read_bytes()
+    cut = "cut-20260101000000-00000-h-1.warc.gz"
+    (layout.warc_dir / cut).write_bytes(good[: len(good) * 6 // 10])  # a crawl killed mid-write
+    result = IndexRefresher(layout).refresh()
+    assert sorted(result.indexed) == sorted([WARC_NAME, cut]) and not result.failed
+    lines = (layout.extra_index_dir / f"{cut}.cdxj").read_text().splitlines()
+    assert 2 <= len(lines) < 6  # the complete records before the cut, nothing invented
+
+
+def test_listing_prefers_store_titles_and_falls_back_to_index(tmp_path):
+    with_store = ArchiveLayout(tmp_path / "s")
+    make_archive(with_store.root, sample_pages())
+    pages, total = listed_pages(with_store)
+    assert total == 4 and {p.title for p in pages} == {p.title for p in sample_pages()}
+    bare = ArchiveLayout(tmp_path / "b")
+    make_archive(bare.root, sample_pages(), store=False)
+    IndexRefresher(bare).refresh()
+    pages, total = listed_pages(bare)
+    assert total == 4 and all(p.title == "" for p in pages)
+
+
+def test_listing_is_newest_first_and_capped(tmp_path):
+    layout = ArchiveLayout(tmp_path)
+    days = [Page(f"http://news.example/{d}.html", f"Day {d}", "x",
+                 date=f"2026-01-{d:02d}T00:00:00Z") for d in range(1, 8)]
+    make_archive(tmp_path, days)
+    pages, total = listed_pages(layout, limit=3)
+    assert total == 7
+    assert [p.title for p in pages] == ["Day 7", "Day 6", "Day 5"]
+    assert "the newest 3 of 7" in render_listing(pages, total, "archive")
+
+
+def test_listing_escapes_html_and_template_markup():
+    hostile = ListedPage("20260102030405", 'http://x.example/?q="><script>{{7*7}}',
+                         "{% include 'x' %} <b>bold</b> & {{ title }}")
+    html = render_listing([hostile], 1, "archive")
+    assert "<script>" not in html and "<b>" not in html
+    assert "{{" not in html and "{%" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &#123;&#123; title &#125;&#125;" in html
+    assert 'href="/archive/20260102030405/http://x.example/?q=&quot;&gt;' in html
+
+
+def test_to_timestamp_reads_store_and_warc_dates():
+    assert to_timestamp("2026-01-02T03:04:05Z") == "20260102030405"
+    assert to_timestamp("2026-01-02T04:04:05+01:00") == "20260102030405"
+    assert to_timestamp("2026-01-02T03:04:05.123456Z") == "20260102030405"
+    assert to_timestamp("yesterday") is None

@@ -1,0 +1,58 @@
+"""Bad input to `crawler replay` / `crawler wacz`: one line naming the fix, exit 2, no traceback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.replay.conftest import make_archive
+from tests.replay.replayhelp import run_cli
+from tests.replay.warcs import sample_pages
+
+
+def _assert_one_line_error(result, *needles: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+@pytest.mark.parametrize("command", ["replay", "wacz"])
+def test_missing_archive_folder(tmp_path, command):
+    result = run_cli(command, "--archive-dir", str(tmp_path / "nope"))
+    _assert_one_line_error(result, "does not exist", "--archive-dir")
+
+
+@pytest.mark.parametrize("command", ["replay", "wacz"])
+def test_archive_folder_without_warcs(tmp_path, command):
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "x-20260101000000-00000-h-1.warc.gz.open").write_bytes(b"")
+    result = run_cli(command, "--archive-dir", str(tmp_path))
+    _assert_one_line_error(result, "no closed WARC files", "crawl first")
+
+
+def test_replay_port_in_use(tmp_path):
+    make_archive(tmp_path / "a", sample_pages()[:1], store=False)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("replay", "--archive-dir", str(tmp_path / "a"), "--port", str(port))
+    _assert_one_line_error(result, f"port {port}", "already in use", "--port")
+
+
+def test_replay_bad_port_number(tmp_path):
+    make_archive(tmp_path / "a", sample_pages()[:1], store=False)
+    result = run_cli("replay", "--archive-dir", str(tmp_path / "a"), "--port", "70000")
+    _assert_one_line_error(result, "70000", "1-65535")
+
+
+def test_wacz_output_must_be_wacz(tmp_path):
+    make_archive(tmp_path / "a", sample_pages()[:1], store=False)
+    target = tmp_path / "out.zip"
+    result = run_cli("wacz", "--archive-dir", str(tmp_path / "a"), "-o", str(target))
+    _assert_one_line_error(result, "must end in .wacz")
+    assert not target.exists()
