@@ -42,7 +42,8 @@ class DedupIndex:
     def __init__(self, path: str | Path, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.path = Path(path)
         self.max_entries = max_entries
-        self._db = sqlite3.connect(str(self.path))
+        # Several crawls may share one archive: wait for each other's short transactions.
+        self._db = sqlite3.connect(str(self.path), timeout=30)
         self._db.executescript(_SCHEMA)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -59,6 +60,7 @@ class DedupIndex:
         ).fetchone()
         if row:
             self._touch(url, digest)
+            self._db.commit()
         return Capture(*row) if row else None
 
     def last_capture(self, url: str) -> Capture | None:
@@ -88,11 +90,13 @@ class DedupIndex:
         )
 
     def _commit_soon(self) -> None:
-        # Committing every row would dominate the cost of small pages; every 100 is enough
-        # because a lost row only costs one extra full copy in a later crawl.
+        # Commit at once (WAL makes it cheap) so no write lock is held between records:
+        # another crawl into the same archive may be writing too. Prune now and then.
         self._pending += 1
-        if self._pending >= 100:
+        if self._pending >= 1000:
             self.commit()
+        else:
+            self._db.commit()
 
     def commit(self) -> None:
         """Persist pending rows and prune the oldest past the bound."""

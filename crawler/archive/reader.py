@@ -51,8 +51,9 @@ def read_block(path: str | Path, offset: int, limit: int | None = None) -> bytes
     """Return the raw block of the record at ``offset`` (up to ``limit`` bytes)."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        record = next(iter(ArchiveIterator(fh, no_record_parse=True)))
-        return record.raw_stream.read(-1 if limit is None else limit)
+        iterator = ArchiveIterator(fh, no_record_parse=True)  # keep it alive while reading
+        record = next(iter(iterator))
+        return record.raw_stream.read(limit)
 
 
 def digest_problems(path: str | Path) -> list[str]:
