@@ -90,7 +90,7 @@ class WarcWriterExtension:
     def from_crawler(cls, crawler: Any) -> WarcWriterExtension:
         """Build the writer from WARC_* settings; ArchiveError if ARCHIVE_DIR is unwritable."""
         settings = crawler.settings
-        if not settings.getbool("WARC_ENABLED"):
+        if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
         writer = WarcWriter(settings.get("ARCHIVE_DIR") or "archives", writer_options(settings))
         ext = cls(crawler, writer)
