@@ -80,12 +80,19 @@ class SiteLearner:
         self.path_share = path_share
         self.max_keys = max_keys
         self._pages: Counter[str] = Counter()
+        self._urls: dict[str, set[str]] = {}
         self._texts: dict[str, Counter[str]] = {}
         self._paths: dict[str, dict[str, Counter[str]]] = {}
 
     def observe(self, url: str, block_signatures: tuple[str, ...] | list[str]) -> None:
         """Record the block signatures of one page of the site of ``url``."""
         site = site_of(url)
+        urls = self._urls.setdefault(site, set())
+        key = text_hash(url.split("#")[0])
+        if key in urls:
+            return  # a re-crawl of a page must not make its own text look repeated
+        if len(urls) < self.max_keys:
+            urls.add(key)
         self._pages[site] += 1
         texts = self._texts.setdefault(site, Counter())
         paths = self._paths.setdefault(site, {})

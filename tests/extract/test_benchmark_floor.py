@@ -1,0 +1,35 @@
+"""The extractor's F1 on the shared benchmark stays above the committed floor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks import extraction
+from tests.conftest import SHARED_DATA
+
+DATA = SHARED_DATA / "article-extraction-benchmark"
+BASELINE = extraction.ROOT / "benchmarks" / "baseline.json"
+
+
+def test_metric_matches_the_benchmark_definition() -> None:
+    assert extraction.tp_fp_fn("a b c d e", "a b c d e") == (1.0, 0.0, 0.0)
+    tp, fp, fn = extraction.tp_fp_fn("a b c d e", "a b c d x")
+    assert (tp, fp, fn) == (1 / 3, 1 / 3, 1 / 3)
+    assert extraction.score([(1.0, 0.0, 0.0), (0.0, 0.0, 1.0)])["recall"] == 0.5
+
+
+@pytest.mark.skipif(not (DATA / "ground-truth.json").exists(), reason="benchmark data absent")
+def test_f1_stays_above_the_floor() -> None:
+    floor = json.loads(BASELINE.read_text(encoding="utf-8"))
+    results = extraction.run(extraction.load_pages(DATA), extraction.ours)
+    for key in ("f1", "precision", "recall"):
+        assert results[key] >= floor[key], f"{key} {results[key]:.4f} < floor {floor[key]}"
+
+
+@pytest.mark.skipif(not (DATA / "ground-truth.json").exists(), reason="benchmark data absent")
+def test_all_benchmark_pages_are_articles() -> None:
+    for key, html, url, _ in extraction.load_pages(DATA):
+        result = extraction.extract(html, url)
+        assert result.is_article, (key, url, result.discard_reason)

@@ -1,0 +1,50 @@
+"""Article or list page: the decision and its evidence."""
+
+from __future__ import annotations
+
+from crawler.extract import extract
+
+STORY = "<p>" + "The committee heard evidence from residents, officials and experts. " * 8 + "</p>"
+TEASERS = "".join(
+    f'<div><h3><a href="/news/story-{i}">Headline number {i} about the news</a></h3>'
+    f"<p>A short teaser for story {i}, with a comma.</p></div>"
+    for i in range(20)
+)
+
+
+def test_article_reason_cites_evidence() -> None:
+    head = '<meta property="og:type" content="article">'
+    html = f"<html><head>{head}</head><body>{STORY}</body></html>"
+    result = extract(html, "https://x.com/news/2024/05/02/committee-hears-evidence")
+    assert result.is_article
+    assert result.discard_reason is None
+    assert result.page_reason.startswith("article: og:type article")
+
+
+def test_home_page_is_a_list() -> None:
+    result = extract(f"<html><body>{TEASERS}</body></html>", "https://x.com/")
+    assert not result.is_article
+    assert result.discard_reason.startswith("list-page: ")
+    assert "home page URL" in result.discard_reason
+
+
+def test_tag_page_is_a_list_even_with_prose() -> None:
+    html = f"<html><body><h1>Tag: housing</h1>{TEASERS}{STORY}</body></html>"
+    result = extract(html, "https://x.com/tag/housing/")
+    assert not result.is_article
+    assert "list-like URL /tag/housing/" in result.discard_reason
+
+
+def test_json_ld_collection_page_is_a_list() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "CollectionPage"}</script>'
+        f"</head><body>{TEASERS}</body></html>"
+    )
+    result = extract(html, "https://x.com/news/housing-coverage")
+    assert not result.is_article
+    assert "JSON-LD collectionpage" in result.discard_reason
+
+
+def test_short_page_is_too_short() -> None:
+    result = extract("<html><body><p>Page not found.</p></body></html>", "https://x.com/a-b-c-d")
+    assert result.discard_reason.startswith("too-short: ")

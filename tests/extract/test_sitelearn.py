@@ -1,0 +1,101 @@
+"""Site-level learning: blocks repeated across a site's pages go, in-article repeats stay."""
+
+from __future__ import annotations
+
+from crawler.extract import ExtractOptions, SiteLearner, extract
+from tests.extract import sitepages
+
+
+def _learn(pages: list[tuple[str, str]]) -> SiteLearner:
+    learner = SiteLearner()
+    for url, html in pages:
+        learner.observe(url, extract(html, url).block_signatures)
+    return learner
+
+
+def _site_pages() -> list[tuple[str, str]]:
+    return [
+        (sitepages.url(i), sitepages.page(title, paras))
+        for i, (title, paras) in enumerate(sitepages.STORIES)
+    ]
+
+
+def test_single_page_cannot_tell_the_teasers_from_the_story() -> None:
+    # Precondition that keeps the fixture meaningful: one page alone leaks the teasers.
+    url, html = _site_pages()[0]
+    assert "otters are back in the river" in extract(html, url).text
+
+
+def test_learned_profile_removes_repeated_teasers() -> None:
+    pages = _site_pages()
+    learner = _learn(pages[1:])
+    profile = learner.profile(sitepages.SITE)
+    assert profile.pages_seen == 3
+    assert profile.boilerplate
+    url, html = pages[0]
+    text = extract(html, url, ExtractOptions(site_profile=profile)).text
+    assert text.startswith("Repairs to the harbour wall began on Monday")
+    assert text.endswith("said the delay had cost them thousands in fuel.")
+    for title, teaser in sitepages.TEASERS:
+        assert teaser not in text
+        assert title not in text
+
+
+def test_new_teaser_in_a_learned_position_is_removed() -> None:
+    learner = _learn(_site_pages())
+    fresh = [("Parking fees", "Raising parking fees in the centre may fill the council's "
+              "coffers, but it will empty the high street, and that is a price too high.")]
+    title, paras = "Bridge reopens after repairs", sitepages.STORIES[0][1]
+    html = sitepages.page(title, paras, teasers=fresh)
+    options = ExtractOptions(site_profile=learner.profile(sitepages.url(9)))
+    text = extract(html, sitepages.url(9), options).text
+    assert "Repairs to the harbour wall" in text
+    assert "empty the high street" not in text
+
+
+def test_text_repeated_inside_one_article_is_kept() -> None:
+    refrain = ("We will not move, the residents chanted again and again outside the town hall, "
+               "as the council met to decide the future of the estate.")
+    paras = [refrain, *sitepages.STORIES[1][1], refrain, refrain]
+    html = sitepages.page("Residents protest estate plan", paras)
+    learner = _learn([(sitepages.url(5), html)] + _site_pages()[2:])
+    text = extract(html, sitepages.url(5), ExtractOptions(site_profile=learner.profile(
+        sitepages.SITE))).text
+    assert text.count(refrain) == 3
+    assert "otters are back" not in text
+
+
+def test_recrawling_one_url_does_not_make_its_text_boilerplate() -> None:
+    url, html = _site_pages()[0]
+    learner = _learn([(url, html)] * 5)
+    text = extract(html, url, ExtractOptions(site_profile=learner.profile(url))).text
+    assert "Repairs to the harbour wall began" in text
+
+
+def test_profiles_are_per_site_snapshots() -> None:
+    learner = _learn(_site_pages())
+    snapshot = learner.profile(sitepages.SITE)
+    assert learner.profile("https://other.example/").boilerplate == frozenset()
+    learner.observe(sitepages.url(7), ("b:div.x\tdeadbeef",))
+    assert snapshot.pages_seen == 4
+    assert learner.profile("northern-herald.example").pages_seen == 5
+
+
+def test_seed_page_ends_at_the_story_after_learning() -> None:
+    from pathlib import Path
+
+    html = (Path(__file__).parent / "fixtures" / "seed_sidebar.html").read_text(encoding="utf-8")
+    url = "https://www.dawn.com/news/779899/60-foreign-hostages-still-unaccounted-for-in-algeria"
+    start = html.index('<div class="story__content">')
+    end = html.index("</article>")
+    others = [
+        (
+            f"https://www.dawn.com/news/{n}/story-{n}",
+            html[:start] + "<div>" + "".join(f"<p>{p}</p>" for p in paras) + html[end:],
+        )
+        for n, (_title, paras) in enumerate(sitepages.STORIES)
+    ]
+    profile = _learn(others).profile(url)
+    text = extract(html, url, ExtractOptions(site_profile=profile)).text
+    assert text.endswith("other Americans were either still held or unaccounted for.")
+    assert "By-election trends" not in text
