@@ -211,21 +211,27 @@ class IncrementalState:
 class IncrementalSpiderMiddleware:
     """Drops requests for archived, not-due articles before they are scheduled."""
 
-    def __init__(self, state: IncrementalState) -> None:
+    def __init__(self, state: IncrementalState, crawler: Crawler | None = None) -> None:
         self.state = state
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalSpiderMiddleware:
         """Share the crawl's IncrementalState; NotConfigured when switched off."""
-        return cls(IncrementalState.for_crawler(crawler))
+        return cls(IncrementalState.for_crawler(crawler), crawler)
 
     def _keep(self, item: Any) -> bool:
         if not isinstance(item, Request):
             return True
-        if self.state.decide(item) is Decision.SKIP:
-            self.state.stats.inc_value("incremental/dropped")
-            return False
-        return True
+        if self.state.decide(item) is not Decision.SKIP:
+            return True
+        self.state.stats.inc_value("incremental/dropped")
+        # A spider that deduplicates URLs itself may let a later request for this URL
+        # through when it carries a sitemap lastmod or feed date (see NewsSpider).
+        hook = getattr(getattr(self.crawler, "spider", None), "incremental_skipped", None)
+        if hook is not None:
+            hook(item)
+        return False
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Filter the start requests."""

@@ -1,14 +1,145 @@
-"""(placeholder) The history subcommand, not written yet."""
+"""List the captures and text versions of one URL, with dates (``crawler history URL``)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.exceptions import UserError
+from crawler.settings import ARCHIVE_DIR
+
+NOT_MODIFIED_STATUS = "304"
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One WARC capture of a URL, as its CDXJ index line describes it."""
+
+    when: datetime
+    status: str
+    record: str  # "response", "revisit (not modified)", "revisit (identical payload)"
+    filename: str
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
+    parser.add_argument("url", help="the article URL, as crawled")
+    parser.add_argument(
+        "--archive-dir", default=ARCHIVE_DIR,
+        help=f"archive folder holding warc/, indexes/ and articles.sqlite (default {ARCHIVE_DIR})",
+    )
+
+
+def fmt_time(value: Any) -> str:
+    """Render a datetime or an ISO string as ``YYYY-MM-DD HH:MM:SS UTC``."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return value
+    if value is None:
+        return "-"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def open_versions(archive_dir: str, url: str) -> tuple[str, list[Any]]:
+    """The URL as stored (trailing slash forgiven) and its text versions, oldest first."""
+    from crawler.store import open_store
+
+    with open_store(archive_dir, create=False) as store:
+        for candidate in url_variants(url):
+            versions = store.versions(candidate)
+            if versions:
+                return candidate, versions
+    return url, []
+
+
+def url_variants(url: str) -> list[str]:
+    """The URL as given, then with its trailing slash added or removed."""
+    other = url[:-1] if url.endswith("/") else url + "/"
+    return [url, other]
+
+
+def _record_kind(entry: dict) -> str:
+    if entry.get("mime") != "warc/revisit":
+        return "response"
+    if entry.get("status") == NOT_MODIFIED_STATUS:
+        return "revisit (not modified)"
+    return "revisit (identical payload)"
+
+
+def iter_captures(archive_dir: str | Path, url: str) -> Iterator[Capture]:
+    """Stream the captures of ``url`` from the CDXJ indexes (one line at a time)."""
+    from surt import surt
+
+    index_dir = Path(archive_dir) / "indexes"
+    if not index_dir.is_dir():
+        return
+    prefix = surt(url) + " "
+    for index in sorted(index_dir.glob("*.cdxj")):
+        with open(index, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if not line.startswith(prefix):
+                    continue
+                _key, stamp, data = line.split(" ", 2)
+                entry = json.loads(data)
+                if entry.get("url") != url:
+                    continue
+                when = datetime.strptime(stamp[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+                yield Capture(
+                    when, entry.get("status", "-"), _record_kind(entry), entry.get("filename", "")
+                )
+
+
+def capture_lines(archive_dir: str, url: str) -> list[str]:
+    """Formatted capture lines, oldest first."""
+    captures = sorted(iter_captures(archive_dir, url), key=lambda c: c.when)
+    return [
+        f"  {fmt_time(c.when)}  {c.status:>3}  {c.record:<28} {c.filename}" for c in captures
+    ]
+
+
+def version_lines(versions: list[Any]) -> list[str]:
+    """Formatted text version lines, oldest first."""
+    lines = []
+    for article in versions:
+        seen = fmt_time(article.first_seen)
+        if article.last_seen and article.last_seen != article.first_seen:
+            seen += f" .. {fmt_time(article.last_seen)}"
+        count = f"{article.captures} capture" + ("s" if article.captures != 1 else "")
+        title = f'  "{article.title}"' if article.title else ""
+        lines.append(f"  v{article.version}  {seen}  {count}, {article.word_count} words{title}")
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the subcommand."""
-    raise NotImplementedError("history is not written yet")
+    """Print the URL's captures (from the WARC indexes) and text versions (from the store)."""
+    url, versions = open_versions(args.archive_dir, args.url)
+    captures: list[str] = []
+    for candidate in url_variants(url):
+        captures = capture_lines(args.archive_dir, candidate)
+        if captures:
+            break
+    if not versions and not captures:
+        raise UserError(
+            f"{args.url} is not in the archive {args.archive_dir}: give the URL exactly as "
+            "crawled (`crawler export` lists them), or point --archive-dir at the right folder"
+        )
+    print(url)
+    print(f"captures ({len(captures)}):")
+    print("\n".join(captures) if captures else "  (no WARC index lists this URL)")
+    print(f"text versions ({len(versions)}):")
+    print("\n".join(version_lines(versions)) if versions else "  (not stored as an article)")
+    if len(versions) > 1:
+        print(f"see the changes: crawler diff {url} --archive-dir {args.archive_dir}")
+    return 0

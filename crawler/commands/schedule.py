@@ -1,14 +1,69 @@
-"""(placeholder) The schedule subcommand, not written yet."""
+"""Crawl each site of a sites file on its own schedule, into one archive (foreground)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from crawler.exceptions import UserError
+from crawler.settings import ARCHIVE_DIR
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
+    parser.add_argument("--sites", required=True, metavar="FILE",
+                        help="sites file (TOML) whose sites have `schedule` (cron) or `interval`")
+    parser.add_argument("--archive-dir", default=ARCHIVE_DIR,
+                        help=f"archive folder every run writes to (default {ARCHIVE_DIR})")
+    parser.add_argument("--once", action="store_true",
+                        help="run the sites that are due now, then exit (for cron/systemd timers)")
+    parser.add_argument("--site", metavar="NAME", help="schedule only this site of the file")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[],
+                        metavar="NAME=VALUE", help="Scrapy setting passed to every crawl")
+    parser.add_argument("--keep-runs", type=int, default=100, metavar="N",
+                        help="run records kept per site (default 100)")
+
+
+def emit(message: str) -> None:
+    """Print one timestamped progress line."""
+    print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {message}", flush=True)
+
+
+def _extra_args(settings: list[str]) -> list[str]:
+    extra = []
+    for setting in settings:
+        if "=" not in setting:
+            raise UserError(f"-s {setting!r} is not NAME=VALUE: write e.g. -s DOWNLOAD_DELAY=2")
+        extra += ["-s", setting]
+    return extra
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the subcommand."""
-    raise NotImplementedError("schedule is not written yet")
+    """Start the foreground scheduler, or the one ``--once`` pass."""
+    from crawler.schedule.loop import jobs_from_sites, run_forever, run_once
+    from crawler.schedule.runner import CrawlRunner, crawl_command
+    from crawler.schedule.state import RunLog
+    from crawler.sites import load_sites
+
+    sites_file = Path(args.sites).resolve()
+    jobs, unscheduled = jobs_from_sites(load_sites(sites_file), args.site)
+    if args.site and not (jobs or unscheduled):
+        raise UserError(f"site {args.site!r} is not in {args.sites}: check --site")
+    if not jobs:
+        raise UserError(
+            f"no site in {args.sites} has a schedule: add interval = \"30m\" or "
+            "schedule = \"*/30 * * * *\" to each [[site]] to schedule"
+        )
+    for name in unscheduled:
+        emit(f"{name}: no schedule or interval in the sites file; not scheduled")
+    archive_dir = Path(args.archive_dir).resolve()
+    log = RunLog(archive_dir, keep=args.keep_runs)
+    command_for = crawl_command(sites_file, archive_dir, _extra_args(args.settings))
+    runner = CrawlRunner(command_for, log, archive_dir / ".schedule-locks", emit)
+    if args.once:
+        return run_once(jobs, runner, log, emit)
+    code = run_forever(jobs, runner, log, emit)
+    sys.stdout.flush()
+    return code
