@@ -132,7 +132,7 @@ class IncrementalState:
             ) from None
         state = cls(
             crawler.stats,
-            settings.get("ARCHIVE_DIR", "archives"),
+            settings.get("STORE_PATH") or settings.get("ARCHIVE_DIR", "archives"),
             policy,
             full=settings.getbool("INCREMENTAL_FULL", False),
             roles=settings.getlist("INCREMENTAL_ROLES", list(DEFAULT_ROLES)),

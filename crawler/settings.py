@@ -109,3 +109,25 @@ STORE_PATH = ""
 STORE_CONVERSION_RECORDS = True
 #: Store writes per SQLite commit (batched so the store keeps up with a fast crawl).
 STORE_COMMIT_EVERY = 500
+
+# --- Incremental crawling (crawler/middlewares.py; docs/schedule.md) --------------------------
+# A crawl into an archive that already holds captures fetches seeds, feeds, sitemaps and list
+# pages, new articles, and archived articles only when due for a revisit or when a sitemap
+# lastmod / feed date says they changed; revisits are conditional requests.
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.IncrementalSpiderMiddleware": 50,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.IncrementalMiddleware": 120,
+}
+INCREMENTAL_ENABLED = True
+#: Fetch every article again, archived or not (`crawler crawl --full` sets it).
+INCREMENTAL_FULL = False
+#: Revisit an article this long after its publication (or first capture), to catch corrections.
+INCREMENTAL_REVISIT_AFTER = "1h,6h,1d,1w"
+#: Request roles (meta `page_role`) the policy applies to; seeds/feeds/sitemaps/lists never.
+INCREMENTAL_ROLES = ["article", "unknown"]
+#: Send If-None-Match / If-Modified-Since on revisits (a 304 becomes a WARC revisit record).
+INCREMENTAL_CONDITIONAL = True
+#: Forget fetch-log rows of URLs not fetched for this long (keeps the state bounded).
+INCREMENTAL_FORGET_AFTER = "90d"

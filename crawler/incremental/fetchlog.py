@@ -15,7 +15,13 @@ from pathlib import Path
 
 from crawler.schedule.timing import as_utc
 
-STORE_FILENAME = "articles.sqlite"
+
+def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
+    """The store's SQLite file: ``DIR/articles.sqlite``, or the path itself if it names one."""
+    path = Path(archive_dir_or_sqlite_path)
+    if path.suffix in (".sqlite", ".sqlite3", ".db"):
+        return path
+    return path / "articles.sqlite"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS incremental_fetch (
@@ -74,7 +80,7 @@ class FetchLog:
     """
 
     def __init__(self, archive_dir: str | Path, flush_every: int = 500) -> None:
-        self.path = Path(archive_dir) / STORE_FILENAME
+        self.path = store_path(archive_dir)
         self.flush_every = max(1, flush_every)
         self._pending: dict[str, Fetch] = {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
