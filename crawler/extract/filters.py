@@ -5,13 +5,21 @@ from __future__ import annotations
 import re
 
 from crawler.extract import patterns
+from crawler.extract.dates import find_date_in_text
 from crawler.extract.text import Block
 
-_DATE_ONLY = re.compile(
-    r"^(?:(?:updated|published|posted|last updated|modified)[:\s]*)?"
-    r"[\w ,.:/-]{0,12}\d{1,4}[\w ,.:/-]{0,30}(?:am|pm|gmt|utc|et|est|edt|bst|cet)?\.?$",
+_DATE_LINE = re.compile(
+    r"^(?:(?:updated|published|posted|last updated|modified|first published)\b[:\s]*)",
     re.IGNORECASE,
 )
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
+# Gallery and player controls that survive as one-word blocks.
+_CONTROL_WORDS = frozenset(
+    {"caption", "close", "image", "images", "photo", "photos", "video", "next", "previous",
+     "prev", "expand", "enlarge", "play", "pause", "back to top", "advert", "advertisement",
+     "ad", "loading", "loading...", "view gallery", "see more", "show more", "hide caption",
+     "toggle caption", "open", "menu", "more", "sponsored content", "skip"}
+)  # fmt: skip
 _MAX_LABELS = 2
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
 
@@ -28,7 +36,11 @@ def is_junk_block(block: Block) -> bool:
         return True
     if size < 100 and patterns.BYLINE_TEXT.match(text):
         return True
-    return size < 40 and _DATE_ONLY.match(text) is not None
+    if size < 30 and text.lower().rstrip(":.") in _CONTROL_WORDS:
+        return True
+    if _URL_ONLY.match(text) or (size < 30 and text.replace(" ", "").isdigit()):
+        return True
+    return size < 60 and _DATE_LINE.match(text) is not None and find_date_in_text(text) is not None
 
 
 def _is_label(block: Block) -> bool:
