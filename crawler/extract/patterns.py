@@ -41,7 +41,7 @@ STRONG_JUNK_CLASS = re.compile(
     r"(?:^|[\s_-])(?:"
     r"share|sharing|sharebar|social|sociable|newsletter|subscribe|subscription|signup|"
     r"related|recommended|recommendations?|more-stories|read-more|readmore|also-read|"
-    r"see-also|promo|promotions?|sponsored|advert|advertisement|adverts|outbrain|taboola|"
+    r"see-also|promo\w*|promotions?|sponsored|advert|advertisement|adverts|outbrain|taboola|"
     r"sidebar|side-bar|comments?|disqus|breadcrumbs?|cookies?|consent|popup|byline|bylines|"
     r"caption|captions|credit|credits|photo-credit|copyright|trending|popular|most-read|"
     r"mostread|most-popular|footer|masthead|navbar|navigation|menu|pagination|pager|"
