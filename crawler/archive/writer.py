@@ -16,6 +16,7 @@ from crawler.archive.dedup import DEFAULT_MAX_ENTRIES, DedupIndex
 from crawler.archive.exchange import WireExchange
 from crawler.archive.files import DEFAULT_MAX_SIZE, WarcFileSet
 from crawler.archive.records import Record, warc_date
+from crawler.archive.recover import recover_open_files
 
 WARC_SUBDIR = "warc"
 INDEX_SUBDIR = "indexes"
@@ -78,6 +79,9 @@ class WarcWriter:
         self.files.on_finished = self._file_finished
         self.files.check_writable()
         WarcFileSet(self.index_dir).check_writable()
+        for path in recover_open_files(self.warc_dir):
+            self.stats["recovered_files"] += 1
+            self._file_finished(path)
         self.dedup = (
             DedupIndex(self.index_dir / DEDUP_FILENAME, self.options.dedup_max_entries)
             if self.options.dedup else None

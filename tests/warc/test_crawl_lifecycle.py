@@ -119,3 +119,12 @@ def test_sigkill_midway_keeps_every_earlier_record(tmp_path):
         except Exception:  # noqa: BLE001 - only the record being written may be torn
             torn += 1
     assert good >= 10 and torn <= 1
+    # The next crawl into the archive closes the dead crawl's file: torn tail cut, renamed,
+    # indexed, and then it passes warcio check.
+    with WireServer() as server:
+        run_crawl(tmp_path, [server.url("/page/0")])
+    final = path.with_name(path.name.removesuffix(".open"))
+    assert final.exists() and not path.exists()
+    warcio_check(final)
+    assert len(read_warc(final)) == good
+    assert (tmp_path / "indexes" / (final.name + ".cdxj")).exists()
