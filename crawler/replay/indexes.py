@@ -1,9 +1,11 @@
-"""Keep the CDXJ indexes pywb reads current: index every closed WARC no crawl index covers yet.
+"""Keep the CDXJ indexes pywb reads current: every closed WARC indexed exactly once.
 
-The crawl writes CDXJ into ``ARCHIVE_DIR/indexes/`` after every crawl. A WARC can still lack an
-index (a crawl that was killed, WARCs copied in by hand); replay indexes those with cdxj-indexer
-into its own folder ``ARCHIVE_DIR/replay/indexes/`` (never touching the crawl's files) and drops
-its copy again once a crawl index covers the WARC, so pywb never sees a capture twice.
+The crawl writes one CDXJ per WARC into ``ARCHIVE_DIR/indexes/`` after every crawl. A WARC can
+still lack one (a crawl that was killed, WARCs copied in by hand): replay first runs the crawl's
+own indexer (:func:`crawler.archive.refresh_indexes`) on the folder; whatever that cannot cover
+(a read-only ``indexes/``, an index that names other files) replay indexes with cdxj-indexer into
+its own folder ``ARCHIVE_DIR/replay/indexes/``, and drops that copy again once a crawl index
+covers the WARC, so pywb never sees a capture twice.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from cdxj_indexer.main import write_cdx_index
 
+from crawler.archive import refresh_indexes as refresh_crawl_indexes
 from crawler.replay.layout import ArchiveLayout
 
 #: The ``filename`` field of a CDXJ line (read with a regex: a full JSON parse per line is slow).
@@ -63,9 +66,10 @@ def index_warc(warc: Path, output: Path) -> None:
 class IndexRefresher:
     """Brings an archive folder's indexes up to date; cheap to call repeatedly."""
 
-    def __init__(self, layout: ArchiveLayout) -> None:
+    def __init__(self, layout: ArchiveLayout, use_crawl_indexer: bool = True) -> None:
         """Remember the layout; index coverage is cached per index file (size, mtime)."""
         self.layout = layout
+        self.use_crawl_indexer = use_crawl_indexer
         self._coverage: dict[Path, tuple[tuple[int, int], set[str]]] = {}
 
     def covered_by_crawl(self) -> set[str]:
@@ -87,6 +91,12 @@ class IndexRefresher:
     def refresh(self) -> RefreshResult:
         """Index uncovered closed WARCs; drop replay's own indexes that are no longer needed."""
         result = RefreshResult()
+        if self.use_crawl_indexer:
+            try:
+                built = refresh_crawl_indexes(self.layout.warc_dir, self.layout.index_dir)
+                result.indexed.extend(p.name[: -len(".cdxj")] for p in built)
+            except OSError:
+                pass  # read-only or odd folder: replay's own indexes below cover it
         warcs = self.layout.closed_warcs()
         result.warcs = len(warcs)
         covered = self.covered_by_crawl()

@@ -69,7 +69,7 @@ class ReplayService:
         """Prepare, start pywb, print where to look, then follow the folder until stopped."""
         result = self.prepare()
         if result.indexed:
-            self.say(f"indexed {len(result.indexed)} WARC file(s) no crawl index covered")
+            self.say(f"indexed {len(result.indexed)} WARC file(s) that had no index yet")
         self.server.start()
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
         try:

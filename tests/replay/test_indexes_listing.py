@@ -10,16 +10,27 @@ from tests.replay.conftest import WARC_NAME, make_archive
 from tests.replay.warcs import Page, sample_pages
 
 
-def test_uncovered_warc_is_indexed_then_dropped_once_the_crawl_indexes_it(tmp_path):
+def test_uncovered_warc_gets_the_crawl_index(tmp_path):
     layout = ArchiveLayout(tmp_path)
     make_archive(tmp_path, sample_pages(), store=False)
     refresher = IndexRefresher(layout)
+    assert refresher.refresh().indexed == [WARC_NAME]
+    crawl_index = layout.index_dir / f"{WARC_NAME}.cdxj"
+    assert "plain-story.html" in crawl_index.read_text()
+    assert not list(layout.extra_index_dir.glob("*.cdxj"))  # covered: no second copy
+    assert not refresher.refresh().changed  # nothing new: nothing done
+
+
+def test_fallback_index_is_dropped_once_the_crawl_indexes_the_warc(tmp_path):
+    layout = ArchiveLayout(tmp_path)
+    make_archive(tmp_path, sample_pages(), store=False)
+    refresher = IndexRefresher(layout, use_crawl_indexer=False)  # as with a read-only indexes/
     first = refresher.refresh()
     own = layout.extra_index_dir / f"{WARC_NAME}.cdxj"
     assert first.indexed == [WARC_NAME] and own.is_file()
     assert "plain-story.html" in own.read_text()
-    assert not refresher.refresh().changed  # nothing new: nothing done
-    crawl_index_warc(layout.warc_dir / WARC_NAME, layout.index_dir)  # the crawl's own index
+    assert not refresher.refresh().changed
+    crawl_index_warc(layout.warc_dir / WARC_NAME, layout.index_dir)  # a later crawl's indexer
     later = refresher.refresh()
     assert later.dropped == [WARC_NAME] and not own.exists()
 
@@ -30,7 +41,7 @@ def test_truncated_warc_keeps_its_good_records(tmp_path):
     good = (layout.warc_dir / WARC_NAME).read_bytes()
     cut = "cut-20260101000000-00000-h-1.warc.gz"
     (layout.warc_dir / cut).write_bytes(good[: len(good) * 6 // 10])  # a crawl killed mid-write
-    result = IndexRefresher(layout).refresh()
+    result = IndexRefresher(layout, use_crawl_indexer=False).refresh()
     assert sorted(result.indexed) == sorted([WARC_NAME, cut]) and not result.failed
     lines = (layout.extra_index_dir / f"{cut}.cdxj").read_text().splitlines()
     assert 2 <= len(lines) < 6  # the complete records before the cut, nothing invented
