@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -105,6 +106,8 @@ class WireServer:
     port: int = 0
     #: Pause before the end of each /page/N answer (slows a crawl down for kill tests).
     page_pause: float = 0.0
+    #: Serve HTTPS with this server-side context (the log holds the plaintext).
+    tls: ssl.SSLContext | None = None
 
     def __post_init__(self) -> None:
         self._sock = socket.socket()
@@ -118,7 +121,8 @@ class WireServer:
 
     def url(self, path: str) -> str:
         """Absolute URL of a path on this server."""
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def start(self) -> WireServer:
         """Start accepting connections in a background thread."""
@@ -152,6 +156,12 @@ class WireServer:
 
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(5)
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except OSError:
+                conn.close()
+                return
         buffer = b""
         with conn:
             while not self._stop.is_set():
