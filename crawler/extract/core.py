@@ -60,7 +60,7 @@ def extract_document(
     all_blocks = iter_blocks(tree)
     signatures = sitelearn.block_signatures(all_blocks)
     profile = options.site_profile
-    blocks = [b for b in all_blocks if not sitelearn.is_boilerplate(b, profile)]
+    blocks = sitelearn.remove_boilerplate(all_blocks, profile)
     body = filters.filter_blocks(content.select_blocks(blocks))
     text = join_paragraphs([b.text for b in body])
     evidence = _evidence(url, text, all_blocks, links)

@@ -4,16 +4,6 @@ from __future__ import annotations
 
 import re
 
-#: Elements removed with their content before anything else: never article text.
-JUNK_TAGS = frozenset(
-    {
-        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-        "canvas", "video", "audio", "button", "select", "input", "textarea", "option", "nav",
-        "aside", "footer", "figure", "figcaption", "dialog", "menu", "link", "meta", "head",
-        "picture", "img", "map", "label", "fieldset", "legend",
-    }
-)  # fmt: skip
-
 #: Elements that start a new paragraph of text.
 BLOCK_TAGS = frozenset(
     {
@@ -67,9 +57,6 @@ BODY_CLASS = re.compile(
     r"body-text|bodytext|article-text|rich-text|richtext|paywall(?!-prompt)|content-body",
     re.IGNORECASE,
 )
-# A class that marks text as belonging to the story (helps pick multi-container articles).
-BODY_HINT = re.compile(r"article|story|entry|post|content|body|text|main", re.IGNORECASE)
-
 #: Paragraphs that are prompts, not prose.
 JUNK_TEXT = re.compile(
     r"^\W*(?:read more|related|see also|also read|more on this|more from|recommended|"
@@ -128,6 +115,3 @@ LIST_TYPES = frozenset(
     {"collectionpage", "itemlist", "searchresultspage", "profilepage", "website",
      "blog", "periodical", "sitenavigationelement", "aboutpage", "contactpage"}
 )  # fmt: skip
-
-WHITESPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b\u2009\u202f\u3000]+")
-BLANK_LINES = re.compile(r"\n\s*\n+")

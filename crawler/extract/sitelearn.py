@@ -39,35 +39,53 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
-def element_path(element: HtmlElement) -> str:
-    """The block's position: its nearest ancestors as ``tag.firstclass``, digits removed."""
+def _step(node: HtmlElement) -> str:
+    classes = (node.get("class") or "").split()
+    name = node.tag if isinstance(node.tag, str) else "?"
+    if classes:
+        name += "." + _DIGITS.sub("", classes[0])[:40]
+    return name
+
+
+def element_path(element: HtmlElement, memo: dict[HtmlElement, str] | None = None) -> str:
+    """The block's position: its nearest ancestors as ``tag.firstclass``, digits removed.
+
+    ``memo`` (one per page) caches the steps of shared ancestors.
+    """
+    memo = {} if memo is None else memo
     steps = []
     node: HtmlElement | None = element
     while node is not None and len(steps) < _PATH_DEPTH:
-        classes = (node.get("class") or "").split()
-        name = node.tag if isinstance(node.tag, str) else "?"
-        if classes:
-            name += "." + _DIGITS.sub("", classes[0])[:40]
-        steps.append(name)
+        step = memo.get(node)
+        if step is None:
+            step = memo[node] = _step(node)
+        steps.append(step)
         node = node.getparent()
     return "/".join(reversed(steps))
 
 
 def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
     """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes."""
+    memo: dict[HtmlElement, str] = {}
     return tuple(
-        f"b:{element_path(b.element)}\t{text_hash(b.text)}"
+        f"b:{element_path(b.element, memo)}\t{text_hash(b.text)}"
         for b in blocks
         if len(b.text) >= _MIN_BLOCK_CHARS
     )
 
 
-def is_boilerplate(block: Block, profile: SiteProfile | None) -> bool:
-    """True when the site profile marks this block's text or position as boilerplate."""
+def remove_boilerplate(blocks: list[Block], profile: SiteProfile | None) -> list[Block]:
+    """The blocks whose text or position the site profile does not mark as boilerplate."""
     if profile is None or not profile.boilerplate:
-        return False
+        return blocks
     learned = profile.boilerplate
-    return f"t:{text_hash(block.text)}" in learned or f"p:{element_path(block.element)}" in learned
+    memo: dict[HtmlElement, str] = {}
+    return [
+        b
+        for b in blocks
+        if f"t:{text_hash(b.text)}" not in learned
+        and f"p:{element_path(b.element, memo)}" not in learned
+    ]
 
 
 class SiteLearner:

@@ -25,8 +25,10 @@ class Block:
 
 
 def normalize(text: str) -> str:
-    """Collapse runs of spaces inside lines and drop empty lines."""
-    lines = (patterns.WHITESPACE.sub(" ", line).strip() for line in text.split("\n"))
+    """Collapse runs of spaces (NBSP and thin spaces included) inside lines; drop empty lines."""
+    if "\n" not in text:
+        return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
