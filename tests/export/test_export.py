@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -128,3 +131,18 @@ def test_search_command(archive, capsys):
     hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert "http://beta.test/story" in [h["url"] for h in hits]
     assert main(["search", "zzzznothing", "--archive-dir", str(archive)]) == 1
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_stdout_pipes_into_jq(archive):
+    export = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "export", "--archive-dir", str(archive)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    urls = subprocess.run(["jq", "-r", ".url"], stdin=export.stdout, capture_output=True,
+                          text=True, timeout=60, check=True).stdout.split()
+    export.stdout.close()
+    assert export.wait(timeout=60) == 0
+    assert "Exported 6 article(s) as jsonl to stdout" in export.stderr.read().decode()
+    export.stderr.close()
+    assert sorted(urls) == sorted(a["url"] for a in stored(archive))
