@@ -6,6 +6,7 @@ import dataclasses
 import socket
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,6 +78,8 @@ class WarcWriter:
             warcinfo=self._warcinfo_record, fsync=self.options.fsync,
         )
         self.files.on_finished = self._file_finished
+        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdxj")
+        self._index_jobs: list[Future] = []
         self.files.check_writable()
         WarcFileSet(self.index_dir).check_writable()
         for path in recover_open_files(self.warc_dir):
@@ -95,8 +98,14 @@ class WarcWriter:
         )
 
     def _file_finished(self, path: Path) -> None:
+        # Indexing a rotated 1 GB file takes a while: do it beside the crawl, not in its way.
         if self.options.cdxj:
-            index_warc(path, self.index_dir)
+            self._index_jobs.append(self._indexer.submit(index_warc, path, self.index_dir))
+
+    def _wait_for_indexes(self) -> None:
+        jobs, self._index_jobs = self._index_jobs, []
+        for job in jobs:
+            job.result()
             self.stats["cdxj_indexes"] += 1
 
     def write_exchange(self, exchange: WireExchange) -> dict | None:
@@ -164,4 +173,5 @@ class WarcWriter:
         self.files.close_current()
         if self.dedup is not None:
             self.dedup.commit()
+        self._wait_for_indexes()
         return self.finished_files
