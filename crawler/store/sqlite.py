@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +27,9 @@ from crawler.store.model import (
     WarcLocation,
 )
 from crawler.store.schema import connect
+
+#: Longest a batch of writes stays uncommitted (seconds).
+COMMIT_SECONDS = 1.0
 
 #: File name of the store inside an archive folder.
 STORE_FILENAME = "articles.sqlite"
@@ -70,6 +74,7 @@ class Store:
         self.conn: sqlite3.Connection | None = _connect(self.path)
         self.commit_every = max(1, commit_every)
         self._pending = 0
+        self._batch_started = 0.0
 
     # --- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Store:
@@ -98,9 +103,16 @@ class Store:
             self.conn = None
 
     def _wrote(self) -> None:
-        """Count one write and commit when a batch is full."""
+        """Count one write; commit when a batch is full or the oldest write is a second old.
+
+        The time bound keeps the write lock short: other writers of the same file (the
+        incremental fetch log, a concurrent ``crawler extract``) get their turn.
+        """
+        now = time.monotonic()
         self._pending += 1
-        if self._pending >= self.commit_every:
+        if self._pending == 1:
+            self._batch_started = now
+        if self._pending >= self.commit_every or now - self._batch_started >= COMMIT_SECONDS:
             self.commit()
 
     # --- writing --------------------------------------------------------------------------
