@@ -56,6 +56,7 @@ class ReplayService:
 
     def prepare(self) -> RefreshResult:
         """Write pywb's root and bring everything up to date (before the server starts)."""
+        self.say(f"Checking the indexes of {len(self.layout.closed_warcs())} WARC file(s)...")
         write_pywb_root(self.layout)
         return self.update()
 
