@@ -133,7 +133,7 @@ class WarcWriter:
             self.stats[f"truncated/{exchange.truncated}"] += 1
         if exchange.reconstructed:
             self.stats["reconstructed"] += 1
-        self.stats["payload_bytes"] += len(exchange.response_bytes)
+        self.stats["response_bytes"] += len(exchange.response_bytes)
 
     def write_conversion(
         self, target_uri: str, refers_to: str, text: str, date: datetime | str | None = None

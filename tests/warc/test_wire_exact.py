@@ -13,7 +13,7 @@ from tests.warc.wireserver import HTML, WireServer, build_cases
 MAXSIZE = 50_000
 START = ["/plain?id=42&x=1", "/chunked", "/gzip", "/gzip-chunked", "/cookies", "/reason",
          "/weird-headers", "/r1", "/missing", "/error", "/big-chunked", "/big-declared",
-         "/dropped", "/http10"]
+         "/dropped", "/http10", "/slow"]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def crawl(tmp_path_factory):
     archive = tmp_path_factory.mktemp("archive")
     with WireServer() as server:
         seen = run_crawl(archive, [server.url(p) for p in START],
-                         f"DOWNLOAD_MAXSIZE={MAXSIZE}", "WARC_DEDUP=False")
+                         f"DOWNLOAD_MAXSIZE={MAXSIZE}", "WARC_DEDUP=False", "DOWNLOAD_TIMEOUT=1")
         log = list(server.log)
     files = warc_files(archive)
     records = [rec for path in files for rec in read_warc(path)]
@@ -45,7 +45,7 @@ def test_every_exchange_is_archived_with_exact_request_and_response(crawl):
     assert len(pairs) == len(crawl["log"]) == len(START) + 3
     by_request = {req.block: resp for req, resp in pairs}
     assert len(by_request) == len(pairs), "request blocks should all differ"
-    exact = [e for e in crawl["log"] if not e.path.startswith("/big")]
+    exact = [e for e in crawl["log"] if not e.path.startswith(("/big", "/slow"))]
     for entry in exact:
         assert entry.received in by_request, f"request of {entry.path} not archived byte-exact"
         assert by_request[entry.received].block == entry.sent, f"response of {entry.path}"
@@ -61,6 +61,15 @@ def test_oversized_body_is_a_wire_prefix_marked_truncated_length(crawl, path):
     if path == "/big-chunked":
         assert len(resp.block) > MAXSIZE  # cut only once the size was exceeded
     assert resp.headers["WARC-Truncated"] == "length"
+
+
+def test_timeout_keeps_what_arrived_marked_truncated_time(crawl):
+    (entry,) = _logged(crawl, "/slow")
+    (resp,) = [r for q, r in _pairs(crawl["records"]) if q.block == entry.received]
+    assert resp.block == build_cases()["/slow"]().pieces[0]
+    assert resp.headers["WARC-Truncated"] == "time"
+    (seen,) = [s for s in crawl["seen"] if s["url"].endswith("/slow")]
+    assert seen["error"] == "DownloadTimeoutError"
 
 
 def test_request_line_keeps_query_and_host(crawl):

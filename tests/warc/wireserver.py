@@ -92,6 +92,9 @@ def build_cases(big_size: int = 200_000) -> dict[str, Callable[[], Reply]]:
                                    b"Content-Length: 5000\r\n\r\n", HTML[:700]], close=True),
         "/etag": lambda: _ok(b'Content-Type: text/html\r\nETag: "v1"\r\n'
                              b"Content-Length: %d\r\n" % len(HTML), HTML),
+        "/slow": lambda: Reply([b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                b"Content-Length: %d\r\n\r\n" % len(HTML) + HTML[:300],
+                                HTML[300:]], pause=2.5),
         "/http10": lambda: Reply([b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n", HTML],
                                  close=True),
     }
