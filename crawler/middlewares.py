@@ -85,6 +85,12 @@ def known_capture(state: Any, fetch: Fetch | None) -> KnownCapture | None:
     )
 
 
+def _discovered_date(request: Request) -> datetime | None:
+    """The sitemap lastmod / feed updated date the spider found for the URL, if any."""
+    meta = request.meta
+    return parse_timestamp(meta.get("discovered_modified") or meta.get("discovered_lastmod"))
+
+
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
@@ -157,8 +163,7 @@ class IncrementalState:
             # Held as a list or other page, not an article: it is how new articles are found.
             return self._unpoliced(request, "not_article")
         known = known_capture(state, self.fetchlog.get(request.url))
-        lastmod = parse_timestamp(request.meta.get("discovered_lastmod"))
-        decision = self.policy.decide(known, datetime.now(UTC), lastmod)
+        decision = self.policy.decide(known, datetime.now(UTC), _discovered_date(request))
         self.stats.inc_value(f"incremental/{decision.value}")
         request.meta["incremental"] = decision.value
         if decision is not Decision.NEW and decision.fetch and self.conditional:
@@ -194,7 +199,7 @@ class IncrementalState:
                 site=request.meta.get("site"),
                 etag=_header(response, b"ETag"),
                 last_modified=_header(response, b"Last-Modified"),
-                lastmod=parse_timestamp(request.meta.get("discovered_lastmod")),
+                lastmod=_discovered_date(request),
             )
         )
 

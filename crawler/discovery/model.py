@@ -10,9 +10,12 @@ class Discovered:
     """A URL found in a page, feed or sitemap.
 
     ``role`` is what the URL is expected to be (``article``, ``list``, ``feed``, ``sitemap``,
-    ``unknown``); ``lastmod`` an ISO 8601 UTC date from the feed or sitemap, if any.
+    ``unknown``); ``lastmod`` an ISO 8601 UTC date from the feed or sitemap, if any;
+    ``modified`` the entry's modification date alone (sitemap ``<lastmod>``, feed
+    ``<updated>``/``<modified>``), which incremental crawling compares with its last capture.
     """
 
     url: str
     role: str = "unknown"
     lastmod: str | None = None
+    modified: str | None = None

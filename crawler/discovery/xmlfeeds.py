@@ -54,17 +54,17 @@ def parse_feed(body: bytes, base_url: str) -> list[Discovered]:
     """Return the article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, with their dates."""
     found: list[Discovered] = []
     for item in _events(body, _ITEM_TAGS):
-        link, date = _feed_item(item)
+        link, date, modified = _feed_item(item)
         url = normalize_url(link, base_url) if link else None
         if url:
-            found.append(Discovered(url, "article", parse_date(date)))
+            found.append(Discovered(url, "article", parse_date(date), parse_date(modified)))
         if len(found) >= MAX_ENTRIES:
             break
     return found
 
 
-def _feed_item(item: etree._Element) -> tuple[str | None, str | None]:
-    """The link and best date of one feed ``item``/``entry`` element."""
+def _feed_item(item: etree._Element) -> tuple[str | None, str | None, str | None]:
+    """The link, best date and modification date of one feed ``item``/``entry`` element."""
     link: str | None = None
     dates: dict[str, str] = {}
     for child in item:
@@ -79,7 +79,7 @@ def _feed_item(item: etree._Element) -> tuple[str | None, str | None]:
         elif name in _DATE_TAGS and child.text:
             dates.setdefault(name, child.text)
     date = next((dates[t] for t in _DATE_TAGS if t in dates), None)
-    return link, date
+    return link, date, dates.get("updated") or dates.get("modified")
 
 
 def parse_sitemap(body: bytes, base_url: str) -> list[Discovered]:
@@ -90,20 +90,20 @@ def parse_sitemap(body: bytes, base_url: str) -> list[Discovered]:
     """
     found: list[Discovered] = []
     for elem in _events(body, {"url", "sitemap"}):
-        loc, lastmod, is_news = _sitemap_entry(elem)
+        loc, lastmod, is_news, modified = _sitemap_entry(elem)
         url = normalize_url(loc, base_url) if loc else None
         if url:
             role = "article" if is_news else "unknown"
             if _local(elem.tag) == "sitemap":
                 role = "sitemap"
-            found.append(Discovered(url, role, parse_date(lastmod)))
+            found.append(Discovered(url, role, parse_date(lastmod), parse_date(modified)))
         if len(found) >= MAX_ENTRIES:
             break
     return found
 
 
-def _sitemap_entry(elem: etree._Element) -> tuple[str | None, str | None, bool]:
-    """``loc``, best date and whether the entry has ``news:news`` markup."""
+def _sitemap_entry(elem: etree._Element) -> tuple[str | None, str | None, bool, str | None]:
+    """``loc``, best date, whether the entry has ``news:news`` markup, and ``lastmod``."""
     loc = lastmod = news_date = None
     is_news = False
     for child in elem.iter():
@@ -116,7 +116,7 @@ def _sitemap_entry(elem: etree._Element) -> tuple[str | None, str | None, bool]:
             is_news = True
         elif name == "publication_date":
             news_date = child.text
-    return loc, news_date or lastmod, is_news
+    return loc, news_date or lastmod, is_news, lastmod
 
 
 def parse_text_sitemap(body: bytes, base_url: str) -> list[Discovered]:

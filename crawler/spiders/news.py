@@ -54,6 +54,8 @@ class NewsSpider(scrapy.Spider):
         self.config: CrawlConfig | None = None
         self.seed_problems: list[str] = []
         self._seen: set[bytes] = set()
+        # URLs the incremental middleware dropped: a later sighting with a lastmod may revive.
+        self._skipped: set[bytes] = set()
         self._scheduled = 0
         self._now = datetime.now(UTC)
 
@@ -92,7 +94,9 @@ class NewsSpider(scrapy.Spider):
         assert self.config is not None
         key = hashlib.blake2b(found.url.encode(), digest_size=8).digest()
         if key in self._seen:
-            return None
+            if not ((found.modified or found.lastmod) and key in self._skipped):
+                return None
+            self._skipped.discard(key)
         cfg = self.config
         if cfg.max_pages and self._scheduled >= cfg.max_pages:
             self.crawler.stats.inc_value("discovery/budget_exhausted")
@@ -105,10 +109,14 @@ class NewsSpider(scrapy.Spider):
             if found.role in ("feed", "sitemap"):
                 priority = _SOURCE_PRIORITY
         meta = {"page_role": found.role, "site": cfg.site_name or discovery.host_of(found.url),
-                "discovered_lastmod": found.lastmod}
+                "discovered_lastmod": found.lastmod, "discovered_modified": found.modified}
         errback = self._seed_failed if found.role == "seed" else self._ignore
         return Request(found.url, callback=self.parse, errback=errback, meta=meta,
                        priority=priority)
+
+    def incremental_skipped(self, request: Request) -> None:
+        """Hook of IncrementalSpiderMiddleware: the URL was dropped as archived and not due."""
+        self._skipped.add(hashlib.blake2b(request.url.encode(), digest_size=8).digest())
 
     def _follow(self, links: tuple[Discovered, ...], route: str) -> Iterator[Request]:
         """Requests for the links found by one route (``links``, ``feed``, ``sitemap``)."""
