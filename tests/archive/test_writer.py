@@ -168,3 +168,12 @@ def test_dedup_index_is_bounded(tmp_path):
 def test_file_name_pattern():
     name = warc_filename("crawl", 7, hostname="host-a", pid=42)
     assert re.fullmatch(r"crawl-\d{17}-00007-host-a-42\.warc\.gz", name)
+
+
+def test_uncompressed_warc(tmp_path):
+    w = writer(tmp_path, gzip=False)
+    w.write_exchange(exchange(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"))
+    (path,) = w.close()
+    assert path.name.endswith(".warc") and path.read_bytes().startswith(b"WARC/1.1\r\n")
+    assert "digest pass" in warcio_check(path)
+    assert (tmp_path / "indexes" / (path.name + ".cdxj")).read_text().count("\n") == 1
