@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from crawler.extract import content, filters, patterns, sitelearn
+from crawler.extract import content, filters, sitelearn
 from crawler.extract.clean import clean_tree
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
@@ -61,9 +61,10 @@ def extract_document(
     signatures = sitelearn.block_signatures(all_blocks)
     profile = options.site_profile
     blocks = sitelearn.remove_boilerplate(all_blocks, profile)
-    body = filters.filter_blocks(content.select_blocks(blocks))
+    selected = content.select_blocks(blocks)
+    body = filters.filter_blocks(selected)
     text = join_paragraphs([b.text for b in body])
-    evidence = _evidence(url, text, all_blocks, links)
+    evidence = _evidence(url, text, all_blocks, selected, links)
     page = classify(evidence, meta, options.min_article_chars)
     return ExtractResult(
         text=text if page.is_article else "",
@@ -94,19 +95,18 @@ def _count_links(tree: HtmlElement) -> int:
     return count
 
 
-def _evidence(url: str | None, text: str, blocks: list[Block], links: int) -> PageEvidence:
-    teasers = sum(
-        1
-        for b in blocks
-        if b.element.tag in patterns.HEADING_TAGS and b.link_density > 0.8
-    )
+def _evidence(
+    url: str | None, text: str, blocks: list[Block], selected: list[Block], links: int
+) -> PageEvidence:
     return PageEvidence(
         url=url,
         text_chars=len(text),
         page_chars=sum(len(b.text) for b in blocks),
         page_link_chars=sum(b.link_chars for b in blocks),
         links=links,
-        teaser_links=teasers,
+        body_blocks=len(selected),
+        # Headline links inside the main column: what a list of teasers is made of.
+        body_teasers=sum(1 for b in selected if b.link_density > 0.8 and len(b.text) < 160),
     )
 
 

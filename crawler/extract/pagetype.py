@@ -18,7 +18,8 @@ class PageEvidence:
     page_chars: int
     page_link_chars: int
     links: int
-    teaser_links: int
+    body_blocks: int
+    body_teasers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +38,13 @@ def _url_vote(url: str | None) -> tuple[int, str | None]:
     path = parts.path or "/"
     if path.strip("/") in ("", "index.html", "index.php", "home", "en", "news") and not parts.query:
         return -3, "home page URL"
-    if patterns.LIST_URL.search(path + ("?" + parts.query if parts.query else "")):
+    if patterns.LIST_PATH.search(path):
         return -2, f"list-like URL {path}"
+    # An article-like path wins over list-like query parameters (…/view.html?id=1&page=1).
     if patterns.ARTICLE_URL.search(path):
         return 1, "article-like URL"
+    if patterns.LIST_QUERY.search("?" + parts.query):
+        return -2, f"list-like URL {path}?{parts.query[:40]}"
     return 0, None
 
 
@@ -60,8 +64,9 @@ def _markup_vote(meta: Metadata) -> tuple[int, str | None]:
 def _density_vote(ev: PageEvidence) -> tuple[int, str | None]:
     density = ev.page_link_chars / ev.page_chars if ev.page_chars else 1.0
     detail = f"link density {density:.2f}, {ev.links} links to other pages"
-    if ev.teaser_links >= 8 and ev.text_chars < 3 * max(ev.page_chars - ev.text_chars, 1):
-        return -2, f"{ev.teaser_links} headline links; {detail}"
+    if ev.body_teasers >= 5 and ev.body_teasers >= 0.25 * ev.body_blocks:
+        main = f"{ev.body_teasers} headline links among {ev.body_blocks} blocks of the main column"
+        return (-1 if ev.text_chars >= 1500 else -2), f"{main}; {detail}"
     if density > 0.5 and ev.links >= 15:
         # A real body of prose outweighs a heavy menu.
         return (-1 if ev.text_chars >= 400 else -2), detail

@@ -92,12 +92,13 @@ RELATED_MARKER = re.compile(
 BYLINE_TEXT = re.compile(r"^(?:by|written by|words by|von|par|por|door)\s+\S", re.IGNORECASE)
 
 #: URL path shapes of pages that list other pages.
-LIST_URL = re.compile(
+LIST_PATH = re.compile(
     r"/(?:tag|tags|topic|topics|category|categories|section|sections|author|authors|"
     r"search|archive|archives|page|latest|feeds?|rss|label|labels|series|people|"
-    r"profile|contributors?)(?:/|$|\.)|[?&](?:page|p|s|q|query|search)=|/page/\d+",
+    r"profile|contributors?)(?:/|$|\.)|/page/\d+",
     re.IGNORECASE,
 )
+LIST_QUERY = re.compile(r"[?&](?:page|p|s|q|query|search)=", re.IGNORECASE)
 ARTICLE_URL = re.compile(
     r"/(?:19|20)\d{2}/\d{1,2}/|[a-z0-9]+(?:-[a-z0-9]+){3,}|\d{6,}|\.(?:s?html?|php|aspx?)$",
     re.IGNORECASE,
