@@ -118,12 +118,30 @@ def learn_profiles(files: list[Path], jobs: int, progress: ProgressFn | None) ->
     return {site: learner.profile(site) for site in sites}
 
 
-def _page_record(capture: Capture, result: ExtractResult, warc_name: str) -> PageRecord:
+class _SiteNames:
+    """Site name of a capture: the one the store already uses for its host, else the host."""
+
+    def __init__(self, store: Store) -> None:
+        """Look names up in ``store``, once per host."""
+        self.store = store
+        self.known: dict[str, str] = {}
+
+    def __call__(self, url: str) -> str:
+        """The site name for ``url``."""
+        host = url.split("/", 3)[2] if url.count("/") >= 2 else url
+        if host not in self.known:
+            self.known[host] = self.store.site_of_host(url) or site_of(url)
+        return self.known[host]
+
+
+def _page_record(
+    capture: Capture, result: ExtractResult, warc_name: str, site: str
+) -> PageRecord:
     """The store's input for one re-extracted capture."""
     return PageRecord.from_extraction(
         result,
         url=capture.url,
-        site=site_of(capture.url),
+        site=site,
         fetched_at=capture.date,
         status=capture.status,
         extractor_version=EXTRACTOR_VERSION,
@@ -155,9 +173,11 @@ def reextract(
     captures = _Captures(files, progress, "extract")
     names = {str(f): stored_name(f, archive) for f in files}
     with Store(archive) as store:
+        site_names = _SiteNames(store)
         for capture, result in ordered_map(extract_capture, captures, jobs, init_worker,
                                            (profiles,)):
-            added = store.add_page(_page_record(capture, result, names[capture.path]))
+            record = _page_record(capture, result, names[capture.path], site_names(capture.url))
+            added = store.add_page(record)
             outcome = added.outcome
             if outcome == "same":
                 outcome = "same_article" if added.version is not None else "same_page"

@@ -265,6 +265,16 @@ class Store:
                 'e.g. \'"city council"\', and use AND/OR/NOT in capitals'
             ) from None
 
+    def site_of_host(self, url: str) -> str | None:
+        """The site name already stored for pages on this URL's scheme and host, if any."""
+        scheme, _, rest = url.partition("://")
+        prefix = f"{scheme}://{rest.split('/', 1)[0]}/"
+        row = self.conn.execute(
+            "SELECT site FROM pages WHERE url >= ? AND url < ? LIMIT 1",
+            (prefix, prefix[:-1] + "0"),  # "0" sorts right after "/": every URL of the host
+        ).fetchone()
+        return row[0] if row else None
+
     def counts(self) -> dict[str, int]:
         """Return the number of pages, article pages, URLs with articles and versions."""
         one = self.conn.execute

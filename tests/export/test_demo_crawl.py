@@ -80,3 +80,5 @@ def test_reextracting_the_crawl_twice_changes_nothing_the_second_time(crawled, t
         assert [a.to_dict() for a in store.iter_articles(all_versions=True)] == before
         assert store.counts()["pages"] == pages
     assert second.outcomes["new_version"] == second.outcomes["updated"] == 0
+    with open_store(copy) as store:
+        assert {page.site for page in store.iter_pages()} == {"demo"}

@@ -144,3 +144,11 @@ def test_store_survives_reopen_and_rejects_garbage(tmp_path):
         open_store(bad)
     with open_store(tmp_path) as store, pytest.raises(UserError, match="cannot read the date"):
         store.iter_articles(since="yesterday-ish")
+
+
+def test_site_of_host(tmp_path):
+    with open_store(tmp_path) as store:
+        store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z", site="daily"))
+        assert store.site_of_host("http://news.test/anything/else") == "daily"
+        assert store.site_of_host("http://news.test.example/x") is None
+        assert store.site_of_host("https://news.test/x") is None
