@@ -90,13 +90,21 @@ class WarcFileSet:
         return offset, length
 
     def _open_next(self) -> None:
-        self._serial += 1
-        self._name = warc_filename(self.prefix, self._serial, self.gzip, datetime.now(UTC))
-        path = self.directory / (self._name + OPEN_SUFFIX)
-        try:
-            self._fh = open(path, "xb")  # noqa: SIM115 - lives as long as the file is current
-        except OSError as exc:
-            raise ArchiveError(f"cannot create {path}: {exc}") from exc
+        # Several crawlers in one process may open a file in the same millisecond: a name
+        # that is taken just moves on to the next serial.
+        for _attempt in range(100):
+            self._serial += 1
+            self._name = warc_filename(self.prefix, self._serial, self.gzip, datetime.now(UTC))
+            path = self.directory / (self._name + OPEN_SUFFIX)
+            try:
+                self._fh = open(path, "xb")  # noqa: SIM115 - lives while the file is current
+                break
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise ArchiveError(f"cannot create {path}: {exc}") from exc
+        else:
+            raise ArchiveError(f"cannot find a free WARC file name in {self.directory}")
         self.warcinfo_id = None
         if self._warcinfo is not None:
             info = self._warcinfo(self._name)

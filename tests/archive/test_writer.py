@@ -177,3 +177,14 @@ def test_uncompressed_warc(tmp_path):
     assert path.name.endswith(".warc") and path.read_bytes().startswith(b"WARC/1.1\r\n")
     assert "digest pass" in warcio_check(path)
     assert (tmp_path / "indexes" / (path.name + ".cdxj")).read_text().count("\n") == 1
+
+
+def test_two_writers_in_one_process_never_share_a_file(tmp_path):
+    writers = [writer(tmp_path) for _ in range(3)]
+    for i, w in enumerate(writers):
+        w.write_exchange(exchange(b"HTTP/1.1 200 OK\r\n\r\n%d" % i))
+    names = [w.files.current_name for w in writers]
+    assert len(set(names)) == 3
+    for w in writers:
+        w.close()
+    assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 3
