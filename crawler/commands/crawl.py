@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
         report = runner.run_jobs(jobs, archive_dir, cli, max_pages)
     else:
         report = _crawl_demo(archive_dir, cli, max_pages)
-    _print_summary(report)
+    fetched = sum(job.stats.get("response_received_count", 0) for job in report.jobs)
+    if fetched or not any(job.seed_problems for job in report.jobs):
+        _print_summary(report)
     problems = [p for job in report.jobs for p in job.seed_problems]
     if problems:
         more = f" (and {len(problems) - 1} more seed problems)" if len(problems) > 1 else ""

@@ -60,13 +60,3 @@ class CrawlConfig:
             max_held=settings.getint("EXTRACT_MAX_HELD", 64),
             min_article_chars=settings.getint("EXTRACT_MIN_ARTICLE_CHARS", 200),
         )
-
-    def robots_urls(self) -> list[str]:
-        """The robots.txt URL of each seed's origin, once each."""
-        found: list[str] = []
-        for seed in self.seeds:
-            scheme, rest = seed.split("://", 1)
-            url = f"{scheme}://{rest.split('/', 1)[0]}/robots.txt"
-            if url not in found:
-                found.append(url)
-        return found

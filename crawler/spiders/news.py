@@ -57,6 +57,7 @@ class NewsSpider(scrapy.Spider):
         # URLs the incremental middleware dropped: a later sighting with a lastmod may revive.
         self._skipped: set[bytes] = set()
         self._scheduled = 0
+        self._robots_done: set[str] = set()
         self._now = datetime.now(UTC)
 
     @classmethod
@@ -77,17 +78,23 @@ class NewsSpider(scrapy.Spider):
     # --- scheduling ---------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        """Seeds first, then each seed host's robots.txt for its ``Sitemap:`` lines."""
+        """The seeds; each usable seed's robots.txt follows once the seed has been read."""
         assert self.config is not None
         for seed in self.config.seeds:
             request = self._request(Discovered(seed, "seed"), priority=_SOURCE_PRIORITY)
             if request is not None:
                 yield request
-        if self.config.use_sitemaps:
-            for robots in self.config.robots_urls():
-                yield Request(robots, callback=self.parse_robots, errback=self._ignore,
-                              meta={"page_role": "robots", "site": self.config.site_name},
-                              priority=_SOURCE_PRIORITY + 1)
+
+    def _robots_request(self, url: str) -> Request | None:
+        """The robots.txt of ``url``'s origin, once per origin, for its ``Sitemap:`` lines."""
+        assert self.config is not None
+        robots = robots_url(url)
+        if not self.config.use_sitemaps or robots in self._robots_done:
+            return None
+        self._robots_done.add(robots)
+        return Request(robots, callback=self.parse_robots, errback=self._ignore,
+                       meta={"page_role": "robots", "site": self.config.site_name},
+                       priority=_SOURCE_PRIORITY + 1)
 
     def _request(self, found: Discovered, priority: int | None = None) -> Request | None:
         """A request for a discovered URL, or None if seen, out of budget or off scope."""
@@ -145,6 +152,9 @@ class NewsSpider(scrapy.Spider):
                                      self._analysis_request(response.url, ctype))
         if role == "seed":
             self._check_seed(response, result.kind, ctype)
+            robots = self._robots_request(response.url) if result.kind != "unknown" else None
+            if robots is not None:
+                yield robots
         for request in self._follow_analysis(result):
             yield request
         if result.kind != discovery.HTML:
@@ -270,9 +280,17 @@ class NewsSpider(scrapy.Spider):
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        message = failure.getErrorMessage() or failure.type.__name__
+        response = getattr(failure.value, "response", None)
         self.crawler.stats.inc_value("seeds/failed")
-        self.seed_problems.append(f"could not fetch seed {url}: {message}")
+        if response is not None:
+            problem = f"seed {url} answered HTTP {response.status}: check the URL"
+        elif "robots.txt" in (failure.getErrorMessage() or ""):
+            problem = f"seed {url} is disallowed by the site's robots.txt: pick another seed"
+        else:
+            message = (failure.getErrorMessage() or failure.type.__name__).rstrip(".")
+            problem = (f"could not fetch seed {url} ({message}): check the address and that "
+                       "the site is reachable")
+        self.seed_problems.append(problem)
 
     def _ignore(self, failure: Failure) -> None:
         """Non-seed failures are counted by Scrapy's stats; nothing else to do."""
@@ -288,6 +306,12 @@ class NewsSpider(scrapy.Spider):
 
     def _on_closed(self) -> None:
         self.pool.release()
+
+
+def robots_url(url: str) -> str:
+    """The robots.txt URL of ``url``'s origin."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}/robots.txt"
 
 
 def _charset(content_type: str | None) -> str | None:
