@@ -38,6 +38,7 @@ class _Handler(BaseHTTPRequestHandler):
     size = 30_000
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
+        """Serve page N: odd pages gzip-encoded, pages 2-3 mod 4 chunked."""
         index = int(self.path.rsplit("/", 1)[-1] or 0)
         body = make_page(index, self.size)
         self.send_response(200)

@@ -56,6 +56,7 @@ def tap_agent_request(request: Callable[..., Any], slot: CaptureSlot) -> Callabl
     """Wrap an Agent's ``request`` method so the exchange it causes lands in ``slot``."""
 
     def request_with_slot(method, uri, headers=None, bodyProducer=None):  # noqa: N803
+        """Same as ``Agent.request``, with headers that carry the slot."""
         return request(method, uri, headers_with_slot(headers, slot), bodyProducer)
 
     return request_with_slot
