@@ -7,6 +7,10 @@ browser would get the original's raw bytes under the wrong headers (or a 304 wit
 revisits we take the payload-describing headers from the original record (and, for a 304, its
 status line and all headers), which is what the revisit stands for.
 
+A truncated record (``WARC-Truncated``: body cut by a size limit, a timeout or a lost connection)
+keeps the server's ``Content-Length`` for the full body; replayed as-is, every client would wait
+for bytes that never come. We drop that header so pywb streams what was captured, then ends.
+
 Run as ``python -m crawler.replay.pywbapp --bind HOST --port PORT`` in the pywb root folder.
 """
 
@@ -57,6 +61,13 @@ def _load_headers_and_payload(self, cdx, failed_files, cdx_loader):
         and payload_record.http_headers
     ):
         align_revisit_headers(headers_record.http_headers, payload_record.http_headers)
+    if (
+        payload_record is not None
+        and payload_record.rec_headers.get_header("WARC-Truncated")
+        and headers_record is not None
+        and headers_record.http_headers
+    ):
+        headers_record.http_headers.remove_header("Content-Length")
     return headers_record, payload_record
 
 
