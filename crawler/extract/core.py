@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from crawler.extract import content, filters, sitelearn
+from crawler.extract import content, filters, patterns, sitelearn
 from crawler.extract.clean import clean_tree
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
@@ -16,6 +16,10 @@ from crawler.extract.text import Block, iter_blocks, join_paragraphs
 EXTRACTOR_VERSION = "1.0.0"
 
 _PARTIAL_ENDINGS = ("...", "…", "[…]", "(…)")
+_PAYWALL_XPATH = (
+    "//*[contains(@class, 'paywall') or contains(@id, 'paywall') or contains(@class, 'regwall')"
+    " or contains(@class, 'subscriber-only') or contains(@class, 'subscribe-wall')]"
+)
 
 
 def extract(
@@ -56,6 +60,7 @@ def extract_document(
     tree = doc.tree
     meta = extract_metadata(tree, url, options.capture_time)
     links = _count_links(tree)
+    paywall_prompt = _has_paywall_prompt(tree)
     clean_tree(tree)
     all_blocks = iter_blocks(tree)
     signatures = sitelearn.block_signatures(all_blocks)
@@ -64,6 +69,9 @@ def extract_document(
     selected = content.select_blocks(blocks)
     body = filters.filter_blocks(selected)
     text = join_paragraphs([b.text for b in body])
+    if len(text) < options.min_article_chars and meta.ld_body:
+        # Pages rendered by script often carry the whole body in JSON-LD only.
+        text = _ld_text(meta.ld_body)
     evidence = _evidence(url, text, all_blocks, selected, links)
     page = classify(evidence, meta, options.min_article_chars)
     return ExtractResult(
@@ -79,7 +87,7 @@ def extract_document(
         is_article=page.is_article,
         discard_reason=page.discard_reason,
         page_reason=page.page_reason,
-        is_partial=page.is_article and _is_partial(meta, text, doc.truncated),
+        is_partial=page.is_article and _is_partial(meta, text, doc.truncated or paywall_prompt),
         encoding=doc.encoding,
         block_signatures=signatures,
     )
@@ -108,6 +116,25 @@ def _evidence(
         # Headline links inside the main column: what a list of teasers is made of.
         body_teasers=sum(1 for b in selected if b.link_density > 0.8 and len(b.text) < 160),
     )
+
+
+def _has_paywall_prompt(tree: HtmlElement) -> bool:
+    """A subscription wall or "subscribe to continue" prompt is on the page."""
+    for element in tree.xpath(_PAYWALL_XPATH):
+        text = " ".join("".join(element.itertext()).split())
+        if patterns.PAYWALL_TEXT.search(text):
+            return True
+    return False
+
+
+def _ld_text(body: str) -> str:
+    """JSON-LD articleBody as text: markup stripped, paragraphs kept."""
+    if "<" in body:
+        fragment = parse_document(f"<html><body>{body}</body></html>").tree
+        if fragment is not None:
+            return join_paragraphs([b.text for b in iter_blocks(fragment)])
+    paragraphs = [" ".join(p.split()) for p in body.replace("\r", "").split("\n")]
+    return join_paragraphs(paragraphs)
 
 
 def _is_partial(meta: Metadata, text: str, truncated: bool) -> bool:

@@ -18,7 +18,7 @@ _CONTROL_WORDS = frozenset(
     {"caption", "close", "image", "images", "photo", "photos", "video", "next", "previous",
      "prev", "expand", "enlarge", "play", "pause", "back to top", "advert", "advertisement",
      "ad", "loading", "loading...", "view gallery", "see more", "show more", "hide caption",
-     "toggle caption", "open", "menu", "more", "sponsored content", "skip"}
+     "toggle caption", "open", "menu", "more", "sponsored content", "skip", "like loading"}
 )  # fmt: skip
 _MAX_LABELS = 2
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")

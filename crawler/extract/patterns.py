@@ -65,7 +65,8 @@ JUNK_TEXT = re.compile(
     r"listen to this|watch:|watch now|photo:|image:|credit:|copyright|©|all rights reserved|"
     r"this article was|this story was|don't miss|must read|trending|more:|read next|"
     r"next article|previous article|join our|get our|download our|leave a comment|"
-    r"comments?\b|loading|you may also like|most popular|most read|editor's picks)",
+    r"comments?\b|loading|you may also like|most popular|most read|editor's picks|"
+    r"like this:)",
     re.IGNORECASE,
 )
 # Whole-paragraph prompts matched anywhere in short text.
@@ -87,6 +88,13 @@ RELATED_MARKER = re.compile(
     r"lesen sie (?:auch|mehr)|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
     r"lee también|noticias relacionadas|artículos relacionados|leggi anche|"
     r"читайте также|смотрите также|по теме)",
+    re.IGNORECASE,
+)
+# Wording of subscription walls: the text that follows is cut.
+PAYWALL_TEXT = re.compile(
+    r"to continue reading|subscribe to (?:continue|read|keep)|sign in to (?:read|continue)|"
+    r"log in to (?:read|continue)|already a (?:subscriber|member)|subscribers only|"
+    r"for subscribers|members only|create a free account to",
     re.IGNORECASE,
 )
 BYLINE_TEXT = re.compile(r"^(?:by|written by|words by|von|par|por|door)\s+\S", re.IGNORECASE)
