@@ -1,4 +1,9 @@
-"""Text fingerprints: equal for texts that differ only in whitespace or Unicode form."""
+"""Text fingerprints: equal for texts that differ only in whitespace, Unicode form or timestamps.
+
+A page re-rendered with a new "updated 5 minutes ago" or "10:32 AM" line in its text is the
+same article, so clock times and relative times are masked before hashing. The stored text is
+never changed, only what the fingerprint sees.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,15 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
+_CLOCK = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?(?:\s?(?:utc|gmt|[a-z]{2,4}t))?\b",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"\b(?:\d+|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b"
+    r"|\bjust now\b",
+    re.IGNORECASE,
+)
 
 
 def normalize_text(text: str) -> str:
@@ -15,6 +29,6 @@ def normalize_text(text: str) -> str:
 
 
 def text_fingerprint(text: str) -> str:
-    """Return a 32-hex-digit fingerprint of the normalised text (blake2b, 128 bits)."""
-    data = normalize_text(text).encode("utf-8")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """Return a 32-hex-digit fingerprint (blake2b) of the normalised, timestamp-masked text."""
+    masked = _RELATIVE.sub("#ago", _CLOCK.sub("#time", normalize_text(text)))
+    return hashlib.blake2b(masked.encode("utf-8"), digest_size=16).hexdigest()

@@ -17,6 +17,16 @@ def test_fingerprint_ignores_whitespace_and_unicode_form():
     assert text_fingerprint("3 dead") != text_fingerprint("5 dead")
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    ("Updated 10:32 AM GMT. The bridge opened.", "Updated 4:05 pm GMT. The bridge opened."),
+    ("Posted 5 minutes ago. The bridge opened.", "Posted an hour ago. The bridge opened."),
+    ("Live at 09:15:02 UTC: the bridge opened.", "Live at 11:00:59 UTC: the bridge opened."),
+])
+def test_fingerprint_ignores_timestamps_in_the_text(before, after):
+    assert text_fingerprint(before) == text_fingerprint(after)
+    assert text_fingerprint(before) != text_fingerprint(before.replace("bridge", "tunnel"))
+
+
 def test_unchanged_text_is_not_a_new_version(tmp_path):
     with open_store(tmp_path) as store:
         first = store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z"))
