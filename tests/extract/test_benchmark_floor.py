@@ -23,7 +23,7 @@ def test_metric_matches_the_benchmark_definition() -> None:
 @pytest.mark.skipif(not (DATA / "ground-truth.json").exists(), reason="benchmark data absent")
 def test_f1_stays_above_the_floor() -> None:
     floor = json.loads(BASELINE.read_text(encoding="utf-8"))
-    results = extraction.run(extraction.load_pages(DATA), extraction.ours)
+    results = extraction.run(extraction.load_pages(DATA), {"ours": extraction.ours})["ours"]
     for key in ("f1", "precision", "recall"):
         assert results[key] >= floor[key], f"{key} {results[key]:.4f} < floor {floor[key]}"
 
