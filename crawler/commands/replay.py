@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 
 from crawler.exceptions import UserError
-from crawler.replay.layout import open_layout
+from crawler.replay.layout import open_layout, writable_layout
 from crawler.replay.service import ReplayService
 
 
@@ -33,11 +34,17 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port} is not a TCP port; use 1-65535 (default 8080)")
     if args.refresh <= 0:
         raise UserError(f"--refresh {args.refresh} must be a positive number of seconds")
-    layout = open_layout(args.archive_dir)
+    layout = writable_layout(open_layout(args.archive_dir))
+    if layout.replay_root is not None:
+        print(f"note: {layout.root} is read-only; replay keeps its files in {layout.replay_dir}")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"note: listening on {args.host}: other machines can reach this replay")
     service = ReplayService(layout, args.host, args.port, say=_say)
-    return service.run(args.refresh)
+    try:
+        return service.run(args.refresh)
+    finally:
+        if layout.replay_root is not None:
+            shutil.rmtree(layout.replay_root, ignore_errors=True)
 
 
 def _say(line: str) -> None:

@@ -36,9 +36,15 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"output {output} is inside the WARC folder; write it elsewhere")
     except OSError:
         pass
-    result = WaczBuilder(layout, say=lambda line: print(line, flush=True)).build(
-        output, title=args.title
-    )
+    try:
+        result = WaczBuilder(layout, say=lambda line: print(line, flush=True)).build(
+            output, title=args.title
+        )
+    except OSError as exc:
+        raise UserError(
+            f"could not write {output}: {exc.strerror or exc}; check the path and free space, "
+            "or pick another file with -o"
+        ) from None
     if result.skipped_open:
         print(
             f"note: left out {len(result.skipped_open)} WARC file(s) still being written "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ class ArchiveLayout:
     """Absolute paths of one archive folder (see docs/CONTRACTS.md) plus replay's own folder."""
 
     root: Path
+    #: Where replay's own files go (default ``root/replay``; a temp folder for read-only archives).
+    replay_root: Path | None = None
 
     @property
     def warc_dir(self) -> Path:
@@ -38,7 +41,7 @@ class ArchiveLayout:
     @property
     def replay_dir(self) -> Path:
         """Replay's generated pywb root: config.yaml, templates, fallback indexes, log."""
-        return self.root / "replay"
+        return self.replay_root or self.root / "replay"
 
     @property
     def extra_index_dir(self) -> Path:
@@ -77,3 +80,12 @@ def open_layout(archive_dir: str | os.PathLike[str]) -> ArchiveLayout:
             f"--archive-dir {archive_dir}`) or pass the right folder with --archive-dir"
         )
     return layout
+
+
+def writable_layout(layout: ArchiveLayout) -> ArchiveLayout:
+    """The layout itself, or one keeping replay's files in a temp folder if the archive is
+    read-only (a colleague's archive, a mounted disk)."""
+    target = layout.replay_dir if layout.replay_dir.exists() else layout.root
+    if os.access(target, os.W_OK):
+        return layout
+    return ArchiveLayout(layout.root, Path(tempfile.mkdtemp(prefix="crawler-replay-")))

@@ -6,6 +6,7 @@ from crawler.archive import index_warc as crawl_index_warc
 from crawler.replay.indexes import IndexRefresher
 from crawler.replay.layout import ArchiveLayout
 from crawler.replay.listing import ListedPage, listed_pages, render_listing, to_timestamp
+from crawler.replay.service import ReplayService
 from tests.replay.conftest import WARC_NAME, make_archive
 from tests.replay.warcs import Page, sample_pages
 
@@ -85,3 +86,17 @@ def test_to_timestamp_reads_store_and_warc_dates():
     assert to_timestamp("2026-01-02T04:04:05+01:00") == "20260102030405"
     assert to_timestamp("2026-01-02T03:04:05.123456Z") == "20260102030405"
     assert to_timestamp("yesterday") is None
+
+
+def test_replay_files_can_live_outside_a_read_only_archive(tmp_path):
+    archive = tmp_path / "archive"
+    make_archive(archive, sample_pages())
+    crawl_index_warc(archive / "warc" / WARC_NAME, archive / "indexes")
+    before = sorted(p.relative_to(archive) for p in archive.rglob("*"))
+    layout = ArchiveLayout(archive, replay_root=tmp_path / "elsewhere")
+    ReplayService(layout, "127.0.0.1", 0, say=lambda _: None).prepare()
+    assert sorted(p.relative_to(archive) for p in archive.rglob("*")) == before
+    config = (tmp_path / "elsewhere" / "config.yaml").read_text()
+    assert str(archive / "warc") in config
+    listing = (tmp_path / "elsewhere" / "templates" / "articles_list.html").read_text()
+    assert "Showing 4 archived articles" in listing
