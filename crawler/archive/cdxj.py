@@ -27,7 +27,9 @@ def index_warc(warc_path: str | Path, index_dir: str | Path) -> Path:
 
 def refresh_indexes(warc_dir: str | Path, index_dir: str | Path) -> list[Path]:
     """Index every finished WARC in ``warc_dir`` whose index is missing or older than it."""
-    built = []
+    built: list[Path] = []
+    if not Path(warc_dir).is_dir():
+        return built
     for warc in sorted(Path(warc_dir).iterdir()):
         if not is_warc_name(warc.name):
             continue

@@ -188,3 +188,15 @@ def test_two_writers_in_one_process_never_share_a_file(tmp_path):
     for w in writers:
         w.close()
     assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 3
+
+
+def test_refresh_indexes_builds_missing_and_stale_only(tmp_path):
+    from crawler.archive import refresh_indexes
+
+    assert refresh_indexes(tmp_path / "nowhere", tmp_path / "idx") == []
+    w = writer(tmp_path, cdxj=False)
+    w.write_exchange(exchange(b"HTTP/1.1 200 OK\r\n\r\nx"))
+    (path,) = w.close()
+    (built,) = refresh_indexes(path.parent, tmp_path / "idx")
+    assert built.read_text().count("\n") == 1
+    assert refresh_indexes(path.parent, tmp_path / "idx") == []
