@@ -75,12 +75,13 @@ class DedupIndex:
     def add(self, capture: Capture) -> None:
         """Remember a full capture (the first one of a digest wins)."""
         self._seq += 1
-        self._db.execute(
+        cursor = self._db.execute(
             "INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?)",
             (capture.url, capture.digest, capture.record_id, capture.date,
              capture.filename, self._seq),
         )
-        self._touch(capture.url, capture.digest)
+        if cursor.rowcount == 0:
+            self._touch(capture.url, capture.digest)
         self._commit_soon()
 
     def _touch(self, url: str, digest: str) -> None:
