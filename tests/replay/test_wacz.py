@@ -12,6 +12,7 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from crawler.replay.layout import ArchiveLayout
@@ -88,3 +89,29 @@ def test_wacz_packaging_streams(tmp_path):
         tracemalloc.stop()
     assert (tmp_path / "big.wacz").stat().st_size > 24 * 1024 * 1024
     assert peak < 8 * 1024 * 1024, f"peak Python allocation {peak / 1e6:.1f} MB"
+
+
+def test_every_page_is_found_through_the_wacz_index(sample_archive, tmp_path):
+    """What ReplayWeb.page does: page -> index.idx block -> CDXJ line -> WARC record in the zip."""
+    root, _ = sample_archive
+    out = tmp_path / "lookup.wacz"
+    WaczBuilder(ArchiveLayout(root)).build(out)
+    with zipfile.ZipFile(out) as zf:
+        idx = zf.read("indexes/index.idx").decode().splitlines()
+        blocks = zf.read("indexes/index.cdx.gz")
+        pages = [json.loads(x) for x in zf.read("pages/pages.jsonl").decode().splitlines()[1:]]
+        assert idx[0].startswith("!meta 0 ") and "index.cdx.gz" in idx[0]
+        lines = []
+        for entry in idx[1:]:
+            block = json.loads(entry.split(" ", 2)[2])
+            chunk = blocks[block["offset"]: block["offset"] + block["length"]]
+            lines += gzip.decompress(chunk).decode().splitlines()
+        for page in pages:
+            line = next(x for x in lines if f'"url": "{page["url"]}"' in x
+                        and '"mime": "text/html"' in x)
+            cdx = json.loads(line.split(" ", 2)[2])
+            warc = zf.read(f"archive/{cdx['filename']}")
+            record_bytes = warc[int(cdx["offset"]): int(cdx["offset"]) + int(cdx["length"])]
+            record = next(ArchiveIterator(BytesIO(record_bytes)))
+            assert record.rec_headers.get_header("WARC-Target-URI") == page["url"]
+            assert record.rec_type == "response"
