@@ -68,6 +68,7 @@ class NewsSpider(scrapy.Spider):
         cfg = spider.config
         spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held)
         spider.crawl_id = crawler.settings.get("CRAWL_ID", "")
+        spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT", 0)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         spider.pool = AnalysisPool.acquire(
@@ -96,14 +97,22 @@ class NewsSpider(scrapy.Spider):
                        meta={"page_role": "robots", "site": self.config.site_name},
                        priority=_SOURCE_PRIORITY + 1)
 
-    def _request(self, found: Discovered, priority: int | None = None) -> Request | None:
-        """A request for a discovered URL, or None if seen, out of budget or off scope."""
+    def _request(
+        self, found: Discovered, priority: int | None = None, depth: int = 0
+    ) -> Request | None:
+        """A request for a discovered URL, or None if seen, too deep or out of budget.
+
+        Too-deep URLs are not marked seen: a shorter path to them may turn up later.
+        """
         assert self.config is not None
         key = hashlib.blake2b(found.url.encode(), digest_size=8).digest()
         if key in self._seen:
             if not ((found.modified or found.lastmod) and key in self._skipped):
                 return None
             self._skipped.discard(key)
+        if self.depth_limit and depth > self.depth_limit:
+            self.crawler.stats.inc_value("discovery/too_deep")
+            return None
         cfg = self.config
         if cfg.max_pages and self._scheduled >= cfg.max_pages:
             self.crawler.stats.inc_value("discovery/budget_exhausted")
@@ -125,11 +134,13 @@ class NewsSpider(scrapy.Spider):
         """Hook of IncrementalSpiderMiddleware: the URL was dropped as archived and not due."""
         self._skipped.add(hashlib.blake2b(request.url.encode(), digest_size=8).digest())
 
-    def _follow(self, links: tuple[Discovered, ...], route: str) -> Iterator[Request]:
+    def _follow(
+        self, links: tuple[Discovered, ...], route: str, depth: int
+    ) -> Iterator[Request]:
         """Requests for the links found by one route (``links``, ``feed``, ``sitemap``)."""
         self.crawler.stats.inc_value(f"discovery/{route}", len(links))
         for found in links:
-            request = self._request(found)
+            request = self._request(found, depth=depth)
             if request is not None:
                 yield request
 
@@ -139,7 +150,8 @@ class NewsSpider(scrapy.Spider):
         """Schedule the sitemaps a robots.txt lists."""
         text = response.body[:512 * 1024].decode("utf-8", "replace")
         sitemaps = discovery.sitemaps_in_robots(text, response.url)
-        yield from self._follow(tuple(Discovered(u, "sitemap") for u in sitemaps), "robots")
+        depth = int(response.meta.get("depth", 0)) + 1
+        yield from self._follow(tuple(Discovered(u, "sitemap") for u in sitemaps), "robots", depth)
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         """Analyse one response in the pool; yield follow-up requests and the page's item."""
@@ -155,7 +167,7 @@ class NewsSpider(scrapy.Spider):
             robots = self._robots_request(response.url) if result.kind != "unknown" else None
             if robots is not None:
                 yield robots
-        for request in self._follow_analysis(result):
+        for request in self._follow_analysis(result, role, int(response.meta.get("depth", 0)) + 1):
             yield request
         if result.kind != discovery.HTML:
             if result.kind == discovery.UNKNOWN:
@@ -164,20 +176,30 @@ class NewsSpider(scrapy.Spider):
         async for item in self._page_items(response, result, ctype):
             yield item
 
-    def _follow_analysis(self, result: analysis.PageAnalysis) -> Iterator[Request]:
-        """Follow what the analysis found, as far as the enabled discovery routes allow."""
-        assert self.config is not None
+    def _follow_analysis(
+        self, result: analysis.PageAnalysis, role: str, depth: int
+    ) -> Iterator[Request]:
+        """Follow what the analysis found, as far as the enabled discovery routes allow.
+
+        A feed or sitemap reached through a plain link is read only if its route is on;
+        seeds are always read.
+        """
+        cfg = self.config
+        assert cfg is not None
+        seed = role == "seed"
         if result.kind == discovery.FEED:
-            yield from self._follow(result.links, "feed")
+            if seed or cfg.use_feeds:
+                yield from self._follow(result.links, "feed", depth)
         elif result.kind != discovery.HTML:
-            yield from self._follow(result.links, "sitemap")
+            if seed or cfg.use_sitemaps or role == "sitemap":
+                yield from self._follow(result.links, "sitemap", depth)
         else:
-            feeds = tuple(d for d in result.links if d.role == "feed")
-            pages = tuple(d for d in result.links if d.role != "feed")
-            if self.config.use_feeds:
-                yield from self._follow(feeds, "feed_links")
-            if self.config.follow_links:
-                yield from self._follow(pages, "links")
+            if cfg.use_feeds:
+                feeds = tuple(d for d in result.links if d.role == "feed")
+                yield from self._follow(feeds, "feed_links", depth)
+            if cfg.follow_links:
+                pages = tuple(d for d in result.links if d.role != "feed")
+                yield from self._follow(pages, "links", depth)
 
     def _analysis_request(self, url: str, ctype: str | None) -> analysis.AnalysisRequest:
         """The worker's instructions for one page, with the site's current profile."""

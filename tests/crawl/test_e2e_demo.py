@@ -1,0 +1,97 @@
+"""End to end: ``crawler crawl`` in a subprocess against the demo site on a free port."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.demosite import build_site
+from tests.crawl.helpers import crawl, crawler, stored_articles, stored_pages, warc_response_uris
+
+pytestmark = pytest.mark.slow
+
+
+def test_full_crawl_finds_every_article_and_stores_no_list_page(demo, article_paths, tmp_path):
+    run = crawl(tmp_path, demo.url)
+    articles = stored_articles(tmp_path)
+    assert set(articles) == article_paths
+    pages = stored_pages(tmp_path)
+    for path in ("/", "/world/", "/world/page/2/", "/author/elif-moreau/", "/tag/economy/",
+                 "/opinion/"):
+        assert path in pages and not pages[path].is_article, (path, pages.get(path))
+        assert pages[path].page_reason  # the decision says why
+    # robots.txt disallows /private/, which every page links to.
+    assert not [p for p in demo.requests if p.startswith("/private/")]
+    assert "Crawl finished" in run.stdout and "120 articles" in run.stdout
+    assert str(tmp_path / "articles.sqlite") in run.stdout
+    assert "WARC files:" in run.stdout and ".warc.gz" in run.stdout
+    assert len(warc_response_uris(tmp_path)) >= len(pages)
+
+
+def test_article_text_is_clean_even_for_the_first_pages(demo, tmp_path):
+    crawl(tmp_path, demo.url)
+    site = build_site(1)
+    expected = {a.path: "\n\n".join(a.paragraphs) for a in site.articles}
+    teasers = [e.teaser for e in site.editorials]
+    articles = stored_articles(tmp_path)
+    dirty = [p for p, a in articles.items() if a.text.strip() != expected[p]]
+    assert not dirty, dirty[:3]
+    assert not any(t in a.text for a in articles.values() for t in teasers)
+
+
+def test_links_alone_find_every_article(demo, article_paths, tmp_path):
+    crawl(tmp_path, demo.url, "-s", "CRAWL_USE_FEEDS=False", "-s", "CRAWL_USE_SITEMAPS=False")
+    assert set(stored_articles(tmp_path)) == article_paths
+    # The footer links the feed and the sitemap index, but their entries are not followed.
+    assert "/sitemap-news.xml" not in demo.requests
+
+
+def test_feed_alone_finds_every_article(demo, article_paths, tmp_path):
+    crawl(tmp_path, demo.url + "feed.xml",
+          "-s", "CRAWL_FOLLOW_LINKS=False", "-s", "CRAWL_USE_SITEMAPS=False")
+    assert set(stored_articles(tmp_path)) == article_paths
+    assert "/world/" not in demo.requests and "/sitemap-news.xml" not in demo.requests
+
+
+def test_sitemap_alone_finds_every_article(demo, article_paths, tmp_path):
+    crawl(tmp_path, demo.url + "sitemap_index.xml",
+          "-s", "CRAWL_FOLLOW_LINKS=False", "-s", "CRAWL_USE_FEEDS=False")
+    assert set(stored_articles(tmp_path)) == article_paths
+    assert "/feed.xml" not in demo.requests
+
+
+def test_robots_sitemaps_are_used(demo, article_paths, tmp_path):
+    # A seed page that links nowhere useful: only robots.txt's Sitemap line finds the rest.
+    crawl(tmp_path, demo.url + "about/", "-s", "CRAWL_FOLLOW_LINKS=False",
+          "-s", "CRAWL_USE_FEEDS=False")
+    assert "/sitemap_index.xml" in demo.requests
+    assert set(stored_articles(tmp_path)) == article_paths
+
+
+def test_max_pages_holds(demo, tmp_path):
+    run = crawl(tmp_path, demo.url, "--max-pages", "25")
+    fetched = [p for p in demo.requests if p != "/robots.txt"]
+    assert 20 <= len(fetched) <= 25
+    assert len([u for u in warc_response_uris(tmp_path) if not u.endswith("/robots.txt")]) <= 25
+    assert "Crawl finished" in run.stdout
+
+
+def test_no_seed_crawls_the_bundled_demo_site(tmp_path):
+    run = crawler("crawl", "--archive-dir", str(tmp_path), "--max-pages", "30")
+    assert run.returncode == 0, run.stderr
+    assert "bundled demo site" in run.stdout and "Crawl finished" in run.stdout
+    assert "demo:" in run.stdout
+    assert stored_pages(tmp_path)
+    assert "Traceback" not in run.stderr
+
+
+def test_sites_file_picks_sites_by_name(demo, tmp_path):
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        f'[[site]]\nname = "demo"\nseeds = ["{demo.url}"]\nmax_pages = 12\ninterval = "30m"\n'
+        '[site.settings]\nDOWNLOAD_DELAY = 0\n\n'
+        '[[site]]\nname = "other"\nseeds = ["http://127.0.0.1:1/"]\nschedule = "*/5 * * * *"\n'
+    )
+    run = crawl(tmp_path / "a", "--sites", str(sites), "--site", "demo")
+    assert "demo:" in run.stdout and "other" not in run.stdout
+    assert {a.site for a in stored_articles(tmp_path / "a").values()} <= {"demo"}
+    assert len([p for p in demo.requests if p != "/robots.txt"]) <= 12
