@@ -24,21 +24,34 @@ _PARAGRAPH_CHARS = 120
 _STRONG, _WEAK = 2, 1
 
 
-def clean_tree(tree: HtmlElement) -> None:
-    """Remove everything that cannot be article text from ``tree``, in place."""
+def clean_tree(tree: HtmlElement) -> bool:
+    """Remove everything that cannot be article text from ``tree``, in place.
+
+    Returns True when a subscription-wall prompt was among what was removed.
+    """
     lxml.etree.strip_elements(tree, *_ALWAYS_JUNK, lxml.etree.Comment, with_tail=False)
     prose = _prose_len(tree)
     verdicts: dict[str, int] = {}  # class/id strings repeat a lot within a page
+    paywall = False
     stack = list(reversed(tree))
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
         if _should_drop(element, prose, verdicts):
+            paywall = paywall or _is_paywall_prompt(element)
             element.drop_tree()
         else:
             # Children of a dropped element are never visited: removal is top-down.
             stack.extend(reversed(element))
+    return paywall
+
+
+def _is_paywall_prompt(element: HtmlElement) -> bool:
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    if not names or not patterns.PAYWALL_CLASS.search(names):
+        return False
+    return patterns.PAYWALL_TEXT.search(" ".join(element.itertext())) is not None
 
 
 def _should_drop(element: HtmlElement, prose: int, verdicts: dict[str, int]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from crawler.extract import content, filters, patterns, sitelearn
+from crawler.extract import content, filters, sitelearn
 from crawler.extract.clean import clean_tree
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
@@ -16,10 +16,6 @@ from crawler.extract.text import Block, iter_blocks, join_paragraphs
 EXTRACTOR_VERSION = "1.0.0"
 
 _PARTIAL_ENDINGS = ("...", "…", "[…]", "(…)")
-_PAYWALL_XPATH = (
-    "//*[contains(@class, 'paywall') or contains(@id, 'paywall') or contains(@class, 'regwall')"
-    " or contains(@class, 'subscriber-only') or contains(@class, 'subscribe-wall')]"
-)
 
 
 def extract(
@@ -60,8 +56,7 @@ def extract_document(
     tree = doc.tree
     meta = extract_metadata(tree, url, options.capture_time)
     links = _count_links(tree)
-    paywall_prompt = _has_paywall_prompt(tree)
-    clean_tree(tree)
+    paywall_prompt = clean_tree(tree)
     all_blocks = iter_blocks(tree)
     signatures = sitelearn.block_signatures(all_blocks)
     profile = options.site_profile
@@ -116,15 +111,6 @@ def _evidence(
         # Headline links inside the main column: what a list of teasers is made of.
         body_teasers=sum(1 for b in selected if b.link_density > 0.8 and len(b.text) < 160),
     )
-
-
-def _has_paywall_prompt(tree: HtmlElement) -> bool:
-    """A subscription wall or "subscribe to continue" prompt is on the page."""
-    for element in tree.xpath(_PAYWALL_XPATH):
-        text = " ".join("".join(element.itertext()).split())
-        if patterns.PAYWALL_TEXT.search(text):
-            return True
-    return False
 
 
 def _ld_text(body: str) -> str:

@@ -35,7 +35,8 @@ STRONG_JUNK_CLASS = re.compile(
     r"sidebar|side-bar|comments?|disqus|breadcrumbs?|cookies?|consent|popup|byline|bylines|"
     r"caption|captions|credit|credits|photo-credit|copyright|trending|popular|most-read|"
     r"mostread|most-popular|footer|masthead|navbar|navigation|menu|pagination|pager|"
-    r"paywall-prompt|membership|donate|donation|newsletter-signup|skip-link|sr-only|"
+    r"(?:paywall|regwall|subscribe|subscription)-(?:prompt|offer|message|banner|modal|overlay|"
+    r"cta|callout|box|promo|notice)|membership|donate|donation|newsletter-signup|skip-link|sr-only|"
     r"visually-hidden|author-bio|author-info|about-author|inline-related|further-reading|"
     r"rollover|tooltip|popover|hovercard"
     r")(?:$|[\s_-])",
@@ -54,7 +55,7 @@ WEAK_JUNK_CLASS = re.compile(
 BODY_CLASS = re.compile(
     r"article-?body|articlebody|story-?body|storybody|entry-content|post-content|"
     r"article-content|articlecontent|story-content|post-body|main-content|article__body|"
-    r"body-text|bodytext|article-text|rich-text|richtext|paywall(?!-prompt)|content-body",
+    r"body-text|bodytext|article-text|rich-text|richtext|paywall(?![-_])|content-body",
     re.IGNORECASE,
 )
 #: Paragraphs that are prompts, not prose.
@@ -90,6 +91,7 @@ RELATED_MARKER = re.compile(
     r"читайте также|смотрите также|по теме)",
     re.IGNORECASE,
 )
+PAYWALL_CLASS = re.compile(r"paywall|regwall|subscriber-only|subscribe-wall|piano-", re.I)
 # Wording of subscription walls: the text that follows is cut.
 PAYWALL_TEXT = re.compile(
     r"to continue reading|subscribe to (?:continue|read|keep)|sign in to (?:read|continue)|"

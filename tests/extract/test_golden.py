@@ -54,3 +54,19 @@ def test_golden_metadata(name: str) -> None:
             value = getattr(result, key)
             assert value is not None, f"no {key} date"
             assert [value.value, value.source] == expected[key]
+
+
+PROSE = "<p>" + "The council met on Tuesday, and residents spoke for hours about the plan. " * 4
+WALL = (
+    '<div class="paywall-offer"><h3>Subscribe to continue reading</h3>'
+    "<p>Already a subscriber? Sign in.</p></div>"
+)
+
+
+@pytest.mark.parametrize(("wall", "partial"), [(WALL, True), ("", False)])
+def test_paywall_prompt_marks_text_partial(wall: str, partial: bool) -> None:
+    html = f"<html><body><article>{PROSE}</p>{wall}</article></body></html>"
+    result = extract(html, "https://x.example/2024/05/02/council-meets-on-plan")
+    assert result.is_article
+    assert result.is_partial is partial
+    assert "Subscribe" not in result.text
