@@ -8,10 +8,11 @@ rewritten when the result differs, so a second run changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,12 +108,35 @@ class _Captures:
             self.progress(self.phase, done, self.total)
 
 
+def _distinct(captures: Iterable[Capture]) -> Iterator[Capture]:
+    """Each page once: later captures of a URL, or of the same bytes elsewhere, are skipped.
+
+    Learning counts on how many pages a block appears; an article captured on five days (or
+    under five tracking URLs) must not count as five pages, or its own text looks like
+    boilerplate. Memory: 8 bytes per URL or digest seen.
+    """
+    seen: set[bytes] = set()
+    for capture in captures:
+        keys = {_short_hash(capture.url.split("#", 1)[0])}
+        if capture.payload_digest:
+            keys.add(_short_hash(capture.payload_digest))
+        if keys & seen:
+            continue
+        seen |= keys
+        yield capture
+
+
+def _short_hash(value: str) -> bytes:
+    """An 8-byte hash (collisions only make learning skip a page)."""
+    return hashlib.blake2b(value.encode("utf-8", "replace"), digest_size=8).digest()
+
+
 def learn_profiles(files: list[Path], jobs: int, progress: ProgressFn | None) -> dict:
-    """First pass: learn each site's boilerplate from the block signatures of all its pages."""
+    """First pass: learn each site's boilerplate from the block signatures of its pages."""
     learner = SiteLearner()
     sites: set[str] = set()
-    for _, (url, signatures) in ordered_map(signatures_of, _Captures(files, progress, "learn"),
-                                            jobs):
+    captures = _distinct(_Captures(files, progress, "learn"))
+    for _, (url, signatures) in ordered_map(signatures_of, captures, jobs):
         learner.observe(url, signatures)
         sites.add(site_of(url))
     return {site: learner.profile(site) for site in sites}

@@ -140,3 +140,16 @@ def test_extract_command_runs_as_a_program(tmp_path):
                          capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert "1 articles (1 new versions" in out.stdout
+
+
+def test_repeated_captures_do_not_teach_that_the_article_is_boilerplate(tmp_path):
+    url = "http://news.test/daily-story"
+    html = article_html("Daily", unique_text(7))
+    days = [(url, html, f"2026-11-2{day}T10:00:00Z") for day in range(5)]
+    copies = [(f"{url}?utm_source={n}", html, "2026-11-26T10:00:00Z") for n in range(3)]
+    write_warc(tmp_path / "a.warc.gz", days + copies)
+    report = reextract([tmp_path / "a.warc.gz"], tmp_path / "x", jobs=1)
+    assert report.outcomes["not_article"] == 0
+    with open_store(tmp_path / "x") as store:
+        versions = store.versions(url)
+    assert [(v.version, v.captures) for v in versions] == [(1, 5)]
