@@ -8,6 +8,7 @@ Settings: ``STORE_ENABLED`` (switch), ``STORE_PATH`` (default ``ARCHIVE_DIR/arti
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +112,13 @@ class StorePipeline:
         if self.store is None:
             self.open_spider()
         record = page_record(item, self.version)
-        result = self.store.add_page(record)
+        try:
+            result = self.store.add_page(record)
+        except sqlite3.OperationalError as exc:  # locked or full disk: the WARC still has it
+            logger.error("Could not store %s (%s); run `crawler extract` on the crawl's WARCs "
+                         "to add it later", item.url, exc)
+            self._inc("store/errors")
+            return item
         self._inc(f"store/{result.outcome}")
         if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
             self._write_conversion(record, result.page_id)
