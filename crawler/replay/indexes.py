@@ -95,8 +95,8 @@ class IndexRefresher:
             try:
                 built = refresh_crawl_indexes(self.layout.warc_dir, self.layout.index_dir)
                 result.indexed.extend(p.name[: -len(".cdxj")] for p in built)
-            except OSError:
-                pass  # read-only or odd folder: replay's own indexes below cover it
+            except Exception:  # noqa: BLE001 - read-only folder, odd file: covered below
+                pass
         warcs = self.layout.closed_warcs()
         result.warcs = len(warcs)
         covered = self.covered_by_crawl()

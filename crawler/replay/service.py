@@ -94,17 +94,18 @@ class ReplayService:
         self.say("New crawls into this folder appear here without a restart. Ctrl-C stops.")
 
     def _follow(self, refresh_interval: float) -> int:
+        shown = (len(self.layout.closed_warcs()), self.articles)
         while True:
             time.sleep(refresh_interval)
             if not self.server.alive():
                 self.say(f"error: pywb stopped: {self.server.log_tail()}")
                 return 1
             result = self.poll()
-            if result is not None and (result.changed or result.warcs):
-                self.say(
-                    f"archive changed: {result.warcs} WARC file(s), {self.articles} "
-                    "archived article(s) now served"
-                )
+            if result is None or (result.warcs, self.articles) == shown:
+                continue
+            shown = (result.warcs, self.articles)
+            self.say(f"archive changed: now {result.warcs} WARC file(s), {self.articles} "
+                     "archived article(s)")
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
