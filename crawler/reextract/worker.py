@@ -36,16 +36,23 @@ def _options(capture: Capture, profile: SiteProfile | None) -> ExtractOptions:
     )
 
 
+def _safe_extract(capture: Capture, profile: SiteProfile | None) -> ExtractResult:
+    """Extract one page; an extractor bug on one hostile page must not end a long run."""
+    try:
+        return extract(capture.body, capture.url, _options(capture, profile))
+    except Exception as exc:  # noqa: BLE001 - reported as the page's discard reason
+        reason = f"extractor failed: {type(exc).__name__}: {exc}"[:200]
+        return ExtractResult(discard_reason=reason, page_reason=reason)
+
+
 def signatures_of(capture: Capture) -> tuple[str, tuple[str, ...]]:
     """First pass: the page's block signatures, for learning its site's boilerplate."""
-    result = extract(capture.body, capture.url, _options(capture, None))
-    return capture.url, result.block_signatures
+    return capture.url, _safe_extract(capture, None).block_signatures
 
 
 def extract_capture(capture: Capture) -> ExtractResult:
     """Second pass: extract with the site's learned profile (signatures dropped: not needed)."""
-    profile = _PROFILES.get(site_of(capture.url))
-    result = extract(capture.body, capture.url, _options(capture, profile))
+    result = _safe_extract(capture, _PROFILES.get(site_of(capture.url)))
     return dataclasses.replace(result, block_signatures=())
 
 

@@ -153,3 +153,25 @@ def test_repeated_captures_do_not_teach_that_the_article_is_boilerplate(tmp_path
     with open_store(tmp_path / "x") as store:
         versions = store.versions(url)
     assert [(v.version, v.captures) for v in versions] == [(1, 5)]
+
+
+def test_an_extractor_crash_on_one_page_does_not_stop_the_run(tmp_path, monkeypatch):
+    import crawler.reextract.worker as worker
+
+    real = worker.extract
+
+    def fragile(html, url=None, options=None):
+        if url.endswith("/bomb"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(html, url, options)
+
+    monkeypatch.setattr(worker, "extract", fragile)
+    write_warc(tmp_path / "a.warc", [
+        ("http://news.test/bomb", b"<html>" + b"<div>" * 5000, "2026-11-20T10:00:00Z"),
+        ("http://news.test/fine", article_html("Fine", unique_text(3)), "2026-11-20T10:00:00Z"),
+    ], gzip=False)
+    report = reextract([tmp_path / "a.warc"], tmp_path / "x", jobs=1)
+    assert report.outcomes["new_version"] == 1 and report.outcomes["not_article"] == 1
+    with open_store(tmp_path / "x") as store:
+        bomb = [p for p in store.iter_pages() if p.url.endswith("/bomb")][0]
+    assert bomb.discard_reason.startswith("extractor failed: RecursionError")
