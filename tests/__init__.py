@@ -1,1 +1,1 @@
-"""Test suite (a regular package: pywb installs a top-level `tests` package that would shadow it)."""
+"""Test suite: a regular package, so the `tests` package pywb installs cannot shadow it."""
