@@ -51,7 +51,8 @@ def sniff_meta_charset(data: bytes) -> str | None:
 def _try_decode(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError, TypeError):
+        # Non-text codecs (base64, zlib) and odd ones (punycode) raise more than decode errors.
         return None
 
 

@@ -9,6 +9,9 @@ from lxml.html import HtmlElement
 
 from crawler.extract import patterns
 
+# Marks a <br> in collected text; parse_document strips control characters from pages.
+_BR = "\x01"
+
 
 @dataclass(slots=True)
 class Block:
@@ -48,11 +51,33 @@ class _Collector:
 
     def flush(self, element: HtmlElement) -> None:
         if self.parts:
-            text = normalize("".join(self.parts))
-            if text:
-                self.blocks.append(Block(element, text, min(self.link_chars, len(text))))
+            paragraphs = _split_breaks("".join(self.parts))
+            total = sum(len(p) for p in paragraphs) or 1
+            for text in paragraphs:
+                # Link text is not tracked per line: share it out by length.
+                links = min(len(text), round(self.link_chars * len(text) / total))
+                self.blocks.append(Block(element, text, links))
         self.parts = []
         self.link_chars = 0
+
+
+def _split_breaks(raw: str) -> list[str]:
+    """Inline text to paragraphs: one <br> is a line break, two or more end a paragraph.
+
+    Newlines in the HTML source are plain whitespace, as in a browser.
+    """
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    for line in raw.split(_BR):
+        line = " ".join(line.split())
+        if line:
+            lines.append(line)
+        elif lines:
+            paragraphs.append("\n".join(lines))
+            lines = []
+    if lines:
+        paragraphs.append("\n".join(lines))
+    return paragraphs
 
 
 def iter_blocks(root: HtmlElement) -> list[Block]:
@@ -67,7 +92,7 @@ def iter_blocks(root: HtmlElement) -> list[Block]:
                 collector.flush(stack[-1])
                 stack.append(element)
             elif tag == "br":
-                collector.add("\n", False)
+                collector.add(_BR, False)
             elif tag == "a":
                 links += 1
             collector.add(element.text, links > 0)

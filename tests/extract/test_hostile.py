@@ -96,3 +96,24 @@ def test_parse_document_keeps_links_for_discovery() -> None:
     html = b'<html><body><nav><a href="/x">X</a></nav>' + PROSE.encode() + b"</body></html>"
     doc = parse_document(html, "https://example.com/")
     assert [a.get("href") for a in doc.tree.iter("a")] == ["/x"]
+
+
+@pytest.mark.parametrize("charset", ["punycode", "base64", "zlib", "rot13", "utf-16", "x-bogus"])
+def test_declared_codecs_that_are_not_text_encodings(charset: str) -> None:
+    html = f'<html><head><meta charset="{charset}"></head><body>{PROSE}</body></html>'
+    result = extract(html.encode("utf-8"), "https://example.com/2024/01/02/codec-story-here")
+    assert "breakwater" in result.text
+
+
+def test_random_fragments_never_crash() -> None:
+    import random
+
+    rng = random.Random(4)
+    pieces = [b"<p>", b"</p>", b'<div class="article">', b"</div>", b"text, words. ", b"<br>",
+              b"<a href=x>", b"</a>", b"<h2>", b"<li>", b"<script>", b"<!--", b"&#0;", b"\xc3",
+              b"\x00", b'<script type="application/ld+json">{"@type": [', b"<table><td>"]
+    for _ in range(200):
+        html = b"".join(rng.choice(pieces) for _ in range(rng.randrange(1, 150)))
+        result = extract(html, rng.choice([None, "", "not a url", "https://e.com/a-b-c-d"]))
+        assert result.is_article or result.discard_reason
+        assert isinstance(result.to_dict(), dict)
