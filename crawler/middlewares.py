@@ -162,6 +162,9 @@ class IncrementalState:
         if state is not None and not state.versions and state.status == 200:
             # Held as a list or other page, not an article: it is how new articles are found.
             return self._unpoliced(request, "not_article")
+        if state is None and request.meta.get("page_role") != "article":
+            # Never stored as an article (a feed or sitemap reached by a link, say): fetch it.
+            return self._unpoliced(request, "not_article")
         known = known_capture(state, self.fetchlog.get(request.url))
         decision = self.policy.decide(known, datetime.now(UTC), _discovered_date(request))
         self.stats.inc_value(f"incremental/{decision.value}")

@@ -1,0 +1,56 @@
+"""Helpers for end-to-end tests: a sites file for the demo site, `crawler crawl` runs, WARCs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+REPO = Path(__file__).resolve().parents[2]
+
+FAST_SETTINGS = """DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = false
+CONCURRENT_REQUESTS_PER_DOMAIN = 16
+"""
+
+
+def write_sites(path: Path, seed: str, extra: str = "") -> Path:
+    """A one-site sites file (site "demo") crawling ``seed`` without politeness delays."""
+    path.write_text(
+        f'[[site]]\nname = "demo"\nseeds = ["{seed}"]\n{extra}\n[site.settings]\n{FAST_SETTINGS}'
+    )
+    return path
+
+
+def run_crawl(sites: Path, archive: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run `crawler crawl --sites ... --archive-dir ...` in a subprocess; fail on non-zero exit."""
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "crawl", "--sites", str(sites),
+         "--archive-dir", str(archive), *extra],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def warc_files(archive: Path) -> set[Path]:
+    """The finished WARC files of an archive."""
+    return set((archive / "warc").glob("*.warc.gz"))
+
+
+def records(files: set[Path]) -> list[tuple[str, str, str | None, int | None]]:
+    """(type, target URI, WARC-Profile, HTTP status) of the request-less records of files."""
+    found = []
+    for path in sorted(files):
+        with open(path, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type not in ("response", "revisit"):
+                    continue
+                status = rec.http_headers.get_statuscode() if rec.http_headers else None
+                found.append((
+                    rec.rec_type, rec.rec_headers.get_header("WARC-Target-URI"),
+                    rec.rec_headers.get_header("WARC-Profile"), int(status) if status else None,
+                ))
+    return found

@@ -1,0 +1,141 @@
+"""Three `crawler crawl` runs over the demo site while it changes (edition 1, then 2, then 2).
+
+Run 1 archives edition 1. Run 2 sees edition 2: five new articles, one edited article (its
+sitemap lastmod moved), one article whose ad alone changed (made due for a revisit here).
+Run 3 sees edition 2 again with one of the new articles due: the site answers 304.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crawler.cli import main as cli
+from crawler.demosite.model import AD_CHANGED_ARTICLE, EDITED_ARTICLE, NEW_ARTICLES, build_site
+from crawler.demosite.server import DemoSiteServer
+from crawler.incremental import RevisitPolicy
+from crawler.incremental.fetchlog import FetchLog
+from crawler.middlewares import known_capture
+from crawler.store import open_store
+from tests.incremental.sitecrawl import records, run_crawl, warc_files, write_sites
+
+pytestmark = pytest.mark.slow
+
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+ALWAYS = ["/", "/robots.txt", "/sitemap_index.xml", "/sitemap-news.xml", "/feed.xml",
+          "/world/", "/business/page/2/", "/tag/economy/", "/about/"]
+
+
+def revisit_offset(archive, url: str, moment: datetime) -> str:
+    """An INCREMENTAL_REVISIT_AFTER offset that puts a revisit of ``url`` at ``moment``."""
+    with open_store(archive) as store:
+        state = store.capture_state(url)
+    log = FetchLog(archive)
+    try:
+        anchor = RevisitPolicy.from_text("1s").anchor(known_capture(state, log.get(url)))
+    finally:
+        log.close()
+    return f"{math.ceil((moment - anchor).total_seconds())}s"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Crawl three times; return the archive, URLs and what each later run fetched."""
+    tmp = tmp_path_factory.mktemp("changing")
+    archive = tmp / "archive"
+    site1, site2 = build_site(1), build_site(2)
+    paths = {
+        "edited": site1.articles[EDITED_ARTICLE].path,
+        "ad": site1.articles[AD_CHANGED_ARTICLE].path,
+        "new": [a.path for a in site2.articles[:NEW_ARTICLES]],
+    }
+    article_paths = {a.path for a in site2.articles}
+    out = {"archive": archive, "paths": paths}
+    with DemoSiteServer() as server:
+        url = server.url.rstrip("/")
+        out["url"] = url
+        sites = write_sites(tmp / "sites.toml", server.url)
+        run_crawl(sites, archive)
+        out["run1"] = [p for p in server.requests if p in article_paths]
+
+        server.set_edition(2)
+        due_at = datetime.now(UTC) + timedelta(seconds=1.5)
+        offset = revisit_offset(archive, url + paths["ad"], due_at)
+        time.sleep(2.0)
+        mark, files = len(server.requests), warc_files(archive)
+        out["log2"] = run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}").stdout
+        out["run2"], out["warc2"] = server.requests[mark:], warc_files(archive) - files
+
+        due_at = datetime.now(UTC) + timedelta(seconds=1.5)
+        offset = revisit_offset(archive, url + paths["new"][0], due_at)
+        time.sleep(2.0)
+        mark, files = len(server.requests), warc_files(archive)
+        run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}")
+        out["run3"], out["warc3"] = server.requests[mark:], warc_files(archive) - files
+    out["articles"] = article_paths
+    return out
+
+
+def test_first_run_fetches_every_article(runs):
+    assert len(set(runs["run1"])) == 120
+
+
+def test_second_run_fetches_new_changed_and_due_articles_only(runs):
+    paths = runs["paths"]
+    fetched = {p for p in runs["run2"] if p in runs["articles"]}
+    assert fetched == {*paths["new"], paths["edited"], paths["ad"]}
+    assert all(p in runs["run2"] for p in ALWAYS)  # seeds, feeds, sitemaps, list pages
+
+
+def test_second_run_records_identical_list_pages_as_revisits(runs):
+    url = runs["url"]
+    recs = {(uri, kind, profile) for kind, uri, profile, _status in records(runs["warc2"])}
+    assert (url + "/about/", "revisit", IDENTICAL) in recs  # unchanged page, same payload
+    assert (url + runs["paths"]["edited"], "response", None) in recs
+    assert (url + runs["paths"]["ad"], "response", None) in recs  # the ad changed the bytes
+    assert not any(profile == NOT_MODIFIED for _u, _k, profile in recs)
+
+
+def test_third_run_gets_304_for_the_due_article_as_a_revisit(runs):
+    url, new = runs["url"], runs["paths"]["new"][0]
+    assert [p for p in runs["run3"] if p in runs["articles"]] == [new]
+    recs = [(k, u, p, s) for k, u, p, s in records(runs["warc3"]) if u == url + new]
+    assert recs == [("revisit", url + new, NOT_MODIFIED, 304)]
+
+
+def test_versions_follow_the_cleaned_text(runs):
+    url, paths = runs["url"], runs["paths"]
+    with open_store(runs["archive"]) as store:
+        edited = store.versions(url + paths["edited"])
+        ad = store.versions(url + paths["ad"])
+        new = store.versions(url + paths["new"][0])
+    assert [v.version for v in edited] == [1, 2]
+    assert "Correction:" in edited[1].text and "Correction:" not in edited[0].text
+    assert [v.version for v in ad] == [1] and ad[0].captures == 2  # ad-only: no new version
+    assert [v.version for v in new] == [1]
+
+
+def test_diff_shows_the_edit_and_nothing_for_the_ad_change(runs, capsys):
+    url, paths, archive = runs["url"], runs["paths"], str(runs["archive"])
+    assert cli(["diff", url + paths["edited"], "--archive-dir", archive]) == 0
+    out = capsys.readouterr().out
+    assert "v1 (" in out and "-> v2 (" in out
+    assert "{+Correction:" in out
+    assert cli(["diff", url + paths["ad"], "--archive-dir", archive]) == 0
+    out = capsys.readouterr().out
+    assert "one version only" in out and "{+" not in out
+
+
+def test_history_lists_captures_and_versions(runs, capsys):
+    url, paths, archive = runs["url"], runs["paths"], str(runs["archive"])
+    assert cli(["history", url + paths["edited"], "--archive-dir", archive]) == 0
+    out = capsys.readouterr().out
+    assert "captures (2):" in out and "text versions (2):" in out
+    assert "  v1  " in out and "  v2  " in out
+    assert cli(["history", url + paths["new"][0], "--archive-dir", archive]) == 0
+    out = capsys.readouterr().out
+    assert "revisit (not modified)" in out and "text versions (1):" in out
