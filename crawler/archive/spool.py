@@ -18,6 +18,8 @@ class ByteSpool:
         self._file: BinaryIO = tempfile.SpooledTemporaryFile(max_size=memory_limit)  # noqa: SIM115
         self._size = 0
         self._closed = False
+        # Reads move the file position; appends only seek back to the end after a read.
+        self._at_end = True
 
     def __len__(self) -> int:
         return self._size
@@ -26,7 +28,9 @@ class ByteSpool:
         """Append ``data`` at the end."""
         if self._closed or not data:
             return
-        self._file.seek(0, 2)
+        if not self._at_end:
+            self._file.seek(0, 2)
+            self._at_end = True
         self._file.write(data)
         self._size += len(data)
 
@@ -36,14 +40,17 @@ class ByteSpool:
             return
         self._size = max(0, self._size - count)
         self._file.truncate(self._size)
+        self._at_end = False
 
     def open(self) -> BinaryIO:
         """Return the underlying file positioned at the start (read it, don't close it)."""
+        self._at_end = False
         self._file.seek(0)
         return self._file
 
     def iter_chunks(self, start: int = 0, size: int = _READ_SIZE) -> Iterator[bytes]:
         """Yield the content from offset ``start`` in chunks of at most ``size`` bytes."""
+        self._at_end = False
         self._file.seek(start)
         remaining = self._size - start
         while remaining > 0:
@@ -55,6 +62,7 @@ class ByteSpool:
 
     def read_prefix(self, count: int) -> bytes:
         """Return the first ``count`` bytes (used for small header blocks)."""
+        self._at_end = False
         self._file.seek(0)
         return self._file.read(min(count, self._size))
 

@@ -200,3 +200,18 @@ def test_refresh_indexes_builds_missing_and_stale_only(tmp_path):
     (built,) = refresh_indexes(path.parent, tmp_path / "idx")
     assert built.read_text().count("\n") == 1
     assert refresh_indexes(path.parent, tmp_path / "idx") == []
+
+
+def test_spool_appends_after_reads_and_spills_to_disk():
+    from crawler.archive import ByteSpool
+
+    spool = ByteSpool(memory_limit=10)
+    spool.write(b"hello ")
+    assert spool.read_prefix(2) == b"he"
+    spool.write(b"wire world")
+    spool.truncate_tail(6)
+    assert spool.getvalue() == b"hello wire" and len(spool) == 10
+    spool.write(b"!" * 20)
+    assert b"".join(spool.iter_chunks(5, size=4)) == b" wire" + b"!" * 20
+    spool.close()
+    spool.write(b"ignored")
