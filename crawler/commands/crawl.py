@@ -79,7 +79,9 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
     if args.sites:
         for spec in sites.select_sites(sites.load_sites(args.sites), args.site):
             for name, value in spec.settings.items():
-                settingscheck.check_setting(name, value, f"site {spec.name!r} setting")
+                settingscheck.check_setting(
+                    name, value, f"sites file {args.sites}, site {spec.name!r}: setting"
+                )
             jobs.append(CrawlJob(spec.name, list(spec.seeds), list(spec.allowed_domains),
                                  spec.max_pages, spec.depth, dict(spec.settings)))
     seeds = []

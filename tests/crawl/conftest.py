@@ -20,3 +20,11 @@ def demo() -> Iterator[DemoSiteServer]:
 def article_paths() -> set[str]:
     """URL paths of every article of edition 1."""
     return {a.path for a in build_site(1).articles}
+
+
+@pytest.fixture
+def free_tcp_port() -> int:
+    """A port on 127.0.0.1 with nothing listening."""
+    from tests.conftest import free_port
+
+    return free_port()

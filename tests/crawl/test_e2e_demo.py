@@ -89,9 +89,9 @@ def test_sites_file_picks_sites_by_name(demo, tmp_path):
     sites.write_text(
         f'[[site]]\nname = "demo"\nseeds = ["{demo.url}"]\nmax_pages = 12\ninterval = "30m"\n'
         '[site.settings]\nDOWNLOAD_DELAY = 0\n\n'
-        '[[site]]\nname = "other"\nseeds = ["http://127.0.0.1:1/"]\nschedule = "*/5 * * * *"\n'
+        '[[site]]\nname = "elsewhere"\nseeds = ["http://127.0.0.1:1/"]\nschedule = "*/5 * * * *"\n'
     )
     run = crawl(tmp_path / "a", "--sites", str(sites), "--site", "demo")
-    assert "demo:" in run.stdout and "other" not in run.stdout
+    assert "demo:" in run.stdout and "elsewhere" not in run.stdout
     assert {a.site for a in stored_articles(tmp_path / "a").values()} <= {"demo"}
     assert len([p for p in demo.requests if p != "/robots.txt"]) <= 12
