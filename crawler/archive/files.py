@@ -85,9 +85,19 @@ class WarcFileSet:
             self._fh.flush()
             if self.fsync:
                 os.fsync(self._fh.fileno())
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
+            self._cut_back(offset)
             raise ArchiveError(f"cannot write to {self._name}{OPEN_SUFFIX}: {exc}") from exc
         return offset, length
+
+    def _cut_back(self, offset: int) -> None:
+        """Drop a half-written record so the records after it stay readable."""
+        assert self._fh is not None
+        try:
+            self._fh.seek(offset)
+            self._fh.truncate(offset)
+        except (OSError, ValueError):
+            pass
 
     def _open_next(self) -> None:
         # Several crawlers in one process may open a file in the same millisecond: a name

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import DedupIndex, WarcWriter, WireExchange, WriterOptions
+from crawler.archive import ByteSpool, DedupIndex, WarcWriter, WireExchange, WriterOptions
 from crawler.archive.dedup import Capture
 from crawler.archive.naming import warc_filename
 from crawler.archive.reader import digest_problems, iter_record_infos, iter_records, read_block
@@ -215,3 +215,31 @@ def test_spool_appends_after_reads_and_spills_to_disk():
     assert b"".join(spool.iter_chunks(5, size=4)) == b" wire" + b"!" * 20
     spool.close()
     spool.write(b"ignored")
+
+
+class _FailsWhileWriting(ByteSpool):
+    """A block that can be digested once, then fails halfway while being written (disk full)."""
+
+    passes = 0
+
+    def iter_chunks(self, start=0, size=65536):
+        self.passes += 1
+        if self.passes == 1 or start:
+            yield from super().iter_chunks(start, size)
+            return
+        yield self.read_prefix(10)
+        raise OSError(28, "No space left on device")
+
+
+def test_failed_record_is_cut_back_and_later_records_stay_readable(tmp_path):
+    w = writer(tmp_path)
+    w.write_exchange(exchange(b"HTTP/1.1 200 OK\r\n\r\nfirst"))
+    broken = WireExchange(url="http://example.org/broken", response_bytes=_FailsWhileWriting())
+    broken.add_received(b"HTTP/1.1 200 OK\r\n\r\n" + b"z" * 100_000)
+    with pytest.raises(ArchiveError, match="No space left"):
+        w.write_exchange(broken)
+    w.write_exchange(exchange(b"HTTP/1.1 200 OK\r\n\r\nthird"))
+    (path,) = w.close()
+    assert digest_problems(path) == []
+    assert [i.rec_type for i in iter_record_infos(path)] == [
+        "warcinfo", "response", "request", "response", "request"]
