@@ -24,7 +24,7 @@ from crawler.reextract.worker import extract_capture, init_worker, ordered_map, 
 from crawler.store import PageRecord, Store, WarcLocation
 
 #: File names re-extraction picks up inside a folder (``.open`` files are still being written).
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
 
 #: ``progress(phase, done_bytes, total_bytes)``: called as the scan advances.
 ProgressFn = Callable[[str, int, int], None]

@@ -10,7 +10,8 @@ from pathlib import Path
 from types import TracebackType
 
 from crawler.exceptions import UserError
-from crawler.store import reader, versions
+from crawler.store import reader
+from crawler.store import versions as versioning
 from crawler.store.dates import to_store_time
 from crawler.store.fingerprint import text_fingerprint
 from crawler.store.model import (
@@ -133,18 +134,18 @@ class Store:
         if existing is not None:
             return self._update_page(existing, record, values)
         if fingerprint is not None:
-            text_id = versions.ensure_text(self.conn, fingerprint, record.text)
+            text_id = versioning.ensure_text(self.conn, fingerprint, record.text)
         page_id = self._insert_page(record, key, values)
         self._wrote()
         page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if fingerprint is None:
             return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
-        latest = versions.latest_version(self.conn, record.url)
+        latest = versioning.latest_version(self.conn, record.url)
         if latest is not None and page["fetched_at"] < latest["last_seen"]:
             # Captured before what is stored (an older WARC): recompute the versions in order.
-            versions.rebuild_url(self.conn, record.url)
+            versioning.rebuild_url(self.conn, record.url)
             return self._result_of(page_id, OUTCOME_NEW_VERSION)
-        is_new, version = versions.attach_page(self.conn, page, text_id)
+        is_new, version = versioning.attach_page(self.conn, page, text_id)
         outcome = OUTCOME_NEW_VERSION if is_new else OUTCOME_UNCHANGED
         return self._result_of(page_id, outcome)
 
@@ -196,13 +197,13 @@ class Store:
         if all(existing[name] == values[name] for name in _EXTRACTION_COLUMNS):
             return self._same_result(page_id)
         if values["fingerprint"] is not None:
-            versions.ensure_text(self.conn, values["fingerprint"], record.text)
+            versioning.ensure_text(self.conn, values["fingerprint"], record.text)
         sets = ", ".join(f"{name} = ?" for name in _EXTRACTION_COLUMNS)
         self.conn.execute(
             f"UPDATE pages SET {sets} WHERE id = ?",
             (*[values[name] for name in _EXTRACTION_COLUMNS], page_id),
         )
-        versions.rebuild_url(self.conn, existing["url"])
+        versioning.rebuild_url(self.conn, existing["url"])
         self._wrote()
         return self._result_of(page_id, OUTCOME_UPDATED)
 
@@ -222,7 +223,7 @@ class Store:
 
     def prune_texts(self) -> int:
         """Delete texts no page refers to any more; return how many were deleted."""
-        return versions.prune_texts(self.conn)
+        return versioning.prune_texts(self.conn)
 
     # --- reading --------------------------------------------------------------------------
     def iter_articles(
