@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 from lxml.html import HtmlElement
 
@@ -22,6 +24,7 @@ _GUARD_SHARE = 0.4
 _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
 _STRONG, _WEAK = 2, 1
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
 def clean_tree(tree: HtmlElement) -> bool:
@@ -112,6 +115,8 @@ def _furniture(element: HtmlElement, verdicts: dict[str, int]) -> int:
 
 
 def _names_verdict(names: str) -> int:
+    # camelCase class names ("imageEmbedCaption", "signupTitle") become separate words.
+    names = _CAMEL.sub(r"\1-\2", names)
     if len(names) > 300 or patterns.BODY_CLASS.search(names):
         return 0
     if patterns.STRONG_JUNK_CLASS.search(names):

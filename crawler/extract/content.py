@@ -10,6 +10,7 @@ from crawler.extract import patterns
 from crawler.extract.text import Block
 
 _MIN_SCORED_CHARS = 25
+_SENTENCE_ENDINGS = frozenset(".!?…\"'”’»)。！？")
 
 
 @dataclass(slots=True)
@@ -95,13 +96,28 @@ def select_blocks(blocks: list[Block]) -> list[Block]:
     best_score, best = max(scored, key=lambda pair: pair[0])
     if best_score <= 0:
         return []
-    chosen = _with_siblings(best, best_score, stats) + _same_kind(best, stats)
+    chosen = _with_siblings(best, best_score, stats, blocks) + _same_kind(best, stats)
     indices = sorted({i for element in chosen for i in stats[element].blocks})
     return [blocks[i] for i in indices]
 
 
+def _has_prose(entry: _Stats, blocks: list[Block]) -> bool:
+    """A real paragraph (not a heading): long, few links, ends like a sentence."""
+    for index in entry.blocks:
+        block = blocks[index]
+        text = block.text
+        if (
+            block.element.tag not in patterns.HEADING_TAGS
+            and len(text) >= 80
+            and block.link_density < 0.25
+            and text[-1] in _SENTENCE_ENDINGS
+        ):
+            return True
+    return False
+
+
 def _with_siblings(
-    best: HtmlElement, best_score: float, stats: dict[HtmlElement, _Stats]
+    best: HtmlElement, best_score: float, stats: dict[HtmlElement, _Stats], blocks: list[Block]
 ) -> list[HtmlElement]:
     """The best container plus siblings that also read like the article (split bodies)."""
     parent = best.getparent()
@@ -118,8 +134,7 @@ def _with_siblings(
             continue
         score = _final_score(sibling, entry)
         density = entry.link_chars / entry.chars if entry.chars else 1.0
-        prose = score > 0 or entry.own_score > 0
-        if score >= threshold or (prose and entry.chars > 80 and density < 0.25):
+        if score >= threshold or (density < 0.25 and _has_prose(entry, blocks)):
             chosen.append(sibling)
     return chosen
 

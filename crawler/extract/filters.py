@@ -21,6 +21,8 @@ _CONTROL_WORDS = frozenset(
      "toggle caption", "open", "menu", "more", "sponsored content", "skip", "like loading"}
 )  # fmt: skip
 _MAX_LABELS = 2
+_MAX_BOX_BLOCKS = 4
+_BOX_DEPTH = 4
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
 
 
@@ -53,7 +55,13 @@ def _is_label(block: Block) -> bool:
 
 def filter_blocks(blocks: list[Block]) -> list[Block]:
     """Drop junk blocks, then a few short labels at the start and end of the article."""
-    kept = [block for block in blocks if not is_junk_block(block)]
+    junk = [is_junk_block(block) for block in blocks]
+    boxes = _prompt_boxes(blocks, junk)
+    kept = [
+        block
+        for block, is_junk in zip(blocks, junk, strict=True)
+        if not is_junk and not _inside(block, boxes)
+    ]
     kept = _cut_related_tail(kept)
     start, end = 0, len(kept)
     # Kickers, datelines and credits come one or two at a time; longer runs are content.
@@ -64,6 +72,32 @@ def filter_blocks(blocks: list[Block]) -> list[Block]:
     while end > start and kept[end - 1].element.tag in patterns.HEADING_TAGS:
         end -= 1  # a heading with nothing after it introduced something we removed
     return kept[start:end]
+
+
+def _prompt_boxes(blocks: list[Block], junk: list[bool]) -> set:
+    """Small containers headed by a prompt ("Have a tip?", "Sign up"): the box goes whole."""
+    boxes = set()
+    for block, is_junk in zip(blocks, junk, strict=True):
+        if not is_junk or block.element.tag not in patterns.HEADING_TAGS:
+            continue
+        box = block.element.getparent()
+        members = [b for b in blocks if _inside(b, {box})] if box is not None else []
+        if 1 < len(members) <= _MAX_BOX_BLOCKS and sum(len(b.text) for b in members) < 600:
+            boxes.add(box)
+    return boxes
+
+
+def _inside(block: Block, boxes: set) -> bool:
+    if not boxes:
+        return False
+    node = block.element
+    for _ in range(_BOX_DEPTH):
+        if node is None:
+            return False
+        if node in boxes:
+            return True
+        node = node.getparent()
+    return False
 
 
 def _cut_related_tail(blocks: list[Block]) -> list[Block]:
