@@ -13,7 +13,7 @@ from tests.warc.wireserver import HTML, WireServer, build_cases
 MAXSIZE = 50_000
 START = ["/plain?id=42&x=1", "/chunked", "/gzip", "/gzip-chunked", "/cookies", "/reason",
          "/weird-headers", "/r1", "/missing", "/error", "/big-chunked", "/big-declared",
-         "/dropped", "/http10", "/slow"]
+         "/dropped", "/http10", "/slow", "/extra"]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_every_exchange_is_archived_with_exact_request_and_response(crawl):
     assert len(pairs) == len(crawl["log"]) == len(START) + 3
     by_request = {req.block: resp for req, resp in pairs}
     assert len(by_request) == len(pairs), "request blocks should all differ"
-    exact = [e for e in crawl["log"] if not e.path.startswith(("/big", "/slow"))]
+    exact = [e for e in crawl["log"] if not e.path.startswith(("/big", "/slow", "/extra"))]
     for entry in exact:
         assert entry.received in by_request, f"request of {entry.path} not archived byte-exact"
         assert by_request[entry.received].block == entry.sent, f"response of {entry.path}"
@@ -70,6 +70,14 @@ def test_timeout_keeps_what_arrived_marked_truncated_time(crawl):
     assert resp.headers["WARC-Truncated"] == "time"
     (seen,) = [s for s in crawl["seen"] if s["url"].endswith("/slow")]
     assert seen["error"] == "DownloadTimeoutError"
+
+
+def test_bytes_after_the_message_end_are_not_part_of_it(crawl):
+    (entry,) = _logged(crawl, "/extra")
+    (resp,) = [r for q, r in _pairs(crawl["records"]) if q.block == entry.received]
+    assert entry.sent.endswith(b"helloTRAILING GARBAGE")
+    assert resp.block == entry.sent.removesuffix(b"TRAILING GARBAGE")
+    assert "WARC-Truncated" not in resp.headers
 
 
 def test_request_line_keeps_query_and_host(crawl):

@@ -95,6 +95,8 @@ def build_cases(big_size: int = 200_000) -> dict[str, Callable[[], Reply]]:
         "/slow": lambda: Reply([b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
                                 b"Content-Length: %d\r\n\r\n" % len(HTML) + HTML[:300],
                                 HTML[300:]], pause=2.5),
+        "/extra": lambda: Reply([b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+                                 b"TRAILING GARBAGE"], close=True),
         "/http10": lambda: Reply([b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n", HTML],
                                  close=True),
     }
