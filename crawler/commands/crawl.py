@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="crawl only this site of --sites (repeatable)")
     parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", default=[],
                         help="Scrapy or project setting, as `scrapy crawl -s` (repeatable)")
+    parser.add_argument("--full", action="store_true",
+                        help="fetch every article again, even those archived and not due "
+                             "(crawls into an archive are otherwise incremental)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from crawler import runner, settingscheck
 
     cli = settingscheck.parse_pairs(args.set)
+    if getattr(args, "full", False):
+        cli["INCREMENTAL_FULL"] = "true"
     archive_dir = Path(args.archive_dir or cli.pop("ARCHIVE_DIR", "") or "archives")
     max_pages = _max_pages(args.max_pages)
     jobs = _jobs(args)
