@@ -52,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             count = _to_file(articles, fmt, Path(args.output))
         articles.close()
+        if count == 0 and args.site and args.site not in store.sites():
+            known = ", ".join(store.sites()) or "none yet"
+            print(f"crawler export: no site named {args.site!r} in the store (sites: {known})",
+                  file=sys.stderr)
     if count < 0:
         return 0  # the reader went away (`| head`): nothing to report
     where = "stdout" if args.output == "-" else args.output

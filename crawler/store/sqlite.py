@@ -266,6 +266,11 @@ class Store:
                 'e.g. \'"city council"\', and use AND/OR/NOT in capitals'
             ) from None
 
+    def sites(self) -> list[str]:
+        """Names of the sites that have articles, sorted."""
+        rows = self.conn.execute("SELECT DISTINCT site FROM articles ORDER BY site").fetchall()
+        return [row[0] for row in rows]
+
     def site_of_host(self, url: str) -> str | None:
         """The site name already stored for pages on this URL's scheme and host, if any."""
         scheme, _, rest = url.partition("://")

@@ -121,6 +121,9 @@ def test_bad_export_input_is_one_line(archive, tmp_path, capsys):
     missing = str(tmp_path / "no" / "x.csv")
     assert main(["export", "--archive-dir", str(archive), "-o", missing]) == 2
     assert "does not exist" in capsys.readouterr().err
+    assert main(["export", "--archive-dir", str(archive), "--site", "gamma.test"]) == 0
+    assert "no site named 'gamma.test' in the store (sites: alpha.test, beta.test)" in \
+        capsys.readouterr().err
     assert main(["export", "--archive-dir", str(tmp_path / "empty")]) == 2
     assert "no article store" in capsys.readouterr().err
 
