@@ -37,6 +37,9 @@ def warcinfo_fields(settings: Any, seeds: list[str]) -> list[tuple[str, str]]:
     """The crawl-specific warcinfo fields: crawl id, seeds, user agent and politeness settings."""
     fields = [
         ("http-client", f"Scrapy/{scrapy.__version__} Twisted/{twisted.__version__}"),
+        ("description", "request/response blocks are the bytes sent and received on the "
+         "connection (after TLS); records with a WARC-Reconstructed header were rebuilt from "
+         "parsed messages instead"),
         ("isPartOf", settings.get("CRAWL_ID") or ""),
         ("robots", "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"),
         ("http-header-user-agent", settings.get("USER_AGENT") or ""),
