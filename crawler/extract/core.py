@@ -8,7 +8,7 @@ from crawler.extract import content, filters, sitelearn
 from crawler.extract.clean import clean_tree
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
-from crawler.extract.pagetype import PageEvidence, classify
+from crawler.extract.pagetype import PageEvidence, PageType, classify
 from crawler.extract.parse import parse_document
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
 
@@ -58,19 +58,29 @@ def extract_document(
     links = _count_links(tree)
     paywall_prompt = clean_tree(tree)
     all_blocks = iter_blocks(tree)
-    signatures = sitelearn.block_signatures(all_blocks)
-    profile = options.site_profile
-    blocks = sitelearn.remove_boilerplate(all_blocks, profile)
+    blocks = sitelearn.remove_boilerplate(all_blocks, options.site_profile)
     selected = content.select_blocks(blocks)
-    body = filters.filter_blocks(selected)
-    text = join_paragraphs([b.text for b in body])
+    text = join_paragraphs([b.text for b in filters.filter_blocks(selected)])
     if len(text) < options.min_article_chars and meta.ld_body:
         # Pages rendered by script often carry the whole body in JSON-LD only.
         text = _ld_text(meta.ld_body)
     evidence = _evidence(url, text, all_blocks, selected, links)
     page = classify(evidence, meta, options.min_article_chars)
+    partial = page.is_article and _is_partial(meta, text, doc.truncated or paywall_prompt)
+    signatures = sitelearn.block_signatures(all_blocks)
+    return _result(meta, page, text if page.is_article else "", partial, doc.encoding, signatures)
+
+
+def _result(
+    meta: Metadata,
+    page: PageType,
+    text: str,
+    partial: bool,
+    encoding: str | None,
+    signatures: tuple[str, ...],
+) -> ExtractResult:
     return ExtractResult(
-        text=text if page.is_article else "",
+        text=text,
         title=meta.title,
         authors=meta.authors,
         published=meta.published,
@@ -82,8 +92,8 @@ def extract_document(
         is_article=page.is_article,
         discard_reason=page.discard_reason,
         page_reason=page.page_reason,
-        is_partial=page.is_article and _is_partial(meta, text, doc.truncated or paywall_prompt),
-        encoding=doc.encoding,
+        is_partial=partial,
+        encoding=encoding,
         block_signatures=signatures,
     )
 

@@ -44,12 +44,14 @@ class _Collector:
         self.link_chars = 0
 
     def add(self, text: str | None, in_link: bool) -> None:
+        """Append inline text (counted as link text inside ``<a>``)."""
         if text:
             self.parts.append(text)
             if in_link:
                 self.link_chars += len(text.strip())
 
     def flush(self, element: HtmlElement) -> None:
+        """Close the current paragraph(s), owned by ``element``."""
         if self.parts:
             paragraphs = _split_breaks("".join(self.parts))
             total = sum(len(p) for p in paragraphs) or 1
