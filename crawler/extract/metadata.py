@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -28,6 +28,11 @@ _AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sai
                 "byl", "cxenseparse:author")  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 _BY_PREFIX = re.compile(r"^\s*(?:by|written by)\s+", re.IGNORECASE)
+_DATELINE_XPATH = (
+    "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
+    " or contains(@class, 'posted') or contains(@class, 'byline') or contains(@class, 'meta')]"
+)
+_MAX_DATELINES = 50
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 
 
@@ -127,8 +132,21 @@ def _dates(
                 break
     if published is None:
         published = dates.dated(dates.date_from_url(url), "url", capture)
+    if published is None:
+        published = dates.dated(_date_in_text(tree), "text", capture)
     modified = from_ld("dateModified") or from_meta(_MODIFIED_META)
     return published, modified
+
+
+def _date_in_text(tree: HtmlElement) -> date | None:
+    """A date written in a dateline or byline element (last resort: it costs a full scan)."""
+    for element in tree.xpath(_DATELINE_XPATH)[:_MAX_DATELINES]:
+        text = " ".join(element.itertext())
+        if len(text) <= 200:
+            found = dates.find_date_in_text(text)
+            if found:
+                return found
+    return None
 
 
 def _language(

@@ -69,3 +69,14 @@ def test_time_element_source() -> None:
     result = extract(html, "https://x.com/news/some-story-slug")
     published = (result.published.value, result.published.source)
     assert published == ("2024-05-30T08:00:00+00:00", "time")
+
+
+def test_visible_dateline_is_the_last_resort() -> None:
+    html = (
+        '<html><body><div class="post-meta">Posted on March 3, 2023 by Jo</div><p>'
+        + "Words of a story, with commas, here. " * 10 + "</p></body></html>"
+    )
+    result = extract(html, "https://x.com/news/some-story-slug")
+    assert (result.published.value, result.published.source) == ("2023-03-03", "text")
+    early = ExtractOptions(capture_time=datetime(2023, 3, 1, tzinfo=UTC))
+    assert extract(html, "https://x.com/news/some-story-slug", early).published is None
