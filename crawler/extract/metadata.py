@@ -27,7 +27,7 @@ _MODIFIED_META = (
 _AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author",
                 "byl", "cxenseparse:author")  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
-_BY_PREFIX = re.compile(r"^\s*(?:by|written by)\s+", re.IGNORECASE)
+_BY_PREFIX = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|von|par|por)\s+", re.IGNORECASE)
 _DATELINE_XPATH = (
     "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
     " or contains(@class, 'posted') or contains(@class, 'byline') or contains(@class, 'meta')]"
