@@ -95,6 +95,19 @@ def peer_ip(transport: Any) -> str | None:
         return None
 
 
+def _note_tls(exchange: WireExchange, transport: Any) -> None:
+    """Record the TLS version and cipher of an encrypted connection (after the handshake)."""
+    try:
+        handle = transport.getHandle()
+        version = handle.get_protocol_version_name()
+        cipher = handle.get_cipher_name()
+    except Exception:  # noqa: BLE001 - plain TCP, or not an OpenSSL connection
+        return
+    if isinstance(version, str) and version.upper().startswith("TLS"):
+        exchange.tls_version = version
+        exchange.cipher_suite = cipher if isinstance(cipher, str) else None
+
+
 class WireTapMixin:
     """Mixin for ``HTTP11ClientProtocol`` subclasses: capture each exchange's wire bytes."""
 
@@ -127,8 +140,11 @@ class WireTapMixin:
 
     def dataReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted API
         """Copy received bytes before the parser consumes them (it may finish the response)."""
-        if self._wire_exchange is not None:
-            self._wire_exchange.add_received(data)
+        exchange = self._wire_exchange
+        if exchange is not None:
+            if not exchange.has_response:
+                _note_tls(exchange, self.transport)  # type: ignore[attr-defined]
+            exchange.add_received(data)
         super().dataReceived(data)  # type: ignore[misc]
 
     def _finishResponse(self, rest: bytes) -> None:  # noqa: N802 - Twisted API

@@ -48,6 +48,12 @@ def _common_headers(exchange: WireExchange) -> list[tuple[str, str]]:
     headers = []
     if exchange.peer_ip:
         headers.append(("WARC-IP-Address", exchange.peer_ip))
+    # WARC-Protocol / WARC-Cipher-Suite: the IIPC proposal for WARC 1.1 extension fields.
+    headers.append(("WARC-Protocol", "http/1.1"))
+    if exchange.tls_version:
+        headers.append(("WARC-Protocol", exchange.tls_version.lower().replace("tlsv", "tls/")))
+    if exchange.cipher_suite:
+        headers.append(("WARC-Cipher-Suite", exchange.cipher_suite))
     if exchange.reconstructed:
         headers.append((RECONSTRUCTED_HEADER, "scrapy-response"))
     return headers

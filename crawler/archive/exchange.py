@@ -34,6 +34,9 @@ class WireExchange:
     error: str | None = None
     #: True when the bytes were rebuilt from parsed objects instead of captured.
     reconstructed: bool = False
+    #: TLS version and cipher suite when the connection was encrypted (e.g. "TLSv1.3").
+    tls_version: str | None = None
+    cipher_suite: str | None = None
     #: True once the exchange is over; later bytes are ignored.
     closed: bool = False
     started_monotonic: float = field(default_factory=time.monotonic)

@@ -56,5 +56,9 @@ def test_https_exchanges_are_plaintext_and_exact(tmp_path):
     assert len(log) == len(pairs) == 4  # + robots.txt
     for entry in log:
         assert pairs[entry.received].block == entry.sent, entry.path
-        assert pairs[entry.received].headers["WARC-Target-URI"].startswith("https://")
+        response = pairs[entry.received]
+        assert response.headers["WARC-Target-URI"].startswith("https://")
+        protocols = [v for k, v in response.all_headers if k == "WARC-Protocol"]
+        assert protocols[0] == "http/1.1" and protocols[1].startswith("tls/1.")
+        assert response.headers["WARC-Cipher-Suite"]
     assert all(item.get("status") == 200 for item in seen)
