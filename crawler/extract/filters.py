@@ -18,7 +18,9 @@ _CONTROL_WORDS = frozenset(
     {"caption", "close", "image", "images", "photo", "photos", "video", "next", "previous",
      "prev", "expand", "enlarge", "play", "pause", "back to top", "advert", "advertisement",
      "ad", "loading", "loading...", "view gallery", "see more", "show more", "hide caption",
-     "toggle caption", "open", "menu", "more", "sponsored content", "skip", "like loading"}
+     "toggle caption", "open", "menu", "more", "sponsored content", "skip", "like loading",
+     "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "publicidade", "реклама",
+     "teilen", "partager", "condividi", "compartir", "compartilhe", "поделиться"}
 )  # fmt: skip
 _MAX_LABELS = 2
 _MAX_BOX_BLOCKS = 4

@@ -67,7 +67,9 @@ JUNK_TEXT = re.compile(
     r"this article was|this story was|don't miss|must read|trending|more:|read next|"
     r"next article|previous article|join our|get our|download our|leave a comment|"
     r"comments?\b|loading|you may also like|most popular|most read|editor's picks|"
-    r"like this:)",
+    r"like this:|leia (?:mais|também)|lesen sie (?:auch|mehr)|lire (?:aussi|la suite)|"
+    r"à lire aussi|leer más|lee también|continua a leggere|leggi anche|читайте также|"
+    r"mehr zum thema|ver más|veja também)",
     re.IGNORECASE,
 )
 # Whole-paragraph prompts matched anywhere in short text.
