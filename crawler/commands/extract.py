@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         tasks: dict[str, int] = {}
 
         def show(phase: str, done: int, total: int) -> None:
+            """Move the bar of this phase (one bar per pass)."""
             if phase not in tasks:
                 tasks[phase] = progress.add_task(_PHASES.get(phase, phase), total=total)
             progress.update(tasks[phase], completed=done)
