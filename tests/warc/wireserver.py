@@ -195,6 +195,8 @@ class WireServer:
 
     def _answer(self, conn: socket.socket, request: bytes) -> bool:
         path = request.split(b" ", 2)[1].decode("latin-1")
+        if path.startswith("http://"):  # absolute-form: we are being used as a proxy
+            path = "/" + path.split("/", 3)[3]
         reply = self._reply(path, request)
         entry = LoggedExchange(path, request)
         with self._lock:
