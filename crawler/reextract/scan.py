@@ -200,7 +200,8 @@ class WarcScanner:
         http = record.http_headers
         return Capture(
             path=str(self.path),
-            url=headers.get_header("WARC-Target-URI") or "",
+            # Some writers follow the WARC 1.0 examples and wrap the URI in <...>.
+            url=(headers.get_header("WARC-Target-URI") or "").strip().strip("<>"),
             body=body,
             date=headers.get_header("WARC-Date") or "",
             record_id=headers.get_header("WARC-Record-ID"),
