@@ -6,7 +6,7 @@ a newer sitemap ``lastmod`` still gets through. ``IncrementalMiddleware`` (downl
 ``If-None-Match`` / ``If-Modified-Since`` to revisits and records every fetch, 304s included.
 Both share one :class:`IncrementalState` per crawl. Settings (prefix ``INCREMENTAL_``, see
 docs/schedule.md): ``ENABLED``, ``FULL``, ``REVISIT_AFTER``, ``ROLES``, ``CONDITIONAL``,
-``FORGET_AFTER``. Stats go under ``incremental/``.
+``FORGET_AFTER``, ``REVISIT_UNLINKED``, ``MAX_REVISITS``. Stats go under ``incremental/``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -116,6 +116,7 @@ class IncrementalState:
         self.roles = frozenset(roles) - ALWAYS_FETCHED_ROLES
         self.conditional = conditional
         self.forget_after = None
+        self.max_revisits = 1000
         self.fetchlog = FetchLog(archive_dir)
         self.store = _open_store(archive_dir)
 
@@ -145,6 +146,10 @@ class IncrementalState:
             conditional=settings.getbool("INCREMENTAL_CONDITIONAL", True),
         )
         state.forget_after = forget
+        if settings.getbool("INCREMENTAL_REVISIT_UNLINKED", True):
+            state.max_revisits = settings.getint("INCREMENTAL_MAX_REVISITS", 1000)
+        else:
+            state.max_revisits = 0
         crawler.signals.connect(state.close, signal=signals.spider_closed)
         cls._by_crawler[crawler] = state
         return state
@@ -172,6 +177,31 @@ class IncrementalState:
         if decision is not Decision.NEW and decision.fetch and self.conditional:
             self._make_conditional(request, known)
         return decision
+
+    def due_revisits(self, site: str) -> Iterator[Request]:
+        """Requests for the site's archived articles due for a revisit, linked or not.
+
+        Articles drop off home and section pages within hours; their later revisits (1 day,
+        1 week) must not depend on a link. Only articles first captured within the revisit
+        schedule (plus a day) are looked at, so the query stays small on big archives.
+        """
+        if self.store is None or not site or self.full or self.max_revisits <= 0:
+            return
+        now = datetime.now(UTC)
+        horizon = now - self.policy.revisit_after[-1] - timedelta(days=1)
+        count = 0
+        for article in self.store.iter_articles(site=site, since=horizon.isoformat()):
+            state = self.store.capture_state(article.url)
+            known = known_capture(state, self.fetchlog.get(article.url))
+            if known is None or self.policy.due_at(known, now) is None:
+                continue
+            request = Request(article.url, meta={"page_role": "article", "site": site})
+            self.decide(request)
+            self.stats.inc_value("incremental/revisit_scheduled")
+            yield request
+            count += 1
+            if count >= self.max_revisits:
+                break
 
     def _unpoliced(self, request: Request, reason: str) -> None:
         self.stats.inc_value(f"incremental/{reason}")
@@ -242,10 +272,13 @@ class IncrementalSpiderMiddleware:
         return False
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        """Filter the start requests."""
+        """Filter the start requests, then add the archived articles due for a revisit."""
         async for item in start:
             if self._keep(item):
                 yield item
+        site = self.crawler.settings.get("CRAWL_SITE_NAME", "") if self.crawler else ""
+        for request in self.state.due_revisits(site):
+            yield request
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any]

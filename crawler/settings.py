@@ -135,3 +135,7 @@ INCREMENTAL_ROLES = ["article", "unknown"]
 INCREMENTAL_CONDITIONAL = True
 #: Forget fetch-log rows of URLs not fetched for this long (keeps the state bounded).
 INCREMENTAL_FORGET_AFTER = "90d"
+#: Also revisit due articles no seed, feed or sitemap links any more (site crawls only).
+INCREMENTAL_REVISIT_UNLINKED = True
+#: At most this many such unlinked revisits per crawl.
+INCREMENTAL_MAX_REVISITS = 1000

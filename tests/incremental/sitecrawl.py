@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.incremental import RevisitPolicy
+from crawler.incremental.fetchlog import FetchLog
+from crawler.middlewares import known_capture
+from crawler.store import open_store
+
 REPO = Path(__file__).resolve().parents[2]
 
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 FAST_SETTINGS = """DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = false
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
@@ -54,3 +63,15 @@ def records(files: set[Path]) -> list[tuple[str, str, str | None, int | None]]:
                     rec.rec_headers.get_header("WARC-Profile"), int(status) if status else None,
                 ))
     return found
+
+
+def revisit_offset(archive, url: str, moment: datetime) -> str:
+    """An INCREMENTAL_REVISIT_AFTER offset that puts a revisit of ``url`` at ``moment``."""
+    with open_store(archive) as store:
+        state = store.capture_state(url)
+    log = FetchLog(archive)
+    try:
+        anchor = RevisitPolicy.from_text("1s").anchor(known_capture(state, log.get(url)))
+    finally:
+        log.close()
+    return f"{math.ceil((moment - anchor).total_seconds())}s"

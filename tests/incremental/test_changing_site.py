@@ -3,11 +3,11 @@
 Run 1 archives edition 1. Run 2 sees edition 2: five new articles, one edited article (its
 sitemap lastmod moved), one article whose ad alone changed (made due for a revisit here).
 Run 3 sees edition 2 again with one of the new articles due: the site answers 304.
+Run 4 (``crawl --full``) fetches every article again.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -16,30 +16,21 @@ import pytest
 from crawler.cli import main as cli
 from crawler.demosite.model import AD_CHANGED_ARTICLE, EDITED_ARTICLE, NEW_ARTICLES, build_site
 from crawler.demosite.server import DemoSiteServer
-from crawler.incremental import RevisitPolicy
-from crawler.incremental.fetchlog import FetchLog
-from crawler.middlewares import known_capture
 from crawler.store import open_store
-from tests.incremental.sitecrawl import records, run_crawl, warc_files, write_sites
+from tests.incremental.sitecrawl import (
+    IDENTICAL,
+    NOT_MODIFIED,
+    records,
+    revisit_offset,
+    run_crawl,
+    warc_files,
+    write_sites,
+)
 
 pytestmark = pytest.mark.slow
 
-NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 ALWAYS = ["/", "/robots.txt", "/sitemap_index.xml", "/sitemap-news.xml", "/feed.xml",
           "/world/", "/business/page/2/", "/tag/economy/", "/about/"]
-
-
-def revisit_offset(archive, url: str, moment: datetime) -> str:
-    """An INCREMENTAL_REVISIT_AFTER offset that puts a revisit of ``url`` at ``moment``."""
-    with open_store(archive) as store:
-        state = store.capture_state(url)
-    log = FetchLog(archive)
-    try:
-        anchor = RevisitPolicy.from_text("1s").anchor(known_capture(state, log.get(url)))
-    finally:
-        log.close()
-    return f"{math.ceil((moment - anchor).total_seconds())}s"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +67,10 @@ def runs(tmp_path_factory):
         mark, files = len(server.requests), warc_files(archive)
         run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}")
         out["run3"], out["warc3"] = server.requests[mark:], warc_files(archive) - files
+
+        mark = len(server.requests)
+        run_crawl(sites, archive, "--full")
+        out["run4"] = server.requests[mark:]
     out["articles"] = article_paths
     return out
 
@@ -107,6 +102,10 @@ def test_third_run_gets_304_for_the_due_article_as_a_revisit(runs):
     assert recs == [("revisit", url + new, NOT_MODIFIED, 304)]
 
 
+def test_full_flag_fetches_every_article_again(runs):
+    assert {p for p in runs["run4"] if p in runs["articles"]} == runs["articles"]
+
+
 def test_versions_follow_the_cleaned_text(runs):
     url, paths = runs["url"], runs["paths"]
     with open_store(runs["archive"]) as store:
@@ -115,7 +114,7 @@ def test_versions_follow_the_cleaned_text(runs):
         new = store.versions(url + paths["new"][0])
     assert [v.version for v in edited] == [1, 2]
     assert "Correction:" in edited[1].text and "Correction:" not in edited[0].text
-    assert [v.version for v in ad] == [1] and ad[0].captures == 2  # ad-only: no new version
+    assert [v.version for v in ad] == [1] and ad[0].captures == 3  # ad-only: no new version
     assert [v.version for v in new] == [1]
 
 
@@ -134,7 +133,7 @@ def test_history_lists_captures_and_versions(runs, capsys):
     url, paths, archive = runs["url"], runs["paths"], str(runs["archive"])
     assert cli(["history", url + paths["edited"], "--archive-dir", archive]) == 0
     out = capsys.readouterr().out
-    assert "captures (2):" in out and "text versions (2):" in out
+    assert "captures (3):" in out and "text versions (2):" in out  # runs 1, 2 and 4
     assert "  v1  " in out and "  v2  " in out
     assert cli(["history", url + paths["new"][0], "--archive-dir", archive]) == 0
     out = capsys.readouterr().out
