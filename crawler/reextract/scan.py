@@ -89,6 +89,8 @@ def _problem(record: ArcWarcRecord) -> str | None:
         return f"truncated: {missing} bytes of the record are missing"
     if not record.rec_type or not record.rec_headers.get_header("WARC-Record-ID"):
         return "malformed WARC headers (no WARC-Type or WARC-Record-ID)"
+    if record.rec_type == "response" and not record.rec_headers.get_header("WARC-Target-URI"):
+        return "response record without WARC-Target-URI"
     return None
 
 
