@@ -6,6 +6,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract import content, filters, sitelearn
 from crawler.extract.clean import clean_tree
+from crawler.extract.language import guess_language
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
 from crawler.extract.pagetype import PageEvidence, PageType, classify
@@ -85,7 +86,8 @@ def _result(
         authors=meta.authors,
         published=meta.published,
         modified=meta.modified,
-        language=meta.language,
+        # What the text reads as beats a declaration copied from a template; unsure: declared.
+        language=(guess_language(text) if text else None) or meta.language,
         canonical_url=meta.canonical_url,
         description=meta.description,
         site_name=meta.site_name,

@@ -58,7 +58,12 @@ def meta_tags(tree: HtmlElement) -> dict[str, str]:
     """``<meta>`` values keyed by lower-cased name/property/itemprop (first one wins)."""
     found: dict[str, str] = {}
     for meta in tree.iter("meta"):
-        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        key = (
+            meta.get("property")
+            or meta.get("name")
+            or meta.get("itemprop")
+            or meta.get("http-equiv")
+        )
         value = meta.get("content")
         if key and value and value.strip():
             found.setdefault(key.strip().lower(), value.strip())
