@@ -31,9 +31,13 @@ _STOPWORDS = {
     "ru": "и в не на что с по как это он к из но за то от же все так",
     "uk": "і в не на що з як це до та за від але є він його так вже",
 }
-_STOPSETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+# word -> the languages it is a stopword of (a constant index, built once).
+_INDEX: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _word in _words.split():
+        _INDEX[_word] = (*_INDEX.get(_word, ()), _lang)
 _WORD = re.compile(r"[^\W\d_]+")
-_SAMPLE_CHARS = 5000
+_SAMPLE_CHARS = 3000
 _MIN_HITS = 5
 
 
@@ -45,10 +49,11 @@ def guess_language(text: str) -> str | None:
         if len(script.findall(sample)) > letters * 0.3:
             return lang
     hits: Counter[str] = Counter()
+    index = _INDEX
     for word in _WORD.findall(sample.lower()):
-        for lang, words in _STOPSETS.items():
-            if word in words:
-                hits[lang] += 1
+        langs = index.get(word)
+        if langs:
+            hits.update(langs)
     ranked = hits.most_common(2)
     if not ranked or ranked[0][1] < _MIN_HITS:
         return None
