@@ -47,6 +47,7 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
     stats: dict[HtmlElement, _Stats] = {}
     for index, block in enumerate(blocks):
         score = _block_score(block)
+        is_link = block.link_density > 0.8
         element: HtmlElement | None = block.element
         # The paragraph itself gets totals (it may be a sibling of the body) but no score.
         level = 0 if element is _container(block) else -1
@@ -56,7 +57,7 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
                 entry = stats[element] = _Stats()
             entry.chars += len(block.text)
             entry.link_chars += block.link_chars
-            if block.link_density > 0.8:
+            if is_link:
                 entry.link_blocks += 1
             entry.blocks.append(index)
             if level < 0:

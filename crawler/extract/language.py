@@ -37,7 +37,7 @@ for _lang, _words in _STOPWORDS.items():
     for _word in _words.split():
         _INDEX[_word] = (*_INDEX.get(_word, ()), _lang)
 _WORD = re.compile(r"[^\W\d_]+")
-_SAMPLE_CHARS = 3000
+_SAMPLE_CHARS = 2000
 _MIN_HITS = 5
 
 
@@ -48,12 +48,12 @@ def guess_language(text: str) -> str | None:
     for lang, script in _SCRIPTS:
         if len(script.findall(sample)) > letters * 0.3:
             return lang
-    hits: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     index = _INDEX
     for word in _WORD.findall(sample.lower()):
-        langs = index.get(word)
-        if langs:
-            hits.update(langs)
+        for lang in index.get(word, ()):
+            counts[lang] = counts.get(lang, 0) + 1
+    hits = Counter(counts)
     ranked = hits.most_common(2)
     if not ranked or ranked[0][1] < _MIN_HITS:
         return None

@@ -24,6 +24,8 @@ _META_CHARSET = re.compile(
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Control characters libxml2 rejects or that only appear in binary junk.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Bytes that never occur in text (tabs and line ends excepted).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 # Encodings a page may declare but that would be unsafe to trust (they decode anything).
 _SINGLE_BYTE_ALIASES = {"ascii", "us-ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252"}
 
@@ -132,5 +134,5 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:4096]
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return False  # UTF-16 text has NULs by design
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) * 0.1
