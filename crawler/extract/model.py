@@ -47,8 +47,6 @@ class ExtractOptions:
     site_profile: SiteProfile | None = None
     #: Charset from the HTTP Content-Type header, if known (tried after a BOM, before <meta>).
     http_encoding: str | None = None
-    #: Parsing stops at this depth of nesting (hostile pages); deeper content is dropped.
-    max_depth: int = 200
 
 
 @dataclass(slots=True)
