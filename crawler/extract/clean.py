@@ -13,7 +13,7 @@ from crawler.extract import patterns
 _ALWAYS_JUNK = (
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
     "canvas", "video", "audio", "button", "select", "input", "textarea", "option", "link",
-    "meta", "head", "picture", "img", "map", "label", "legend", "figcaption", "h1", "source",
+    "meta", "head", "picture", "img", "map", "label", "legend", "figcaption", "source",
     "track", "title", "base",
 )  # fmt: skip
 # Structural furniture, removed unless it holds most of the page's text (broken layouts).

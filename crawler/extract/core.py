@@ -61,7 +61,7 @@ def extract_document(
     all_blocks = iter_blocks(tree)
     blocks = sitelearn.remove_boilerplate(all_blocks, options.site_profile)
     selected = content.select_blocks(blocks)
-    text = join_paragraphs([b.text for b in filters.filter_blocks(selected)])
+    text = join_paragraphs([b.text for b in filters.filter_blocks(selected, meta.title)])
     if len(text) < options.min_article_chars and meta.ld_body:
         # Pages rendered by script often carry the whole body in JSON-LD only.
         text = _ld_text(meta.ld_body)

@@ -23,6 +23,7 @@ _CONTROL_WORDS = frozenset(
      "teilen", "partager", "condividi", "compartir", "compartilhe", "поделиться"}
 )  # fmt: skip
 _MAX_LABELS = 2
+_HEADINGS = patterns.HEADING_TAGS
 _MAX_BOX_BLOCKS = 4
 _BOX_DEPTH = 4
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
@@ -55,9 +56,9 @@ def _is_label(block: Block) -> bool:
     return len(text) < 50 and not _SENTENCE_END.search(text)
 
 
-def filter_blocks(blocks: list[Block]) -> list[Block]:
-    """Drop junk blocks, then a few short labels at the start and end of the article."""
-    junk = [is_junk_block(block) for block in blocks]
+def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
+    """Drop junk blocks, the headline, then a few short labels at the start and end."""
+    junk = [is_junk_block(block) or _is_headline(block, title) for block in blocks]
     boxes = _prompt_boxes(blocks, junk)
     kept = [
         block
@@ -74,6 +75,20 @@ def filter_blocks(blocks: list[Block]) -> list[Block]:
     while end > start and kept[end - 1].element.tag in patterns.HEADING_TAGS:
         end -= 1  # a heading with nothing after it introduced something we removed
     return kept[start:end]
+
+
+def _is_headline(block: Block, title: str | None) -> bool:
+    """The page's own headline (an <h1>, or a heading repeating the title)."""
+    tag = block.element.tag
+    if tag == "h1":
+        return True
+    if tag not in patterns.HEADING_TAGS or not title:
+        return False
+    return _fold(block.text) == _fold(title)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _prompt_boxes(blocks: list[Block], junk: list[bool]) -> set:
@@ -107,8 +122,10 @@ def _cut_related_tail(blocks: list[Block]) -> list[Block]:
     total = sum(len(b.text) for b in blocks)
     seen = 0
     for index, block in enumerate(blocks):
-        if seen > total * 0.5 and len(block.text) < 60 and patterns.RELATED_MARKER.match(
-            block.text
+        if (
+            len(block.text) < 60
+            and (seen > total * 0.5 or (seen >= 400 and block.element.tag in _HEADINGS))
+            and patterns.RELATED_MARKER.match(block.text)
         ):
             return blocks[:index]
         seen += len(block.text)

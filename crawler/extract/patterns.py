@@ -16,7 +16,7 @@ BLOCK_TAGS = frozenset(
 
 #: Blocks whose text belongs to the element around them when scoring containers.
 PARAGRAPH_TAGS = frozenset(
-    {"p", "pre", "blockquote", "li", "td", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
+    {"p", "pre", "blockquote", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
 )
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -67,7 +67,8 @@ JUNK_TEXT = re.compile(
     r"this article was|this story was|don't miss|must read|trending|more:|read next|"
     r"next article|previous article|join our|get our|download our|leave a comment|"
     r"comments?\b|loading|you may also like|most popular|most read|editor's picks|"
-    r"like this:|leia (?:mais|também)|lesen sie (?:auch|mehr)|lire (?:aussi|la suite)|"
+    r"like this:|citation:|this document is subject to copyright|leia (?:mais|também)|"
+    r"lesen sie (?:auch|mehr)|lire (?:aussi|la suite)|"
     r"à lire aussi|leer más|lee también|continua a leggere|leggi anche|читайте также|"
     r"mehr zum thema|ver más|veja também)",
     re.IGNORECASE,
@@ -86,7 +87,7 @@ PROMPT_TEXT = re.compile(
 # Headings that introduce teasers to other pages, in the languages we meet most.
 RELATED_MARKER = re.compile(
     r"^\W*(?:you (?:may|might) (?:also )?like|related|more (?:stories|news|from)|read more|"
-    r"recommended|more on this|see also|also read|read next|popular|trending|"
+    r"recommended|more on this|see also|also read|read next|popular|trending|explore further|"
     r"você (?:pode|também pode) gostar|leia (?:também|mais)|veja (?:também|mais)|"
     r"lesen sie (?:auch|mehr)|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
     r"lee también|noticias relacionadas|artículos relacionados|leggi anche|"
