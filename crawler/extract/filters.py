@@ -58,7 +58,10 @@ def _is_label(block: Block) -> bool:
 
 def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
     """Drop junk blocks, the headline, then a few short labels at the start and end."""
-    junk = [is_junk_block(block) or _is_headline(block, title) for block in blocks]
+    junk = [
+        is_junk_block(block) or _is_headline(block, title, index == 0)
+        for index, block in enumerate(blocks)
+    ]
     boxes = _prompt_boxes(blocks, junk)
     kept = [
         block
@@ -77,10 +80,10 @@ def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
     return kept[start:end]
 
 
-def _is_headline(block: Block, title: str | None) -> bool:
-    """The page's own headline (an <h1>, or a heading repeating the title)."""
+def _is_headline(block: Block, title: str | None, first: bool) -> bool:
+    """The page's own headline: a leading <h1>, or a heading repeating the title."""
     tag = block.element.tag
-    if tag == "h1":
+    if tag == "h1" and first:
         return True
     if tag not in patterns.HEADING_TAGS or not title:
         return False
