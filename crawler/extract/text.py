@@ -9,6 +9,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract import patterns
 
+_CELLS = frozenset({"td", "th"})
 # Marks a <br> in collected text; parse_document strips control characters from pages.
 _BR = "\x01"
 
@@ -89,6 +90,11 @@ def iter_blocks(root: HtmlElement) -> list[Block]:
     links = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _CELLS and _is_data_cell(element):
+            # A cell of a data table is a word of its row: rows read "1 Kyle Busch 5040".
+            tag = "cell"
+            if event == "start":
+                collector.add(" ", False)
         if event == "start":
             if tag in patterns.BLOCK_TAGS and element is not root:
                 collector.flush(stack[-1])
@@ -108,6 +114,14 @@ def iter_blocks(root: HtmlElement) -> list[Block]:
             collector.add(element.tail, links > 0)
     collector.flush(root)
     return collector.blocks
+
+
+def _is_data_cell(cell: HtmlElement) -> bool:
+    """A table cell holding only inline content (layout tables hold paragraphs and divs)."""
+    for descendant in cell.iterdescendants():
+        if descendant.tag in patterns.BLOCK_TAGS:
+            return False
+    return True
 
 
 def join_paragraphs(texts: list[str]) -> str:
