@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
@@ -19,7 +20,8 @@ def index_warc(warc_path: str | Path, index_dir: str | Path) -> Path:
     """(Re)build the sorted CDXJ index of one WARC file; written atomically."""
     target = index_path(warc_path, index_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
+    # A unique temp name: replay and a crawl may index the same WARC at the same moment.
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     CDXJIndexer(output=str(tmp), inputs=[str(warc_path)], sort=True, post_append=True).process_all()
     os.replace(tmp, target)
     return target

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.exceptions import ArchiveError
 from crawler.items import PageItem
 from crawler.store import PageRecord, Store, WarcLocation
 from crawler.store.model import OUTCOME_NEW_VERSION, OUTCOME_UPDATED
@@ -136,7 +137,7 @@ class StorePipeline:
                 record.url, refers_to=record.warc.record_id, text=record.text,
                 date=record.fetched_at,
             )
-        except OSError as exc:
+        except (OSError, ArchiveError) as exc:
             logger.warning("Could not write the conversion record of %s: %s", record.url, exc)
             self._inc("store/conversion_failed")
             return
