@@ -24,6 +24,7 @@ _CONTROL_WORDS = frozenset(
 )  # fmt: skip
 _MAX_LABELS = 2
 _HEADINGS = patterns.HEADING_TAGS
+_HEAD_BLOCKS = 3
 _MAX_BOX_BLOCKS = 4
 _BOX_DEPTH = 4
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
@@ -59,7 +60,7 @@ def _is_label(block: Block) -> bool:
 def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
     """Drop junk blocks, the headline, then a few short labels at the start and end."""
     junk = [
-        is_junk_block(block) or _is_headline(block, title, index == 0)
+        is_junk_block(block) or (index < _HEAD_BLOCKS and _is_head_matter(block, title, index))
         for index, block in enumerate(blocks)
     ]
     boxes = _prompt_boxes(blocks, junk)
@@ -80,14 +81,18 @@ def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
     return kept[start:end]
 
 
-def _is_headline(block: Block, title: str | None, first: bool) -> bool:
-    """The page's own headline: a leading <h1>, or a heading repeating the title."""
-    tag = block.element.tag
-    if tag == "h1" and first:
+def _is_head_matter(block: Block, title: str | None, index: int) -> bool:
+    """Headline or "posted by … in …" line at the top of the selection."""
+    text = block.text
+    if block.element.tag == "h1" and index == 0:
         return True
-    if tag not in patterns.HEADING_TAGS or not title:
+    if len(text) < 200 and patterns.META_LINE.search(text):
+        return True
+    if not title:
         return False
-    return _fold(block.text) == _fold(title)
+    folded, folded_title = _fold(text), _fold(title)
+    # "Headline | Site" titles start with the headline.
+    return folded == folded_title or (len(folded) > 20 and folded_title.startswith(folded))
 
 
 def _fold(text: str) -> str:

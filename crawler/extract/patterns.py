@@ -102,6 +102,12 @@ PAYWALL_TEXT = re.compile(
     r"for subscribers|members only|create a free account to",
     re.IGNORECASE,
 )
+# "Posted by X in Y", "Publicado por", "Publié par": a metadata line, not prose.
+META_LINE = re.compile(
+    r"\b(?:posted|published|publicado|publié|pubblicato|veröffentlicht|written|filed)\s+"
+    r"(?:by|por|par|da|von|under)\b",
+    re.IGNORECASE,
+)
 BYLINE_TEXT = re.compile(r"^(?:by|written by|words by|von|par|por|door)\s+\S", re.IGNORECASE)
 
 #: URL path shapes of pages that list other pages.
