@@ -83,6 +83,7 @@ class FetchLog:
         self.path = store_path(archive_dir)
         self.flush_every = max(1, flush_every)
         self._pending: dict[str, Fetch] = {}
+        self._flush_at = self.flush_every
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Reads run on the crawl's thread; a read never waits for the store's writer (WAL).
         self._conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
@@ -122,8 +123,9 @@ class FetchLog:
                 "lastmod": fetch.lastmod or previous.lastmod,
             })
         self._pending[fetch.url] = fetch
-        if len(self._pending) >= self.flush_every:
-            self.flush(timeout=0.2)
+        if len(self._pending) >= self._flush_at and not self.flush(timeout=0.2):
+            # Busy: try again after another batch rather than stall every fetch.
+            self._flush_at = len(self._pending) + self.flush_every
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Write buffered fetches in one transaction; False if the file stayed locked."""
@@ -141,6 +143,7 @@ class FetchLog:
         except sqlite3.OperationalError:
             return False
         self._pending.clear()
+        self._flush_at = self.flush_every
         return True
 
     def prune(self, older_than: datetime) -> int:

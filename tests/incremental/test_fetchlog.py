@@ -1,0 +1,72 @@
+"""The fetch log: buffered writes, merge with the store's state, pruning, busy files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+from crawler.incremental.fetchlog import Fetch, FetchLog
+from crawler.middlewares import known_capture
+
+T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def test_fetches_survive_a_restart_and_keep_the_first_fetch(tmp_path):
+    log = FetchLog(tmp_path)
+    validators = {"etag": '"1"', "last_modified": "Wed, 25 Nov 2026 07:00:00 GMT"}
+    log.record(Fetch("http://x/a", T0, 200, **validators))
+    log.close()
+    log = FetchLog(tmp_path)
+    log.record(Fetch("http://x/a", T0 + timedelta(hours=2), 304))
+    log.close()
+    again = FetchLog(tmp_path).get("http://x/a")
+    assert again.first_fetched == T0 and again.fetched_at == T0 + timedelta(hours=2)
+    assert again.status == 304 and again.etag == '"1"'  # a 304 keeps the validators we had
+
+
+def test_buffered_fetches_are_visible_before_the_flush(tmp_path):
+    log = FetchLog(tmp_path, flush_every=100)
+    log.record(Fetch("http://x/b", T0, 200))
+    assert log.get("http://x/b").fetched_at == T0
+    with sqlite3.connect(tmp_path / "articles.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM incremental_fetch").fetchone()[0] == 0
+    log.close()
+
+
+def test_a_busy_store_keeps_the_buffer_until_it_can_write(tmp_path):
+    log = FetchLog(tmp_path, flush_every=1)
+    blocker = sqlite3.connect(tmp_path / "articles.sqlite")
+    blocker.execute("BEGIN IMMEDIATE")  # the store's writer in the middle of a batch
+    log.record(Fetch("http://x/c", T0, 200))  # tries to flush, cannot, keeps it
+    assert log.get("http://x/c") is not None
+    blocker.rollback()
+    blocker.close()
+    assert log.flush()
+    log.close()
+    assert FetchLog(tmp_path).get("http://x/c").status == 200
+
+
+def test_prune_forgets_old_urls(tmp_path):
+    log = FetchLog(tmp_path)
+    log.record(Fetch("http://x/old", T0 - timedelta(days=200), 200))
+    log.record(Fetch("http://x/new", T0, 200))
+    log.flush()
+    assert log.prune(T0 - timedelta(days=90)) == 1
+    assert log.get("http://x/old") is None and log.get("http://x/new") is not None
+    log.close()
+
+
+def test_known_capture_merges_store_and_log():
+    state = SimpleNamespace(last_fetched="2026-11-25T08:00:00Z", published="2026-11-25T07:00:00Z",
+                            etag='"s"', last_modified=None, modified=None)
+    fetch = Fetch("http://x/a", T0 + timedelta(hours=1), 304, etag='"l"',
+                  lastmod=T0 - timedelta(minutes=30), first_fetched=T0)
+    known = known_capture(state, fetch)
+    assert known.last_fetch == T0 + timedelta(hours=1) and known.first_fetch == T0
+    assert known.published == T0 - timedelta(hours=1)
+    assert known.etag == '"l"'  # the later fetch's validator
+    assert known.modified == T0 - timedelta(minutes=30)
+    assert known_capture(None, None) is None
+    only_store = known_capture(state, None)
+    assert only_store.etag == '"s"' and only_store.last_fetch == T0
