@@ -32,19 +32,36 @@ def emit(message: str) -> None:
 
 
 def _extra_args(settings: list[str]) -> list[str]:
-    extra = []
-    for setting in settings:
-        if "=" not in setting:
-            raise UserError(f"-s {setting!r} is not NAME=VALUE: write e.g. -s DOWNLOAD_DELAY=2")
-        extra += ["-s", setting]
-    return extra
+    """``-s`` pairs for every crawl, checked now rather than failing every run later."""
+    from crawler.settingscheck import parse_pairs
+
+    pairs = parse_pairs(settings)
+    return [arg for name, value in pairs.items() for arg in ("-s", f"{name}={value}")]
+
+
+def _run_log(archive_dir: Path, keep: int):
+    """The archive's run log; UserError if the folder or its store cannot be used."""
+    import sqlite3
+
+    from crawler.runner import check_archive_dir
+    from crawler.schedule.state import RunLog
+
+    if keep < 1:
+        raise UserError(f"--keep-runs {keep} must be at least 1: e.g. --keep-runs 100")
+    check_archive_dir(archive_dir)
+    try:
+        return RunLog(archive_dir, keep=keep)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(
+            f"cannot use {archive_dir / 'articles.sqlite'} ({exc}): point --archive-dir at an "
+            "archive folder made by `crawler crawl`, or at a new folder"
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the foreground scheduler, or the one ``--once`` pass."""
     from crawler.schedule.loop import jobs_from_sites, run_forever, run_once
     from crawler.schedule.runner import CrawlRunner, crawl_command
-    from crawler.schedule.state import RunLog
     from crawler.sites import load_sites
 
     sites_file = Path(args.sites).resolve()
@@ -58,9 +75,10 @@ def run(args: argparse.Namespace) -> int:
         )
     for name in unscheduled:
         emit(f"{name}: no schedule or interval in the sites file; not scheduled")
+    extra = _extra_args(args.settings)
     archive_dir = Path(args.archive_dir).resolve()
-    log = RunLog(archive_dir, keep=args.keep_runs)
-    command_for = crawl_command(sites_file, archive_dir, _extra_args(args.settings))
+    log = _run_log(archive_dir, args.keep_runs)
+    command_for = crawl_command(sites_file, archive_dir, extra)
     runner = CrawlRunner(command_for, log, archive_dir / ".schedule-locks", emit)
     if args.once:
         return run_once(jobs, runner, log, emit)

@@ -88,3 +88,16 @@ def test_bad_sites_files_give_one_line_errors(tmp_path, capsys, body, message):
     assert cli(["schedule", "--sites", str(sites), "--archive-dir", str(tmp_path / "a")]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_setting_and_unusable_archive_are_one_line_errors(tmp_path, capsys):
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nname = "a"\nseeds = ["http://127.0.0.1:9/"]\ninterval = "1h"\n')
+    assert cli(["schedule", "--sites", str(sites), "-s", "DOWNLOAD_DELAYY=1"]) == 2
+    assert "unknown setting: did you mean DOWNLOAD_DELAY?" in capsys.readouterr().err
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "articles.sqlite").write_text("not a database")
+    assert cli(["schedule", "--once", "--sites", str(sites), "--archive-dir", str(archive)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot use" in err and len(err.strip().splitlines()) == 1
