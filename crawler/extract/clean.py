@@ -23,7 +23,7 @@ _GUARDED_TAGS = frozenset(
 _GUARD_SHARE = 0.4
 _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
-_STRONG, _WEAK = 2, 1
+_SURE, _STRONG, _WEAK = 3, 2, 1
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
@@ -61,6 +61,8 @@ def _should_drop(element: HtmlElement, prose: int, verdicts: dict[str, int]) -> 
     if _is_hidden(element):
         return True
     furniture = _furniture(element, verdicts)
+    if furniture == _SURE:
+        return True
     if furniture == _STRONG:
         return _prose_len(element) <= prose * _GUARD_SHARE
     return furniture == _WEAK and _is_small(element)
@@ -120,5 +122,8 @@ def _names_verdict(names: str) -> int:
     if len(names) > 300 or patterns.BODY_CLASS.search(names):
         return 0
     if patterns.STRONG_JUNK_CLASS.search(names):
+        # A comment thread can outweigh the story; only a layout wrapper needs the guard.
+        if patterns.COMMENT_CLASS.search(names) and not patterns.WRAPPER_CLASS.search(names):
+            return _SURE
         return _STRONG
     return _WEAK if patterns.WEAK_JUNK_CLASS.search(names) else 0

@@ -38,9 +38,17 @@ STRONG_JUNK_CLASS = re.compile(
     r"(?:paywall|regwall|subscribe|subscription)-(?:prompt|offer|message|banner|modal|overlay|"
     r"cta|callout|box|promo|notice)|membership|donate|donation|newsletter-signup|skip-link|sr-only|"
     r"visually-hidden|author-bio|author-info|about-author|inline-related|further-reading|"
-    r"rollover|tooltip|popover|hovercard"
+    r"rollover|tooltip|popover|hovercard|responses|replies|discussion|respond"
     r")(?:$|[\s_-])",
     re.IGNORECASE,
+)
+COMMENT_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:comments?|comment-list|commentlist|responses|replies|disqus|discussion)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+WRAPPER_CLASS = re.compile(
+    r"content|main|wrap|container|page|layout|body|article|story|post|entry", re.IGNORECASE
 )
 # class/id tokens that mark furniture only when the element is small or mostly links.
 WEAK_JUNK_CLASS = re.compile(
@@ -91,7 +99,10 @@ RELATED_MARKER = re.compile(
     r"você (?:pode|também pode) gostar|leia (?:também|mais)|veja (?:também|mais)|"
     r"lesen sie (?:auch|mehr)|mehr zum thema|(?:à )?lire aussi|te puede interesar|"
     r"lee también|noticias relacionadas|artículos relacionados|leggi anche|"
-    r"читайте также|смотрите также|по теме)",
+    r"читайте также|смотрите также|по теме|"
+    r"comments?\b|\d+ (?:comments|responses|replies|reactions)|leave a (?:reply|comment)|"
+    r"join the (?:discussion|conversation)|reader comments|what do you think|"
+    r"kommentare|commentaires|comentários|comentarios|commenti|комментарии)",
     re.IGNORECASE,
 )
 PAYWALL_CLASS = re.compile(r"paywall|regwall|subscriber-only|subscribe-wall|piano-", re.I)
