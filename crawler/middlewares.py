@@ -224,17 +224,17 @@ class IncrementalState:
             return
         if response.status == 304:
             self.stats.inc_value("incremental/not_modified")
-        self.fetchlog.record(
-            Fetch(
-                url=request.url,
-                fetched_at=datetime.now(UTC),
-                status=response.status,
-                site=request.meta.get("site"),
-                etag=_header(response, b"ETag"),
-                last_modified=_header(response, b"Last-Modified"),
-                lastmod=_discovered_date(request),
-            )
-        )
+        # The URLs that redirected here count as fetched too, or they would look new forever.
+        urls = dict.fromkeys([*request.meta.get("redirect_urls", ()), request.url])
+        now, lastmod = datetime.now(UTC), _discovered_date(request)
+        site = request.meta.get("site")
+        for url in urls:
+            final = url == request.url  # validators belong to the final URL only
+            self.fetchlog.record(Fetch(
+                url=url, fetched_at=now, status=response.status, site=site, lastmod=lastmod,
+                etag=_header(response, b"ETag") if final else None,
+                last_modified=_header(response, b"Last-Modified") if final else None,
+            ))
 
     def close(self) -> None:
         """Write the fetch log, forget very old rows, close the store."""
