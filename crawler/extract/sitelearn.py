@@ -1,11 +1,12 @@
 """Site-level learning: blocks that repeat across a site's pages are that site's boilerplate.
 
-Each extraction reports one signature per text block, ``b:<position>\\t<text hash>``, where the
-position is the block's path of tags and classes. A :class:`SiteLearner` counts, per site, on how
-many distinct pages each text and each position occurs. A text seen on several pages is
-boilerplate (``t:<hash>``); a position whose blocks are mostly such texts is boilerplate too
-(``p:<path>``), so the next teaser in a sidebar goes even the first time it is seen. Counting
-distinct pages, never occurrences, keeps text that repeats inside one article.
+Each extraction reports one signature per text block, ``b:<position>\\t<hash>\\t<length>``,
+where the position is the block's path of tags and classes. A :class:`SiteLearner` counts,
+per site, on how many distinct pages each text and each position occurs. A text seen on several
+pages is boilerplate (``t:<hash>``); a position whose blocks are mostly such texts is
+boilerplate too (``p:<path>``), so the next teaser in a sidebar goes even the first time it is
+seen. Counting distinct pages (by URL and by their longest blocks), never occurrences, keeps
+text that repeats inside one article, or an article crawled twice under two URLs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from crawler.extract.copies import CopyDetector
 from crawler.extract.model import SiteProfile
 from crawler.extract.text import Block
 
@@ -68,7 +70,7 @@ def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
     """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes."""
     memo: dict[HtmlElement, str] = {}
     return tuple(
-        f"b:{element_path(b.element, memo)}\t{text_hash(b.text)}"
+        f"b:{element_path(b.element, memo)}\t{text_hash(b.text)}\t{len(b.text)}"
         for b in blocks
         if len(b.text) >= _MIN_BLOCK_CHARS
     )
@@ -88,6 +90,17 @@ def remove_boilerplate(blocks: list[Block], profile: SiteProfile | None) -> list
     ]
 
 
+def _parse(signatures: tuple[str, ...] | list[str]) -> list[tuple[str, str, int]]:
+    """``(path, text hash, length)`` of each well-formed signature."""
+    blocks = []
+    for signature in signatures:
+        path, _, rest = signature.removeprefix("b:").partition("\t")
+        digest, _, size = rest.partition("\t")
+        if digest:
+            blocks.append((path, digest, int(size) if size.isdigit() else 0))
+    return blocks
+
+
 class SiteLearner:
     """Learns each site's repeated blocks from the pages it is shown; hands out snapshots."""
 
@@ -98,31 +111,37 @@ class SiteLearner:
         self.path_share = path_share
         self.max_keys = max_keys
         self._pages: Counter[str] = Counter()
-        self._urls: dict[str, set[str]] = {}
+        self._copies: dict[str, CopyDetector] = {}
         self._texts: dict[str, Counter[str]] = {}
         self._paths: dict[str, dict[str, Counter[str]]] = {}
 
     def observe(self, url: str, block_signatures: tuple[str, ...] | list[str]) -> None:
-        """Record the block signatures of one page of the site of ``url``."""
+        """Record the block signatures of one page of the site of ``url``.
+
+        A page seen before (same URL, or its text under another URL) is skipped, so an
+        article's own text never looks repeated.
+        """
         site = site_of(url)
-        urls = self._urls.setdefault(site, set())
-        key = text_hash(url.split("#")[0])
-        if key in urls:
-            return  # a re-crawl of a page must not make its own text look repeated
-        if len(urls) < self.max_keys:
-            urls.add(key)
-        self._pages[site] += 1
+        blocks = _parse(block_signatures)
         texts = self._texts.setdefault(site, Counter())
+        copies = self._copies.get(site)
+        if copies is None:
+            copies = self._copies[site] = CopyDetector(self.max_keys)
+        known = self.min_pages - 1  # on this many pages already: boilerplate, not identity
+        if copies.is_copy(
+            text_hash(url.split("#")[0]),
+            ((digest, size) for _, digest, size in blocks),
+            lambda digest: texts.get(digest, 0) >= known,
+        ):
+            return
+        self._pages[site] += 1
         paths = self._paths.setdefault(site, {})
-        seen: set[tuple[str, str]] = set()
-        for signature in block_signatures:
-            path, _, digest = signature.removeprefix("b:").partition("\t")
-            if digest and (path, digest) not in seen:
-                seen.add((path, digest))
-                if path in paths or len(paths) < self.max_keys:
-                    paths.setdefault(path, Counter())[digest] += 1
+        pairs = {(path, digest) for path, digest, _ in blocks}
+        for path, digest in pairs:
+            if path in paths or len(paths) < self.max_keys:
+                paths.setdefault(path, Counter())[digest] += 1
         # A text counts once per page, however often it repeats on that page.
-        for digest in {d for _, d in seen}:
+        for digest in {d for _, d in pairs}:
             if digest in texts or len(texts) < self.max_keys:
                 texts[digest] += 1
 

@@ -99,3 +99,20 @@ def test_seed_page_ends_at_the_story_after_learning() -> None:
     text = extract(html, url, ExtractOptions(site_profile=profile)).text
     assert text.endswith("other Americans were either still held or unaccounted for.")
     assert "By-election trends" not in text
+
+
+def test_one_article_under_several_urls_is_one_page() -> None:
+    _url, html = _site_pages()[0]
+    copies = [(f"{sitepages.SITE}/news/story?utm_source={n}", html) for n in range(4)]
+    learner = _learn(copies + _site_pages()[1:2])
+    profile = learner.profile(sitepages.SITE)
+    assert profile.pages_seen == 2
+    text = extract(html, copies[0][0], ExtractOptions(site_profile=profile)).text
+    assert "Repairs to the harbour wall began" in text
+
+
+def test_old_two_field_signatures_are_accepted() -> None:
+    learner = SiteLearner(min_pages=2)
+    for n in range(2):
+        learner.observe(f"{sitepages.SITE}/p{n}", (f"b:div.x\tfeedface{n}", "b:div.side\tcafe"))
+    assert "t:cafe" in learner.profile(sitepages.SITE).boilerplate
