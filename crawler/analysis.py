@@ -8,11 +8,19 @@ Feeds and sitemaps are parsed here too (a sitemap may hold 50,000 URLs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import pickle
+from dataclasses import dataclass, replace
 
 from crawler import discovery
 from crawler.discovery import Discovered, LinkOptions
-from crawler.extract import ExtractOptions, ExtractResult, extract, extract_document, parse_document
+from crawler.extract import (
+    ExtractOptions,
+    ExtractResult,
+    SiteProfile,
+    extract,
+    extract_document,
+    parse_document,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +44,51 @@ class AnalysisRequest:
     links: LinkOptions
     extract: ExtractOptions
     find_links: bool = True
+    #: Where the site's profile is, when it is not inside ``extract`` (see ProfileRef).
+    profile: ProfileRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRef:
+    """A site profile snapshot stored in a file, so it is not pickled with every page.
+
+    A big site's profile holds thousands of signatures; workers load each version once.
+    """
+
+    site: str
+    version: int
+    path: str
+
+
+#: Per worker process: site -> (version, profile) of the newest profile loaded.
+_PROFILES: dict[str, tuple[int, SiteProfile]] = {}
+
+
+def load_profile(ref: ProfileRef) -> SiteProfile | None:
+    """The profile ``ref`` names, cached per worker; the newest cached one if the file is gone."""
+    cached = _PROFILES.get(ref.site)
+    if cached is not None and cached[0] >= ref.version:
+        return cached[1]
+    try:
+        with open(ref.path, "rb") as handle:
+            profile = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return cached[1] if cached else None
+    _PROFILES[ref.site] = (ref.version, profile)
+    return profile
+
+
+def _options(request: AnalysisRequest) -> ExtractOptions:
+    """The extraction options with the referenced site profile filled in."""
+    if request.profile is None:
+        return request.extract
+    return replace(request.extract, site_profile=load_profile(request.profile))
 
 
 def analyze_page(body: bytes, request: AnalysisRequest) -> PageAnalysis:
     """Classify a fetched document and read it: links + extraction for HTML, entries for XML."""
+    if request.profile is not None:
+        request = replace(request, extract=_options(request), profile=None)
     kind = discovery.detect_kind(body, request.content_type)
     if kind == discovery.HTML:
         return _analyze_html(body, request)
@@ -69,6 +118,6 @@ def _in_scope(found: list[Discovered], request: AnalysisRequest) -> tuple[Discov
     return tuple(d for d in found if discovery.in_scope(d.url, allowed))
 
 
-def reextract(body: bytes, url: str, options: ExtractOptions) -> ExtractResult:
-    """Extract a held-back page again, with a matured site profile."""
-    return extract(body, url, options)
+def reextract(body: bytes, request: AnalysisRequest) -> ExtractResult:
+    """Extract a held-back page again, with its site's matured profile."""
+    return extract(body, request.url, _options(request))

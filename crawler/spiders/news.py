@@ -21,6 +21,8 @@ Stats: ``pages/article``, ``pages/list/<reason>``, ``pages/not-html``, ``seeds/<
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -66,14 +68,14 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = CrawlConfig.from_settings(crawler.settings, kwargs)
         cfg = spider.config
-        spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held)
+        workers = default_workers() if cfg.workers is None else cfg.workers
+        spider.pool = AnalysisPool.acquire(workers)
+        spider.profile_dir = tempfile.mkdtemp(prefix="crawler-profiles-") if workers else None
+        spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held, profile_dir=spider.profile_dir)
         spider.crawl_id = crawler.settings.get("CRAWL_ID", "")
         spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT", 0)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
-        spider.pool = AnalysisPool.acquire(
-            default_workers() if cfg.workers is None else cfg.workers
-        )
         return spider
 
     # --- scheduling ---------------------------------------------------------------------
@@ -202,15 +204,19 @@ class NewsSpider(scrapy.Spider):
                 yield from self._follow(pages, "links", depth)
 
     def _analysis_request(self, url: str, ctype: str | None) -> analysis.AnalysisRequest:
-        """The worker's instructions for one page, with the site's current profile."""
+        """The worker's instructions for one page, with the site's current profile.
+
+        With worker processes the profile travels as a file reference (it can be large).
+        """
         assert self.config is not None
         cfg = self.config
+        ref = self.warmup.profile_ref(url)
         options = ExtractOptions(
             min_article_chars=cfg.min_article_chars, capture_time=datetime.now(UTC),
-            site_profile=self.warmup.profile(url), http_encoding=_charset(ctype),
+            site_profile=None if ref else self.warmup.profile(url), http_encoding=_charset(ctype),
         )
         links = LinkOptions(allowed_domains=cfg.allowed_domains, max_links=cfg.max_links)
-        return analysis.AnalysisRequest(url, ctype, links, options)
+        return analysis.AnalysisRequest(url, ctype, links, options, profile=ref)
 
     async def _page_items(
         self, response: Response, result: analysis.PageAnalysis, ctype: str | None
@@ -233,8 +239,8 @@ class NewsSpider(scrapy.Spider):
         items = []
         for page in held:
             item = page.item
-            options = self._analysis_request(item.url, page.content_type).extract
-            item.extraction = await self.pool.run(analysis.reextract, page.body, item.url, options)
+            request = self._analysis_request(item.url, page.content_type)
+            item.extraction = await self.pool.run(analysis.reextract, page.body, request)
             self._count(item.extraction)
             items.append(item)
         if held:
@@ -328,6 +334,8 @@ class NewsSpider(scrapy.Spider):
 
     def _on_closed(self) -> None:
         self.pool.release()
+        if self.profile_dir:
+            shutil.rmtree(self.profile_dir, ignore_errors=True)
 
 
 def robots_url(url: str) -> str:

@@ -9,9 +9,14 @@ only then handed to the pipelines. So the first pages come out as clean as the r
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from crawler.analysis import ProfileRef
 from crawler.extract import SiteLearner, SiteProfile
 from crawler.extract.sitelearn import site_of
 
@@ -28,29 +33,61 @@ class Held:
 class SiteWarmup:
     """Owns the crawl's SiteLearner, caches profile snapshots, and buffers early articles."""
 
-    def __init__(self, warmup_pages: int = 8, max_held: int = 64, refresh_every: int = 8) -> None:
+    def __init__(
+        self, warmup_pages: int = 8, max_held: int = 64, refresh_every: int = 8,
+        profile_dir: str | None = None,
+    ) -> None:
         self.learner = SiteLearner()
         self.warmup_pages = warmup_pages
         self.max_held = max_held
         self.refresh_every = max(1, refresh_every)
+        self.profile_dir = profile_dir
         self._seen: dict[str, int] = {}
-        self._profiles: dict[str, tuple[int, SiteProfile]] = {}
+        self._profiles: dict[str, tuple[int, SiteProfile, ProfileRef | None]] = {}
         self._held: dict[str, list[Held]] = {}
 
     def profile(self, url: str) -> SiteProfile | None:
-        """The site's current profile; recomputed only every ``refresh_every`` pages (it is a
-        scan over everything learned)."""
+        """The site's current profile snapshot (see :meth:`_current`)."""
+        current = self._current(url)
+        return current[1] if current else None
+
+    def profile_ref(self, url: str) -> ProfileRef | None:
+        """Where the site's current profile is stored for workers (needs ``profile_dir``)."""
+        current = self._current(url)
+        return current[2] if current else None
+
+    def _current(self, url: str) -> tuple[int, SiteProfile, ProfileRef | None] | None:
+        """The cached snapshot, recomputed every ``refresh_every`` pages at first and then
+        every quarter of the pages seen so far (a snapshot scans everything learned)."""
         site = site_of(url)
         seen = self._seen.get(site, 0)
         if seen == 0:
             return None
         cached = self._profiles.get(site)
-        if cached is None or seen - cached[0] >= self.refresh_every or (
+        if cached is None or seen - cached[0] >= max(self.refresh_every, cached[0] // 4) or (
             seen >= self.warmup_pages > cached[0]
         ):
-            cached = (seen, self.learner.profile(site))
+            profile = self.learner.profile(site)
+            cached = (seen, profile, self._store(site, seen, profile))
             self._profiles[site] = cached
-        return cached[1]
+        return cached
+
+    def _store(self, site: str, version: int, profile: SiteProfile) -> ProfileRef | None:
+        """Write a snapshot for the workers; keep the previous one for tasks still queued."""
+        if not self.profile_dir:
+            return None
+        stem = hashlib.blake2b(site.encode(), digest_size=8).hexdigest()
+        path = Path(self.profile_dir) / f"{stem}-{version}.pickle"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(profile, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        previous = self._profiles.get(site)
+        older = self._profiles.get(f"old:{site}")
+        if older and older[2] is not None:
+            Path(older[2].path).unlink(missing_ok=True)
+        if previous is not None:
+            self._profiles[f"old:{site}"] = previous
+        return ProfileRef(site, version, str(path))
 
     def observe(self, url: str, signatures: tuple[str, ...]) -> None:
         """Learn from one extracted page of the site."""
