@@ -61,11 +61,12 @@ def extract_document(
     all_blocks = iter_blocks(tree)
     blocks = sitelearn.remove_boilerplate(all_blocks, options.site_profile)
     selected = content.select_blocks(blocks)
-    text = join_paragraphs([b.text for b in filters.filter_blocks(selected, meta.title)])
+    kept = filters.filter_blocks(selected, meta.title)
+    text = join_paragraphs([b.text for b in kept])
     if len(text) < options.min_article_chars and meta.ld_body:
         # Pages rendered by script often carry the whole body in JSON-LD only.
         text = _ld_text(meta.ld_body)
-    evidence = _evidence(url, text, all_blocks, selected, links)
+    evidence = _evidence(url, text, all_blocks, _span(selected, kept), links)
     page = classify(evidence, meta, options.min_article_chars)
     partial = page.is_article and _is_partial(meta, text, doc.truncated or paywall_prompt)
     signatures = sitelearn.block_signatures(all_blocks)
@@ -108,6 +109,15 @@ def _count_links(tree: HtmlElement) -> int:
         if href and not href.startswith(("#", "javascript:", "mailto:")):
             count += 1
     return count
+
+
+def _span(selected: list[Block], kept: list[Block]) -> list[Block]:
+    """The selected blocks from the first to the last one kept (tails cut as related go)."""
+    if not kept:
+        return selected
+    first, last = id(kept[0]), id(kept[-1])
+    ids = [id(b) for b in selected]
+    return selected[ids.index(first) : ids.index(last) + 1]
 
 
 def _evidence(

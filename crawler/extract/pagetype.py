@@ -38,7 +38,8 @@ def _url_vote(url: str | None) -> tuple[int, str | None]:
     path = parts.path or "/"
     if path.strip("/") in ("", "index.html", "index.php", "home", "en", "news") and not parts.query:
         return -3, "home page URL"
-    if patterns.LIST_PATH.search(path):
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if patterns.LIST_PATH.search(path) and not patterns.SLUG.fullmatch(last):
         return -2, f"list-like URL {path}"
     # An article-like path wins over list-like query parameters (…/view.html?id=1&page=1).
     if patterns.ARTICLE_URL.search(path):

@@ -122,15 +122,19 @@ META_LINE = re.compile(
 BYLINE_TEXT = re.compile(r"^(?:by|written by|words by|von|par|por|door)\s+\S", re.IGNORECASE)
 
 #: URL path shapes of pages that list other pages.
+# The list keyword must be near the end: /tag/x/, /author/x/page/2/ (not /category/x/story).
 LIST_PATH = re.compile(
     r"/(?:tag|tags|topic|topics|category|categories|section|sections|author|authors|"
-    r"search|archive|archives|page|latest|feeds?|rss|label|labels|series|people|"
-    r"profile|contributors?)(?:/|$|\.)|/page/\d+",
+    r"search|archive|archives|latest|feeds?|rss|label|labels|series|people|"
+    r"profile|contributors?)(?:/[^/]*)?/?(?:page/\d+/?)?(?:index\.\w+)?$|/page/\d+/?$",
     re.IGNORECASE,
 )
 LIST_QUERY = re.compile(r"[?&](?:page|p|s|q|query|search)=", re.IGNORECASE)
+# A headline-like last path segment: four or more words, or a long numeric id.
+SLUG = re.compile(r"[^/]*[a-z0-9]+(?:[-_][a-z0-9]+){3,}[^/]*|[^/]*\d{6,}[^/]*", re.IGNORECASE)
 ARTICLE_URL = re.compile(
-    r"/(?:19|20)\d{2}/\d{1,2}/|[a-z0-9]+(?:-[a-z0-9]+){3,}|\d{6,}|\.(?:s?html?|php|aspx?)$",
+    r"/(?:19|20)\d{2}/\d{1,2}/(?:\d{1,2}/)?[^/]+|[a-z0-9]+(?:-[a-z0-9]+){3,}|\d{6,}|"
+    r"\.(?:s?html?|php|aspx?)$",
     re.IGNORECASE,
 )
 

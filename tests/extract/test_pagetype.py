@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extract import extract
+from crawler.extract.pagetype import _url_vote
 
 STORY = "<p>" + "The committee heard evidence from residents, officials and experts. " * 8 + "</p>"
 TEASERS = "".join(
@@ -48,3 +51,24 @@ def test_json_ld_collection_page_is_a_list() -> None:
 def test_short_page_is_too_short() -> None:
     result = extract("<html><body><p>Page not found.</p></body></html>", "https://x.com/a-b-c-d")
     assert result.discard_reason.startswith("too-short: ")
+
+
+@pytest.mark.parametrize(
+    ("url", "vote"),
+    [
+        ("https://s.example/", -3),
+        ("https://s.example/category/politics/", -2),
+        ("https://s.example/category/politics/page/3/", -2),
+        ("https://s.example/tag/new-york", -2),
+        ("https://s.example/author/jane-doe/", -2),
+        ("https://s.example/search?q=flood", -2),
+        ("https://s.example/world/?page=2", -2),
+        ("https://s.example/category/politics/council-approves-the-new-budget-plan", 1),
+        ("https://s.example/people/john-smith-dies-at-90-after-long-career", 1),
+        ("https://s.example/news/view.html?idx=8576&page=1", 1),
+        ("https://s.example/2024/05/02/story", 1),
+        ("https://s.example/world/", 0),
+    ],
+)
+def test_url_shape_votes(url: str, vote: int) -> None:
+    assert _url_vote(url)[0] == vote
