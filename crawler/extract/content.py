@@ -10,6 +10,7 @@ from crawler.extract import patterns
 from crawler.extract.text import Block
 
 _MIN_SCORED_CHARS = 25
+_REGION_LEVELS = 6  # split chunks share an ancestor at most this far above the best one
 _SENTENCE_ENDINGS = frozenset(".!?…\"'”’»)。！？")
 
 
@@ -154,11 +155,29 @@ def _same_kind(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> list[Html
     if not best.get("class"):
         return []
     kind = _signature(best)
+    region = _ancestor(best, _REGION_LEVELS)
     chunks = []
     for element, entry in stats.items():
         if element is best or element.tag != best.tag or entry.score <= 0:
             continue
         density = entry.link_chars / entry.chars if entry.chars else 1.0
-        if density < 0.3 and _signature(element) == kind:
+        if density < 0.3 and _signature(element) == kind and _within(element, region):
             chunks.append(element)
     return chunks
+
+
+def _ancestor(element: HtmlElement, levels: int) -> HtmlElement:
+    for _ in range(levels):
+        parent = element.getparent()
+        if parent is None:
+            break
+        element = parent
+    return element
+
+
+def _within(element: HtmlElement, region: HtmlElement) -> bool:
+    """Chunks of one article sit close together: under the same nearby ancestor."""
+    for ancestor in element.iterancestors():
+        if ancestor is region:
+            return True
+    return False
