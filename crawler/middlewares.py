@@ -21,6 +21,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request
 
+from crawler.discovery import host_of
 from crawler.exceptions import UserError
 from crawler.incremental import (
     ALWAYS_FETCHED_ROLES,
@@ -276,9 +277,18 @@ class IncrementalSpiderMiddleware:
         async for item in start:
             if self._keep(item):
                 yield item
-        site = self.crawler.settings.get("CRAWL_SITE_NAME", "") if self.crawler else ""
-        for request in self.state.due_revisits(site):
-            yield request
+        for site in self._sites():
+            for request in self.state.due_revisits(site):
+                yield request
+
+    def _sites(self) -> list[str]:
+        """The store's site names of this crawl: the site's name, else the seeds' hosts."""
+        if self.crawler is None:
+            return []
+        settings = self.crawler.settings
+        if settings.get("CRAWL_SITE_NAME"):
+            return [settings.get("CRAWL_SITE_NAME")]
+        return list(dict.fromkeys(h for h in map(host_of, settings.getlist("CRAWL_SEEDS")) if h))
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any]
