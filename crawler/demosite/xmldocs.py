@@ -37,14 +37,14 @@ def rss(site: Site, base: str) -> str:
 
 
 def news_sitemap(site: Site, base: str) -> str:
-    """Google News sitemap of every article."""
+    """Google News sitemap of every article, oldest first (as many real sitemaps are)."""
     urls = "".join(
         f"<url><loc>{base}{a.path}</loc><news:news><news:publication><news:name>{NAME}"
         "</news:name><news:language>en</news:language></news:publication>"
         f"<news:publication_date>{a.published:%Y-%m-%dT%H:%M:%SZ}</news:publication_date>"
         f"<news:title>{escape(a.title)}</news:title></news:news>"
         f"<lastmod>{a.modified:%Y-%m-%dT%H:%M:%SZ}</lastmod></url>\n"
-        for a in site.articles
+        for a in reversed(site.articles)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

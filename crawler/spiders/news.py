@@ -141,6 +141,9 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[Request]:
         """Requests for the links found by one route (``links``, ``feed``, ``sitemap``)."""
         self.crawler.stats.inc_value(f"discovery/{route}", len(links))
+        if any(found.lastmod for found in links):
+            # Newest first, so that a page budget is spent on the newest articles.
+            links = tuple(sorted(links, key=lambda d: d.lastmod or "", reverse=True))
         for found in links:
             request = self._request(found, depth=depth)
             if request is not None:

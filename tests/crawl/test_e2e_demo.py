@@ -95,3 +95,18 @@ def test_sites_file_picks_sites_by_name(demo, tmp_path):
     assert "demo:" in run.stdout and "elsewhere" not in run.stdout
     assert {a.site for a in stored_articles(tmp_path / "a").values()} <= {"demo"}
     assert len([p for p in demo.requests if p != "/robots.txt"]) <= 12
+
+
+def test_articles_held_for_warmup_are_stored_when_the_crawl_ends(demo, tmp_path):
+    # 5 requests: the feed and 4 articles, never enough pages for the site to get "warm".
+    crawl(tmp_path, demo.url + "feed.xml", "--max-pages", "5", "-s", "CRAWL_USE_SITEMAPS=False")
+    assert len(stored_articles(tmp_path)) == 4
+    assert all(u.startswith("http") for u in warc_response_uris(tmp_path))
+
+
+def test_newest_articles_first_within_the_page_budget(demo, tmp_path):
+    # The news sitemap lists the oldest article first; the budget still goes to the newest.
+    crawl(tmp_path, demo.url + "sitemap-news.xml", "--max-pages", "11",
+          "-s", "CRAWL_FOLLOW_LINKS=False", "-s", "CRAWL_USE_SITEMAPS=False")
+    newest = {a.path for a in build_site(1).articles[:10]}
+    assert set(stored_articles(tmp_path)) == newest
