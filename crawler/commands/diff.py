@@ -1,4 +1,4 @@
-"""Show how an article's cleaned text changed between versions (``crawler diff URL``)."""
+"""Show how an article's cleaned text changed between two of its versions."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the changes (default: auto, when writing to a terminal)")
     parser.add_argument(
-        "--archive-dir", default=ARCHIVE_DIR,
+        "--archive-dir", default=ARCHIVE_DIR, metavar="DIR",
         help=f"archive folder holding articles.sqlite (default {ARCHIVE_DIR})",
     )
 

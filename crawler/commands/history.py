@@ -1,4 +1,4 @@
-"""List the captures and text versions of one URL, with dates (``crawler history URL``)."""
+"""List the captures and text versions of one URL, with their dates."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
     parser.add_argument("url", help="the article URL, as crawled")
     parser.add_argument(
-        "--archive-dir", default=ARCHIVE_DIR,
+        "--archive-dir", default=ARCHIVE_DIR, metavar="DIR",
         help=f"archive folder holding warc/, indexes/ and articles.sqlite (default {ARCHIVE_DIR})",
     )
 

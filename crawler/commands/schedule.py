@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
     parser.add_argument("--sites", required=True, metavar="FILE",
                         help="sites file (TOML) whose sites have `schedule` (cron) or `interval`")
-    parser.add_argument("--archive-dir", default=ARCHIVE_DIR,
+    parser.add_argument("--archive-dir", default=ARCHIVE_DIR, metavar="DIR",
                         help=f"archive folder every run writes to (default {ARCHIVE_DIR})")
     parser.add_argument("--once", action="store_true",
                         help="run the sites that are due now, then exit (for cron/systemd timers)")
