@@ -14,7 +14,7 @@ from crawler.extract.parse import parse_document
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
 
 #: Bumped whenever the output for the same page may change (re-extraction compares it).
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 _PARTIAL_ENDINGS = ("...", "…", "[…]", "(…)")
 
