@@ -47,6 +47,9 @@ class ExtractOptions:
     site_profile: SiteProfile | None = None
     #: Charset from the HTTP Content-Type header, if known (tried after a BOM, before <meta>).
     http_encoding: str | None = None
+    #: True when the crawl found the URL in a feed or a Google News sitemap (classifier
+    #: evidence that the page is an article; set by the news spider).
+    listed_as_article: bool = False
 
 
 @dataclass(slots=True)

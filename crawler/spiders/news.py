@@ -166,7 +166,7 @@ class NewsSpider(scrapy.Spider):
             self._widen_scope(response)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         result = await self.pool.run(analysis.analyze_page, response.body,
-                                     self._analysis_request(response.url, ctype))
+                                     self._analysis_request(response.url, ctype, role))
         if role == "seed":
             self._check_seed(response, result.kind, ctype)
             robots = self._robots_request(response.url) if result.kind != "unknown" else None
@@ -206,7 +206,9 @@ class NewsSpider(scrapy.Spider):
                 pages = tuple(d for d in result.links if d.role != "feed")
                 yield from self._follow(pages, "links", depth)
 
-    def _analysis_request(self, url: str, ctype: str | None) -> analysis.AnalysisRequest:
+    def _analysis_request(
+        self, url: str, ctype: str | None, role: str = "unknown"
+    ) -> analysis.AnalysisRequest:
         """The worker's instructions for one page, with the site's current profile.
 
         With worker processes the profile travels as a file reference (it can be large).
@@ -217,6 +219,7 @@ class NewsSpider(scrapy.Spider):
         options = ExtractOptions(
             min_article_chars=cfg.min_article_chars, capture_time=datetime.now(UTC),
             site_profile=None if ref else self.warmup.profile(url), http_encoding=_charset(ctype),
+            listed_as_article=role == "article",
         )
         links = LinkOptions(allowed_domains=cfg.allowed_domains, max_links=cfg.max_links)
         return analysis.AnalysisRequest(url, ctype, links, options, profile=ref)
@@ -242,7 +245,7 @@ class NewsSpider(scrapy.Spider):
         items = []
         for page in held:
             item = page.item
-            request = self._analysis_request(item.url, page.content_type)
+            request = self._analysis_request(item.url, page.content_type, item.source)
             item.extraction = await self.pool.run(analysis.reextract, page.body, request)
             self._count(item.extraction)
             items.append(item)
