@@ -28,6 +28,16 @@ _AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sai
                 "byl", "cxenseparse:author")  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 _BY_PREFIX = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|von|par|por)\s+", re.IGNORECASE)
+_AUTHOR_XPATH = '//a[@rel="author"] | //*[@itemprop="author"]//*[@itemprop="name"]'
+_BYLINE_XPATH = "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
+# What follows the names in a byline: a date, a role, a separator.
+_BYLINE_TAIL = re.compile(r"\s*(?:[|•·—–]|\s-\s|\bon\b|\bupdated\b|\d)", re.IGNORECASE)
+_ROLE = re.compile(
+    r"editor|correspondent|reporter|writer|staff|contributor|columnist|producer|journalist|"
+    r"news|press|agency|bureau",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]+\s){1,3}[A-ZÀ-Þ][\w'’.-]+")
 _DATELINE_XPATH = (
     "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
     " or contains(@class, 'posted') or contains(@class, 'byline') or contains(@class, 'meta')]"
@@ -104,13 +114,30 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | 
         if value and not value.startswith("http"):
             names = re.split(r"\s*(?:,|;|\band\b|&)\s*", value)
     if not names:
-        names = [normalize(a.text_content()) for a in tree.xpath('//a[@rel="author"]')[:5]]
+        names = [normalize(a.text_content()) for a in tree.xpath(_AUTHOR_XPATH)[:5]]
+    if not names:
+        names = _byline_names(tree)
     cleaned: list[str] = []
     for name in names:
         name = _BY_PREFIX.sub("", normalize(name))
         if name and len(name) < 80 and name not in cleaned:
             cleaned.append(name)
     return tuple(cleaned)
+
+
+def _byline_names(tree: HtmlElement) -> list[str]:
+    """Names in a visible byline ("By Ana Ruiz and Tom Li"), when nothing else names them."""
+    for element in tree.xpath(_BYLINE_XPATH)[:5]:
+        text = normalize(" ".join(element.itertext()))
+        if not 3 < len(text) < 120:
+            continue
+        if _BY_PREFIX.match(text):
+            text = _BYLINE_TAIL.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
+            parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
+            return [p for p in parts if p and not _ROLE.search(p)][:5]
+        if _NAME.fullmatch(text):
+            return [text]
+    return []
 
 
 def _dates(

@@ -70,3 +70,19 @@ def test_paywall_prompt_marks_text_partial(wall: str, partial: bool) -> None:
     assert result.is_article
     assert result.is_partial is partial
     assert "Subscribe" not in result.text
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ('<p class="byline">By Ana Ruiz and Tom Li | May 2, 2024</p>', ("Ana Ruiz", "Tom Li")),
+        ('<div class="article-author">By Jo Marsh, Science editor</div>', ("Jo Marsh",)),
+        ('<span class="author-name">Kim Lee</span>', ("Kim Lee",)),
+        ('<div class="byline">Updated 3 May</div>', ()),
+    ],
+)
+def test_visible_byline_names_authors(byline: str, authors: tuple[str, ...]) -> None:
+    html = f"<html><body>{byline}{PROSE}</p></body></html>"
+    result = extract(html, "https://x.example/2024/05/02/council-meets-on-plan")
+    assert result.authors == authors
+    assert "Ruiz" not in result.text and "Marsh" not in result.text
