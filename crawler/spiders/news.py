@@ -100,7 +100,7 @@ class NewsSpider(scrapy.Spider):
                        priority=_SOURCE_PRIORITY + 1)
 
     def _request(
-        self, found: Discovered, priority: int | None = None, depth: int = 0
+        self, found: Discovered, priority: int | None = None, depth: int = 0, route: str = "seed"
     ) -> Request | None:
         """A request for a discovered URL, or None if seen, too deep or out of budget.
 
@@ -127,7 +127,8 @@ class NewsSpider(scrapy.Spider):
             if found.role in ("feed", "sitemap"):
                 priority = _SOURCE_PRIORITY
         meta = {"page_role": found.role, "site": cfg.site_name or discovery.host_of(found.url),
-                "discovered_lastmod": found.lastmod, "discovered_modified": found.modified}
+                "discovered_lastmod": found.lastmod, "discovered_modified": found.modified,
+                "discovered_via": route}
         errback = self._seed_failed if found.role == "seed" else self._ignore
         return Request(found.url, callback=self.parse, errback=errback, meta=meta,
                        priority=priority)
@@ -145,7 +146,7 @@ class NewsSpider(scrapy.Spider):
             # Newest first, so that a page budget is spent on the newest articles.
             links = tuple(sorted(links, key=lambda d: d.lastmod or "", reverse=True))
         for found in links:
-            request = self._request(found, depth=depth)
+            request = self._request(found, depth=depth, route=route)
             if request is not None:
                 yield request
 
@@ -166,7 +167,7 @@ class NewsSpider(scrapy.Spider):
             self._widen_scope(response)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         result = await self.pool.run(analysis.analyze_page, response.body,
-                                     self._analysis_request(response.url, ctype, role))
+                                     self._analysis_request(response.url, ctype, _listed(response)))
         if role == "seed":
             self._check_seed(response, result.kind, ctype)
             robots = self._robots_request(response.url) if result.kind != "unknown" else None
@@ -207,7 +208,7 @@ class NewsSpider(scrapy.Spider):
                 yield from self._follow(pages, "links", depth)
 
     def _analysis_request(
-        self, url: str, ctype: str | None, role: str = "unknown"
+        self, url: str, ctype: str | None, listed: bool = False
     ) -> analysis.AnalysisRequest:
         """The worker's instructions for one page, with the site's current profile.
 
@@ -219,7 +220,7 @@ class NewsSpider(scrapy.Spider):
         options = ExtractOptions(
             min_article_chars=cfg.min_article_chars, capture_time=datetime.now(UTC),
             site_profile=None if ref else self.warmup.profile(url), http_encoding=_charset(ctype),
-            listed_as_article=role == "article",
+            listed_as_article=listed,
         )
         links = LinkOptions(allowed_domains=cfg.allowed_domains, max_links=cfg.max_links)
         return analysis.AnalysisRequest(url, ctype, links, options, profile=ref)
@@ -233,7 +234,7 @@ class NewsSpider(scrapy.Spider):
         self.warmup.observe(response.url, extraction.block_signatures)
         item = self._item(response, extraction)
         if extraction.is_article and not self.warmup.is_warm(response.url):
-            self.warmup.hold(response.url, Held(item, response.body, ctype))
+            self.warmup.hold(response.url, Held(item, response.body, ctype, _listed(response)))
         else:
             self._count(extraction)
             yield item
@@ -245,7 +246,7 @@ class NewsSpider(scrapy.Spider):
         items = []
         for page in held:
             item = page.item
-            request = self._analysis_request(item.url, page.content_type, item.source)
+            request = self._analysis_request(item.url, page.content_type, page.listed)
             item.extraction = await self.pool.run(analysis.reextract, page.body, request)
             self._count(item.extraction)
             items.append(item)
@@ -342,6 +343,12 @@ class NewsSpider(scrapy.Spider):
         self.pool.release()
         if self.profile_dir:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
+
+
+def _listed(response: Response) -> bool:
+    """True if a feed or a news sitemap listed the page (evidence that it is an article)."""
+    meta = response.meta
+    return meta.get("page_role") == "article" and meta.get("discovered_via") in ("feed", "sitemap")
 
 
 def robots_url(url: str) -> str:

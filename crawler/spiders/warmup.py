@@ -28,6 +28,7 @@ class Held:
     item: Any
     body: bytes
     content_type: str | None
+    listed: bool = False
 
 
 class SiteWarmup:
