@@ -11,6 +11,7 @@ docs/schedule.md): ``ENABLED``, ``FULL``, ``REVISIT_AFTER``, ``ROLES``, ``CONDIT
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import weakref
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -118,6 +119,7 @@ class IncrementalState:
         self.conditional = conditional
         self.forget_after = None
         self.max_revisits = 1000
+        self._skipped: set[bytes] = set()  # digests, for a count of distinct skipped URLs
         self.fetchlog = FetchLog(archive_dir)
         self.store = _open_store(archive_dir)
 
@@ -175,6 +177,8 @@ class IncrementalState:
         decision = self.policy.decide(known, datetime.now(UTC), _discovered_date(request))
         self.stats.inc_value(f"incremental/{decision.value}")
         request.meta["incremental"] = decision.value
+        if decision is Decision.SKIP:
+            self._count_skipped(request.url)
         if decision is not Decision.NEW and decision.fetch and self.conditional:
             self._make_conditional(request, known)
         return decision
@@ -203,6 +207,12 @@ class IncrementalState:
             count += 1
             if count >= self.max_revisits:
                 break
+
+    def _count_skipped(self, url: str) -> None:
+        key = hashlib.blake2b(url.encode(), digest_size=8).digest()
+        if key not in self._skipped:
+            self._skipped.add(key)
+            self.stats.inc_value("incremental/skipped_urls")
 
     def _unpoliced(self, request: Request, reason: str) -> None:
         self.stats.inc_value(f"incremental/{reason}")

@@ -117,6 +117,7 @@ def _crawl_demo(archive_dir: Path, cli: dict[str, str], max_pages: int) -> Crawl
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
     from crawler.extensions.progress import human_bytes, snapshot
+    from crawler.incremental.report import summary as incremental_summary
 
     print(f"\nCrawl finished in {report.elapsed:.1f} s (crawl id {report.crawl_id})")
     for job in report.jobs:
@@ -129,6 +130,9 @@ def _print_summary(report: CrawlReport) -> None:
         print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors [{finish}]")
+        incremental = incremental_summary(job.stats)
+        if incremental:
+            print(f"    {incremental}")
     files = report.warc_files
     print(f"WARC files:  {files[0] if files else report.archive_dir / 'warc'}"
           + (f" (+{len(files) - 1} more in {files[0].parent})" if len(files) > 1 else ""))

@@ -114,3 +114,14 @@ def test_lastmod_moved_since_last_capture_counts_as_changed():
     assert POLICY.decide(state, PUB + 1001 * H, PUB + 2 * H) is Decision.SKIP
     assert POLICY.decide(state, PUB + 1001 * H, PUB + 26 * H) is Decision.CHANGED
     assert POLICY.decide(known(PUB + 1000 * H), PUB + 1001 * H, PUB + 26 * H) is Decision.SKIP
+
+
+def test_summary_line_from_stats():
+    from crawler.incremental.report import summary
+
+    stats = {"incremental/new": 5, "incremental/changed": 1, "incremental/revisit": 2,
+             "incremental/not_modified": 1, "incremental/skip": 119}
+    assert summary(stats) == ("incremental: 5 new, 1 changed, 2 revisits (1 not modified), "
+                              "119 archived and not due (skipped)")
+    assert summary({"pages": 3}) is None
+    assert "--full" in summary({"incremental/forced": 7})
