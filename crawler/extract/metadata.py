@@ -34,7 +34,12 @@ _BYLINE_XPATH = "//body//*[contains(@class, 'byline') or contains(@class, 'autho
 _BYLINE_TAIL = re.compile(r"\s*(?:[|•·—–]|\s-\s|\bon\b|\bupdated\b|\d)", re.IGNORECASE)
 _ROLE = re.compile(
     r"editor|correspondent|reporter|writer|staff|contributor|columnist|producer|journalist|"
-    r"news|press|agency|bureau",
+    r"news|press|agency|bureau|writer|staff|associated|cnn|ap\b",
+    re.IGNORECASE,
+)
+_CALENDAR_TAIL = re.compile(
+    r"\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december)\b.*$",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]+\s){1,3}[A-ZÀ-Þ][\w'’.-]+")
@@ -118,11 +123,24 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | 
     if not names:
         names = _byline_names(tree)
     cleaned: list[str] = []
-    for name in names:
-        name = _BY_PREFIX.sub("", normalize(name))
+    for raw in names:
+        name = _tidy_name(raw)
         if name and len(name) < 80 and name not in cleaned:
             cleaned.append(name)
     return tuple(cleaned)
+
+
+def _tidy_name(raw: str) -> str:
+    """"By TOM KRISHER, AP Auto Writer" -> "TOM KRISHER"; "Jeff Foust Monday" -> "Jeff Foust"."""
+    name = _BY_PREFIX.sub("", normalize(raw))
+    name = _BYLINE_TAIL.split(name, maxsplit=1)[0]
+    head, comma, tail = name.partition(",")
+    if comma and _ROLE.search(tail):
+        name = head
+    name = _CALENDAR_TAIL.sub("", name).strip(" ,;")
+    if any(ch.isdigit() for ch in name) or _CALENDAR_TAIL.fullmatch(" " + name):
+        return ""
+    return name
 
 
 def _byline_names(tree: HtmlElement) -> list[str]:
