@@ -37,11 +37,12 @@ _ROLE = re.compile(
     r"news|press|agency|bureau|writer|staff|associated|cnn|ap\b",
     re.IGNORECASE,
 )
-_CALENDAR_TAIL = re.compile(
-    r"\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
-    r"april|may|june|july|august|september|october|november|december)\b.*$",
-    re.IGNORECASE,
+_CALENDAR = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    "april|may|june|july|august|september|october|november|december"
 )
+_CALENDAR_WORD = re.compile(_CALENDAR, re.IGNORECASE)
+_CALENDAR_TAIL = re.compile(rf"\s+(?:{_CALENDAR})\b.*$", re.IGNORECASE)
 _NAME = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]+\s){1,3}[A-ZÀ-Þ][\w'’.-]+")
 _DATELINE_XPATH = (
     "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
@@ -138,7 +139,7 @@ def _tidy_name(raw: str) -> str:
     if comma and _ROLE.search(tail):
         name = head
     name = _CALENDAR_TAIL.sub("", name).strip(" ,;")
-    if any(ch.isdigit() for ch in name) or _CALENDAR_TAIL.fullmatch(" " + name):
+    if any(ch.isdigit() for ch in name) or _CALENDAR_WORD.fullmatch(name):
         return ""
     return name
 

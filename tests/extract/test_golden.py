@@ -86,3 +86,20 @@ def test_visible_byline_names_authors(byline: str, authors: tuple[str, ...]) -> 
     result = extract(html, "https://x.example/2024/05/02/council-meets-on-plan")
     assert result.authors == authors
     assert "Ruiz" not in result.text and "Marsh" not in result.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("By TOM KRISHER, AP Auto Writer", "TOM KRISHER"),
+        ("Jeff Foust Monday", "Jeff Foust"),
+        ("Amy Kuperinsky | NJ Advance Media", "Amy Kuperinsky"),
+        ("NOVEMBER 20, 2019 10:43", ""),
+        ("May Smith", "May Smith"),
+        ("Analysis by Chris Cillizza", "Chris Cillizza"),
+    ],
+)
+def test_author_names_are_tidied(raw: str, name: str) -> None:
+    from crawler.extract.metadata import _tidy_name
+
+    assert _tidy_name(raw) == name
