@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -49,20 +50,30 @@ def events_of(path: Path) -> list[tuple[str, str, float]]:
     return [(site, event, float(when)) for site, event, when in rows]
 
 
-def signal_when(condition, signals: list[float], limit: float = 30.0) -> threading.Thread:
-    """Send SIGINT to this process once ``condition()`` holds, then after each delay."""
+@contextmanager
+def signal_when(condition, signals: list[float], limit: float = 30.0):
+    """Send SIGINT to this process once ``condition()`` holds, then after each delay.
+
+    Nothing is sent once the block is left, so a failing test cannot interrupt pytest.
+    """
+    done = threading.Event()
 
     def watch() -> None:
         deadline = time.monotonic() + limit
-        while not condition() and time.monotonic() < deadline:
+        while not condition() and time.monotonic() < deadline and not done.is_set():
             time.sleep(0.05)
         for delay in signals:
-            time.sleep(delay)
+            if done.wait(delay):
+                return
             os.kill(os.getpid(), signal.SIGINT)
 
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
-    return thread
+    try:
+        yield thread
+    finally:
+        done.set()
+        thread.join(timeout=5)
 
 
 def test_interval_site_runs_twice_without_overlap_and_stops_cleanly(tmp_path):
@@ -70,8 +81,8 @@ def test_interval_site_runs_twice_without_overlap_and_stops_cleanly(tmp_path):
     job = SiteJob("demo", Schedule.parse(interval="1s"))
     finished = lambda: sum(1 for r in log.runs("demo") if r.finished_at) >= 2  # noqa: E731
     previous = signal.getsignal(signal.SIGINT)
-    signal_when(finished, [0.0])
-    assert run_forever([job], runner, log, runner.lines.append) == 0
+    with signal_when(finished, [0.0]):
+        assert run_forever([job], runner, log, runner.lines.append) == 0
     assert signal.getsignal(signal.SIGINT) is previous
     runs = sorted(log.runs("demo"), key=lambda r: r.id)
     assert len(runs) >= 2 and all(r.exit_code == 0 for r in runs)
@@ -87,9 +98,9 @@ def test_ctrl_c_waits_for_the_current_run_and_a_second_interrupts_it(tmp_path):
     runner, log, events = make_runner(tmp_path, seconds=20)
     job = SiteJob("slow", Schedule.parse(interval="1h"))
     started = lambda: "start" in events.read_text()  # noqa: E731
-    signal_when(started, [0.2, 0.5])
     began = time.monotonic()
-    assert run_forever([job], runner, log, runner.lines.append) == 0
+    with signal_when(started, [0.2, 0.5]):
+        assert run_forever([job], runner, log, runner.lines.append) == 0
     assert time.monotonic() - began < 15
     assert [e for _s, e, _t in events_of(events)] == ["start", "interrupted"]
     assert log.runs("slow")[0].exit_code == 3
