@@ -91,7 +91,8 @@ class CrawlRunner:
         self.stopping = False
         self.results: list[tuple[str, int]] = []
         self._children: dict[str, subprocess.Popen] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: the signal handler (stop, interrupt) may run while this thread holds it.
+        self._lock = threading.RLock()
 
     @property
     def active(self) -> int:
