@@ -88,7 +88,11 @@ def run_once(jobs: list[SiteJob], runner: CrawlRunner, log: RunLog, emit: Emit) 
         if job not in due:
             nxt = job.schedule.next_run(log.last_start(job.name), now)
             emit(f"{job.name}: not due ({job.schedule.describe()}), next run {fmt(nxt)}")
-    with StopSignals(runner.stop, _forwarding(runner, emit)):
+    def stop() -> None:
+        runner.stop()
+        emit("stopping after the current run; Ctrl-C again interrupts it")
+
+    with StopSignals(stop, _forwarding(runner, emit)):
         for job in due:
             runner.run(job.name)
     emit(f"schedule --once: {summary(runner)}")
