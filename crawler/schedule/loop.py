@@ -90,7 +90,10 @@ def run_once(jobs: list[SiteJob], runner: CrawlRunner, log: RunLog, emit: Emit) 
             emit(f"{job.name}: not due ({job.schedule.describe()}), next run {fmt(nxt)}")
     def stop() -> None:
         runner.stop()
-        emit("stopping after the current run; Ctrl-C again interrupts it")
+        try:  # a signal handler: the main thread may be printing right now
+            emit("stopping after the current run; Ctrl-C again interrupts it")
+        except RuntimeError:
+            pass
 
     with StopSignals(stop, _forwarding(runner, emit)):
         for job in due:
@@ -101,8 +104,11 @@ def run_once(jobs: list[SiteJob], runner: CrawlRunner, log: RunLog, emit: Emit) 
 
 def _forwarding(runner: CrawlRunner, emit: Emit):
     def force() -> None:
-        emit("interrupting the running crawl(s); they close their files cleanly")
         runner.interrupt()
+        try:  # a signal handler: the main thread may be printing right now
+            emit("interrupting the running crawl(s); they close their files cleanly")
+        except RuntimeError:
+            pass
 
     return force
 
