@@ -67,7 +67,7 @@ def extract_document(
         # Pages rendered by script often carry the whole body in JSON-LD only.
         text = _ld_text(meta.ld_body)
     evidence = _evidence(url, text, all_blocks, _span(selected, kept), links)
-    page = classify(evidence, meta, options.min_article_chars)
+    page = classify(evidence, meta, options.min_article_chars, options.listed_as_article)
     partial = page.is_article and _is_partial(meta, text, doc.truncated or paywall_prompt)
     signatures = sitelearn.block_signatures(all_blocks)
     return _result(meta, page, text if page.is_article else "", partial, doc.encoding, signatures)

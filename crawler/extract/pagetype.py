@@ -76,9 +76,16 @@ def _density_vote(ev: PageEvidence) -> tuple[int, str | None]:
     return 0, None
 
 
-def classify(ev: PageEvidence, meta: Metadata, min_chars: int) -> PageType:
-    """Decide whether the page is an article, with the evidence that decided it."""
+def classify(
+    ev: PageEvidence, meta: Metadata, min_chars: int, listed_as_article: bool = False
+) -> PageType:
+    """Decide whether the page is an article, with the evidence that decided it.
+
+    ``listed_as_article``: the crawl found the URL in a feed or news sitemap.
+    """
     votes = [_markup_vote(meta), _url_vote(ev.url), _density_vote(ev)]
+    if listed_as_article:
+        votes.append((2, "listed in a feed or news sitemap"))
     score = sum(vote for vote, _ in votes)
     reasons = "; ".join(reason for _, reason in votes if reason) or "no strong evidence"
     if ev.text_chars < min_chars:

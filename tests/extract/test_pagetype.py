@@ -72,3 +72,13 @@ def test_short_page_is_too_short() -> None:
 )
 def test_url_shape_votes(url: str, vote: int) -> None:
     assert _url_vote(url)[0] == vote
+
+
+def test_feed_listing_is_evidence_for_an_article() -> None:
+    from crawler.extract import ExtractOptions
+
+    html = f"<html><body>{TEASERS[:600]}{STORY}</body></html>"
+    plain = extract(html, "https://x.com/world/")
+    listed = extract(html, "https://x.com/world/", ExtractOptions(listed_as_article=True))
+    assert "listed in a feed or news sitemap" in listed.page_reason
+    assert "listed in a feed" not in plain.page_reason
