@@ -75,10 +75,15 @@ def test_url_shape_votes(url: str, vote: int) -> None:
 
 
 def test_feed_listing_is_evidence_for_an_article() -> None:
-    from crawler.extract import ExtractOptions
+    from crawler.extract.metadata import Metadata
+    from crawler.extract.pagetype import PageEvidence, classify
 
-    html = f"<html><body>{TEASERS[:600]}{STORY}</body></html>"
-    plain = extract(html, "https://x.com/world/")
-    listed = extract(html, "https://x.com/world/", ExtractOptions(listed_as_article=True))
+    evidence = PageEvidence(
+        url="https://x.com/world/", text_chars=900, page_chars=3000, page_link_chars=600,
+        links=40, body_blocks=12, body_teasers=6,
+    )
+    meta = Metadata(og_type="website")
+    assert not classify(evidence, meta, 200).is_article
+    listed = classify(evidence, Metadata(), 200, listed_as_article=True)
+    assert listed.is_article
     assert "listed in a feed or news sitemap" in listed.page_reason
-    assert "listed in a feed" not in plain.page_reason
