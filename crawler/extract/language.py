@@ -37,6 +37,7 @@ for _lang, _words in _STOPWORDS.items():
     for _word in _words.split():
         _INDEX[_word] = (*_INDEX.get(_word, ()), _lang)
 _WORD = re.compile(r"[^\W\d_]+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 _SAMPLE_CHARS = 2000
 _MIN_HITS = 5
 
@@ -44,7 +45,7 @@ _MIN_HITS = 5
 def guess_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when unsure (short or mixed text)."""
     sample = text[:_SAMPLE_CHARS]
-    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    letters = len(_NOT_LETTER.sub("", sample)) or 1
     for lang, script in _SCRIPTS:
         if len(script.findall(sample)) > letters * 0.3:
             return lang

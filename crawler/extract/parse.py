@@ -86,7 +86,11 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> tuple[str, str
 def _parse_text(text: str) -> lxml.html.HtmlElement | None:
     # libxml2 stops nesting at 256 levels (without XML_PARSE_HUGE), which bounds every
     # later walk of the tree on hostile pages; deeper content is dropped.
-    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    declaration = _XML_DECL.match(text)
+    if declaration:
+        text = text[declaration.end() :]
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     if not text.strip():
         return None
     parser = lxml.html.HTMLParser(
