@@ -8,6 +8,7 @@ project settings < a site's ``[site.settings]`` and the demo defaults (priority 
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any
 
 from crawler.discovery import host_of
 from crawler.exceptions import UserError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -77,6 +80,21 @@ def check_archive_dir(path: Path) -> Path:
     return path
 
 
+def base_settings(forced: dict[str, Any], cli: dict[str, str]) -> Any:
+    """Settings shared by every job of a run (the process's own settings).
+
+    Scrapy merges these into each crawler's settings where the crawler has nothing at equal or
+    higher priority, so they must hold nothing job-specific.
+    """
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.setdict(cli, priority="cmdline")
+    settings.setdict(forced, priority="cmdline")
+    return settings
+
+
 def job_settings(job: CrawlJob, forced: dict[str, Any], cli: dict[str, str]) -> Any:
     """The Scrapy Settings of one job, layered as the module docstring says."""
     from scrapy.settings import Settings
@@ -100,7 +118,7 @@ def job_settings(job: CrawlJob, forced: dict[str, Any], cli: dict[str, str]) -> 
 def run_jobs(
     jobs: list[CrawlJob], archive_dir: Path, cli: dict[str, str], max_pages: int = 0
 ) -> CrawlReport:
-    """Crawl every job at once in this process (one Scrapy crawler each); return the report."""
+    """Crawl the jobs in this process, one Scrapy crawler each, in turn; return the report."""
     from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
     from crawler.extensions.progress import ProgressBoard
@@ -117,13 +135,11 @@ def run_jobs(
     if max_pages:
         forced["CRAWL_MAX_PAGES"] = max_pages
     all_settings = [job_settings(job, forced, cli) for job in jobs]
-    process = AsyncCrawlerProcess(all_settings[0])
+    process = AsyncCrawlerProcess(base_settings(forced, cli))
     crawlers = [Crawler(NewsSpider, s) for s in all_settings]
     ProgressBoard.active = ProgressBoard()
     try:
-        for crawler in crawlers:
-            process.crawl(crawler)
-        process.start()
+        _run_one_after_another(process, crawlers)
     finally:
         ProgressBoard.active = None
     results = [_result(job, crawler) for job, crawler in zip(jobs, crawlers, strict=True)]
@@ -133,6 +149,32 @@ def run_jobs(
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
         elapsed=time.monotonic() - started,
     )
+
+
+def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
+    """Run the crawlers in turn, then stop the reactor; Ctrl-C stops the rest too.
+
+    One after another, not at once: each crawler's store pipeline holds its own write
+    transaction on the same SQLite file, and on one thread they would lock each other out.
+    """
+    import asyncio
+
+    from twisted.internet import reactor
+
+    async def crawl_all() -> None:
+        try:
+            for crawler in crawlers:
+                try:
+                    await process.crawl(crawler)
+                except Exception:  # noqa: BLE001 - reported as "not started" in the summary
+                    logger.exception("crawl of %s failed", crawler.settings.get("CRAWL_SEEDS"))
+                if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
+                    break
+        finally:
+            process._stop_reactor()
+
+    reactor.callWhenRunning(lambda: asyncio.ensure_future(crawl_all()))
+    process.start(stop_after_crawl=False)
 
 
 def _result(job: CrawlJob, crawler: Any) -> JobResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.demosite import build_site
+from crawler.demosite import DemoSiteServer, build_site
 from tests.crawl.helpers import crawl, crawler, stored_articles, stored_pages, warc_response_uris
 
 pytestmark = pytest.mark.slow
@@ -110,3 +110,26 @@ def test_newest_articles_first_within_the_page_budget(demo, tmp_path):
           "-s", "CRAWL_FOLLOW_LINKS=False", "-s", "CRAWL_USE_SITEMAPS=False")
     newest = {a.path for a in build_site(1).articles[:10]}
     assert set(stored_articles(tmp_path)) == newest
+
+
+def test_two_sites_each_with_their_own_settings(demo, tmp_path):
+    with DemoSiteServer(port=0, edition=2) as second:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(
+            f'[[site]]\nname = "one"\nseeds = ["{demo.url}"]\nmax_pages = 40\n'
+            f'[[site]]\nname = "two"\nseeds = ["{second.url}feed.xml"]\n'
+            '[site.settings]\nCRAWL_FOLLOW_LINKS = false\nCRAWL_USE_SITEMAPS = false\n'
+        )
+        run = crawl(tmp_path / "a", "--sites", str(sites))
+        assert "one:" in run.stdout and "two:" in run.stdout
+        assert len([p for p in demo.requests if p != "/robots.txt"]) <= 40
+        # Site two only read its feed's articles: no section pages.
+        assert "/world/" not in second.requests
+    from crawler.store import open_store
+
+    by_site: dict[str, int] = {}
+    with open_store(tmp_path / "a") as store:  # both sites use the same paths: count by site
+        for article in store.iter_articles():
+            by_site[article.site] = by_site.get(article.site, 0) + 1
+    assert by_site.get("two") == len(build_site(2).articles), by_site
+    assert 0 < by_site.get("one", 0) <= 40, run.stdout
