@@ -27,8 +27,8 @@ class SiteProfile:
     """Boilerplate learned for one site: block signatures seen on many of its pages."""
 
     site: str
-    #: Signatures of boilerplate: ``t:<text hash>`` (a repeated block) and ``p:<path>``
-    #: (a page position whose blocks repeat across pages).
+    #: Signatures of boilerplate: ``t:<text hash>@<path>`` (a block repeated in one position)
+    #: and ``p:<path>`` (a page position whose blocks repeat across pages).
     boilerplate: frozenset[str] = frozenset()
     pages_seen: int = 0
 

@@ -2,11 +2,12 @@
 
 Each extraction reports one signature per text block, ``b:<position>\\t<hash>\\t<length>``,
 where the position is the block's path of tags and classes. A :class:`SiteLearner` counts,
-per site, on how many distinct pages each text and each position occurs. A text seen on several
-pages is boilerplate (``t:<hash>``); a position whose blocks are mostly such texts is
-boilerplate too (``p:<path>``), so the next teaser in a sidebar goes even the first time it is
-seen. Counting distinct pages (by URL and by their longest blocks), never occurrences, keeps
-text that repeats inside one article, or an article crawled twice under two URLs.
+per site, on how many distinct pages each text occurs in each position. A text seen on several
+pages in the same position is boilerplate (``t:<hash>@<path>``); a position whose blocks are
+mostly such texts is boilerplate too (``p:<path>``), so the next teaser in a sidebar goes even
+the first time it is seen. Counting distinct pages (by URL and by their text), never
+occurrences, keeps text that repeats inside one article, or an article crawled twice under two
+URLs; requiring the same position keeps an article's lead that list pages quote.
 """
 
 from __future__ import annotations
@@ -82,12 +83,12 @@ def remove_boilerplate(blocks: list[Block], profile: SiteProfile | None) -> list
         return blocks
     learned = profile.boilerplate
     memo: dict[HtmlElement, str] = {}
-    return [
-        b
-        for b in blocks
-        if f"t:{text_hash(b.text)}" not in learned
-        and f"p:{element_path(b.element, memo)}" not in learned
-    ]
+    kept = []
+    for block in blocks:
+        path = element_path(block.element, memo)
+        if f"p:{path}" not in learned and f"t:{text_hash(block.text)}@{path}" not in learned:
+            kept.append(block)
+    return kept
 
 
 def _parse(signatures: tuple[str, ...] | list[str]) -> list[tuple[str, str, int]]:
@@ -148,13 +149,14 @@ class SiteLearner:
     def profile(self, site_or_url: str) -> SiteProfile:
         """A frozen snapshot of what is known about the site, for ``ExtractOptions``."""
         site = site_of(site_or_url)
-        texts = self._texts.get(site, Counter())
-        repeated = {d for d, pages in texts.items() if pages >= self.min_pages}
-        learned = {f"t:{d}" for d in repeated}
+        learned = set()
         for path, digests in self._paths.get(site, {}).items():
+            # A text is boilerplate where it repeats: the same slot of the same template. The
+            # lead of an article quoted on list pages sits elsewhere and stays in the article.
+            repeated = [(d, n) for d, n in digests.items() if n >= self.min_pages]
+            learned.update(f"t:{d}@{path}" for d, _ in repeated)
             total = sum(digests.values())
-            pages = max(digests.values(), default=0)
-            boiler = sum(n for d, n in digests.items() if d in repeated)
-            if total >= self.min_pages and pages and boiler >= total * self.path_share:
+            boiler = sum(n for _, n in repeated)
+            if total >= self.min_pages and boiler >= total * self.path_share:
                 learned.add(f"p:{path}")
         return SiteProfile(site=site, boilerplate=frozenset(learned), pages_seen=self._pages[site])

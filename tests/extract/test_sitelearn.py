@@ -115,4 +115,21 @@ def test_old_two_field_signatures_are_accepted() -> None:
     learner = SiteLearner(min_pages=2)
     for n in range(2):
         learner.observe(f"{sitepages.SITE}/p{n}", (f"b:div.x\tfeedface{n}", "b:div.side\tcafe"))
-    assert "t:cafe" in learner.profile(sitepages.SITE).boilerplate
+    assert "t:cafe@div.side" in learner.profile(sitepages.SITE).boilerplate
+
+
+def test_article_lead_quoted_on_list_pages_stays_in_the_article() -> None:
+    title, paras = sitepages.STORIES[0]
+    lead = paras[0]
+    lists = [
+        (f"{sitepages.SITE}/section-{n}/",
+         f'<html><body><div class="list"><div class="teaser"><h3><a href="/a">{title}</a></h3>'
+         f"<p>{lead}</p></div><div class=\"teaser\"><p>Another teaser {n}, of some length, "
+         "to fill the list page out.</p></div></div></body></html>")
+        for n in range(4)
+    ]
+    learner = _learn(lists + _site_pages()[1:])
+    url, html = _site_pages()[0]
+    text = extract(html, url, ExtractOptions(site_profile=learner.profile(url))).text
+    assert text.startswith(lead)
+    assert "otters are back" not in text
