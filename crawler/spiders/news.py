@@ -21,6 +21,7 @@ Stats: ``pages/article``, ``pages/list/<reason>``, ``pages/not-html``, ``seeds/<
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -40,6 +41,8 @@ from crawler.items import PageItem
 from crawler.spiders.config import CrawlConfig
 from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.spiders.warmup import Held, SiteWarmup
+
+logger = logging.getLogger(__name__)
 
 _FLUSH_URL = "data:,flush-held-pages"
 #: Feeds and sitemaps go first: they name the newest articles and their dates.
@@ -166,8 +169,14 @@ class NewsSpider(scrapy.Spider):
         if role == "seed":
             self._widen_scope(response)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        result = await self.pool.run(analysis.analyze_page, response.body,
-                                     self._analysis_request(response.url, ctype, _listed(response)))
+        request = self._analysis_request(response.url, ctype, _listed(response))
+        try:
+            result = await self.pool.run(analysis.analyze_page, response.body, request)
+        except Exception:  # noqa: BLE001 - one bad page must not stop the crawl
+            # The response is in the WARC already; re-extraction can retry it later.
+            logger.exception("could not analyse %s", response.url)
+            self.crawler.stats.inc_value("analysis/errors")
+            return
         if role == "seed":
             self._check_seed(response, result.kind, ctype)
             robots = self._robots_request(response.url) if result.kind != "unknown" else None

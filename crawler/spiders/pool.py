@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -64,7 +65,21 @@ class AnalysisPool:
         return self._executor
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
-        """Run ``func(*args)`` in a worker (or inline when ``workers`` is 0) and await it."""
+        """Run ``func(*args)`` in a worker (or inline when ``workers`` is 0) and await it.
+
+        A pool broken by a dying worker (killed, out of memory, a crash in a C library on a
+        hostile page) is replaced and the call tried once more on the new pool.
+        """
         if self.workers <= 0:
             return func(*args)
-        return await asyncio.wrap_future(self._pool().submit(func, *args))
+        try:
+            return await asyncio.wrap_future(self._pool().submit(func, *args))
+        except BrokenProcessPool:
+            self._replace_broken()
+            return await asyncio.wrap_future(self._pool().submit(func, *args))
+
+    def _replace_broken(self) -> None:
+        """Drop a broken executor; the next call starts a fresh one."""
+        broken, self._executor = self._executor, None
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)

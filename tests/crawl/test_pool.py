@@ -1,0 +1,40 @@
+"""The analysis process pool: shared, awaited from asyncio, recovers from a dead worker."""
+
+from __future__ import annotations
+
+import asyncio
+
+from crawler.spiders.pool import AnalysisPool
+from tests.crawl.poolhelpers import die_once, square
+
+
+def test_pool_is_shared_and_runs_in_workers():
+    async def main():
+        pool = AnalysisPool.acquire(1)
+        assert AnalysisPool.acquire(1) is pool
+        results = await asyncio.gather(*(pool.run(square, n) for n in range(5)))
+        pool.release()
+        pool.release()
+        return results
+
+    assert asyncio.run(main()) == [0, 1, 4, 9, 16]
+    assert AnalysisPool._shared is None
+
+
+def test_pool_survives_a_worker_that_dies(tmp_path):
+    async def main():
+        pool = AnalysisPool.acquire(1)
+        try:
+            return await pool.run(die_once, str(tmp_path / "flag"))
+        finally:
+            pool.release()
+
+    assert asyncio.run(main()) == "ok"
+
+
+def test_inline_mode_runs_in_this_process():
+    async def main():
+        pool = AnalysisPool(0)
+        return await pool.run(square, 7)
+
+    assert asyncio.run(main()) == 49
