@@ -43,8 +43,14 @@ def extract_links(root: object, url: str, options: LinkOptions | None = None) ->
     options = options or LinkOptions()
     base = page_base(root, url)
     seen: set[str] = set()
+    hrefs: set[str] = set()
     found: list[Discovered] = []
     for elem in root.iter("a", "area", "link"):  # type: ignore[attr-defined]
+        href = elem.get("href")
+        # Most hrefs of a page repeat or leave the site: skip those before normalising.
+        if not href or href in hrefs or _off_scope(href, base, options.allowed_domains):
+            continue
+        hrefs.add(href)
         item = _link_of(elem, base, options)
         if item is None or item.url in seen or not in_scope(item.url, options.allowed_domains):
             continue
@@ -53,6 +59,18 @@ def extract_links(root: object, url: str, options: LinkOptions | None = None) ->
         if len(found) >= options.max_links:
             break
     return found
+
+
+def _off_scope(href: str, base: str, allowed: frozenset[str]) -> bool:
+    """Cheap pre-check: an absolute href whose host is plainly not allowed."""
+    if not allowed or not href.startswith(("http://", "https://", "//")):
+        return False
+    host = href.split("//", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rsplit("@", 1)[-1]
+    if host.startswith("["):  # IPv6 literal: leave it to the full check
+        return False
+    host = host.split(":", 1)[0].lower()
+    return bool(host) and not any(host == d or host.endswith("." + d) for d in allowed)
 
 
 def _link_of(elem: object, base: str, options: LinkOptions) -> Discovered | None:
