@@ -24,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="NAME=VALUE", help="Scrapy setting passed to every crawl")
     parser.add_argument("--keep-runs", type=int, default=100, metavar="N",
                         help="run records kept per site (default 100)")
+    parser.add_argument("--parallel", type=int, default=4, metavar="N",
+                        help="crawls running at once, at most one per site (default 4)")
 
 
 def emit(message: str) -> None:
@@ -82,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     runner = CrawlRunner(command_for, log, archive_dir / ".schedule-locks", emit)
     if args.once:
         return run_once(jobs, runner, log, emit)
-    code = run_forever(jobs, runner, log, emit)
+    if args.parallel < 1:
+        raise UserError(f"--parallel {args.parallel} must be at least 1: e.g. --parallel 4")
+    code = run_forever(jobs, runner, log, emit, parallel=args.parallel)
     sys.stdout.flush()
     return code

@@ -113,19 +113,24 @@ def _forwarding(runner: CrawlRunner, emit: Emit):
     return force
 
 
-def _scheduler(jobs: list[SiteJob]) -> BackgroundScheduler:
-    # One thread per site, and at most one run per site: runs of a site never overlap.
+def _scheduler(workers: int) -> BackgroundScheduler:
+    # At most one run per site (runs of a site never overlap), ``workers`` sites at a time.
     return BackgroundScheduler(
         timezone=UTC,
-        executors={"default": ThreadPoolExecutor(max(1, len(jobs)))},
+        executors={"default": ThreadPoolExecutor(max(1, workers))},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
 
 
-def run_forever(jobs: list[SiteJob], runner: CrawlRunner, log: RunLog, emit: Emit) -> int:
-    """Run each site on its schedule until SIGINT/SIGTERM, then finish the current runs."""
+def run_forever(
+    jobs: list[SiteJob], runner: CrawlRunner, log: RunLog, emit: Emit, parallel: int = 4
+) -> int:
+    """Run each site on its schedule until SIGINT/SIGTERM, then finish the current runs.
+
+    At most ``parallel`` crawls run at once; a site due while all are busy waits its turn.
+    """
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # we print our own lines
-    scheduler = _scheduler(jobs)
+    scheduler = _scheduler(min(len(jobs), parallel))
     now = now_utc()
 
     def run_job(name: str) -> None:

@@ -160,3 +160,13 @@ def test_signal_handlers_are_restored_after_once(tmp_path):
     before = signal.getsignal(signal.SIGTERM)
     run_once([SiteJob("x", Schedule.parse(interval="1h"))], runner, log, lambda line: None)
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_parallel_caps_crawls_running_at_once(tmp_path):
+    runner, log, events = make_runner(tmp_path, seconds=0.4)
+    jobs = [SiteJob(name, Schedule.parse(interval="1h")) for name in ("a", "b")]
+    both = lambda: all(log.runs(n) and log.runs(n)[0].finished_at for n in ("a", "b"))  # noqa: E731
+    with signal_when(both, [0.0]):
+        assert run_forever(jobs, runner, log, runner.lines.append, parallel=1) == 0
+    marks = sorted(events_of(events), key=lambda m: m[2])
+    assert [e for _s, e, _t in marks] == ["start", "end", "start", "end"]  # one at a time
