@@ -74,4 +74,6 @@ def revisit_offset(archive, url: str, moment: datetime) -> str:
         anchor = RevisitPolicy.from_text("1s").anchor(known_capture(state, log.get(url)))
     finally:
         log.close()
-    return f"{math.ceil((moment - anchor).total_seconds())}s"
+    # Rounded down: the revisit falls in the second before ``moment``, after the last fetch
+    # as long as ``moment`` is at least a second after it.
+    return f"{math.floor((moment - anchor).total_seconds())}s"

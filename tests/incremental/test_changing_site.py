@@ -55,16 +55,16 @@ def runs(tmp_path_factory):
         out["run1"] = [p for p in server.requests if p in article_paths]
 
         server.set_edition(2)
-        due_at = datetime.now(UTC) + timedelta(seconds=1.5)
+        due_at = datetime.now(UTC) + timedelta(seconds=1.0)
         offset = revisit_offset(archive, url + paths["ad"], due_at)
-        time.sleep(2.0)
+        time.sleep(1.5)
         mark, files = len(server.requests), warc_files(archive)
         out["log2"] = run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}").stdout
         out["run2"], out["warc2"] = server.requests[mark:], warc_files(archive) - files
 
-        due_at = datetime.now(UTC) + timedelta(seconds=1.5)
+        due_at = datetime.now(UTC) + timedelta(seconds=1.0)
         offset = revisit_offset(archive, url + paths["new"][0], due_at)
-        time.sleep(2.0)
+        time.sleep(1.5)
         mark, files = len(server.requests), warc_files(archive)
         run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}")
         out["run3"], out["warc3"] = server.requests[mark:], warc_files(archive) - files

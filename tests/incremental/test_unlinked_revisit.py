@@ -33,8 +33,8 @@ def test_due_article_without_links_is_revisited_conditionally(tmp_path):
         url = server.url.rstrip("/")
         sites = write_sites(tmp_path / "sites.toml", server.url)
         run_crawl(sites, archive)
-        offset = revisit_offset(archive, url + target, datetime.now(UTC) + timedelta(seconds=1.5))
-        time.sleep(2.0)
+        offset = revisit_offset(archive, url + target, datetime.now(UTC) + timedelta(seconds=1.0))
+        time.sleep(1.5)
         mark, files = len(server.requests), warc_files(archive)
         run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}", *NO_DISCOVERY)
         second = server.requests[mark:]
