@@ -61,7 +61,7 @@ def test_scheduler_runs_a_site_twice_incrementally_and_stops_on_ctrl_c(tmp_path)
 def test_once_runs_what_is_due_then_nothing(tmp_path, capsys):
     archive = tmp_path / "archive"
     with DemoSiteServer() as server:
-        sites = write_sites(tmp_path / "sites.toml", server.url, 'schedule = "0 3 * * *"')
+        sites = write_sites(tmp_path / "sites.toml", server.url, 'schedule = "0 3 1 1 *"')
         first = subprocess.run(
             [sys.executable, "-m", "crawler.cli", "schedule", "--once", "--sites", str(sites),
              "--archive-dir", str(archive)],
@@ -72,8 +72,8 @@ def test_once_runs_what_is_due_then_nothing(tmp_path, capsys):
         requests = len(server.requests)
         again = ["schedule", "--once", "--sites", str(sites), "--archive-dir", str(archive)]
         assert cli(again) == 0
-        assert len(server.requests) == requests  # not due until 03:00
-    assert "demo: not due (cron '0 3 * * *'), next run" in capsys.readouterr().out
+        assert len(server.requests) == requests  # not due until 1 January, 03:00
+    assert "demo: not due (cron '0 3 1 1 *'), next run" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
