@@ -50,6 +50,10 @@ def check_setting(name: str, value: Any, source: str) -> None:
     if not isinstance(value, str):
         return
     text = value.strip()
+    if name == "EXTRACT_WORKERS":
+        if text.lower() != "auto" and not (text.isdigit()):
+            raise UserError(f"{source} {name}={value!r}: expected auto or a whole number >= 0")
+        return
     if isinstance(default, bool):
         ok = text.lower() in _TRUE_FALSE
         kind = "true or false"

@@ -103,6 +103,7 @@ def test_unwritable_archive_dir(check, tmp_path):
         ("ROBOTSTXT_OBEY=maybe", ["expected true or false"]),
         ("CONCURRENT_REQUESTS=1.5", ["expected a whole number"]),
         ("JUSTANAME", ["not NAME=VALUE"]),
+        ("EXTRACT_WORKERS=many", ["expected auto or a whole number"]),
     ],
 )
 def test_bad_setting(check, tmp_path, pair, words):
