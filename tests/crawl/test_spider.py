@@ -1,0 +1,88 @@
+"""The news spider's callbacks on hand-built responses (analysis inline, no network)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.demosite import build_site
+from crawler.demosite.pages import home
+from crawler.demosite.xmldocs import rss
+from crawler.items import PageItem
+from crawler.spiders.news import NewsSpider
+from crawler.spiders.pool import AnalysisPool
+
+BASE = "http://news.example"
+
+
+@pytest.fixture(autouse=True)
+def _release_pool():
+    """These spiders are never closed: forget their (inline) shared pool after each test."""
+    yield
+    AnalysisPool._shared = None
+
+
+def _spider(**settings):
+    values = {"EXTRACT_WORKERS": 0, "CRAWL_SEEDS": [BASE + "/"], **settings}
+    crawler = get_crawler(NewsSpider, values)
+    spider = NewsSpider.from_crawler(crawler)
+    return spider, crawler
+
+
+def _run(spider, response):
+    async def collect():
+        return [x async for x in spider.parse(response)]
+
+    return asyncio.run(collect())
+
+
+def _response(cls, url, body, role, ctype):
+    request = Request(url, meta={"page_role": role, "depth": 0})
+    return cls(url, body=body, headers={"Content-Type": ctype}, request=request)
+
+
+def test_feed_seed_schedules_its_articles_newest_first():
+    spider, crawler = _spider()
+    body = rss(build_site(1), BASE).encode()
+    out = _run(spider, _response(TextResponse, BASE + "/feed.xml", body, "seed",
+                                 "application/rss+xml"))
+    articles = [r for r in out if r.meta.get("page_role") == "article"]
+    assert len(articles) == 120
+    assert articles[0].priority >= articles[-1].priority
+    assert all(r.meta["discovered_via"] == "feed" for r in articles)
+    robots = [r for r in out if r.meta.get("page_role") == "robots"]
+    assert [r.url for r in robots] == [BASE + "/robots.txt"]
+    assert crawler.stats.get_value("seeds/feed") == 1
+
+
+def test_home_page_yields_links_and_a_list_page_item():
+    spider, crawler = _spider(CRAWL_USE_SITEMAPS=False)
+    body = home(build_site(1)).encode()
+    out = _run(spider, _response(HtmlResponse, BASE + "/", body, "seed", "text/html"))
+    items = [x for x in out if isinstance(x, PageItem)]
+    requests = [x for x in out if isinstance(x, Request)]
+    assert len(items) == 1 and not items[0].extraction.is_article
+    assert items[0].extraction.page_reason
+    urls = {r.url for r in requests}
+    assert BASE + "/world/" in urls and BASE + "/feed.xml" in urls
+    assert crawler.stats.get_value("pages/list/list-page") == 1
+
+
+def test_max_pages_budget_stops_scheduling():
+    spider, crawler = _spider(CRAWL_MAX_PAGES=5)
+    body = rss(build_site(1), BASE).encode()
+    out = _run(spider, _response(TextResponse, BASE + "/feed.xml", body, "seed",
+                                 "application/rss+xml"))
+    assert len([r for r in out if r.meta.get("page_role") == "article"]) == 5
+    assert crawler.stats.get_value("discovery/budget_exhausted") == 115
+
+
+def test_seed_that_is_not_a_document_is_reported():
+    spider, _ = _spider()
+    out = _run(spider, _response(TextResponse, BASE + "/logo.png", b"\x89PNG\r\n\x1a\n\0\0\0",
+                                 "seed", "image/png"))
+    assert out == []
+    assert "neither an HTML page, a feed nor a sitemap" in spider.seed_problems[0]
