@@ -8,6 +8,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from crawler.extract import patterns
+from crawler.extract.measure import Sizer
 
 # Removed outright: these never hold article prose.
 _ALWAYS_JUNK = (
@@ -33,7 +34,8 @@ def clean_tree(tree: HtmlElement) -> bool:
     Returns True when a subscription-wall prompt was among what was removed.
     """
     lxml.etree.strip_elements(tree, *_ALWAYS_JUNK, lxml.etree.Comment, with_tail=False)
-    prose = _prose_len(tree)
+    sizer = Sizer(tree)
+    prose = sizer.prose
     verdicts: dict[str, int] = {}  # class/id strings repeat a lot within a page
     paywall = False
     stack = list(reversed(tree))
@@ -41,7 +43,7 @@ def clean_tree(tree: HtmlElement) -> bool:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
-        if _should_drop(element, prose, verdicts):
+        if _should_drop(element, sizer, prose, verdicts):
             paywall = paywall or _is_paywall_prompt(element)
             element.drop_tree()
         else:
@@ -57,25 +59,15 @@ def _is_paywall_prompt(element: HtmlElement) -> bool:
     return patterns.PAYWALL_TEXT.search(" ".join(element.itertext())) is not None
 
 
-def _should_drop(element: HtmlElement, prose: int, verdicts: dict[str, int]) -> bool:
+def _should_drop(element: HtmlElement, sizer: Sizer, prose: int, verdicts: dict[str, int]) -> bool:
     if _is_hidden(element):
         return True
     furniture = _furniture(element, verdicts)
     if furniture == _SURE:
         return True
     if furniture == _STRONG:
-        return _prose_len(element) <= prose * _GUARD_SHARE
-    return furniture == _WEAK and _is_small(element)
-
-
-def _text_len(element: HtmlElement) -> int:
-    return len("".join(element.itertext()).strip())
-
-
-def _prose_len(element: HtmlElement) -> int:
-    """Characters of paragraph text: what a wrapper holding the article must keep."""
-    total = sum(len(p.text_content()) for p in element.iter("p"))
-    return total or _text_len(element)
+        return sizer.prose_of(element) <= prose * _GUARD_SHARE
+    return furniture == _WEAK and sizer.is_small(element, _SMALL_CHARS, _PARAGRAPH_CHARS)
 
 
 def _is_hidden(element: HtmlElement) -> bool:
@@ -86,15 +78,6 @@ def _is_hidden(element: HtmlElement) -> bool:
         style = style.replace(" ", "").lower()
         return "display:none" in style or "visibility:hidden" in style
     return False
-
-
-def _is_small(element: HtmlElement) -> bool:
-    """Little text and no real paragraph, or text that is mostly links."""
-    total = _text_len(element)
-    if total < _SMALL_CHARS:
-        return not any(_text_len(p) >= _PARAGRAPH_CHARS for p in element.iter("p"))
-    links = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
-    return links > total * 0.5
 
 
 def _furniture(element: HtmlElement, verdicts: dict[str, int]) -> int:

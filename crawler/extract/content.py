@@ -10,6 +10,9 @@ from crawler.extract import patterns
 from crawler.extract.text import Block
 
 _MIN_SCORED_CHARS = 25
+# Containers more than this far above a paragraph are page wrappers: not worth tracking, and
+# climbing to the root from every paragraph costs depth x size on deeply nested pages.
+_MAX_LEVELS = 12
 _REGION_LEVELS = 6  # split chunks share an ancestor at most this far above the best one
 _SENTENCE_ENDINGS = frozenset(".!?…\"'”’»)。！？")
 
@@ -52,7 +55,7 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
         element: HtmlElement | None = block.element
         # The paragraph itself gets totals (it may be a sibling of the body) but no score.
         level = 0 if element is _container(block) else -1
-        while element is not None:
+        while element is not None and level < _MAX_LEVELS:
             entry = stats.get(element)
             if entry is None:
                 entry = stats[element] = _Stats()

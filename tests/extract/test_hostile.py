@@ -117,3 +117,15 @@ def test_random_fragments_never_crash() -> None:
         result = extract(html, rng.choice([None, "", "not a url", "https://e.com/a-b-c-d"]))
         assert result.is_article or result.discard_reason
         assert isinstance(result.to_dict(), dict)
+
+
+@pytest.mark.parametrize("cls", ["share", "ad-slot", "comments"])
+def test_deeply_nested_furniture_is_measured_once(cls: str) -> None:
+    # 250 nested wrappers around 20,000 paragraphs: measuring each wrapper directly would cost
+    # depth x size; a generous bound against that blow-up, not a speed target.
+    para = "<p>Some text of a paragraph, with words. And more.</p>"
+    html = f'<html><body>{f"<div class={cls!r}>" * 250}{para * 20000}{"</div>" * 250}</body></html>'
+    start = time.monotonic()
+    result = extract(html.encode(), "https://example.com/2024/01/02/nested-story-here")
+    assert time.monotonic() - start < 30
+    assert result.is_article or result.discard_reason
