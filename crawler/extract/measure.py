@@ -52,10 +52,6 @@ def measure(root: HtmlElement) -> dict[HtmlElement, Size]:
     return sizes
 
 
-def _stripped(texts: object) -> int:
-    return sum(len(t.strip()) for t in texts)  # type: ignore[attr-defined]
-
-
 def _text(element: HtmlElement) -> int:
     return len("".join(element.itertext()).strip())
 
