@@ -103,3 +103,18 @@ def test_author_names_are_tidied(raw: str, name: str) -> None:
     from crawler.extract.metadata import _tidy_name
 
     assert _tidy_name(raw) == name
+
+
+def test_script_rendered_page_falls_back_to_json_ld_body() -> None:
+    first = ("The first paragraph of a story that only the structured data carries, with enough "
+             "words to count, and a few more to be sure that it reads as an article.")
+    second = "A second paragraph, also long enough to be prose, closes it."
+    body = f"{first}\\n\\n{second}"
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"headline": "H", "articleBody": "{body}"}}</script></head>'
+        '<body><div id="root"></div><noscript>Enable JavaScript</noscript></body></html>'
+    )
+    result = extract(html, "https://x.example/2024/05/02/rendered-by-script-story")
+    assert result.is_article
+    assert result.text.split("\n\n") == [first, second]
