@@ -11,6 +11,7 @@ from typing import Any
 
 from crawler.exceptions import UserError
 
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE_FALSE = {"1", "0", "true", "false", "yes", "no", "on", "off"}
 
 
@@ -50,6 +51,10 @@ def check_setting(name: str, value: Any, source: str) -> None:
     if not isinstance(value, str):
         return
     text = value.strip()
+    if name == "LOG_LEVEL":
+        if text.upper() not in _LOG_LEVELS:
+            raise UserError(f"{source} {name}={value!r}: expected one of " + ", ".join(_LOG_LEVELS))
+        return
     if name == "EXTRACT_WORKERS":
         if text.lower() != "auto" and not (text.isdigit()):
             raise UserError(f"{source} {name}={value!r}: expected auto or a whole number >= 0")

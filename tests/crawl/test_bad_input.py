@@ -104,6 +104,7 @@ def test_unwritable_archive_dir(check, tmp_path):
         ("CONCURRENT_REQUESTS=1.5", ["expected a whole number"]),
         ("JUSTANAME", ["not NAME=VALUE"]),
         ("EXTRACT_WORKERS=many", ["expected auto or a whole number"]),
+        ("LOG_LEVEL=LOUD", ["expected one of DEBUG"]),
     ],
 )
 def test_bad_setting(check, tmp_path, pair, words):
