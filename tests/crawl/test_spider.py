@@ -86,3 +86,13 @@ def test_seed_that_is_not_a_document_is_reported():
                                  "seed", "image/png"))
     assert out == []
     assert "neither an HTML page, a feed nor a sitemap" in spider.seed_problems[0]
+
+
+def test_seed_redirected_to_another_host_brings_it_into_scope():
+    spider, _ = _spider(CRAWL_USE_SITEMAPS=False)
+    body = home(build_site(1)).encode()
+    # The seed was news.example; the response came from www.news-example.org after a redirect.
+    out = _run(spider, _response(HtmlResponse, "http://www.news-example.org/", body, "seed",
+                                 "text/html"))
+    urls = {r.url for r in out if isinstance(r, Request)}
+    assert "http://www.news-example.org/world/" in urls
