@@ -349,6 +349,12 @@ class NewsSpider(scrapy.Spider):
             raise DontCloseSpider
 
     def _on_closed(self) -> None:
+        held = self.warmup.held_count
+        if held:
+            # Interrupted before the crawl went idle: these are in the WARCs, not in the store.
+            self.crawler.stats.set_value("extract/held_at_close", held)
+            logger.warning("%d articles held for site warm-up were not stored; run "
+                           "`crawler extract` on this crawl's WARCs to add them", held)
         self.pool.release()
         if self.profile_dir:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
