@@ -44,6 +44,13 @@ EXTRACT_MAX_HELD = 64
 #: Pages with less body text than this are not articles.
 EXTRACT_MIN_ARTICLE_CHARS = 200
 
+# --- Progress display (crawler/extensions/progress.py) ---------------------------------------
+PROGRESS_ENABLED = True
+#: Seconds between redraws of the live table on a terminal.
+PROGRESS_INTERVAL = 1.0
+#: Seconds between plain progress lines when the output is not a terminal.
+PROGRESS_LOG_INTERVAL = 10.0
+
 # --- Politeness (on by default; a test or benchmark may turn delays off with -s) ------------
 ROBOTSTXT_OBEY = True
 USER_AGENT = (
