@@ -14,7 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from crawler import settings
 from crawler.exceptions import UserError
-from crawler.reextract import reextract
+from crawler.reextract import find_warcs, reextract
 
 _PHASES = {"learn": "learning site boilerplate", "extract": "extracting"}
 
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the re-extraction with a progress bar on stderr; print a summary."""
     if args.jobs < 0:
         raise UserError(f"--jobs {args.jobs} is negative: give a number of processes, or 0")
+    find_warcs(args.paths)  # bad paths fail here, before the progress display starts
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
