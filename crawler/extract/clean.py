@@ -100,13 +100,22 @@ def _furniture(element: HtmlElement, verdicts: dict[str, int]) -> int:
 
 
 def _names_verdict(names: str) -> int:
-    # camelCase class names ("imageEmbedCaption", "signupTitle") become separate words.
-    names = _CAMEL.sub(r"\1-\2", names)
-    if len(names) > 300 or patterns.BODY_CLASS.search(names):
+    # camelCase class names ("imageEmbedCaption", "signupTitle") become separate words
+    # (all lower case: nothing to split).
+    if not names.islower():
+        names = _CAMEL.sub(_hyphenate, names)
+    if len(names) > 300:
         return 0
-    if patterns.STRONG_JUNK_CLASS.search(names):
+    names, rules = patterns.class_patterns(names)
+    if rules["body"].search(names):
+        return 0
+    if rules["strong"].search(names):
         # A comment thread can outweigh the story; only a layout wrapper needs the guard.
-        if patterns.COMMENT_CLASS.search(names) and not patterns.WRAPPER_CLASS.search(names):
+        if rules["comment"].search(names) and not rules["wrapper"].search(names):
             return _SURE
         return _STRONG
-    return _WEAK if patterns.WEAK_JUNK_CLASS.search(names) else 0
+    return _WEAK if rules["weak"].search(names) else 0
+
+
+def _hyphenate(match: re.Match[str]) -> str:
+    return f"{match[1]}-{match[2]}"

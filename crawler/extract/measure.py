@@ -53,7 +53,9 @@ def measure(root: HtmlElement) -> dict[HtmlElement, Size]:
 
 
 def _text(element: HtmlElement) -> int:
-    return len("".join(element.itertext()).strip())
+    # The XPath string value, as itertext() joined (the tree holds no comments or PIs), is
+    # concatenated in C: several times faster on big subtrees.
+    return len(element.text_content().strip())
 
 
 class Sizer:

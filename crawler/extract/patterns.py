@@ -66,6 +66,31 @@ BODY_CLASS = re.compile(
     r"body-text|bodytext|article-text|rich-text|richtext|paywall(?![-_])|content-body",
     re.IGNORECASE,
 )
+# The class patterns above without IGNORECASE, for lower-cased ASCII names: the same matches
+# (case folding only differs outside ASCII) at several times the speed.
+_LOWER = {
+    name: re.compile(pattern.pattern)
+    for name, pattern in (("body", BODY_CLASS), ("strong", STRONG_JUNK_CLASS),
+                          ("comment", COMMENT_CLASS), ("wrapper", WRAPPER_CLASS),
+                          ("weak", WEAK_JUNK_CLASS))
+}  # fmt: skip
+_ANY_CASE = {"body": BODY_CLASS, "strong": STRONG_JUNK_CLASS, "comment": COMMENT_CLASS,
+             "wrapper": WRAPPER_CLASS, "weak": WEAK_JUNK_CLASS}  # fmt: skip
+
+
+def class_patterns(names: str) -> tuple[str, dict[str, re.Pattern[str]]]:
+    """``names`` and the class patterns to search it with (lower-cased fast ones for ASCII)."""
+    if names.isascii():
+        return names.lower(), _LOWER
+    return names, _ANY_CASE
+
+
+def is_body_class(names: str) -> bool:
+    """``BODY_CLASS.search(names)``, the fast way."""
+    names, rules = class_patterns(names)
+    return rules["body"].search(names) is not None
+
+
 #: Paragraphs that are prompts, not prose.
 JUNK_TEXT = re.compile(
     r"^\W*(?:read more|related|see also|also read|more on this|more from|recommended|"
