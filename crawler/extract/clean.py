@@ -106,15 +106,14 @@ def _names_verdict(names: str) -> int:
         names = _CAMEL.sub(_hyphenate, names)
     if len(names) > 300:
         return 0
-    names, rules = patterns.class_patterns(names)
-    if rules["body"].search(names):
+    if patterns.BODY_CLASS.search(names):
         return 0
-    if rules["strong"].search(names):
+    if patterns.STRONG_JUNK_CLASS.search(names):
         # A comment thread can outweigh the story; only a layout wrapper needs the guard.
-        if rules["comment"].search(names) and not rules["wrapper"].search(names):
+        if patterns.COMMENT_CLASS.search(names) and not patterns.WRAPPER_CLASS.search(names):
             return _SURE
         return _STRONG
-    return _WEAK if rules["weak"].search(names) else 0
+    return _WEAK if patterns.WEAK_JUNK_CLASS.search(names) else 0
 
 
 def _hyphenate(match: re.Match[str]) -> str:

@@ -78,7 +78,7 @@ def _class_weight(element: HtmlElement) -> float:
     weight = 0.0
     if element.tag in ("article", "main") or element.get("itemprop") == "articleBody":
         weight += 10.0
-    if names and patterns.is_body_class(names):
+    if names and patterns.BODY_CLASS.search(names):
         weight += 15.0
     return weight
 

@@ -4,6 +4,31 @@ from __future__ import annotations
 
 import re
 
+
+class Folded:
+    """A case-insensitive pattern that searches ASCII text lower-cased, without IGNORECASE.
+
+    The matches are the same (case folding only differs outside ASCII, and the pattern is
+    lower-case ASCII); IGNORECASE matching costs several times more.
+    """
+
+    __slots__ = ("any_case", "lower")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        """Wrap a pattern compiled with IGNORECASE whose source is lower-case ASCII."""
+        source = re.sub(r"\\.", "", pattern.pattern)
+        if not source.isascii() or source != source.lower():
+            raise ValueError(f"not a lower-case ASCII pattern: {pattern.pattern[:40]}")
+        self.any_case = pattern
+        self.lower = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``pattern.search(text)`` (for ASCII text, a match in the lower-cased text)."""
+        if text.isascii():
+            return self.lower.search(text.lower())
+        return self.any_case.search(text)
+
+
 #: Elements that start a new paragraph of text.
 BLOCK_TAGS = frozenset(
     {
@@ -27,70 +52,55 @@ JUNK_ROLES = frozenset(
 )  # fmt: skip
 
 # class/id words of page furniture, removed whatever their size (below the page-share guard).
-STRONG_JUNK_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:"
-    r"share|sharing|sharebar|social|sociable|newsletter|subscribe|subscription|signup|"
-    r"related|recommended|recommendations?|more-stories|read-more|readmore|also-read|"
-    r"see-also|promo\w*|promotions?|sponsored|advert|advertisement|adverts|outbrain|taboola|"
-    r"sidebar|side-bar|comments?|disqus|breadcrumbs?|cookies?|consent|popup|byline|bylines|"
-    r"caption|captions|credit|credits|photo-credit|copyright|trending|popular|most-read|"
-    r"mostread|most-popular|footer|masthead|navbar|navigation|menu|pagination|pager|"
-    r"(?:paywall|regwall|subscribe|subscription)-(?:prompt|offer|message|banner|modal|overlay|"
-    r"cta|callout|box|promo|notice)|membership|donate|donation|newsletter-signup|skip-link|sr-only|"
-    r"visually-hidden|author-bio|author-info|about-author|inline-related|further-reading|"
-    r"rollover|tooltip|popover|hovercard|responses|replies|discussion|respond"
-    r")(?:$|[\s_-])",
-    re.IGNORECASE,
+STRONG_JUNK_CLASS = Folded(
+    re.compile(
+        r"(?:^|[\s_-])(?:"
+        r"share|sharing|sharebar|social|sociable|newsletter|subscribe|subscription|signup|"
+        r"related|recommended|recommendations?|more-stories|read-more|readmore|also-read|"
+        r"see-also|promo\w*|promotions?|sponsored|advert|advertisement|adverts|outbrain|taboola|"
+        r"sidebar|side-bar|comments?|disqus|breadcrumbs?|cookies?|consent|popup|byline|bylines|"
+        r"caption|captions|credit|credits|photo-credit|copyright|trending|popular|most-read|"
+        r"mostread|most-popular|footer|masthead|navbar|navigation|menu|pagination|pager|"
+        r"(?:paywall|regwall|subscribe|subscription)-(?:prompt|offer|message|banner|modal|overlay|"
+        r"cta|callout|box|promo|notice)|membership|donate|donation|newsletter-signup|skip-link|sr-only|"
+        r"visually-hidden|author-bio|author-info|about-author|inline-related|further-reading|"
+        r"rollover|tooltip|popover|hovercard|responses|replies|discussion|respond"
+        r")(?:$|[\s_-])",
+        re.IGNORECASE,
+    )
 )
-COMMENT_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:comments?|comment-list|commentlist|responses|replies|disqus|discussion)"
-    r"(?:$|[\s_-])",
-    re.IGNORECASE,
+COMMENT_CLASS = Folded(
+    re.compile(
+        r"(?:^|[\s_-])(?:comments?|comment-list|commentlist|responses|replies|disqus|discussion)"
+        r"(?:$|[\s_-])",
+        re.IGNORECASE,
+    )
 )
-WRAPPER_CLASS = re.compile(
-    r"content|main|wrap|container|page|layout|body|article|story|post|entry", re.IGNORECASE
+WRAPPER_CLASS = Folded(
+    re.compile(
+        r"content|main|wrap|container|page|layout|body|article|story|post|entry", re.IGNORECASE
+    )
 )
 # class/id tokens that mark furniture only when the element is small or mostly links.
-WEAK_JUNK_CLASS = re.compile(
-    r"(?:^|\s)(?:ad|ads|adslot|ad-\S*|ads-\S*|dfp\S*|widget\S*|modal\S*|meta|post-meta|"
-    r"entry-meta|article-meta|tags|tag-list|keywords|topics|kicker|dek|standfirst|"
-    r"tools|toolbar|utility|gallery|slideshow|carousel|player|video-player|embed|timestamp|"
-    r"dateline|author|authors|teaser|teasers|rail|tip|tips|follow|headlines|nav|"
-    r"subhead|excerpt|print|hidden|aside)(?:$|\s)",
-    re.IGNORECASE,
+WEAK_JUNK_CLASS = Folded(
+    re.compile(
+        r"(?:^|\s)(?:ad|ads|adslot|ad-\S*|ads-\S*|dfp\S*|widget\S*|modal\S*|meta|post-meta|"
+        r"entry-meta|article-meta|tags|tag-list|keywords|topics|kicker|dek|standfirst|"
+        r"tools|toolbar|utility|gallery|slideshow|carousel|player|video-player|embed|timestamp|"
+        r"dateline|author|authors|teaser|teasers|rail|tip|tips|follow|headlines|nav|"
+        r"subhead|excerpt|print|hidden|aside)(?:$|\s)",
+        re.IGNORECASE,
+    )
 )
 # Class tokens that mark the article body: never removed by JUNK_CLASS.
-BODY_CLASS = re.compile(
-    r"article-?body|articlebody|story-?body|storybody|entry-content|post-content|"
-    r"article-content|articlecontent|story-content|post-body|main-content|article__body|"
-    r"body-text|bodytext|article-text|rich-text|richtext|paywall(?![-_])|content-body",
-    re.IGNORECASE,
+BODY_CLASS = Folded(
+    re.compile(
+        r"article-?body|articlebody|story-?body|storybody|entry-content|post-content|"
+        r"article-content|articlecontent|story-content|post-body|main-content|article__body|"
+        r"body-text|bodytext|article-text|rich-text|richtext|paywall(?![-_])|content-body",
+        re.IGNORECASE,
+    )
 )
-# The class patterns above without IGNORECASE, for lower-cased ASCII names: the same matches
-# (case folding only differs outside ASCII) at several times the speed.
-_LOWER = {
-    name: re.compile(pattern.pattern)
-    for name, pattern in (("body", BODY_CLASS), ("strong", STRONG_JUNK_CLASS),
-                          ("comment", COMMENT_CLASS), ("wrapper", WRAPPER_CLASS),
-                          ("weak", WEAK_JUNK_CLASS))
-}  # fmt: skip
-_ANY_CASE = {"body": BODY_CLASS, "strong": STRONG_JUNK_CLASS, "comment": COMMENT_CLASS,
-             "wrapper": WRAPPER_CLASS, "weak": WEAK_JUNK_CLASS}  # fmt: skip
-
-
-def class_patterns(names: str) -> tuple[str, dict[str, re.Pattern[str]]]:
-    """``names`` and the class patterns to search it with (lower-cased fast ones for ASCII)."""
-    if names.isascii():
-        return names.lower(), _LOWER
-    return names, _ANY_CASE
-
-
-def is_body_class(names: str) -> bool:
-    """``BODY_CLASS.search(names)``, the fast way."""
-    names, rules = class_patterns(names)
-    return rules["body"].search(names) is not None
-
-
 #: Paragraphs that are prompts, not prose.
 JUNK_TEXT = re.compile(
     r"^\W*(?:read more|related|see also|also read|more on this|more from|recommended|"
@@ -107,15 +117,17 @@ JUNK_TEXT = re.compile(
     re.IGNORECASE,
 )
 # Whole-paragraph prompts matched anywhere in short text.
-PROMPT_TEXT = re.compile(
-    r"newsletter|subscribe|sign up|log in to|create an account|support (?:our|us)|"
-    r"become a (?:member|subscriber)|membership|free trial|cookies?|javascript|"
-    r"share this article|follow (?:us|him|her) on|all rights reserved|"
-    r"have a tip|send us a tip|contact us|reprints?\b|permissions|"
-    r"read (?:the )?(?:full|more)|continue reading|subscriber[- ]only|"
-    r"(?:click|tap) here|sign in|already a subscriber|paywall|share it with|"
-    r"like this (?:story|article)",
-    re.IGNORECASE,
+PROMPT_TEXT = Folded(
+    re.compile(
+        r"newsletter|subscribe|sign up|log in to|create an account|support (?:our|us)|"
+        r"become a (?:member|subscriber)|membership|free trial|cookies?|javascript|"
+        r"share this article|follow (?:us|him|her) on|all rights reserved|"
+        r"have a tip|send us a tip|contact us|reprints?\b|permissions|"
+        r"read (?:the )?(?:full|more)|continue reading|subscriber[- ]only|"
+        r"(?:click|tap) here|sign in|already a subscriber|paywall|share it with|"
+        r"like this (?:story|article)",
+        re.IGNORECASE,
+    )
 )
 # Headings that introduce teasers to other pages, in the languages we meet most.
 RELATED_MARKER = re.compile(
@@ -130,7 +142,7 @@ RELATED_MARKER = re.compile(
     r"kommentare|commentaires|comentários|comentarios|commenti|комментарии)",
     re.IGNORECASE,
 )
-PAYWALL_CLASS = re.compile(r"paywall|regwall|subscriber-only|subscribe-wall|piano-", re.I)
+PAYWALL_CLASS = Folded(re.compile(r"paywall|regwall|subscriber-only|subscribe-wall|piano-", re.I))
 # Wording of subscription walls: the text that follows is cut.
 PAYWALL_TEXT = re.compile(
     r"to continue reading|subscribe to (?:continue|read|keep)|sign in to (?:read|continue)|"
