@@ -24,6 +24,8 @@ def check_port_free(host: str, port: int) -> None:
     """Raise UserError when ``host:port`` cannot be bound (in use, or not a local address)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # as pywb's server does: closed connections (TIME_WAIT) must not count as "in use"
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:

@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from crawler.replay.server import check_port_free
 from tests.replay.conftest import make_archive
 from tests.replay.replayhelp import run_cli
 from tests.replay.warcs import sample_pages
@@ -42,6 +43,20 @@ def test_replay_port_in_use(tmp_path):
         port = busy.getsockname()[1]
         result = run_cli("replay", "--archive-dir", str(tmp_path / "a"), "--port", str(port))
     _assert_one_line_error(result, f"port {port}", "already in use", "--port")
+
+
+def test_port_with_only_closed_connections_is_free():
+    """A replay restarted right after Ctrl-C: its old connections in TIME_WAIT are no obstacle."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as pywb's server does
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            conn, _ = server.accept()
+            conn.close()  # the server closes first: its side of the port goes to TIME_WAIT
+            client.recv(1)
+    check_port_free("127.0.0.1", port)
 
 
 def test_replay_bad_port_number(tmp_path):
