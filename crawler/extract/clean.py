@@ -38,17 +38,19 @@ def clean_tree(tree: HtmlElement) -> bool:
     prose = sizer.prose
     verdicts: dict[str, int] = {}  # class/id strings repeat a lot within a page
     paywall = False
-    stack = list(reversed(tree))
-    while stack:
-        element = stack.pop()
-        if not isinstance(element.tag, str):
-            continue
+    doomed: list[HtmlElement] = []
+    # Top-down: the children of a removed element are never visited. Removal waits for the
+    # end of the walk (it would cut the walk short); no decision depends on it, as removing
+    # an element only changes text outside the subtrees visited after it.
+    walk = lxml.etree.iterwalk(tree, events=("start",), tag=lxml.etree.Element)
+    next(walk)  # the root stays
+    for _, element in walk:
         if _should_drop(element, sizer, prose, verdicts):
             paywall = paywall or _is_paywall_prompt(element)
-            element.drop_tree()
-        else:
-            # Children of a dropped element are never visited: removal is top-down.
-            stack.extend(reversed(element))
+            doomed.append(element)
+            walk.skip_subtree()
+    for element in doomed:
+        element.drop_tree()
     return paywall
 
 
