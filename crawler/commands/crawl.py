@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     fetched = sum(job.stats.get("response_received_count", 0) for job in report.jobs)
     if fetched or not any(job.seed_problems for job in report.jobs):
         _print_summary(report)
+    if any(job.stats.get("finish_reason") == "shutdown" for job in report.jobs):
+        raise KeyboardInterrupt  # Ctrl-C: what was fetched is kept; exit status 130
     problems = [p for job in report.jobs for p in job.seed_problems]
     if problems:
         more = f" (and {len(problems) - 1} more seed problems)" if len(problems) > 1 else ""

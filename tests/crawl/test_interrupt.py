@@ -1,0 +1,36 @@
+"""Ctrl-C in the middle of a crawl: exit 130, the WARC reads back, and the next crawl works."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import REPO_ROOT
+from tests.crawl.helpers import crawl, stored_articles
+
+
+def test_ctrl_c_mid_crawl(demo, tmp_path):
+    archive = tmp_path / "a"
+    proc = subprocess.Popen(  # polite default settings: slow enough to interrupt mid-way
+        [sys.executable, "-m", "crawler.cli", "crawl", demo.url, "--archive-dir", str(archive)],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(demo.requests) < 5 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "crawler crawl: interrupted"
+    assert "[shutdown]" in out
+    warcs = sorted((archive / "warc").glob("*.warc.gz"))
+    assert warcs and not list((archive / "warc").glob("*.open"))
+    for path in warcs:
+        with open(path, "rb") as stream:
+            assert sum(1 for _ in ArchiveIterator(stream)) > 0
+    crawl(archive, demo.url)
+    assert len(stored_articles(archive)) == 120
