@@ -16,6 +16,8 @@ _SCRIPTS = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("hi", re.compile(r"[\u0900-\u097f]")),
 )
+# A letter of any of those scripts: most text has none, and needs no counting per script.
+_ANY_SCRIPT = re.compile("[" + "".join(script.pattern[1:-1] for _, script in _SCRIPTS) + "]")
 _STOPWORDS = {
     "en": "the and of to in is that for it was on with as are be this by have from at not",
     "de": "der die und das ist nicht ein eine zu den mit sich des auf für im dem auch es von",
@@ -45,10 +47,9 @@ _MIN_HITS = 5
 def guess_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when unsure (short or mixed text)."""
     sample = text[:_SAMPLE_CHARS]
-    letters = len(_NOT_LETTER.sub("", sample)) or 1
-    for lang, script in _SCRIPTS:
-        if len(script.findall(sample)) > letters * 0.3:
-            return lang
+    script = _script_language(sample)
+    if script:
+        return script
     counts: dict[str, int] = {}
     index = _INDEX
     for word in _WORD.findall(sample.lower()):
@@ -61,3 +62,14 @@ def guess_language(text: str) -> str | None:
     if len(ranked) > 1 and ranked[0][1] < ranked[1][1] * 1.5:
         return None
     return ranked[0][0]
+
+
+def _script_language(sample: str) -> str | None:
+    """The language a script names, when most letters of ``sample`` are in it."""
+    if not _ANY_SCRIPT.search(sample):
+        return None
+    letters = len(_NOT_LETTER.sub("", sample)) or 1
+    for lang, script in _SCRIPTS:
+        if len(script.findall(sample)) > letters * 0.3:
+            return lang
+    return None

@@ -41,7 +41,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.parts: list[str] = []
+        self.parts: list[str] = []  # cleared in place: iter_blocks appends to it directly
         self.link_chars = 0
 
     def add(self, text: str | None, in_link: bool) -> None:
@@ -60,7 +60,7 @@ class _Collector:
                 # Link text is not tracked per line: share it out by length.
                 links = min(len(text), round(self.link_chars * len(text) / total))
                 self.blocks.append(Block(element, text, links))
-        self.parts = []
+            self.parts.clear()
         self.link_chars = 0
 
 
@@ -69,6 +69,9 @@ def _split_breaks(raw: str) -> list[str]:
 
     Newlines in the HTML source are plain whitespace, as in a browser.
     """
+    if _BR not in raw:  # the common case: one paragraph (or only whitespace)
+        line = " ".join(raw.split())
+        return [line] if line else []
     paragraphs: list[str] = []
     lines: list[str] = []
     for line in raw.split(_BR):
@@ -86,31 +89,34 @@ def _split_breaks(raw: str) -> list[str]:
 def iter_blocks(root: HtmlElement) -> list[Block]:
     """Split ``root`` into text blocks in document order (no recursion: deep trees are safe)."""
     collector = _Collector()
+    parts = collector.parts
+    block_tags = patterns.BLOCK_TAGS
     stack: list[HtmlElement] = [root]  # open block elements; the innermost owns the text
     links = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _CELLS and _is_data_cell(element):
+        tag = element.tag
+        if not isinstance(tag, str):
+            tag = ""
+        elif tag in _CELLS and _is_data_cell(element):
             # A cell of a data table is a word of its row: rows read "1 Kyle Busch 5040".
             tag = "cell"
             if event == "start":
-                collector.add(" ", False)
+                parts.append(" ")
         if event == "start":
-            if tag in patterns.BLOCK_TAGS and element is not root:
+            if tag in block_tags and element is not root:
                 collector.flush(stack[-1])
                 stack.append(element)
             elif tag == "br":
-                collector.add(_BR, False)
+                parts.append(_BR)
             elif tag == "a":
                 links += 1
             collector.add(element.text, links > 0)
-            continue
-        if tag in patterns.BLOCK_TAGS and element is not root:
-            collector.flush(element)
-            stack.pop()
-        elif tag == "a":
-            links -= 1
-        if element is not root:
+        elif element is not root:
+            if tag in block_tags:
+                collector.flush(element)
+                stack.pop()
+            elif tag == "a":
+                links -= 1
             collector.add(element.tail, links > 0)
     collector.flush(root)
     return collector.blocks
