@@ -50,26 +50,30 @@ def _step(node: HtmlElement) -> str:
     return name
 
 
-def element_path(element: HtmlElement, memo: dict[HtmlElement, str] | None = None) -> str:
+def element_path(
+    element: HtmlElement, memo: dict[HtmlElement, tuple[str, ...]] | None = None
+) -> str:
     """The block's position: its nearest ancestors as ``tag.firstclass``, digits removed.
 
-    ``memo`` (one per page) caches the steps of shared ancestors.
+    ``memo`` (one per page) keeps each element's steps, so blocks under shared ancestors
+    climb only to the first element already seen.
     """
     memo = {} if memo is None else memo
-    steps = []
+    climbed = []
     node: HtmlElement | None = element
-    while node is not None and len(steps) < _PATH_DEPTH:
-        step = memo.get(node)
-        if step is None:
-            step = memo[node] = _step(node)
-        steps.append(step)
+    while node is not None and node not in memo:
+        climbed.append(node)
         node = node.getparent()
+    steps = memo[node] if node is not None else ()
+    for node in reversed(climbed):
+        # Nearest first: a node's steps are its own and its parent's, cut to the depth.
+        steps = memo[node] = (_step(node), *steps)[:_PATH_DEPTH]
     return "/".join(reversed(steps))
 
 
 def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
     """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes."""
-    memo: dict[HtmlElement, str] = {}
+    memo: dict[HtmlElement, tuple[str, ...]] = {}
     return tuple(
         f"b:{element_path(b.element, memo)}\t{text_hash(b.text)}\t{len(b.text)}"
         for b in blocks
@@ -82,7 +86,7 @@ def remove_boilerplate(blocks: list[Block], profile: SiteProfile | None) -> list
     if profile is None or not profile.boilerplate:
         return blocks
     learned = profile.boilerplate
-    memo: dict[HtmlElement, str] = {}
+    memo: dict[HtmlElement, tuple[str, ...]] = {}
     kept = []
     for block in blocks:
         path = element_path(block.element, memo)
