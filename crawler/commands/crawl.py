@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,13 +96,21 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
     for seed in args.seeds:
         url = discovery.normalize_url(seed) if "://" in seed else None
         if url is None:
-            example = seed if "://" in seed else f"https://{seed.strip('/')}/"
-            raise UserError(f"seed {seed!r} is not a valid http(s) URL: write it in full, "
-                            f"e.g. {example}")
+            raise UserError(f"seed {seed!r} is not a valid http(s) URL: {_seed_hint(seed)}")
         seeds.append(url)
     if seeds:
         jobs.append(CrawlJob("", seeds))
     return jobs
+
+
+def _seed_hint(seed: str) -> str:
+    """How to fix a seed that is not a crawlable URL (never the same bad URL as the example)."""
+    scheme, sep, _ = seed.partition("://")
+    if sep and scheme.lower() not in ("http", "https"):
+        return "only http:// and https:// URLs can be crawled"
+    if not sep and re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d{1,5})?(/\S*)?", seed):
+        return f"write it in full, e.g. https://{seed}" + ("" if "/" in seed else "/")
+    return "check the host name and port, e.g. https://news.example.com/"
 
 
 def _crawl_demo(archive_dir: Path, cli: dict[str, str], max_pages: int) -> CrawlReport:

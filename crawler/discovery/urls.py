@@ -45,6 +45,8 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     if scheme not in ("http", "https") or not parts.hostname:
         return None
     host = parts.hostname.lower()
+    if any(char.isspace() for char in host):
+        return None
     if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
         host = f"{host}:{port}"
     query = "&".join(

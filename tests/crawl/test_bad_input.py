@@ -31,10 +31,17 @@ def _crawl(*args: str) -> Run:
         ("news.example.com", ["not a valid http(s) URL", "https://news.example.com/"]),
         ("ftp://news.example.com/", ["not a valid http(s) URL"]),
         ("http://", ["not a valid http(s) URL"]),
+        ("news.example.com/world/", ["e.g. https://news.example.com/world/"]),
+        ("file:///etc/passwd", ["only http:// and https:// URLs"]),
+        ("http://127.0.0.1:99999/", ["check the host name and port"]),
+        ("https://[::1", ["check the host name and port"]),
+        ("http://exa mple.com/", ["check the host name and port"]),
     ],
 )
 def test_malformed_seed(check, tmp_path, seed, words):
     assert_one_line_error(check("--archive-dir", str(tmp_path), seed), *words)
+    # the suggested fix is never the same bad URL again
+    assert f"e.g. {seed}" not in check("--archive-dir", str(tmp_path), seed).stderr
 
 
 @pytest.mark.slow
