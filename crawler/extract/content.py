@@ -51,6 +51,7 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
     stats: dict[HtmlElement, _Stats] = {}
     for index, block in enumerate(blocks):
         score = _block_score(block)
+        chars, link_chars = len(block.text), block.link_chars
         is_link = block.link_density > 0.8
         element: HtmlElement | None = block.element
         # The paragraph itself gets totals (it may be a sibling of the body) but no score.
@@ -59,8 +60,8 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
             entry = stats.get(element)
             if entry is None:
                 entry = stats[element] = _Stats()
-            entry.chars += len(block.text)
-            entry.link_chars += block.link_chars
+            entry.chars += chars
+            entry.link_chars += link_chars
             if is_link:
                 entry.link_blocks += 1
             entry.blocks.append(index)

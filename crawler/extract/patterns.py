@@ -16,8 +16,11 @@ class Folded:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         """Wrap a pattern compiled with IGNORECASE whose source is lower-case ASCII."""
+        escapes = set(re.findall(r"\\(.)", pattern.pattern))
         source = re.sub(r"\\.", "", pattern.pattern)
-        if not source.isascii() or source != source.lower():
+        # Class escapes and escaped punctuation only: \x41 or \u00e9 could name any letter.
+        plain = all(e in "sSwWdDbB" or not e.isalnum() for e in escapes)
+        if not plain or not source.isascii() or source != source.lower():
             raise ValueError(f"not a lower-case ASCII pattern: {pattern.pattern[:40]}")
         self.any_case = pattern
         self.lower = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)

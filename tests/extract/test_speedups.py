@@ -1,0 +1,43 @@
+"""Fast paths of the extractor give exactly the answers of the plain code they replace."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crawler.extract import patterns
+from crawler.extract.parse import _CONTROL, _has_control
+
+FOLDED = {name: v for name, v in vars(patterns).items() if isinstance(v, patterns.Folded)}
+SAMPLES = [
+    "", "share", "SHARE-bar", "post-Share", "articleBody", "Article-Body main", "ad-slot",
+    "AD", "promo_box", "promoBox x", "Comments wrap", "comment-list", "Sign Up now",
+    "Subscribe to our Newsletter", "Reprints", "reprint", "paywall", "Paywall-prompt",
+    "ſhare", "ſubscribe", "Kelvin-K", "captıon", "İtem ad", "Ünïcode sidebar", "story-body",
+    "x" * 50 + " NAVIGATION " + "y" * 50, "piano-Offer", "regwall", "Tools toolbar",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(FOLDED))
+def test_folded_patterns_match_as_ignorecase(name: str) -> None:
+    folded = FOLDED[name]
+    for text in SAMPLES + [s.upper() for s in SAMPLES] + [s.title() for s in SAMPLES]:
+        expected = folded.any_case.search(text) is not None
+        assert (folded.search(text) is not None) is expected, (name, text)
+
+
+def test_folded_refuses_patterns_it_cannot_fold() -> None:
+    for source in (r"Share", r"caf\u00e9", r"\x41", "ſ", "café"):
+        with pytest.raises(ValueError):
+            patterns.Folded(re.compile(source, re.IGNORECASE))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "tab\tand\nlines\r", "nul\x00", "vt\x0b", "esc\x1b", "bad \ufffe", "bad \uffff",
+     "ok \ufffd", "caf\u00e9 \u2019", "\ud800 lone surrogate", "\x7f del"],
+)  # fmt: skip
+def test_control_check_from_bytes_agrees_with_the_regex(text: str) -> None:
+    data = text.encode("utf-8", "replace")
+    assert _has_control(text, data) is (_CONTROL.search(text) is not None)
