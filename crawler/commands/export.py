@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterable
@@ -79,11 +80,16 @@ def _to_file(articles: Iterable[Article], fmt: str, path: Path) -> int:
     """Write to a temporary file next to ``path`` and rename it: no half-written exports."""
     if path.parent and not path.parent.exists():
         raise UserError(f"folder {path.parent} does not exist: create it or choose another -o")
+    if os.path.isdir(path):
+        raise UserError(f"{path} is a folder: give a file name, e.g. -o {path / 'articles.jsonl'}")
     partial = path.with_name(path.name + ".partial")
     try:
         with open(partial, "wb") as out:
             count = export_articles(articles, fmt, out)
         partial.replace(path)
+    except OSError as exc:
+        raise UserError(f"cannot write {path} ({exc.strerror}): choose another -o") from None
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return count

@@ -128,6 +128,14 @@ def test_bad_export_input_is_one_line(archive, tmp_path, capsys):
     assert "no article store" in capsys.readouterr().err
 
 
+def test_export_to_a_folder_or_unwritable_file_is_one_line(archive, tmp_path, capsys):
+    assert main(["export", "--archive-dir", str(archive), "-o", str(tmp_path)]) == 2
+    assert f"{tmp_path} is a folder: give a file name" in capsys.readouterr().err
+    too_long = tmp_path / ("x" * 300 + ".csv")  # the file cannot be created
+    assert main(["export", "--archive-dir", str(archive), "-o", str(too_long)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
 def test_search_command(archive, capsys):
     word = unique_text(99).split()[3]
     assert main(["search", word, "--archive-dir", str(archive), "--json"]) == 0
