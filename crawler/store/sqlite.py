@@ -71,7 +71,13 @@ class Store:
                 f"no article store at {self.path}: run `crawler crawl` or `crawler extract "
                 "WARC...` first, or point --archive-dir at the folder that holds articles.sqlite"
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(
+                f"cannot create the folder {self.path.parent} ({exc.strerror}): "
+                "choose another --archive-dir"
+            ) from None
         self.conn: sqlite3.Connection | None = _connect(self.path)
         self.commit_every = max(1, commit_every)
         self._pending = 0

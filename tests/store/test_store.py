@@ -156,6 +156,14 @@ def test_store_survives_reopen_and_rejects_garbage(tmp_path):
         store.iter_articles(since="yesterday-ish")
 
 
+def test_store_in_a_folder_that_cannot_be_created(tmp_path):
+    """`crawler extract --archive-dir` under a file: a one-line error, not a traceback."""
+    (tmp_path / "file").write_text("keep me")
+    with pytest.raises(UserError, match="cannot create the folder .*choose another --archive-dir"):
+        open_store(tmp_path / "file" / "archive")
+    assert (tmp_path / "file").read_text() == "keep me"
+
+
 def test_site_of_host(tmp_path):
     with open_store(tmp_path) as store:
         store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z", site="daily"))
