@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from crawler.exceptions import UserError
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output or f"{layout.root.name}.wacz").expanduser()
     if output.suffix.lower() != ".wacz":
         raise UserError(f"output {output} must end in .wacz; pass e.g. -o {output.stem}.wacz")
-    if output.is_dir():
+    if os.path.isdir(output):
         raise UserError(f"output {output} is a folder; pass a file name such as -o archive.wacz")
     try:
         if output.resolve().is_relative_to(layout.warc_dir):

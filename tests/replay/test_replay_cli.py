@@ -71,3 +71,10 @@ def test_wacz_output_must_be_wacz(tmp_path):
     result = run_cli("wacz", "--archive-dir", str(tmp_path / "a"), "-o", str(target))
     _assert_one_line_error(result, "must end in .wacz")
     assert not target.exists()
+
+
+def test_wacz_output_name_too_long(tmp_path):
+    make_archive(tmp_path / "a", sample_pages()[:1], store=False)
+    target = tmp_path / ("x" * 300 + ".wacz")
+    result = run_cli("wacz", "--archive-dir", str(tmp_path / "a"), "-o", str(target))
+    _assert_one_line_error(result, "could not write", "-o")
