@@ -9,6 +9,7 @@ project settings < a site's ``[site.settings]`` and the demo defaults (priority 
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -187,11 +188,12 @@ def _result(job: CrawlJob, crawler: Any) -> JobResult:
 
 
 def _warc_files(archive_dir: Path, since: float) -> list[Path]:
-    """WARC files of the archive written during this run."""
+    """WARC files written by this run (this process: its pid ends their names)."""
     folder = archive_dir / "warc"
     if not folder.is_dir():
         return []
+    mine = tuple(f"-{os.getpid()}{ext}" for ext in (".warc.gz", ".warc", ".warc.gz.open",
+                                                   ".warc.open"))
     return sorted(
-        p for p in folder.iterdir()
-        if p.name.endswith((".warc.gz", ".warc", ".open")) and p.stat().st_mtime >= since - 1
+        p for p in folder.iterdir() if p.name.endswith(mine) and p.stat().st_mtime >= since - 1
     )

@@ -109,3 +109,18 @@ def test_scrapy_list_shows_the_news_spider():
     out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=REPO_ROOT,
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["news"], out.stderr
+
+
+def test_summary_lists_only_this_runs_warc_files(tmp_path):
+    """Another crawl's fresh WARC in the same folder (a scheduled run just before) is not ours."""
+    import os
+    import time
+
+    from crawler.runner import _warc_files
+
+    (tmp_path / "warc").mkdir()
+    other = tmp_path / "warc" / "crawl-20261125160606742-00000-vm-1.warc.gz"
+    mine = tmp_path / "warc" / f"crawl-20261125160608742-00000-vm-{os.getpid()}.warc.gz"
+    for path in (other, mine):
+        path.write_bytes(b"")
+    assert _warc_files(tmp_path, time.time()) == [mine]
