@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from crawler.exceptions import UserError
 
 if TYPE_CHECKING:
-    from crawler.runner import CrawlJob, CrawlReport
+    from crawler.runner import CrawlJob, CrawlReport, JobResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
     fetched = sum(job.stats.get("response_received_count", 0) for job in report.jobs)
     if fetched or not any(job.seed_problems for job in report.jobs):
         _print_summary(report)
-    if any(job.stats.get("finish_reason") == "shutdown" for job in report.jobs):
-        raise KeyboardInterrupt  # Ctrl-C: what was fetched is kept; exit status 130
+    if any(_finish(job) in ("shutdown", "forced stop") for job in report.jobs):
+        raise KeyboardInterrupt  # Ctrl-C (once, or twice to force): exit status 130
     problems = [p for job in report.jobs for p in job.seed_problems]
     if problems:
         more = f" (and {len(problems) - 1} more seed problems)" if len(problems) > 1 else ""
@@ -125,6 +125,11 @@ def _crawl_demo(archive_dir: Path, cli: dict[str, str], max_pages: int) -> Crawl
         return run_jobs([job], archive_dir, cli, max_pages)
 
 
+def _finish(job: JobResult) -> str:
+    """Why a job's crawl ended; a second Ctrl-C stops the reactor before Scrapy records it."""
+    return job.stats.get("finish_reason") or ("forced stop" if job.started else "not started")
+
+
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
     from crawler.extensions.progress import human_bytes, snapshot
@@ -137,7 +142,7 @@ def _print_summary(report: CrawlReport) -> None:
             (k.split("/", 2)[2], v) for k, v in job.stats.items() if k.startswith("pages/list/")
         )
         detail = ", ".join(f"{k} {v}" for k, v in reasons)
-        finish = job.stats.get("finish_reason", "not started")
+        finish = _finish(job)
         print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors [{finish}]")
