@@ -65,9 +65,13 @@ def open_versions(archive_dir: str, url: str) -> tuple[str, list[Any]]:
 
 
 def url_variants(url: str) -> list[str]:
-    """The URL as given, then with its trailing slash added or removed."""
-    other = url[:-1] if url.endswith("/") else url + "/"
-    return [url, other]
+    """The URL as given and as the crawler stores it (no #fragment...), each with/without "/"."""
+    from crawler.discovery import normalize_url
+
+    forms = [url, normalize_url(url) or url]
+    slash = [form[:-1] if form.endswith("/") else form + "/" for form in forms]
+    variants = [forms[0], slash[0], forms[1], slash[1]]
+    return list(dict.fromkeys(variants))
 
 
 def _record_kind(entry: dict) -> str:
