@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawler import settings
 from crawler.exceptions import UserError
 from crawler.extract import EXTRACTOR_VERSION, ExtractOptions, ExtractResult, SiteLearner
 from crawler.extract.sitelearn import site_of
@@ -37,6 +38,7 @@ class ReextractReport:
     files: int = 0
     records: int = 0
     html: int = 0
+    skipped: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -50,7 +52,8 @@ class ReextractReport:
             f"in {self.seconds:.1f}s: {articles} articles ({out['new_version']} new versions, "
             f"{out['updated']} re-extracted differently, "
             f"{out['unchanged'] + out['same_article']} unchanged), "
-            f"{out['not_article'] + out['same_page']} other pages, {len(self.errors)} bad records"
+            f"{out['not_article'] + out['same_page']} other pages, "
+            f"{self.skipped} cut or oversized responses skipped, {len(self.errors)} bad records"
         )
 
 
@@ -92,7 +95,8 @@ class _Captures:
     def __iter__(self) -> Iterator[Capture]:
         """Yield each capture, reporting progress after each one."""
         done = 0
-        max_body = ExtractOptions().max_html_bytes
+        # The crawl drops pages that decode to more than DOWNLOAD_MAXSIZE; so does re-extraction.
+        max_body = max(settings.DOWNLOAD_MAXSIZE, ExtractOptions().max_html_bytes)
         for path in self.files:
             scanner = WarcScanner(path, max_body)
             self.scanners.append(scanner)
@@ -210,6 +214,7 @@ def reextract(
     for scanner in captures.scanners:
         report.records += scanner.stats.records
         report.html += scanner.stats.html
+        report.skipped += scanner.stats.skipped
         report.errors.extend(scanner.stats.errors)
     report.seconds = time.monotonic() - started
     return report

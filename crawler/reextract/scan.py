@@ -59,6 +59,8 @@ class ScanStats:
 
     records: int = 0
     html: int = 0
+    #: HTML responses left out as the crawl leaves them out: cut (WARC-Truncated) or too big.
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -134,7 +136,7 @@ class WarcScanner:
     """Iterate the HTML responses of one WARC file, streaming; ``position`` tracks progress."""
 
     def __init__(self, path: Path, max_body: int) -> None:
-        """Scan ``path``; bodies longer than ``max_body`` bytes are cut (the extractor caps too)."""
+        """Scan ``path``; HTML bodies over ``max_body`` bytes (decoded) are skipped as hostile."""
         self.path = path
         self.max_body = max_body
         self.position = 0
@@ -193,11 +195,17 @@ class WarcScanner:
     ) -> Capture | None:
         """Read an HTML response record fully; None for any other record."""
         is_html, status, content_type = _is_html(record)
-        if not is_html:
+        # A cut body (DOWNLOAD_MAXSIZE, timeout, lost connection) is not a page the crawl
+        # extracted either: its text would be partial, or a decompression bomb's junk.
+        if not is_html or record.rec_headers.get_header("WARC-Truncated"):
+            self.stats.skipped += is_html
             records.read_to_end()
             return None
-        body = record.content_stream().read(self.max_body)
+        body = record.content_stream().read(self.max_body + 1)
         records.read_to_end()
+        if len(body) > self.max_body:
+            self.stats.skipped += 1
+            return None
         headers = record.rec_headers
         http = record.http_headers
         return Capture(
