@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port} is not a TCP port: give a number from 0 to 65535")
-    if args.edition < 1:
+    if args.edition not in (1, 2):
         raise UserError(f"--edition {args.edition} does not exist: give 1 or 2")
     try:
         server = DemoSiteServer(port=args.port, edition=args.edition)
