@@ -120,6 +120,8 @@ class IncrementalState:
         self.forget_after = None
         self.max_revisits = 1000
         self._skipped: set[bytes] = set()  # digests, for a count of distinct skipped URLs
+        self._fetched: set[bytes] = set()  # digests of the URLs captured in this crawl
+        self._unclassified: set[str] = set()  # never-archived pages fetched with role unknown
         self.fetchlog = FetchLog(archive_dir)
         self.store = _open_store(archive_dir)
 
@@ -154,6 +156,7 @@ class IncrementalState:
         else:
             state.max_revisits = 0
         crawler.signals.connect(state.close, signal=signals.spider_closed)
+        crawler.signals.connect(state.item_scraped, signal=signals.item_scraped)
         cls._by_crawler[crawler] = state
         return state
 
@@ -172,6 +175,8 @@ class IncrementalState:
             return self._unpoliced(request, "not_article")
         if state is None and request.meta.get("page_role") != "article":
             # Never stored as an article (a feed or sitemap reached by a link, say): fetch it.
+            # Never fetched either: it counts as new if it is captured now.
+            request.meta["incremental_first"] = self.fetchlog.get(request.url) is None
             return self._unpoliced(request, "not_article")
         known = known_capture(state, self.fetchlog.get(request.url))
         decision = self.policy.decide(known, datetime.now(UTC), _discovered_date(request))
@@ -208,11 +213,24 @@ class IncrementalState:
             if count >= self.max_revisits:
                 break
 
+    @staticmethod
+    def _digest(url: str) -> bytes:
+        """A short key for a URL in the per-crawl sets."""
+        return hashlib.blake2b(url.encode(), digest_size=8).digest()
+
     def _count_skipped(self, url: str) -> None:
-        key = hashlib.blake2b(url.encode(), digest_size=8).digest()
-        if key not in self._skipped:
+        key = self._digest(url)
+        if key not in self._skipped and key not in self._fetched:
             self._skipped.add(key)
             self.stats.inc_value("incremental/skipped_urls")
+
+    def _uncount_skipped(self, url: str) -> None:
+        """A URL fetched after all (a later request said it changed) is not a skipped one."""
+        key = self._digest(url)
+        self._fetched.add(key)
+        if key in self._skipped:
+            self._skipped.discard(key)
+            self.stats.inc_value("incremental/skipped_urls", -1)
 
     def _unpoliced(self, request: Request, reason: str) -> None:
         self.stats.inc_value(f"incremental/{reason}")
@@ -235,17 +253,37 @@ class IncrementalState:
             return
         if response.status == 304:
             self.stats.inc_value("incremental/not_modified")
+        self._count_fetched(request)
         # The URLs that redirected here count as fetched too, or they would look new forever.
         urls = dict.fromkeys([*request.meta.get("redirect_urls", ()), request.url])
         now, lastmod = datetime.now(UTC), _discovered_date(request)
         site = request.meta.get("site")
         for url in urls:
+            self._uncount_skipped(url)
             final = url == request.url  # validators belong to the final URL only
             self.fetchlog.record(Fetch(
                 url=url, fetched_at=now, status=response.status, site=site, lastmod=lastmod,
                 etag=_header(response, b"ETag") if final else None,
                 last_modified=_header(response, b"Last-Modified") if final else None,
             ))
+
+    def _count_fetched(self, request: Request) -> None:
+        """Count a capture made now by the URL's state before this crawl (stats fetched/*)."""
+        decision = request.meta.get("incremental")
+        if decision in ("changed", "revisit", "forced"):
+            self.stats.inc_value(f"incremental/fetched/{decision}")
+        elif decision == "new":
+            self.stats.inc_value("incremental/fetched/new")
+        elif request.meta.get("incremental_first"):
+            self._unclassified.add(request.url)  # new if it is stored as an article
+
+    def item_scraped(self, item: Any, **kwargs: Any) -> None:
+        """Count a never-archived page of unknown role once it is stored as an article."""
+        url = getattr(item, "url", None)
+        extraction = getattr(item, "extraction", None)
+        if url in self._unclassified and getattr(extraction, "is_article", False):
+            self._unclassified.discard(url)
+            self.stats.inc_value("incremental/fetched/new")
 
     def close(self) -> None:
         """Write the fetch log, forget very old rows, close the store."""

@@ -148,3 +148,12 @@ def test_history_lists_captures_and_versions(runs, capsys):
     assert cli(["history", url + paths["new"][0], "--archive-dir", archive]) == 0
     out = capsys.readouterr().out
     assert "revisit (not modified)" in out and "text versions (1):" in out
+
+
+def test_second_run_summary_counts_what_was_fetched(runs):
+    line = next(line for line in runs["log2"].splitlines() if "incremental:" in line)
+    # The 5 new articles, the edited one (sitemap lastmod moved), the ad one (due): all 200.
+    assert line.strip() == (
+        "incremental: fetched 5 new articles (never archived), 1 changed since archived, "
+        "1 due revisits; skipped 118 archived and not due"
+    )

@@ -70,6 +70,9 @@ def test_second_run_fetches_only_new_and_changed(tmp_path):
         assert stats2["incremental/changed"] == 1  # lastmod moved a day
         assert stats2["incremental/skip"] == 1
         assert stats2["incremental/dropped"] == 1
+        assert stats2["incremental/fetched/new"] == 1  # captures, as the summary reports
+        assert stats2["incremental/fetched/changed"] == 1
+        assert stats2["incremental/skipped_urls"] == 1
 
         # A revisit time (1 s after the first capture) passed for the new and the untouched
         # article: both are asked for conditionally. The new one is as it was -> 304; the
@@ -82,6 +85,7 @@ def test_second_run_fetches_only_new_and_changed(tmp_path):
         assert stats3["incremental/revisit"] == 2
         assert stats3["incremental/conditional"] == 2
         assert stats3["incremental/not_modified"] == 1
+        assert stats3["incremental/fetched/revisit"] == 2
         assert stats3.get("downloader/response_status_count/304") == 1
 
     with closing(sqlite3.connect(archive / "articles.sqlite")) as conn:

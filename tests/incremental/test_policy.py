@@ -119,9 +119,17 @@ def test_lastmod_moved_since_last_capture_counts_as_changed():
 def test_summary_line_from_stats():
     from crawler.incremental.report import summary
 
-    stats = {"incremental/new": 5, "incremental/changed": 1, "incremental/revisit": 2,
-             "incremental/not_modified": 1, "incremental/skip": 119}
-    assert summary(stats) == ("incremental: 5 new, 1 changed, 2 revisits (1 not modified), "
-                              "119 archived and not due (skipped)")
+    # Planned requests (decisions) do not count; captures made (fetched/*) do.
+    stats = {"incremental/new": 120, "incremental/changed": 1, "incremental/revisit": 3,
+             "incremental/fetched/new": 5, "incremental/fetched/changed": 1,
+             "incremental/fetched/revisit": 2, "incremental/not_modified": 1,
+             "incremental/skip": 130, "incremental/skipped_urls": 119}
+    assert summary(stats) == (
+        "incremental: fetched 5 new articles (never archived), 1 changed since archived, "
+        "2 due revisits (1 not modified); skipped 119 archived and not due"
+    )
     assert summary({"pages": 3}) is None
-    assert "--full" in summary({"incremental/forced": 7})
+    interrupted = summary({"incremental/new": 120})
+    assert interrupted is not None and "fetched 0 new articles" in interrupted
+    full = summary({"incremental/forced": 7, "incremental/fetched/forced": 4})
+    assert "--full" in full and "4 article pages fetched" in full

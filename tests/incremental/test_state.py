@@ -74,3 +74,36 @@ def test_revisit_gets_validators_and_a_304_counts_as_a_capture(tmp_path):
     assert state.stats.values["incremental/not_modified"] == 1
     assert state.decide(article(first.url)) is Decision.SKIP  # captured now
     state.close()
+
+
+def test_fetched_counts_are_taken_at_response_time(tmp_path):
+    from types import SimpleNamespace
+
+    state = state_for(tmp_path)
+    planned = [article(f"https://n.example/p{i}") for i in range(3)]
+    assert [state.decide(r) for r in planned] == [Decision.NEW] * 3
+    state.record(planned[0], Response(planned[0].url, status=200))
+    state.record(planned[1], Response(planned[1].url, status=404))  # not a capture
+    assert state.stats.values["incremental/new"] == 3  # decisions
+    assert state.stats.values["incremental/fetched/new"] == 1  # captures
+    # Fetched in this crawl already: asked for again, it is not an archived, skipped URL.
+    assert state.decide(article(planned[0].url)) is Decision.SKIP
+    assert state.stats.values["incremental/skipped_urls"] == 0
+    # A never-archived page of unknown role counts as new once stored as an article.
+    for path, is_article in (("u1", True), ("u2", False)):
+        page = Request(f"https://n.example/{path}", meta={"page_role": "unknown"})
+        assert state.decide(page) is None
+        state.record(page, Response(page.url, status=200))
+        state.item_scraped(SimpleNamespace(url=page.url, extraction=SimpleNamespace(
+            is_article=is_article)))
+    assert state.stats.values["incremental/fetched/new"] == 2
+    state.close()
+    # Next crawl: skipped, then fetched after all (a later request said it changed).
+    state = state_for(tmp_path)
+    assert state.decide(article(planned[0].url)) is Decision.SKIP
+    assert state.stats.values["incremental/skipped_urls"] == 1
+    changed = article(planned[0].url, incremental="changed")
+    state.record(changed, Response(changed.url, status=200))
+    assert state.stats.values["incremental/skipped_urls"] == 0
+    assert state.stats.values["incremental/fetched/changed"] == 1
+    state.close()
