@@ -6,7 +6,9 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
 - ``CRAWL_SEEDS``: seed URLs (list or comma-separated): home/section pages, feeds, sitemaps.
 - ``CRAWL_ALLOWED_DOMAINS``: hosts to stay on (default: the seeds' hosts and their subdomains).
 - ``CRAWL_SITE_NAME``: the ``site`` stored with every page (default: the page's host).
-- ``CRAWL_MAX_PAGES``: stop scheduling after this many requests (0: no limit).
+- ``CRAWL_MAX_PAGES``: fetch at most this many pages (0: no limit); the budget is spent as
+  requests reach the downloader (crawler.middlewares.PageBudgetMiddleware), so request
+  priority decides what it buys. The spider schedules at most ``_SCHEDULE_FACTOR`` times it.
 - ``CRAWL_FOLLOW_LINKS``, ``CRAWL_USE_FEEDS``, ``CRAWL_USE_SITEMAPS``: the discovery routes
   (page links; feeds linked from pages; sitemaps listed in robots.txt). Seeds are always read.
 - ``CRAWL_MAX_LINKS_PER_PAGE``: cap on links taken from one page (hostile pages).
@@ -15,7 +17,9 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
 - ``EXTRACT_MIN_ARTICLE_CHARS``: shorter bodies are not articles.
 
 Stats: ``pages/article``, ``pages/list/<reason>``, ``pages/not-html``, ``seeds/<kind>``,
-``discovery/<route>`` (URLs found), ``discovery/scheduled``, ``discovery/budget_exhausted``.
+``discovery/<route>`` (URLs found), ``discovery/scheduled``, ``discovery/not_scheduled`` (over
+the scheduling cap or after the budget was spent), ``discovery/budget_exhausted`` (refused by
+the downloader middleware).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from crawler import analysis, discovery
@@ -47,6 +52,9 @@ logger = logging.getLogger(__name__)
 _FLUSH_URL = "data:,flush-held-pages"
 #: Feeds and sitemaps go first: they name the newest articles and their dates.
 _SOURCE_PRIORITY = 5000
+#: Requests scheduled per page of budget at most: enough for priority to choose among,
+#: bounded so that a huge sitemap does not fill memory.
+_SCHEDULE_FACTOR = 4
 
 
 class NewsSpider(scrapy.Spider):
@@ -62,6 +70,13 @@ class NewsSpider(scrapy.Spider):
         # URLs the incremental middleware dropped: a later sighting with a lastmod may revive.
         self._skipped: set[bytes] = set()
         self._scheduled = 0
+        self._budget_spent = False
+        self._budget_done = 0  # budgeted requests whose callback or errback has finished
+        self._closing = False
+        # With a page budget, undated pages found while a seed, feed, sitemap or robots.txt
+        # is still unread wait here: the dated articles those name must compete for it too.
+        self._sources_pending = 0
+        self._parked: list[Request] = []
         self._robots_done: set[str] = set()
         self._now = datetime.now(UTC)
 
@@ -77,6 +92,7 @@ class NewsSpider(scrapy.Spider):
         spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held, profile_dir=spider.profile_dir)
         spider.crawl_id = crawler.settings.get("CRAWL_ID", "")
         spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT", 0)
+        spider.depth_priority = crawler.settings.getint("DEPTH_PRIORITY", 0)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
@@ -98,8 +114,9 @@ class NewsSpider(scrapy.Spider):
         if not self.config.use_sitemaps or robots in self._robots_done:
             return None
         self._robots_done.add(robots)
-        return Request(robots, callback=self.parse_robots, errback=self._ignore,
-                       meta={"page_role": "robots", "site": self.config.site_name},
+        meta = {"page_role": "robots", "site": self.config.site_name}
+        self._count_source(meta)
+        return Request(robots, callback=self.parse_robots, errback=self._ignore, meta=meta,
                        priority=_SOURCE_PRIORITY + 1)
 
     def _request(
@@ -119,8 +136,10 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("discovery/too_deep")
             return None
         cfg = self.config
-        if cfg.max_pages and self._scheduled >= cfg.max_pages:
-            self.crawler.stats.inc_value("discovery/budget_exhausted")
+        if cfg.max_pages and (
+            self._budget_spent or self._scheduled >= cfg.max_pages * _SCHEDULE_FACTOR
+        ):
+            self.crawler.stats.inc_value("discovery/not_scheduled")
             return None
         self._seen.add(key)
         self._scheduled += 1
@@ -132,6 +151,8 @@ class NewsSpider(scrapy.Spider):
         meta = {"page_role": found.role, "site": cfg.site_name or discovery.host_of(found.url),
                 "discovered_lastmod": found.lastmod, "discovered_modified": found.modified,
                 "discovered_via": route}
+        if found.role in ("seed", "feed", "sitemap"):
+            self._count_source(meta)
         errback = self._seed_failed if found.role == "seed" else self._ignore
         return Request(found.url, callback=self.parse, errback=errback, meta=meta,
                        priority=priority)
@@ -139,6 +160,13 @@ class NewsSpider(scrapy.Spider):
     def incremental_skipped(self, request: Request) -> None:
         """Hook of IncrementalSpiderMiddleware: the URL was dropped as archived and not due."""
         self._skipped.add(hashlib.blake2b(request.url.encode(), digest_size=8).digest())
+        # Never queued: it must not use up the scheduling cap.
+        self._scheduled = max(0, self._scheduled - 1)
+
+    def page_budget_spent(self) -> None:
+        """Hook of PageBudgetMiddleware: schedule nothing more (what is queued is refused)."""
+        self._budget_spent = True
+        self._end_if_budget_done()
 
     def _follow(
         self, links: tuple[Discovered, ...], route: str, depth: int
@@ -150,8 +178,77 @@ class NewsSpider(scrapy.Spider):
             links = tuple(sorted(links, key=lambda d: d.lastmod or "", reverse=True))
         for found in links:
             request = self._request(found, depth=depth, route=route)
-            if request is not None:
+            if request is None:
+                continue
+            if self._sources_pending and not found.lastmod and found.role not in (
+                "feed", "sitemap"
+            ):
+                self._park(request, depth)
+            else:
                 yield request
+
+    # --- the page budget ----------------------------------------------------------------
+
+    def _count_source(self, meta: dict[str, Any]) -> None:
+        """Remember a request that may name dated articles (only with a page budget)."""
+        assert self.config is not None
+        if self.config.max_pages:
+            meta["budget_source"] = True
+            self._sources_pending += 1
+
+    def _source_done(self, meta: dict[str, Any]) -> None:
+        """A source was read or failed: once none is left, queue the parked pages."""
+        if not meta.pop("budget_source", False):
+            return
+        self._sources_pending = max(0, self._sources_pending - 1)
+        if not self._sources_pending:
+            self._release_parked()
+
+    def _budget_request_done(self, meta: dict[str, Any]) -> None:
+        """A budgeted request is through its callback or errback: maybe end the crawl."""
+        if meta.get("page_budget_counted") and not meta.get("page_budget_done"):
+            meta["page_budget_done"] = True
+            self._budget_done += 1
+            self._end_if_budget_done()
+
+    def _end_if_budget_done(self) -> None:
+        """Close once the budget is spent and its pages are handled.
+
+        Without this the engine would pop and refuse every queued request first (~2 ms
+        each, up to 3 per page of budget). Held warm-up pages are flushed before closing.
+        """
+        assert self.config is not None
+        if self._closing or not self._budget_spent or self._budget_done < self.config.max_pages:
+            return
+        self._closing = True
+        if self.warmup.held_count:
+            # Ahead of everything still queued.
+            self.crawler.engine.crawl(
+                Request(_FLUSH_URL, callback=self.flush_held, dont_filter=True,
+                        meta={"page_role": "internal", "close_after": True},
+                        priority=_SOURCE_PRIORITY * 2))
+        else:
+            self._close_now()
+
+    def _close_now(self) -> None:
+        """Close the spider; what is in progress (items in the pipeline) still finishes."""
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="finished"))
+
+    def _park(self, request: Request, depth: int) -> None:
+        """Hold an undated page until the pending sources are read."""
+        # Queued later through the engine, past DepthMiddleware: set what it would set.
+        request.meta["depth"] = depth
+        request.priority -= depth * self.depth_priority
+        self._parked.append(request)
+
+    def _release_parked(self) -> None:
+        """Queue the parked pages (or drop them if the budget is spent meanwhile)."""
+        parked, self._parked = self._parked, []
+        if self._budget_spent:
+            self.crawler.stats.inc_value("discovery/not_scheduled", len(parked))
+            return
+        for request in parked:
+            self.crawler.engine.crawl(request)
 
     # --- callbacks ----------------------------------------------------------------------
 
@@ -161,9 +258,19 @@ class NewsSpider(scrapy.Spider):
         sitemaps = discovery.sitemaps_in_robots(text, response.url)
         depth = int(response.meta.get("depth", 0)) + 1
         yield from self._follow(tuple(Discovered(u, "sitemap") for u in sitemaps), "robots", depth)
+        self._source_done(response.meta)
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         """Analyse one response in the pool; yield follow-up requests and the page's item."""
+        try:
+            async for out in self._parse_page(response):
+                yield out
+        finally:
+            self._source_done(response.meta)
+            self._budget_request_done(response.meta)
+
+    async def _parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """The work of ``parse``."""
         assert self.config is not None
         role = response.meta.get("page_role", "unknown")
         if role == "seed":
@@ -264,12 +371,14 @@ class NewsSpider(scrapy.Spider):
         return items
 
     def flush_held(self, response: Response) -> AsyncIterator[PageItem]:
-        """Callback of the internal ``data:`` request made when the crawl goes idle."""
-        return self._yield_all(self.warmup.take_all())
+        """Callback of the internal ``data:`` request (crawl idle, or page budget done)."""
+        return self._yield_all(self.warmup.take_all(), response.meta.get("close_after", False))
 
-    async def _yield_all(self, held: list[Held]) -> AsyncIterator[PageItem]:
+    async def _yield_all(self, held: list[Held], close: bool = False) -> AsyncIterator[PageItem]:
         for item in await self._release(held):
             yield item
+        if close:
+            self._close_now()
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -323,6 +432,11 @@ class NewsSpider(scrapy.Spider):
     def _seed_failed(self, failure: Failure) -> None:
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
         request = getattr(failure, "request", None)
+        if request is not None:
+            self._source_done(request.meta)
+            self._budget_request_done(request.meta)
+        if request is not None and request.meta.get("page_budget_refused"):
+            return  # more seeds than pages to fetch: not a problem of the seed
         url = request.url if request is not None else "?"
         response = getattr(failure.value, "response", None)
         self.crawler.stats.inc_value("seeds/failed")
@@ -337,10 +451,19 @@ class NewsSpider(scrapy.Spider):
         self.seed_problems.append(problem)
 
     def _ignore(self, failure: Failure) -> None:
-        """Non-seed failures are counted by Scrapy's stats; nothing else to do."""
+        """Non-seed failures are counted by Scrapy's stats; a failed source is done."""
+        request = getattr(failure, "request", None)
+        if request is not None:
+            self._source_done(request.meta)
+            self._budget_request_done(request.meta)
 
     def _on_idle(self) -> None:
-        """Before closing, release the pages still held for warm-up."""
+        """Before closing, queue parked pages and release the pages held for warm-up."""
+        if self._parked:
+            # A source that never answered (dropped by a filter): do not wait for it.
+            self._sources_pending = 0
+            self._release_parked()
+            raise DontCloseSpider
         if self.warmup.held_count:
             self.crawler.engine.crawl(
                 Request(_FLUSH_URL, callback=self.flush_held, dont_filter=True,

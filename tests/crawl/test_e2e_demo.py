@@ -112,6 +112,17 @@ def test_newest_articles_first_within_the_page_budget(demo, tmp_path):
     assert set(stored_articles(tmp_path)) == newest
 
 
+def test_sitemap_index_budget_goes_to_the_newest_articles(demo, tmp_path):
+    # The page sitemap (undated list pages) must not use up the budget before the news
+    # sitemap's dated articles are known: the budget is spent in priority order.
+    crawl(tmp_path, demo.url + "sitemap_index.xml", "--max-pages", "20")
+    fetched = [p for p in demo.requests if p != "/robots.txt"]
+    assert len(fetched) <= 20
+    newest = {a.path for a in build_site(1).articles[:20]}
+    articles = set(stored_articles(tmp_path))
+    assert len(articles) >= 10 and articles <= newest, sorted(articles)
+
+
 def test_two_sites_each_with_their_own_settings(demo, tmp_path):
     with DemoSiteServer(port=0, edition=2) as second:
         sites = tmp_path / "sites.toml"

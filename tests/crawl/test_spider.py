@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.demosite import build_site
 from crawler.demosite.pages import home
 from crawler.demosite.xmldocs import rss
+from crawler.discovery import Discovered
 from crawler.items import PageItem
+from crawler.middlewares import PageBudgetMiddleware
 from crawler.spiders.news import NewsSpider
 from crawler.spiders.pool import AnalysisPool
 
@@ -71,13 +74,35 @@ def test_home_page_yields_links_and_a_list_page_item():
     assert crawler.stats.get_value("pages/list/list-page") == 1
 
 
-def test_max_pages_budget_stops_scheduling():
+def test_max_pages_bounds_scheduling_to_a_multiple_of_the_budget():
+    # The budget is spent in the downloader; the spider queues 4 requests per page of it.
     spider, crawler = _spider(CRAWL_MAX_PAGES=5)
     body = rss(build_site(1), BASE).encode()
     out = _run(spider, _response(TextResponse, BASE + "/feed.xml", body, "seed",
                                  "application/rss+xml"))
-    assert len([r for r in out if r.meta.get("page_role") == "article"]) == 5
-    assert crawler.stats.get_value("discovery/budget_exhausted") == 115
+    assert len([r for r in out if r.meta.get("page_role") == "article"]) == 20
+    assert crawler.stats.get_value("discovery/not_scheduled") == 100
+
+
+def test_page_budget_is_spent_in_the_downloader_once_per_request():
+    spider, crawler = _spider(CRAWL_MAX_PAGES=2)
+    crawler.spider = spider
+    budget = PageBudgetMiddleware.from_crawler(crawler)
+    free = [Request(BASE + "/robots.txt", meta={"page_role": "robots"}),
+            Request(BASE + "/robots.txt"), Request("data:,x", meta={"page_role": "internal"})]
+    for request in free:
+        budget.process_request(request)
+    first = Request(BASE + "/a", meta={"page_role": "article"})
+    budget.process_request(first)
+    budget.process_request(first.replace(url=BASE + "/a2"))  # a redirect: meta copied
+    budget.process_request(Request(BASE + "/b", meta={"page_role": "list"}))
+    assert spider._budget_spent
+    refused = Request(BASE + "/c", meta={"page_role": "article"})
+    with pytest.raises(IgnoreRequest):
+        budget.process_request(refused)
+    assert refused.meta["page_budget_refused"]
+    assert crawler.stats.get_value("discovery/budget_exhausted") == 1
+    assert spider._request(Discovered(BASE + "/d", "article")) is None
 
 
 def test_seed_that_is_not_a_document_is_reported():
