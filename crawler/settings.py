@@ -26,7 +26,7 @@ CRAWL_SEEDS: list[str] = []
 CRAWL_ALLOWED_DOMAINS: list[str] = []
 #: Site name stored with every page; empty means the page's host.
 CRAWL_SITE_NAME = ""
-#: Stop scheduling requests after this many (0: no limit); robots.txt fetches are not counted.
+#: Fetch at most this many pages per site (0: no limit); robots.txt fetches are not counted.
 CRAWL_MAX_PAGES = 0
 #: Discovery routes: links in pages, feeds linked from pages, sitemaps listed in robots.txt.
 CRAWL_FOLLOW_LINKS = True

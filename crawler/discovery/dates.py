@@ -37,10 +37,12 @@ def age_days(iso: str | None, now: datetime) -> float | None:
     return (now - then).total_seconds() / 86400.0
 
 
-def priority_for(lastmod: str | None, now: datetime, base: int = 1000) -> int:
+def priority_for(lastmod: str | None, now: datetime, base: int = 4000) -> int:
     """Scrapy request priority that fetches newer URLs first: ``base`` minus age in days.
 
     Undated URLs get 0; dated ones between 1 and ``base`` (a future date counts as today).
+    ``base`` (about 11 years of days) stays below the spider's priority for feeds and sitemaps
+    while leaving archives of several years ordered by date.
     """
     age = age_days(lastmod, now)
     if age is None:

@@ -58,9 +58,10 @@ def demo_archive(tmp_path_factory) -> Path:
     """An archive folder holding two crawls of the same demo site (the second one: revisits)."""
     root = tmp_path_factory.mktemp("demo") / "archive"
     with demo_site(free_port()) as seed:
-        for _ in range(2):
+        # The second crawl is --full: an incremental one would spend its budget on new pages.
+        for extra in ([], ["--full"]):
             result = run_cli("crawl", seed, "--archive-dir", str(root), "--max-pages", "30",
-                             *FAST, timeout=180)
+                             *extra, *FAST, timeout=180)
             assert result.returncode == 0, result.stdout + result.stderr
     return root
 
