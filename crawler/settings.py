@@ -130,7 +130,7 @@ SPIDER_MIDDLEWARES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.IncrementalMiddleware": 120,
-    "crawler.middlewares.PageBudgetMiddleware": 130,
+    "crawler.pagebudget.PageBudgetMiddleware": 130,
 }
 INCREMENTAL_ENABLED = True
 #: Fetch every article again, archived or not (`crawler crawl --full` sets it).

@@ -7,7 +7,7 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
 - ``CRAWL_ALLOWED_DOMAINS``: hosts to stay on (default: the seeds' hosts and their subdomains).
 - ``CRAWL_SITE_NAME``: the ``site`` stored with every page (default: the page's host).
 - ``CRAWL_MAX_PAGES``: fetch at most this many pages (0: no limit); the budget is spent as
-  requests reach the downloader (crawler.middlewares.PageBudgetMiddleware), so request
+  requests reach the downloader (crawler.pagebudget.PageBudgetMiddleware), so request
   priority decides what it buys. The spider schedules at most ``_SCHEDULE_FACTOR`` times it.
 - ``CRAWL_FOLLOW_LINKS``, ``CRAWL_USE_FEEDS``, ``CRAWL_USE_SITEMAPS``: the discovery routes
   (page links; feeds linked from pages; sitemaps listed in robots.txt). Seeds are always read.
@@ -36,28 +36,25 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
-from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from crawler import analysis, discovery
 from crawler.discovery import Discovered, LinkOptions
 from crawler.extract import ExtractOptions
 from crawler.items import PageItem
+from crawler.spiders.budget import FLUSH_URL, SOURCE_PRIORITY, PageBudgetMixin
 from crawler.spiders.config import CrawlConfig
 from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.spiders.warmup import Held, SiteWarmup
 
 logger = logging.getLogger(__name__)
 
-_FLUSH_URL = "data:,flush-held-pages"
-#: Feeds and sitemaps go first: they name the newest articles and their dates.
-_SOURCE_PRIORITY = 5000
 #: Requests scheduled per page of budget at most: enough for priority to choose among,
 #: bounded so that a huge sitemap does not fill memory.
 _SCHEDULE_FACTOR = 4
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(PageBudgetMixin, scrapy.Spider):
     """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
 
     name = "news"
@@ -103,7 +100,7 @@ class NewsSpider(scrapy.Spider):
         """The seeds; each usable seed's robots.txt follows once the seed has been read."""
         assert self.config is not None
         for seed in self.config.seeds:
-            request = self._request(Discovered(seed, "seed"), priority=_SOURCE_PRIORITY)
+            request = self._request(Discovered(seed, "seed"), priority=SOURCE_PRIORITY)
             if request is not None:
                 yield request
 
@@ -117,7 +114,7 @@ class NewsSpider(scrapy.Spider):
         meta = {"page_role": "robots", "site": self.config.site_name}
         self._count_source(meta)
         return Request(robots, callback=self.parse_robots, errback=self._ignore, meta=meta,
-                       priority=_SOURCE_PRIORITY + 1)
+                       priority=SOURCE_PRIORITY + 1)
 
     def _request(
         self, found: Discovered, priority: int | None = None, depth: int = 0, route: str = "seed"
@@ -147,7 +144,7 @@ class NewsSpider(scrapy.Spider):
         if priority is None:
             priority = discovery.priority_for(found.lastmod, self._now)
             if found.role in ("feed", "sitemap"):
-                priority = _SOURCE_PRIORITY
+                priority = SOURCE_PRIORITY
         meta = {"page_role": found.role, "site": cfg.site_name or discovery.host_of(found.url),
                 "discovered_lastmod": found.lastmod, "discovered_modified": found.modified,
                 "discovered_via": route}
@@ -162,11 +159,6 @@ class NewsSpider(scrapy.Spider):
         self._skipped.add(hashlib.blake2b(request.url.encode(), digest_size=8).digest())
         # Never queued: it must not use up the scheduling cap.
         self._scheduled = max(0, self._scheduled - 1)
-
-    def page_budget_spent(self) -> None:
-        """Hook of PageBudgetMiddleware: schedule nothing more (what is queued is refused)."""
-        self._budget_spent = True
-        self._end_if_budget_done()
 
     def _follow(
         self, links: tuple[Discovered, ...], route: str, depth: int
@@ -186,69 +178,6 @@ class NewsSpider(scrapy.Spider):
                 self._park(request, depth)
             else:
                 yield request
-
-    # --- the page budget ----------------------------------------------------------------
-
-    def _count_source(self, meta: dict[str, Any]) -> None:
-        """Remember a request that may name dated articles (only with a page budget)."""
-        assert self.config is not None
-        if self.config.max_pages:
-            meta["budget_source"] = True
-            self._sources_pending += 1
-
-    def _source_done(self, meta: dict[str, Any]) -> None:
-        """A source was read or failed: once none is left, queue the parked pages."""
-        if not meta.pop("budget_source", False):
-            return
-        self._sources_pending = max(0, self._sources_pending - 1)
-        if not self._sources_pending:
-            self._release_parked()
-
-    def _budget_request_done(self, meta: dict[str, Any]) -> None:
-        """A budgeted request is through its callback or errback: maybe end the crawl."""
-        if meta.get("page_budget_counted") and not meta.get("page_budget_done"):
-            meta["page_budget_done"] = True
-            self._budget_done += 1
-            self._end_if_budget_done()
-
-    def _end_if_budget_done(self) -> None:
-        """Close once the budget is spent and its pages are handled.
-
-        Without this the engine would pop and refuse every queued request first (~2 ms
-        each, up to 3 per page of budget). Held warm-up pages are flushed before closing.
-        """
-        assert self.config is not None
-        if self._closing or not self._budget_spent or self._budget_done < self.config.max_pages:
-            return
-        self._closing = True
-        if self.warmup.held_count:
-            # Ahead of everything still queued.
-            self.crawler.engine.crawl(
-                Request(_FLUSH_URL, callback=self.flush_held, dont_filter=True,
-                        meta={"page_role": "internal", "close_after": True},
-                        priority=_SOURCE_PRIORITY * 2))
-        else:
-            self._close_now()
-
-    def _close_now(self) -> None:
-        """Close the spider; what is in progress (items in the pipeline) still finishes."""
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="finished"))
-
-    def _park(self, request: Request, depth: int) -> None:
-        """Hold an undated page until the pending sources are read."""
-        # Queued later through the engine, past DepthMiddleware: set what it would set.
-        request.meta["depth"] = depth
-        request.priority -= depth * self.depth_priority
-        self._parked.append(request)
-
-    def _release_parked(self) -> None:
-        """Queue the parked pages (or drop them if the budget is spent meanwhile)."""
-        parked, self._parked = self._parked, []
-        if self._budget_spent:
-            self.crawler.stats.inc_value("discovery/not_scheduled", len(parked))
-            return
-        for request in parked:
-            self.crawler.engine.crawl(request)
 
     # --- callbacks ----------------------------------------------------------------------
 
@@ -466,7 +395,7 @@ class NewsSpider(scrapy.Spider):
             raise DontCloseSpider
         if self.warmup.held_count:
             self.crawler.engine.crawl(
-                Request(_FLUSH_URL, callback=self.flush_held, dont_filter=True,
+                Request(FLUSH_URL, callback=self.flush_held, dont_filter=True,
                         meta={"page_role": "internal"})
             )
             raise DontCloseSpider

@@ -14,7 +14,7 @@ from crawler.demosite.pages import home
 from crawler.demosite.xmldocs import rss
 from crawler.discovery import Discovered
 from crawler.items import PageItem
-from crawler.middlewares import PageBudgetMiddleware
+from crawler.pagebudget import PageBudgetMiddleware
 from crawler.spiders.news import NewsSpider
 from crawler.spiders.pool import AnalysisPool
 
