@@ -1,0 +1,273 @@
+"""Queries of the archive browser: filtered, keyset-paged article and page lists, facet values.
+
+Every list is read through an index in its display order and stops after one page of rows
+(keyset paging: the next page starts after the last row's sort key, never with OFFSET), so a
+page costs the same on the first and the thousandth page of a 100,000-article store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.exceptions import UserError
+from crawler.store.model import Page
+from crawler.store.reader import PAGE_SELECT, row_to_page
+from crawler.store.schema import SCHEMA_VERSION
+
+#: Rows on one page of a list.
+PAGE_SIZE = 50
+#: Matches counted at most (a count of every match of a common word would cost a full scan).
+COUNT_CAP = 1000
+#: Characters of text shown under a title when there is no search snippet.
+LEAD_CHARS = 280
+#: Marks around matched words in search snippets (control characters: never in stored text).
+MARK_START, MARK_END = "\x02", "\x03"
+#: Sort orders of an article list.
+ORDERS = ("newest", "relevance")
+
+_LIST_SELECT = """
+SELECT a.id, a.url, a.site, a.title, a.dated, a.language, a.version, a.first_seen, a.last_seen,
+       a.captures, substr(t.text, 1, {lead}) AS lead{score}
+FROM {source} JOIN texts t ON t.id = a.text_id
+"""
+_FTS_MATCH = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+_SCORE = "bm25(articles_fts, 4.0, 1.0)"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """What to list: an FTS5 query and filters (dates as store times, ``until`` exclusive)."""
+
+    query: str = ""
+    site: str = ""
+    language: str = ""
+    since: str = ""
+    until: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListedArticle:
+    """One row of an article list: the latest version of a URL, with a lead or a snippet."""
+
+    id: int
+    url: str
+    site: str
+    title: str | None
+    dated: str
+    language: str | None
+    version: int
+    first_seen: str
+    last_seen: str
+    captures: int
+    lead: str
+    snippet: str = ""
+    score: float | None = None
+
+    @property
+    def cursor(self) -> str:
+        """The keyset position after this row (for the next page)."""
+        key = self.dated if self.score is None else repr(self.score)
+        return f"{key}~{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """One page of an article list, the cursor of the next page and a (capped) match count."""
+
+    rows: list[ListedArticle]
+    next_cursor: str | None
+    count: int
+    count_capped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PageRow:
+    """One row of the list of fetched pages: its store id (the keyset) and the page."""
+
+    id: int
+    page: Page
+
+
+@dataclass(frozen=True, slots=True)
+class PageList:
+    """One page of the list of fetched pages and the cursor of the next page."""
+
+    rows: list[PageRow] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open a store read-only (never creating or changing it); UserError if it cannot be read."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise UserError(f"no article store at {path}: crawl into this archive folder first")
+    conn = None
+    for mode in ("mode=ro", "immutable=1"):  # immutable: a read-only folder without a -shm file
+        try:
+            conn = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout=5000")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            break
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            conn, problem = None, exc
+    if conn is None:
+        raise UserError(f"cannot read the article store {path} ({problem})")
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise UserError(
+            f"the article store {path} has schema {version}, this crawler reads {SCHEMA_VERSION}:"
+            " open it once with write access (`crawler replay` or `crawler search`) to upgrade it"
+        )
+    return conn
+
+
+def _split_cursor(cursor: str | None, scored: bool) -> tuple[str | float, int] | None:
+    """Parse a cursor made by :attr:`ListedArticle.cursor`; UserError if it is not one."""
+    if not cursor:
+        return None
+    key, _, ident = cursor.rpartition("~")
+    try:
+        return (float(key) if scored else key), int(ident)
+    except ValueError:
+        raise UserError(f"bad page cursor {cursor!r}: start again from the first page") from None
+
+
+def _where(flt: ArticleFilter) -> tuple[list[str], list[object]]:
+    """SQL conditions and parameters of a filter (FTS match excluded)."""
+    where: list[str] = ["a.is_latest = 1"]
+    params: list[object] = []
+    for clause, value in (
+        ("a.site = ?", flt.site), ("a.language = ?", flt.language),
+        ("a.dated >= ?", flt.since), ("a.dated < ?", flt.until),
+    ):
+        if value:
+            where.append(clause)
+            params.append(value)
+    return where, params
+
+
+def list_articles(
+    conn: sqlite3.Connection, flt: ArticleFilter, cursor: str | None = None,
+    order: str = "newest", limit: int = PAGE_SIZE,
+) -> ArticlePage:
+    """One page of the latest article versions matching ``flt``, newest (or best) first."""
+    scored = order == "relevance" and bool(flt.query)
+    after = _split_cursor(cursor, scored)
+    where, params = _where(flt)
+    count_sql, count_params = _count_sql(flt, where, params)
+    if scored:
+        source, score = "articles_fts f JOIN articles a ON a.id = f.rowid", f", {_SCORE} AS score"
+        where.insert(0, "articles_fts MATCH ?")
+        params.insert(0, flt.query)
+        keyset, sort = f"({_SCORE}, a.id) > (?, ?)", "score, a.id"
+    else:
+        source, score = "articles a", ""
+        if flt.query:
+            where.append(_FTS_MATCH)
+            params.append(flt.query)
+        keyset, sort = "(a.dated, a.id) < (?, ?)", "a.dated DESC, a.id DESC"
+    if after is not None:
+        where.append(keyset)
+        params.extend(after)
+    sql = (_LIST_SELECT.format(lead=LEAD_CHARS, score=score, source=source)
+           + " WHERE " + " AND ".join(where) + f" ORDER BY {sort} LIMIT ?")
+    try:
+        rows = conn.execute(sql, (*params, limit + 1)).fetchall()
+        count = conn.execute(count_sql, count_params).fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise UserError(_query_problem(flt.query, exc)) from None
+    listed = [_listed(row, scored) for row in rows[:limit]]
+    if flt.query:
+        listed = [_with_snippet(conn, flt.query, item) for item in listed]
+    more = len(rows) > limit
+    return ArticlePage(listed, listed[-1].cursor if more else None, min(count, COUNT_CAP),
+                       count > COUNT_CAP)
+
+
+def _count_sql(flt: ArticleFilter, where: list[str], params: list[object]) -> tuple[str, tuple]:
+    """A count of the matches, stopping one past :data:`COUNT_CAP`."""
+    conditions = [*where, _FTS_MATCH] if flt.query else list(where)
+    values = (*params, flt.query) if flt.query else tuple(params)
+    sql = (f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(conditions)} "
+           f"LIMIT {COUNT_CAP + 1})")
+    return sql, values
+
+
+def _query_problem(query: str, exc: Exception) -> str:
+    """The one-line message for a search the FTS5 syntax rejects."""
+    return (f"cannot search for {query!r} ({exc}): put phrases in double quotes, e.g. "
+            '"city council", and write AND, OR, NOT in capitals')
+
+
+def _listed(row: sqlite3.Row, scored: bool) -> ListedArticle:
+    """Build a list row from a row of ``_LIST_SELECT``."""
+    return ListedArticle(
+        id=row["id"], url=row["url"], site=row["site"], title=row["title"],
+        dated=row["dated"] or row["first_seen"], language=row["language"],
+        version=row["version"], first_seen=row["first_seen"], last_seen=row["last_seen"],
+        captures=row["captures"], lead=row["lead"] or "",
+        score=row["score"] if scored else None,
+    )
+
+
+def _with_snippet(conn: sqlite3.Connection, query: str, item: ListedArticle) -> ListedArticle:
+    """The row with a snippet of its text around the matched words (marked with MARK_*)."""
+    row = conn.execute(
+        "SELECT snippet(articles_fts, 1, ?, ?, '…', 24) FROM articles_fts "
+        "WHERE articles_fts MATCH ? AND rowid = ?",
+        (MARK_START, MARK_END, query, item.id),
+    ).fetchone()
+    if row is None:
+        return item
+    return ListedArticle(**{**_fields(item), "snippet": row[0] or ""})
+
+
+def _fields(item: ListedArticle) -> dict[str, object]:
+    """A list row's fields as a dict (slots dataclasses have no ``__dict__``)."""
+    return {name: getattr(item, name) for name in ListedArticle.__dataclass_fields__}
+
+
+def distinct_values(conn: sqlite3.Connection, column: str) -> list[str]:
+    """Distinct non-empty ``site`` or ``language`` values of articles, one index seek each."""
+    if column not in ("site", "language"):
+        raise ValueError(column)
+    # A loose index scan: jump from each value to the next instead of reading every row.
+    sql = (
+        f"WITH RECURSIVE v(x) AS (SELECT min({column}) FROM articles WHERE {column} > '' "
+        f"UNION ALL SELECT (SELECT min({column}) FROM articles WHERE {column} > v.x) FROM v "
+        "WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL"
+    )
+    return [row[0] for row in conn.execute(sql)]
+
+
+def list_pages(
+    conn: sqlite3.Connection, site: str = "", decision: str = "", cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> PageList:
+    """Fetched pages with their article/list decisions, newest capture first, keyset-paged.
+
+    ``decision`` is "" (all), "article" or "other".
+    """
+    where, params = [], []
+    if site:
+        where.append("p.site = ?")
+        params.append(site)
+    if decision in ("article", "other"):
+        where.append("p.is_article = ?")
+        params.append(1 if decision == "article" else 0)
+    if cursor:
+        if not cursor.isdigit():
+            raise UserError(f"bad page cursor {cursor!r}: start again from the first page")
+        where.append("p.id < ?")
+        params.append(int(cursor))
+    sql = (PAGE_SELECT.replace("SELECT p.url", "SELECT p.id AS page_id, p.url", 1)
+           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.id DESC LIMIT ?")
+    rows = conn.execute(sql, (*params, limit + 1)).fetchall()
+    listed = [PageRow(row["page_id"], row_to_page(row)) for row in rows[:limit]]
+    more = len(rows) > limit
+    return PageList(listed, str(listed[-1].id) if more else None)
