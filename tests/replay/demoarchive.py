@@ -1,4 +1,4 @@
-"""An archive of two crawls of the demo site across an edit (versions to diff), plus hostile text."""
+"""Two crawls of the demo site across an edit (versions to diff), plus a hostile article."""
 
 from __future__ import annotations
 
