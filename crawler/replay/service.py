@@ -36,8 +36,8 @@ def count_articles(layout: ArchiveLayout) -> int:
 
 def upgrade_store(layout: ArchiveLayout) -> str | None:
     """Bring a store written by an older crawler to the current schema; a warning if it fails."""
-    if not layout.store_path.is_file():
-        return None
+    if not layout.store_path.is_file() or layout.replay_root is not None:
+        return None  # no store, or a read-only archive folder: nothing may be written there
     from crawler.store import open_store
 
     try:
