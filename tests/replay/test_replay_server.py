@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import urllib.parse
 
 import pytest
 
@@ -72,11 +73,14 @@ def test_revisit_replays_original_payload(replay, index, date):
 
 def test_listing_page_links_every_article_to_its_replay(replay):
     base, _, pages = replay
-    listing = fetch(base + "/").body.decode()
-    assert "Showing 4 archived articles" in listing
+    listing = fetch(base + "/").body.decode()  # the archive browser's first page
+    assert "4 articles" in listing
     for page in pages:
-        assert f'href="/archive/20260102030405/{page.url}">{page.title}</a>' in listing
-    assert "2026-01-02 03:04:05 UTC" in listing
+        article = f"/article?url={urllib.parse.quote_plus(page.url)}"
+        assert f'href="{article}">{page.title}</a>' in listing
+        assert f'href="/archive/20260102030405/{page.url}">replay</a>' in listing
+        assert page.paragraph in fetch(base + article).body.decode()
+    assert "2026-01-02 03:04 UTC" in listing
 
 
 def test_new_warc_appears_without_restart(tmp_path):
