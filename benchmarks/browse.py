@@ -16,6 +16,7 @@ keyset paging replaces), and the old listing page (every article read to keep th
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import shutil
 import statistics
@@ -33,10 +34,10 @@ TARGET_MS = 100.0
 
 
 def vocabulary(rng: random.Random, size: int = 4000) -> tuple[list[str], list[float]]:
-    """Made-up words with Zipf weights: a few very common, most rare."""
+    """Made-up words and their cumulative Zipf weights: a few very common, most rare."""
     letters = "abcdefghijklmnoprstuvw"
     words = sorted({"".join(rng.choices(letters, k=rng.randint(3, 9))) for _ in range(size)})
-    return words, [1.0 / (rank + 1) for rank in range(len(words))]
+    return words, list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(words))))
 
 
 def build_store(root: Path, count: int) -> None:
@@ -50,10 +51,10 @@ def build_store(root: Path, count: int) -> None:
         for i in range(count):
             site = SITES[i % len(SITES)]
             day = f"2025-{1 + i * 12 // count:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"
-            text = "\n\n".join(" ".join(rng.choices(words, weights, k=40)) for _ in range(3))
+            text = "\n\n".join(" ".join(rng.choices(words, cum_weights=weights, k=40)) for _ in range(3))
             if i % 500 == 0:
                 text += f"\n\nThe {RARE_PHRASE} plan was approved."
-            meta = {"title": " ".join(rng.choices(words, weights, k=6)).capitalize(),
+            meta = {"title": " ".join(rng.choices(words, cum_weights=weights, k=6)).capitalize(),
                     "authors": ["A. Writer"], "published": day, "published_source": "json-ld",
                     "language": rng.choice(LANGUAGES)}
             for version in (1, 2) if i % 20 == 0 else (1,):

@@ -32,9 +32,9 @@ SELECT p.url, p.site, p.fetched_at, p.status, p.etag, p.last_modified,
        (SELECT count(*) FROM pages c WHERE c.url = p.url) AS captures,
        (SELECT count(*) FROM articles v WHERE v.url = p.url) AS versions,
        (SELECT t.fingerprint FROM articles l JOIN texts t ON t.id = l.text_id
-         WHERE l.url = p.url AND l.is_latest = 1) AS fingerprint,
+         WHERE l.url = p.url AND +l.is_latest = 1) AS fingerprint,
        (SELECT lp.meta FROM articles l JOIN pages lp ON lp.id = l.page_id
-         WHERE l.url = p.url AND l.is_latest = 1) AS latest_meta
+         WHERE l.url = p.url AND +l.is_latest = 1) AS latest_meta
 FROM pages p
 """
 
