@@ -51,7 +51,8 @@ def build_store(root: Path, count: int) -> None:
         for i in range(count):
             site = SITES[i % len(SITES)]
             day = f"2025-{1 + i * 12 // count:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"
-            text = "\n\n".join(" ".join(rng.choices(words, cum_weights=weights, k=40)) for _ in range(3))
+            text = "\n\n".join(" ".join(rng.choices(words, cum_weights=weights, k=40))
+                               for _ in range(3))
             if i % 500 == 0:
                 text += f"\n\nThe {RARE_PHRASE} plan was approved."
             meta = {"title": " ".join(rng.choices(words, cum_weights=weights, k=6)).capitalize(),

@@ -83,7 +83,7 @@ class Chromium:
         self._profile = tempfile.TemporaryDirectory(prefix="chromium-")
         self.proc = subprocess.Popen(
             [chromium_path(), *FLAGS, f"--user-data-dir={self._profile.name}",
-             "--remote-debugging-port=0", "--remote-allow-origins=*",
+             "--remote-debugging-port=0", "--remote-allow-origins=*", "--hide-scrollbars",
              f"--window-size={self.size[0]},{self.size[1]}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
@@ -181,9 +181,9 @@ class Chromium:
         """The address of the page shown."""
         return self.js("location.href")
 
-    def screenshot(self, path: Path) -> None:
-        """Save a PNG of the whole page (up to 2,400 pixels tall)."""
-        height = min(2400, int(self.js("document.documentElement.scrollHeight")))
+    def screenshot(self, path: Path, max_height: int = 2400) -> None:
+        """Save a PNG of the whole page (up to ``max_height`` pixels tall)."""
+        height = min(max_height, int(self.js("document.documentElement.scrollHeight")))
         self.call("Emulation.setDeviceMetricsOverride", width=self.size[0], height=height,
                   deviceScaleFactor=1, mobile=False)
         data = self.call("Page.captureScreenshot", format="png")["data"]
