@@ -20,6 +20,8 @@ from crawler.store.schema import SCHEMA_VERSION
 PAGE_SIZE = 50
 #: Matches counted at most (a count of every match of a common word would cost a full scan).
 COUNT_CAP = 1000
+#: Most matches a query may have to be ranked best match first (BM25 scores every match).
+RANK_CAP = 10_000
 #: Characters of text shown under a title when there is no search snippet.
 LEAD_CHARS = 280
 #: Marks around matched words in search snippets (control characters: never in stored text).
@@ -34,6 +36,7 @@ FROM {source} JOIN texts t ON t.id = a.text_id
 """
 _FTS_MATCH = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
 _SCORE = "bm25(articles_fts, 4.0, 1.0)"
+_FTS_SOURCE = "articles_fts f CROSS JOIN articles a ON a.id = f.rowid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,10 @@ class ArticlePage:
     next_cursor: str | None
     count: int
     count_capped: bool = False
+    #: The order used: "newest", or "relevance" (best match first).
+    order: str = "newest"
+    #: True when best-match order was asked but the query has more than RANK_CAP matches.
+    too_many_to_rank: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +162,41 @@ def list_articles(
     conn: sqlite3.Connection, flt: ArticleFilter, cursor: str | None = None,
     order: str = "newest", limit: int = PAGE_SIZE,
 ) -> ArticlePage:
-    """One page of the latest article versions matching ``flt``, newest (or best) first."""
-    scored = order == "relevance" and bool(flt.query)
-    after = _split_cursor(cursor, scored)
+    """One page of the latest article versions matching ``flt``, newest (or best) first.
+
+    Best-match order ranks every match by BM25, so it is used up to :data:`RANK_CAP` matches;
+    a query matching more is listed newest first (``ArticlePage.order`` says which was used).
+    """
+    try:
+        matches = _count(conn, flt, bool(flt.query), RANK_CAP) if flt.query else 0
+        scored = order == "relevance" and bool(flt.query) and matches <= RANK_CAP
+        sql, params = _list_sql(flt, _split_cursor(cursor, scored), scored)
+        rows = conn.execute(sql, (*params, limit + 1)).fetchall()
+        count = _count(conn, flt, False, COUNT_CAP)
+    except sqlite3.OperationalError as exc:
+        raise UserError(_query_problem(flt.query, exc)) from None
+    listed = [_listed(row, scored) for row in rows[:limit]]
+    if flt.query:
+        listed = [_with_snippet(conn, flt.query, item) for item in listed]
+    more = len(rows) > limit
+    return ArticlePage(listed, listed[-1].cursor if more else None, min(count, COUNT_CAP),
+                       count > COUNT_CAP, "relevance" if scored else "newest",
+                       order == "relevance" and matches > RANK_CAP)
+
+
+def _list_sql(
+    flt: ArticleFilter, after: tuple[str | float, int] | None, scored: bool
+) -> tuple[str, list[object]]:
+    """The SQL of one page (without its LIMIT value) and its parameters."""
     where, params = _where(flt)
-    count_sql, count_params = _count_sql(flt, where, params)
     if scored:
-        source, score = "articles_fts f JOIN articles a ON a.id = f.rowid", f", {_SCORE} AS score"
+        # FTS first (CROSS JOIN): BM25 needs every match anyway; articles by primary key.
+        source, score = _FTS_SOURCE, f", {_SCORE} AS score"
         where.insert(0, "articles_fts MATCH ?")
         params.insert(0, flt.query)
         keyset, sort = f"({_SCORE}, a.id) > (?, ?)", "score, a.id"
     else:
+        # The date index in order; the matches (if any) are read once into a lookup list.
         source, score = "articles a", ""
         if flt.query:
             where.append(_FTS_MATCH)
@@ -176,26 +207,30 @@ def list_articles(
         params.extend(after)
     sql = (_LIST_SELECT.format(lead=LEAD_CHARS, score=score, source=source)
            + " WHERE " + " AND ".join(where) + f" ORDER BY {sort} LIMIT ?")
-    try:
-        rows = conn.execute(sql, (*params, limit + 1)).fetchall()
-        count = conn.execute(count_sql, count_params).fetchone()[0]
-    except sqlite3.OperationalError as exc:
-        raise UserError(_query_problem(flt.query, exc)) from None
-    listed = [_listed(row, scored) for row in rows[:limit]]
-    if flt.query:
-        listed = [_with_snippet(conn, flt.query, item) for item in listed]
-    more = len(rows) > limit
-    return ArticlePage(listed, listed[-1].cursor if more else None, min(count, COUNT_CAP),
-                       count > COUNT_CAP)
+    return sql, params
 
 
-def _count_sql(flt: ArticleFilter, where: list[str], params: list[object]) -> tuple[str, tuple]:
-    """A count of the matches, stopping one past :data:`COUNT_CAP`."""
-    conditions = [*where, _FTS_MATCH] if flt.query else list(where)
-    values = (*params, flt.query) if flt.query else tuple(params)
-    sql = (f"SELECT count(*) FROM (SELECT 1 FROM articles a WHERE {' AND '.join(conditions)} "
-           f"LIMIT {COUNT_CAP + 1})")
-    return sql, values
+def _count(conn: sqlite3.Connection, flt: ArticleFilter, fts_only: bool, cap: int) -> int:
+    """Latest versions matching ``flt``, counted up to ``cap + 1`` (never a full scan).
+
+    ``fts_only`` counts the query's matches alone (the filters ignored), straight from the
+    full-text index.
+    """
+    where, params = _where(ArticleFilter() if fts_only else flt)
+    if flt.query and (fts_only or where == ["a.is_latest = 1"]):
+        # Walk the full-text matches, each article by primary key: stops after cap + 1.
+        source = _FTS_SOURCE
+        where.insert(0, "articles_fts MATCH ?")
+        params.insert(0, flt.query)
+    else:
+        # Walk a filter's index; the matches (if any) are read once into a lookup list.
+        source = "articles a"
+        if flt.query:
+            where.append(_FTS_MATCH)
+            params.append(flt.query)
+    sql = (f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} "
+           f"LIMIT {cap + 1})")
+    return int(conn.execute(sql, params).fetchone()[0])
 
 
 def _query_problem(query: str, exc: Exception) -> str:

@@ -142,3 +142,17 @@ def test_a_version_1_store_is_upgraded_with_its_dates_and_languages(store_dir):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     rows = _walk(conn, ArticleFilter(language="en"))
     assert len(rows) == 8 and rows[-1].dated == "2025-03-01T10:00:00Z"
+
+
+def test_a_query_with_too_many_matches_to_rank_is_listed_newest_first(store_dir, monkeypatch):
+    conn = open_readonly(store_dir / "articles.sqlite")
+    monkeypatch.setattr("crawler.store.browse.RANK_CAP", 2)
+    page = list_articles(conn, ArticleFilter(query="harbour"), order="relevance")
+    assert page.order == "newest" and page.too_many_to_rank
+    assert [r.score for r in page.rows] == [None, None, None]
+    keys = [(r.dated, r.id) for r in page.rows]
+    assert keys == sorted(keys, reverse=True)
+    monkeypatch.setattr("crawler.store.browse.RANK_CAP", 3)  # "harbour" matches three
+    ranked = list_articles(conn, ArticleFilter(query="harbour"), order="relevance")
+    assert ranked.order == "relevance" and not ranked.too_many_to_rank
+    assert all(r.score is not None for r in ranked.rows)

@@ -12,7 +12,14 @@ from markupsafe import Markup, escape
 from crawler.exceptions import UserError
 from crawler.replay.layout import ArchiveLayout
 from crawler.store import reader
-from crawler.store.browse import ORDERS, ArticleFilter, distinct_values, list_articles, list_pages
+from crawler.store.browse import (
+    ORDERS,
+    RANK_CAP,
+    ArticleFilter,
+    distinct_values,
+    list_articles,
+    list_pages,
+)
 from crawler.store.textdiff import Style, pick_versions, word_counts, word_diff
 
 #: Most captures the no-store fallback lists (read from the CDXJ indexes).
@@ -91,7 +98,8 @@ def home(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
     if form["sort"] not in ORDERS:
         form["sort"] = "relevance" if form["q"] else "newest"
     context: dict = {"form": form, "error": "", "page": None, "sites": [], "languages": [],
-                     "captures": [], "cursor": request.get("after"), "has_store": conn is not None}
+                     "captures": [], "cursor": request.get("after"), "has_store": conn is not None,
+                     "rank_cap": RANK_CAP}
     if conn is None:
         from crawler.replay.listing import listed_pages
 
