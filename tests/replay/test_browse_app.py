@@ -91,6 +91,8 @@ def test_article_page_lists_versions_captures_and_replay_links(app):
     assert 'href="/archive/20260101100000/https://news.example/2026/story"' in body
     assert 'href="/archive/20260102100000id_/https://news.example/2026/story"' in body
     assert "/diff?url=" in body and "&amp;from=1&amp;to=2" in body
+    _, _, typed = get(app, f"/article?url={q(URL + '/#comments')}")  # as a reader types it
+    assert "v2 of 2" in typed
     _, _, old = get(app, f"/article?url={q(URL)}&v=1")
     assert "You are reading version 1 of 2" in old and "Roads close at noon." in old
 

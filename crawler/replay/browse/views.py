@@ -128,11 +128,17 @@ def _need_store(conn: sqlite3.Connection | None) -> sqlite3.Connection:
 def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
     """One URL: its text (a chosen version), metadata, versions, captures and their decisions."""
     conn = _need_store(conn)
-    url = request.get("url")
-    versions = list(reader.iter_articles(conn, all_versions=True, url=url))
-    captures = list(reader.iter_pages(conn, url=url))
+    from crawler.commands.history import url_variants
+
+    versions, captures = [], []
+    for url in url_variants(request.get("url")) if request.get("url") else []:
+        # As typed, and as the crawler stores URLs (no #fragment; with or without a final "/").
+        versions = list(reader.iter_articles(conn, all_versions=True, url=url))
+        captures = list(reader.iter_pages(conn, url=url))
+        if versions or captures:
+            break
     if not versions and not captures:
-        raise NotFound(f"{url!r} is not in this archive: give the URL exactly as crawled")
+        raise NotFound(f"{request.get('url')!r} is not in this archive: give the URL as crawled")
     wanted = request.number("v")
     shown = next((v for v in versions if v.version == wanted), versions[-1] if versions else None)
     if wanted is not None and (shown is None or shown.version != wanted):
