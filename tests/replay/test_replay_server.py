@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,18 @@ def test_new_warc_appears_without_restart(tmp_path):
         while "Later headline" not in fetch(base + "/").body.decode():
             assert time.monotonic() < deadline, "listing never showed the new article"
             time.sleep(0.3)
+
+
+def test_listens_on_loopback_only_by_default(replay):
+    base = replay[0]
+    port = int(base.rsplit(":", 1)[1])
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        pytest.skip("no /proc/net/tcp on this system")
+    listening = []
+    for table in tables:
+        for line in table.read_text().splitlines()[1:] if table.exists() else []:
+            local, state = line.split()[1], line.split()[3]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                listening.append(local.rsplit(":", 1)[0])
+    assert listening == ["0100007F"]  # 127.0.0.1, and nothing on other addresses
