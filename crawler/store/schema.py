@@ -110,21 +110,28 @@ def connect(path: str) -> sqlite3.Connection:
 
 def _upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Create the schema, or bring a store written by an older crawler up to date."""
-    if version == 1:
-        # v2 adds the browser's columns; the indexes on them come with _DDL below.
-        conn.execute("ALTER TABLE articles ADD COLUMN dated TEXT")
-        conn.execute("ALTER TABLE articles ADD COLUMN language TEXT")
-        rows = conn.execute(
-            "SELECT a.id, a.first_seen, p.meta FROM articles a JOIN pages p ON p.id = a.page_id"
-        ).fetchall()
-        conn.executemany(
-            "UPDATE articles SET dated = ?, language = ? WHERE id = ?",
-            [(*browse_facts(json.loads(r["meta"] or "{}"), r["first_seen"]), r["id"])
-             for r in rows],
-        )
+    if version >= 1:
+        _add_browse_columns(conn)
     conn.executescript(_DDL)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     conn.commit()
+
+
+def _add_browse_columns(conn: sqlite3.Connection) -> None:
+    """Add and fill ``articles.dated`` and ``articles.language`` where they are missing."""
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(articles)")}
+    if "dated" in columns:
+        return
+    # The indexes on them come with _DDL, after this.
+    conn.execute("ALTER TABLE articles ADD COLUMN dated TEXT")
+    conn.execute("ALTER TABLE articles ADD COLUMN language TEXT")
+    rows = conn.execute(
+        "SELECT a.id, a.first_seen, p.meta FROM articles a JOIN pages p ON p.id = a.page_id"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE articles SET dated = ?, language = ? WHERE id = ?",
+        [(*browse_facts(json.loads(r["meta"] or "{}"), r["first_seen"]), r["id"]) for r in rows],
+    )
 
 
 def browse_facts(meta: dict, first_seen: str) -> tuple[str, str | None]:
