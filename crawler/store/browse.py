@@ -31,8 +31,8 @@ ORDERS = ("newest", "relevance")
 
 _LIST_SELECT = """
 SELECT a.id, a.url, a.site, a.title, a.dated, a.language, a.version, a.first_seen, a.last_seen,
-       a.captures, substr(t.text, 1, {lead}) AS lead{score}
-FROM {source} JOIN texts t ON t.id = a.text_id
+       a.captures, substr(t.text, 1, {lead}) AS lead
+FROM articles a JOIN texts t ON t.id = a.text_id
 """
 _FTS_MATCH = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
 _SCORE = "bm25(articles_fts, 4.0, 1.0)"
@@ -166,38 +166,40 @@ def list_articles(
 
     Best-match order ranks every match by BM25, so it is used up to :data:`RANK_CAP` matches;
     a query matching more is listed newest first (``ArticlePage.order`` says which was used).
+    ``count`` is the number of matches from this page on, up to :data:`COUNT_CAP`.
     """
     try:
-        matches = _count(conn, flt, bool(flt.query), RANK_CAP) if flt.query else 0
-        scored = order == "relevance" and bool(flt.query) and matches <= RANK_CAP
-        sql, params = _list_sql(flt, _split_cursor(cursor, scored), scored)
-        rows = conn.execute(sql, (*params, limit + 1)).fetchall()
-        count = _count(conn, flt, False, COUNT_CAP)
+        many = bool(flt.query) and _fts_matches(conn, flt.query, RANK_CAP) > RANK_CAP
+        scored = order == "relevance" and bool(flt.query) and not many
+        sql, params = _keys_sql(flt, _split_cursor(cursor, scored), scored)
+        # One pass yields this page's keys and counts what follows (up to COUNT_CAP).
+        keys = conn.execute(sql, (*params, max(limit, COUNT_CAP) + 1)).fetchall()
+        details = _details(conn, [key["id"] for key in keys[:limit]])
     except sqlite3.OperationalError as exc:
         raise UserError(_query_problem(flt.query, exc)) from None
-    listed = [_listed(row, scored) for row in rows[:limit]]
+    listed = [_listed(details[key["id"]], key["score"] if scored else None)
+              for key in keys[:limit]]
     if flt.query:
         listed = [_with_snippet(conn, flt.query, item) for item in listed]
-    more = len(rows) > limit
-    return ArticlePage(listed, listed[-1].cursor if more else None, min(count, COUNT_CAP),
-                       count > COUNT_CAP, "relevance" if scored else "newest",
-                       order == "relevance" and matches > RANK_CAP)
+    return ArticlePage(listed, listed[-1].cursor if len(keys) > limit else None,
+                       min(len(keys), COUNT_CAP), len(keys) > COUNT_CAP,
+                       "relevance" if scored else "newest", order == "relevance" and many)
 
 
-def _list_sql(
+def _keys_sql(
     flt: ArticleFilter, after: tuple[str | float, int] | None, scored: bool
 ) -> tuple[str, list[object]]:
-    """The SQL of one page (without its LIMIT value) and its parameters."""
+    """SQL listing the ids (and sort keys) of the matches in display order, and its parameters."""
     where, params = _where(flt)
     if scored:
         # FTS first (CROSS JOIN): BM25 needs every match anyway; articles by primary key.
-        source, score = _FTS_SOURCE, f", {_SCORE} AS score"
+        select = f"SELECT a.id, {_SCORE} AS score FROM {_FTS_SOURCE}"
         where.insert(0, "articles_fts MATCH ?")
         params.insert(0, flt.query)
         keyset, sort = f"({_SCORE}, a.id) > (?, ?)", "score, a.id"
     else:
-        # The date index in order; the matches (if any) are read once into a lookup list.
-        source, score = "articles a", ""
+        # A date index in order; the matches (if any) are read once into a lookup list.
+        select = "SELECT a.id, NULL AS score FROM articles a"
         if flt.query:
             where.append(_FTS_MATCH)
             params.append(flt.query)
@@ -205,32 +207,22 @@ def _list_sql(
     if after is not None:
         where.append(keyset)
         params.extend(after)
-    sql = (_LIST_SELECT.format(lead=LEAD_CHARS, score=score, source=source)
-           + " WHERE " + " AND ".join(where) + f" ORDER BY {sort} LIMIT ?")
-    return sql, params
+    return f"{select} WHERE {' AND '.join(where)} ORDER BY {sort} LIMIT ?", params
 
 
-def _count(conn: sqlite3.Connection, flt: ArticleFilter, fts_only: bool, cap: int) -> int:
-    """Latest versions matching ``flt``, counted up to ``cap + 1`` (never a full scan).
+def _fts_matches(conn: sqlite3.Connection, query: str, cap: int) -> int:
+    """Rows of the full-text index matching ``query`` (all versions), counted up to cap + 1."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
+    return int(conn.execute(sql, (query, cap + 1)).fetchone()[0])
 
-    ``fts_only`` counts the query's matches alone (the filters ignored), straight from the
-    full-text index.
-    """
-    where, params = _where(ArticleFilter() if fts_only else flt)
-    if flt.query and (fts_only or where == ["a.is_latest = 1"]):
-        # Walk the full-text matches, each article by primary key: stops after cap + 1.
-        source = _FTS_SOURCE
-        where.insert(0, "articles_fts MATCH ?")
-        params.insert(0, flt.query)
-    else:
-        # Walk a filter's index; the matches (if any) are read once into a lookup list.
-        source = "articles a"
-        if flt.query:
-            where.append(_FTS_MATCH)
-            params.append(flt.query)
-    sql = (f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {' AND '.join(where)} "
-           f"LIMIT {cap + 1})")
-    return int(conn.execute(sql, params).fetchone()[0])
+
+def _details(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
+    """The list columns of the given article rows, by id."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = conn.execute(_LIST_SELECT.format(lead=LEAD_CHARS) + f" WHERE a.id IN ({marks})", ids)
+    return {row["id"]: row for row in rows}
 
 
 def _query_problem(query: str, exc: Exception) -> str:
@@ -239,14 +231,14 @@ def _query_problem(query: str, exc: Exception) -> str:
             '"city council", and write AND, OR, NOT in capitals')
 
 
-def _listed(row: sqlite3.Row, scored: bool) -> ListedArticle:
-    """Build a list row from a row of ``_LIST_SELECT``."""
+def _listed(row: sqlite3.Row, score: float | None) -> ListedArticle:
+    """Build a list row from a row of ``_LIST_SELECT`` (and its BM25 score, if ranked)."""
     return ListedArticle(
         id=row["id"], url=row["url"], site=row["site"], title=row["title"],
         dated=row["dated"] or row["first_seen"], language=row["language"],
         version=row["version"], first_seen=row["first_seen"], last_seen=row["last_seen"],
         captures=row["captures"], lead=row["lead"] or "",
-        score=row["score"] if scored else None,
+        score=score,
     )
 
 
