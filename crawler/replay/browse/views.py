@@ -125,20 +125,22 @@ def _need_store(conn: sqlite3.Connection | None) -> sqlite3.Connection:
     return conn
 
 
-def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
-    """One URL: its text (a chosen version), metadata, versions, captures and their decisions."""
-    conn = _need_store(conn)
+def _find_url(conn: sqlite3.Connection, typed: str) -> tuple[str, list, list]:
+    """The URL as stored, its text versions and its captures; NotFound if it was never fetched."""
     from crawler.commands.history import url_variants
 
-    versions, captures = [], []
-    for url in url_variants(request.get("url")) if request.get("url") else []:
-        # As typed, and as the crawler stores URLs (no #fragment; with or without a final "/").
+    # As typed, and as the crawler stores URLs (no #fragment; with or without a final "/").
+    for url in url_variants(typed) if typed else []:
         versions = list(reader.iter_articles(conn, all_versions=True, url=url))
         captures = list(reader.iter_pages(conn, url=url))
         if versions or captures:
-            break
-    if not versions and not captures:
-        raise NotFound(f"{request.get('url')!r} is not in this archive: give the URL as crawled")
+            return url, versions, captures
+    raise NotFound(f"{typed!r} is not in this archive: give the URL as crawled")
+
+
+def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
+    """One URL: its text (a chosen version), metadata, versions, captures and their decisions."""
+    url, versions, captures = _find_url(_need_store(conn), request.get("url"))
     wanted = request.number("v")
     shown = next((v for v in versions if v.version == wanted), versions[-1] if versions else None)
     if wanted is not None and (shown is None or shown.version != wanted):
