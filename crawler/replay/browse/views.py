@@ -153,11 +153,9 @@ def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dic
 
 def diff(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
     """The word diff of two versions of a URL's text (the same diff as ``crawler diff``)."""
-    conn = _need_store(conn)
-    url = request.get("url")
-    versions = list(reader.iter_articles(conn, all_versions=True, url=url))
+    url, versions, _ = _find_url(_need_store(conn), request.get("url"))
     if not versions:
-        raise NotFound(f"{url!r} has no stored article text in this archive")
+        raise NotFound(f"{url} has no stored article text in this archive (not an article)")
     old, new = pick_versions(versions, request.number("from"), request.number("to"))
     hunks = [Markup(h) for h in word_diff(old.text, new.text, HtmlStyle())]
     added, removed = word_counts(old.text, new.text)
