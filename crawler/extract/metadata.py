@@ -132,7 +132,7 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | 
 
 
 def _tidy_name(raw: str) -> str:
-    """"By TOM KRISHER, AP Auto Writer" -> "TOM KRISHER"; "Jeff Foust Monday" -> "Jeff Foust"."""
+    """ "By TOM KRISHER, AP Auto Writer" -> "TOM KRISHER"; "Jeff Foust Monday" -> "Jeff Foust"."""
     name = _BY_PREFIX.sub("", normalize(raw))
     name = _BYLINE_TAIL.split(name, maxsplit=1)[0]
     head, comma, tail = name.partition(",")
