@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.extract import dates, jsonld
+from crawler.extract import datelines, dates, jsonld
 from crawler.extract.authors import find_authors
 from crawler.extract.model import DatedValue
 from crawler.extract.text import normalize
@@ -20,18 +20,13 @@ _PUBLISHED_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate",
     "publishdate", "publish-date", "publish_date", "dc.date.issued", "dcterms.created",
     "dc.date", "date", "sailthru.date", "parsely-pub-date", "article.published",
-    "cxenseparse:recs:publishtime", "originalpublicationdate",
+    "cxenseparse:recs:publishtime", "originalpublicationdate", "published", "publication_date",
 )  # fmt: skip
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
     "last-modified", "lastmod", "article.updated",
 )  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
-_DATELINE_XPATH = (
-    "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
-    " or contains(@class, 'posted') or contains(@class, 'byline') or contains(@class, 'meta')]"
-)
-_MAX_DATELINES = 50
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 
 
@@ -122,20 +117,11 @@ def _dates(
     if published is None:
         published = dates.dated(dates.date_from_url(url), "url", capture)
     if published is None:
-        published = dates.dated(_date_in_text(tree), "text", capture)
+        published = dates.dated(datelines.headline_date(tree), "text", capture)
+    if published is None:
+        published = dates.dated(datelines.class_date(tree), "text", capture)
     modified = from_ld("dateModified") or from_meta(_MODIFIED_META)
     return published, modified
-
-
-def _date_in_text(tree: HtmlElement) -> date | None:
-    """A date written in a dateline or byline element (last resort: it costs a full scan)."""
-    for element in tree.xpath(_DATELINE_XPATH)[:_MAX_DATELINES]:
-        text = " ".join(element.itertext())
-        if len(text) <= 200:
-            found = dates.find_date_in_text(text)
-            if found:
-                return found
-    return None
 
 
 def _language(

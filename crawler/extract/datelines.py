@@ -1,0 +1,71 @@
+"""Visible date lines: the date printed by the headline or the byline, when no markup says it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from lxml.html import HtmlElement
+
+from crawler.extract.dates import find_date_in_text
+
+# Text nodes looked at around the headline: a few above it (a kicker, a date over the title),
+# more below (standfirst, byline, date line, share buttons come before the body).
+_BEFORE, _AFTER = 6, 40
+_HEADLINE_WINDOW = (
+    f"preceding::text()[normalize-space()][position() <= {_BEFORE}]"
+    f" | following::text()[normalize-space()][position() <= {_AFTER}]"
+)
+_MAX_LINE = 100
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "option", "textarea"})
+# A date after these words is when the page changed, not when it was published.
+_CHANGED = re.compile(
+    r"\b(?:updated|modified|edited|revised|aktualisiert|geändert|mis à jour|actualizado|"
+    r"atualizado|aggiornato)\b",
+    re.IGNORECASE,
+)
+_CLASS_XPATH = (
+    "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
+    " or contains(@class, 'posted') or contains(@class, 'byline') or contains(@class, 'meta')]"
+)
+_MAX_CLASS_LINES = 50
+_MAX_CLASS_LINE = 200
+
+
+def headline_date(tree: HtmlElement) -> date | None:
+    """The first publication date written in a short line near the page's first ``<h1>``."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return None
+    for node in headline.xpath(_HEADLINE_WINDOW):
+        parent = node.getparent()
+        if parent is None or parent.tag in _NOT_TEXT:
+            continue
+        found = line_date(str(node))
+        if found is None and len(str(node).strip()) < 12:
+            # "December <b>13</b>, 2025": the date spans elements; read the parent's line.
+            found = line_date(parent.text_content())
+        if found is not None:
+            return found
+    return None
+
+
+def class_date(tree: HtmlElement) -> date | None:
+    """A date in a short element whose class names a date, time, byline or meta line."""
+    for element in tree.xpath(_CLASS_XPATH)[:_MAX_CLASS_LINES]:
+        text = " ".join(element.itertext())
+        found = find_date_in_text(text) if len(text) <= _MAX_CLASS_LINE else None
+        if found is not None:
+            return found
+    return None
+
+
+def line_date(text: str) -> date | None:
+    """The publication date of one short line of text (the part before "updated" only)."""
+    text = text.strip()
+    if not text or len(text) > _MAX_LINE:
+        return None
+    changed = _CHANGED.search(text)
+    if changed:
+        text = text[: changed.start()]
+    return find_date_in_text(text)
