@@ -7,7 +7,7 @@ from datetime import date
 
 from lxml.html import HtmlElement
 
-from crawler.extract.dates import find_date_in_text
+from crawler.extract.dates import find_date_in_text, find_short_numeric_date
 
 # Text nodes looked at around the headline: a few above it (a kicker, a date over the title),
 # more below (standfirst, byline, date line, share buttons come before the body).
@@ -68,4 +68,5 @@ def line_date(text: str) -> date | None:
     changed = _CHANGED.search(text)
     if changed:
         text = text[: changed.start()]
-    return find_date_in_text(text)
+    # Two numbers and a year are read only in a line that looks like a date line.
+    return find_date_in_text(text) or find_short_numeric_date(text)
