@@ -8,6 +8,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from crawler.extract import jsonld
+from crawler.extract.headline import HeadlineLines, Line
 from crawler.extract.text import normalize
 
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author",
@@ -29,14 +30,25 @@ _CALENDAR = (
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
     "april|may|june|july|august|september|october|november|december"
 )
-_CALENDAR_WORD = re.compile(_CALENDAR, re.IGNORECASE)
+_CALENDAR_WORD = re.compile(
+    rf"(?:{_CALENDAR}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?", re.IGNORECASE
+)
 _CALENDAR_TAIL = re.compile(rf"\s+(?:{_CALENDAR})\b.*$", re.IGNORECASE)
 _NAME = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]+\s){1,3}[A-ZÀ-Þ][\w'’.-]+")
+# "By", "Written by", "Posted by", "Author:" (and the same in a few languages) before names.
+_BYLINE_LABEL = re.compile(
+    r"^(?:(?:written|posted)\s+)?(?:by|von|par|por|door)\b\s*:?\s*|^(?:author|autor|auteur)s?\s*:\s*",
+    re.IGNORECASE,
+)
+# One to four words of a name, the first capitalised ("Ana de la Cruz", "Sofia Gonzalez").
+_PERSON = re.compile(r"[A-ZÀ-Þ][\w'’.-]*(?:\s[\w'’.-]+){0,3}")
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 # Words of a label that stands where a name should ("Topic Author", "Posted by"): no name.
 _LABEL_WORDS = frozenset(
     "author authors topic thread starter original poster posted written by guest admin "
-    "administrator anonymous member moderator unknown".split()
+    "administrator anonymous member moderator unknown "
+    # what lists are sorted "by" ("By Category", "By Price"): not a byline
+    "category categories date price topic type popularity relevance newest oldest".split()
 )
 # How far above the first author element the others may sit (one byline, not many posts).
 _GROUP_DEPTH = 3
@@ -44,7 +56,10 @@ _MAX_AUTHORS = 5
 
 
 def find_authors(
-    tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | None
+    tree: HtmlElement,
+    meta: dict[str, str],
+    article: dict[str, Any] | None,
+    near: HeadlineLines,
 ) -> tuple[str, ...]:
     """Author names of the page, tidied, without duplicates or organisations."""
     names = _person_names(article.get("author")) if article else []
@@ -56,12 +71,31 @@ def find_authors(
         names = [_element_name(e) for e in _one_group(tree.xpath(_AUTHOR_XPATH))]
     if not names:
         names = _byline_names(tree)
+    if not names:
+        names = headline_byline(near.lines)
     cleaned: list[str] = []
     for raw in names:
         name = tidy_name(raw)
         if name and len(name) < 80 and name not in cleaned:
             cleaned.append(name)
     return tuple(cleaned[:_MAX_AUTHORS])
+
+
+def headline_byline(lines: list[Line]) -> list[str]:
+    """Names in a "By ..." or "Written by" line near the headline (or in the line after it)."""
+    for index, (raw, _element) in enumerate(lines):
+        text = normalize(raw)
+        label = _BYLINE_LABEL.match(text) if len(text) <= 80 else None
+        if label is None:
+            continue
+        rest = text[label.end() :].strip()
+        if not rest and index + 1 < len(lines):
+            rest = normalize(lines[index + 1][0])
+        rest = _BYLINE_TAIL.split(rest, maxsplit=1)[0]
+        names = [part for part in _SPLIT.split(rest) if _PERSON.fullmatch(part)]
+        if names:
+            return names[:_MAX_AUTHORS]
+    return []
 
 
 def _person_names(value: Any) -> list[str]:

@@ -8,16 +8,9 @@ from datetime import date
 from lxml.html import HtmlElement
 
 from crawler.extract.dates import find_date_in_text, find_short_numeric_date
+from crawler.extract.headline import Line
 
-# Text nodes looked at around the headline: a few above it (a kicker, a date over the title),
-# more below (standfirst, byline, date line, share buttons come before the body).
-_BEFORE, _AFTER = 6, 40
-_HEADLINE_WINDOW = (
-    f"preceding::text()[normalize-space()][position() <= {_BEFORE}]"
-    f" | following::text()[normalize-space()][position() <= {_AFTER}]"
-)
 _MAX_LINE = 100
-_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "option", "textarea"})
 # A date after these words is when the page changed, not when it was published.
 _CHANGED = re.compile(
     r"\b(?:updated|modified|edited|revised|aktualisiert|geändert|mis à jour|actualizado|"
@@ -32,19 +25,13 @@ _MAX_CLASS_LINES = 50
 _MAX_CLASS_LINE = 200
 
 
-def headline_date(tree: HtmlElement) -> date | None:
-    """The first publication date written in a short line near the page's first ``<h1>``."""
-    headline = next(tree.iter("h1"), None)
-    if headline is None:
-        return None
-    for node in headline.xpath(_HEADLINE_WINDOW):
-        parent = node.getparent()
-        if parent is None or parent.tag in _NOT_TEXT:
-            continue
-        found = line_date(str(node))
-        if found is None and len(str(node).strip()) < 12:
-            # "December <b>13</b>, 2025": the date spans elements; read the parent's line.
-            found = line_date(parent.text_content())
+def headline_date(lines: list[Line]) -> date | None:
+    """The first publication date written in a short line near the headline."""
+    for text, element in lines:
+        found = line_date(text)
+        if found is None and len(text.strip()) < 12:
+            # "December <b>13</b>, 2025": the date spans elements; read the element's line.
+            found = line_date(element.text_content())
         if found is not None:
             return found
     return None

@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract import datelines, dates, jsonld
 from crawler.extract.authors import find_authors
+from crawler.extract.headline import HeadlineLines
 from crawler.extract.model import DatedValue
 from crawler.extract.text import normalize
 
@@ -98,6 +99,7 @@ def _dates(
     article: dict[str, Any] | None,
     url: str | None,
     capture: datetime | None,
+    near: HeadlineLines,
 ) -> tuple[DatedValue | None, DatedValue | None]:
     def from_ld(key: str) -> DatedValue | None:
         value = jsonld.text_value(article.get(key)) if article else None
@@ -117,7 +119,7 @@ def _dates(
     if published is None:
         published = dates.dated(dates.date_from_url(url), "url", capture)
     if published is None:
-        published = dates.dated(datelines.headline_date(tree), "text", capture)
+        published = dates.dated(datelines.headline_date(near.lines), "text", capture)
     if published is None:
         published = dates.dated(datelines.class_date(tree), "text", capture)
     modified = from_ld("dateModified") or from_meta(_MODIFIED_META)
@@ -170,11 +172,12 @@ def extract_metadata(
     meta = meta_tags(tree)
     objects = jsonld.json_ld_objects(tree)
     article = jsonld.find_article(objects)
-    published, modified = _dates(tree, meta, article, url, capture_time)
+    near = HeadlineLines(tree)
+    published, modified = _dates(tree, meta, article, url, capture_time, near)
     body = jsonld.text_value(article.get("articleBody")) if article else None
     return Metadata(
         title=_title(tree, meta, article),
-        authors=find_authors(tree, meta, article),
+        authors=find_authors(tree, meta, article, near),
         published=published,
         modified=modified,
         language=_language(tree, meta, article),
