@@ -6,10 +6,11 @@ Every figure is in-sample: the extractor was tuned on these development sets.
 Scoring (per page; a field's accuracy is the mean over the pages of a subset):
 
 - **title**: both sides normalised (HTML entities decoded, NFKC, case-folded, runs of
-  non-word characters removed). Right when equal, or equal once one end segment set off by
-  `` | `` / `` - `` / `` – `` / `` — `` / `` · `` / `` » `` (a site name) is dropped from
-  either side: "Headline | Site" and "Headline" name the same headline, and the truth itself
-  keeps the site name on some pages and not on others. A different wording is wrong.
+  non-word characters removed). Right when equal, or when the parts of one, split at
+  `` | `` / `` - `` / `` – `` / `` — `` / `` · `` / `` » `` (where site and section names
+  are set off), are the leading or trailing parts of the other's: "Headline | Site",
+  "Headline - Section | Site" and "Headline" name the same headline, and the truth itself
+  keeps the site name on some pages and not on others. Any other difference is wrong.
 - **author**: truth and prediction alike are split into names at commas, semicolons, "and",
   "&", "/"; a name is its normalised words as a set, titles and degrees ("Dr", "Ph.D.",
   "Jr.") left out, so "Genevieve Carlton, Ph.D." is "Genevieve Carlton". The page scores the F1 of
@@ -89,14 +90,10 @@ def normalise(text: str | None) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
-def _title_forms(title: str) -> set[str]:
-    """The normalised title, and the title without its first or last separated segment."""
-    parts = _SITE_SEPARATOR.split(htmllib.unescape(title).strip())
-    forms = {normalise(title)}
-    if len(parts) > 1:
-        forms.add(normalise(" ".join(parts[:-1])))
-        forms.add(normalise(" ".join(parts[1:])))
-    return forms - {""}
+def _segments(title: str) -> list[str]:
+    """A title's parts between site separators, each normalised."""
+    parts = (normalise(part) for part in _SITE_SEPARATOR.split(htmllib.unescape(title).strip()))
+    return [part for part in parts if part]
 
 
 def title_score(predicted: str | None, truth: str | None) -> float | None:
@@ -105,8 +102,14 @@ def title_score(predicted: str | None, truth: str | None) -> float | None:
         return None
     if not predicted:
         return 0.0
-    mine, true = _title_forms(predicted), _title_forms(truth)
-    return 1.0 if normalise(predicted) in true or normalise(truth) in mine else 0.0
+    if normalise(predicted) == normalise(truth):
+        return 1.0
+    mine, true = _segments(predicted), _segments(truth)
+    short, long = sorted((mine, true), key=len)
+    if not short or len(short) == len(long):
+        return 0.0
+    # "Headline" against "Headline - Author - Site": the same headline, with site names added.
+    return 1.0 if long[: len(short)] == short or long[-len(short) :] == short else 0.0
 
 
 def author_names(value: str | Iterable[str] | None) -> set[frozenset[str]]:
