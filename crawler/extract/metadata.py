@@ -80,7 +80,7 @@ def _title(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | No
     ):
         if candidate:
             # og:title is often escaped twice ("M&amp;#038;A"): what a reader sees is "M&A".
-            return normalize(html.unescape(candidate))
+            return _without_site_name(normalize(html.unescape(candidate)), meta.get("og:site_name"))
     for h1 in tree.iter("h1"):
         text = normalize(h1.text_content())
         if text:
@@ -91,6 +91,18 @@ def _title(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | No
         parts = _TITLE_SEPARATORS.split(normalize(title.text))
         return max(parts, key=len) or None
     return None
+
+
+def _without_site_name(title: str, site_name: str | None) -> str:
+    """"Headline | Site" -> "Headline" when "Site" is the page's og:site_name."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if site_name and len(parts) > 1:
+        site = normalize(site_name).casefold()
+        if parts[-1].casefold() == site:
+            return title[: title.rfind(parts[-1])].rstrip(" |-–—:·»")
+        if parts[0].casefold() == site:
+            return title[len(parts[0]) :].lstrip(" |-–—:·»")
+    return title
 
 
 def _dates(
