@@ -20,7 +20,8 @@ Scoring (per page; a field's accuracy is the mean over the pages of a subset):
   right only when no date is predicted (the truth gives no date to service, product, listing
   pages: a date found there is not a publication date). ``date*`` is the figure over the pages
   whose truth has a date only (the one quoted in issue 10).
-- **language** has no truth in the sets: it is scored in ``benchmarks.language``.
+- **language** has no truth in the sets: it is scored on paragraphs written for the purpose
+  in 34 languages and on pages whose declarations agree (``benchmarks/language.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import language  # noqa: E402
 from benchmarks.devsets import ARTICLE_TYPES, SHARED_DATA, DevPage, available, iter_pages  # noqa: E402
 from crawler.extract import extract  # noqa: E402
 
@@ -237,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=("A", "B"), help="only this half")
     parser.add_argument("--no-anchor", action="store_true", help="skip trafilatura")
     parser.add_argument("--show", choices=FIELDS, help="list our misses on this field")
+    parser.add_argument("--no-language", action="store_true", help="skip language scoring")
     args = parser.parse_args(argv)
     if not available("modern", args.data):
         print(f"modern-web-2026-dev not found under {args.data}: pass --data DIR")
@@ -255,7 +258,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pages)} pages of modern-web-2026-dev (in-sample figures)")
     for line in format_report(metadata_report(pages, extractors)):
         print(line)
+    if not args.no_language:
+        _print_language(args.data, args.limit, args.half)
     return 0
+
+
+def _print_language(data: Path, limit: int | None, half: str | None) -> None:
+    """Language scores: the written samples, and each set's consistently declared pages."""
+    declared = {}
+    for set_name in ("modern", "aeb181"):
+        if available(set_name, data):
+            pages = (p for p in iter_pages(set_name, data, limit) if not half or p.half == half)
+            declared[set_name] = language.declared_scores(pages)
+    for line in language.format_language(language.sample_scores(), declared):
+        print(line)
 
 
 if __name__ == "__main__":
