@@ -20,7 +20,9 @@ _AUTHOR_XPATH = (
 )
 _BYLINE_XPATH = "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
 # What follows the names in a byline: a date, a role, a separator.
-_BYLINE_TAIL = re.compile(r"\s*(?:[|•·—–»«]|\s-\s|\bon\b|\bupdated\b|\d)", re.IGNORECASE)
+# (A number starts the tail; digits inside a word belong to a user name such as "lulug30".)
+_BYLINE_TAIL = re.compile(r"\s*(?:[|•·—–»«]|\s-\s|\bon\b|\bupdated\b|(?<!\w)\d)", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<!\w)\d")
 _ROLE = re.compile(
     r"editor|correspondent|reporter|writer|staff|contributor|columnist|producer|journalist|"
     r"news|press|agency|bureau|writer|staff|associated|cnn|ap\b",
@@ -140,7 +142,7 @@ def tidy_name(raw: str) -> str:
     if comma and _ROLE.search(tail):
         name = head
     name = _CALENDAR_TAIL.sub("", name).strip(" ,;:")
-    if any(ch.isdigit() for ch in name) or _CALENDAR_WORD.fullmatch(name) or _is_label(name):
+    if _NUMBER.search(name) or _CALENDAR_WORD.fullmatch(name) or _is_label(name):
         return ""
     return name
 
