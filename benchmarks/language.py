@@ -77,7 +77,7 @@ def format_language(
     samples: dict[str, tuple[int, int, int]], declared: dict[str, dict[str, tuple[int, int, int]]]
 ) -> list[str]:
     """Text lines of the language scores."""
-    lines = ["language identification (ours: py3langid; the sets have no language truth)"]
+    lines = ["language identification of the text (the sets have no language truth)"]
     cells = "  ".join(f"{cut}: {r}/{n} right ({a} answered)" for cut, (r, a, n) in samples.items())
     lines.append(f"  own samples, {len(SAMPLES)} languages: {cells}")
     for set_name, by_half in declared.items():

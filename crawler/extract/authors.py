@@ -14,10 +14,8 @@ from crawler.extract.text import normalize
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author",
                "byl", "cxenseparse:author")  # fmt: skip
 _BY_PREFIX = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|von|par|por)\s+", re.IGNORECASE)
-_AUTHOR_XPATH = (
-    '//a[@rel="author"] | //*[@itemprop="author"]//*[@itemprop="name"]'
-    ' | //*[@itemprop="author"][not(.//*[@itemprop="name"])][not(@itemscope)]'
-)
+# One pass over the page: rel=author links and microdata author elements.
+_AUTHOR_XPATH = '//*[@itemprop="author" or (@rel="author" and self::a)]'
 _BYLINE_XPATH = "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
 # What follows the names in a byline: a date, a role, a separator.
 # (A number starts the tail; digits inside a word belong to a user name such as "lulug30".)
@@ -70,7 +68,7 @@ def find_authors(
         if value and not value.startswith("http"):
             names = _SPLIT.split(value)
     if not names:
-        names = [_element_name(e) for e in _one_group(tree.xpath(_AUTHOR_XPATH))]
+        names = [_element_name(e) for e in _one_group(_name_elements(tree.xpath(_AUTHOR_XPATH)))]
     if not names:
         names = _byline_names(tree)
     if not names:
@@ -109,6 +107,21 @@ def _person_names(value: Any) -> list[str]:
         if not (isinstance(item, dict) and jsonld.types_of(item) & {"organization", "corporation"})
     ]
     return jsonld.names_of(people)
+
+
+def _name_elements(found: list[HtmlElement]) -> list[HtmlElement]:
+    """The elements holding the names: a microdata author's ``itemprop=name``, or itself."""
+    elements = []
+    for element in found[:20]:
+        if element.get("itemprop") == "author":
+            names = element.xpath('.//*[@itemprop="name"]')
+            if names:
+                elements.extend(names[:1])
+                continue
+            if element.get("itemscope") is not None:
+                continue
+        elements.append(element)
+    return elements
 
 
 def _element_name(element: HtmlElement) -> str:

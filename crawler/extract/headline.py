@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 # Text lines looked at: a few above the headline (a kicker, a date over the title), more below
 # (standfirst, byline, date line and share buttons come before the body).
-LINES_BEFORE, LINES_AFTER = 6, 40
+LINES_BEFORE, LINES_AFTER = 6, 20
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "option", "textarea", "svg"})
 
 #: One line: its text and the element it is printed in.
@@ -49,14 +50,15 @@ def _take(lines: Iterator[Line], limit: int) -> list[Line]:
 
 def _own_texts(element: HtmlElement) -> Iterator[Line]:
     """Texts inside ``element`` in page order (script, style, svg not entered)."""
-    if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
-        return
-    if element.text:
-        yield element.text, element
-    for child in element:
-        yield from _own_texts(child)
-        if child.tail:
-            yield child.tail, element
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if event == "start":
+            if not isinstance(node.tag, str) or node.tag in _NOT_TEXT:
+                walker.skip_subtree()
+            elif node.text:
+                yield node.text, node
+        elif node is not element and node.tail:
+            yield node.tail, node.getparent()
 
 
 def _own_texts_backwards(element: HtmlElement) -> Iterator[Line]:
