@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
-# The first characters are enough (600 take ~0.5 ms; accuracy on the development pages is the
-# same as with 2000), and a cap keeps a hostile page's megabyte of text cheap.
-_SAMPLE_CHARS = 600
+# The first characters are enough: py3langid walks the text byte by byte in Python, about
+# 0.7 ms for 300 characters on a busy machine; 600 or 2000 agree with the declarations on no
+# more development pages (one unsure page falls back to its declaration). The cap also keeps a
+# hostile page's megabyte of text cheap.
+_SAMPLE_CHARS = 300
 _MIN_CHARS = 20
 # Below this probability the text is too short or mixed to tell: the page's declaration decides.
 _MIN_CONFIDENCE = 0.5
