@@ -101,7 +101,7 @@ def test_visible_byline_names_authors(byline: str, authors: tuple[str, ...]) -> 
     ],
 )
 def test_author_names_are_tidied(raw: str, name: str) -> None:
-    from crawler.extract.metadata import _tidy_name
+    from crawler.extract.authors import tidy_name as _tidy_name
 
     assert _tidy_name(raw) == name
 
