@@ -130,6 +130,14 @@ def export(booster: object, cutoff: float) -> dict:
     }
 
 
+def model_json(model: dict) -> str:
+    """The model file's text: the settings, then one tree per line (readable diffs)."""
+    compact = {"separators": (",", ":")}
+    head = {key: value for key, value in model.items() if key != "trees"}
+    trees = ",\n".join(json.dumps(tree, **compact) for tree in model["trees"])  # type: ignore[arg-type]
+    return json.dumps(head, **compact)[:-1] + ',"trees":[\n' + trees + "\n]}\n"  # type: ignore[arg-type]
+
+
 def _flatten(root: dict) -> dict:
     """One tree as node arrays (breadth first; a leaf has ``left == right == -1``)."""
     arrays: dict = {"feature": [], "threshold": [], "left": [], "right": [], "value": []}
@@ -219,8 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(held_out_report(pages, args.cutoff)))
         return 0
     chosen = [p for p in pages if args.train_half in ("all", p.page.half)]
-    model = export(train(chosen), args.cutoff)
-    args.out.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
+    args.out.write_text(model_json(export(train(chosen), args.cutoff)), encoding="utf-8")
     print(f"trained on {len(chosen)} pages (half {args.train_half}); wrote {args.out}")
     return 0
 
