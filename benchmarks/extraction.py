@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -45,6 +46,7 @@ DEFAULT_DATA = SHARED_DATA / SETS["aeb181"]
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 #: Below this many characters a text counts as empty (the issue's "main text" bar).
 MIN_TEXT = 200
+T = TypeVar("T")
 
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -131,13 +133,15 @@ def run(
     return report
 
 
-def _timed(extractor: Callable, html: bytes, url: str, repeat: int) -> tuple[float, object]:
-    best, found = float("inf"), None
+def _timed(
+    extractor: Callable[[bytes, str], T], html: bytes, url: str, repeat: int
+) -> tuple[float, T]:
+    best = float("inf")
     for _ in range(max(1, repeat)):
         start = time.perf_counter()
         found = extractor(html, url)
         best = min(best, time.perf_counter() - start)
-    return best, found
+    return best, found  # repeat >= 1: bound in the loop
 
 
 class Tally:

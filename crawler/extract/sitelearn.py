@@ -162,7 +162,7 @@ class SiteLearner:
     def profile(self, site_or_url: str) -> SiteProfile:
         """A frozen snapshot of what is known about the site, for ``ExtractOptions``."""
         site = site_of(site_or_url)
-        learned = set()
+        learned: set[str] = set()
         for path, digests in self._paths.get(site, {}).items():
             # A text is boilerplate where it repeats: the same slot of the same template. The
             # lead of an article quoted on list pages sits elsewhere and stays in the article.
