@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except UserError as exc:
         print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print(f"crawler {args.command}: interrupted", file=sys.stderr)
         return 130

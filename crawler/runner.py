@@ -125,6 +125,9 @@ def run_jobs(
     from crawler.extensions.progress import ProgressBoard
     from crawler.spiders.news import NewsSpider
 
+    # A full disk makes every log line fail: no "--- Logging error ---" traceback per line
+    # on the terminal (the crawl stops and says why in one line).
+    logging.raiseExceptions = False
     started, crawl_id = time.monotonic(), str(uuid.uuid4())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (archive_dir / "logs").mkdir(parents=True, exist_ok=True)

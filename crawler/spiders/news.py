@@ -42,8 +42,10 @@ from crawler import analysis, discovery
 from crawler.discovery import Discovered, LinkOptions
 from crawler.extract import ExtractOptions
 from crawler.items import PageItem
+from crawler.signals import seed_checked
 from crawler.spiders.budget import FLUSH_URL, SOURCE_PRIORITY, PageBudgetMixin
 from crawler.spiders.config import CrawlConfig
+from crawler.spiders.failures import count_failure
 from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.spiders.warmup import Held, SiteWarmup
 
@@ -58,6 +60,8 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
     """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
 
     name = "news"
+    #: Tells the WARC extension to hold a seed's exchanges until :meth:`_seed_verdict`.
+    checks_seeds = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,6 +216,9 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             # The response is in the WARC already; re-extraction can retry it later.
             logger.exception("could not analyse %s", response.url)
             self.crawler.stats.inc_value("analysis/errors")
+            self.crawler.stats.inc_value("errors/analysis")
+            if role == "seed":  # a real page: keep it, re-extraction can retry it
+                self._seed_verdict(response.request, True)
             return
         if role == "seed":
             self._check_seed(response, result.kind, ctype)
@@ -351,12 +358,19 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
     def _check_seed(self, response: Response, kind: str, ctype: str | None) -> None:
         """Count the seed's kind; remember seeds that are neither HTML, feed nor sitemap."""
         self.crawler.stats.inc_value(f"seeds/{kind}")
-        if kind == discovery.UNKNOWN:
+        self._seed_verdict(response.request, kind != discovery.UNKNOWN)
+        if kind != discovery.UNKNOWN:
+            self.crawler.stats.inc_value("seeds/accepted")
+        else:
             self.seed_problems.append(
                 f"seed {response.url} is neither an HTML page, a feed nor a sitemap "
                 f"(Content-Type {ctype or 'missing'}): give a home page, section, feed or "
                 "sitemap URL"
             )
+
+    def _seed_verdict(self, request: Request, usable: bool) -> None:
+        """Tell the WARC extension whether to archive the seed's held exchanges."""
+        self.crawler.signals.send_catch_log(signal=seed_checked, request=request, accepted=usable)
 
     def _seed_failed(self, failure: Failure) -> None:
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
@@ -364,11 +378,13 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         if request is not None:
             self._source_done(request.meta)
             self._budget_request_done(request.meta)
+            self._seed_verdict(request, False)
         if request is not None and request.meta.get("page_budget_refused"):
             return  # more seeds than pages to fetch: not a problem of the seed
         url = request.url if request is not None else "?"
         response = getattr(failure.value, "response", None)
         self.crawler.stats.inc_value("seeds/failed")
+        count_failure(self.crawler.stats, failure)
         if response is not None:
             problem = f"seed {url} answered HTTP {response.status}: check the URL"
         elif "robots.txt" in (failure.getErrorMessage() or ""):
@@ -380,7 +396,8 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         self.seed_problems.append(problem)
 
     def _ignore(self, failure: Failure) -> None:
-        """Non-seed failures are counted by Scrapy's stats; a failed source is done."""
+        """Count a real failure by kind (``errors/<kind>``); a failed source is done."""
+        count_failure(self.crawler.stats, failure)
         request = getattr(failure, "request", None)
         if request is not None:
             self._source_done(request.meta)

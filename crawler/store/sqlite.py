@@ -103,9 +103,16 @@ class Store:
         self._pending = 0
 
     def close(self) -> None:
-        """Commit and close the database."""
+        """Commit and close the database (closed even when the commit fails)."""
         if self.conn is not None:
-            self.commit()
+            try:
+                self.commit()
+            finally:
+                self.abandon()
+
+    def abandon(self) -> None:
+        """Close without committing (after a failed commit: SQLite rolls the batch back)."""
+        if self.conn is not None:
             self.conn.close()
             self.conn = None
 
