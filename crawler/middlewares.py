@@ -49,11 +49,15 @@ _DECISIONS = frozenset(d.value for d in Decision)
 
 
 def _open_store(archive_dir: str) -> Any:
-    """The article store of the archive (None if it cannot be opened)."""
+    """The article store of the archive (None if there is none yet, or it cannot be opened)."""
+    from crawler.exceptions import StoreNotFound
+
     try:
         from crawler.store import open_store
 
         return open_store(archive_dir)
+    except StoreNotFound:
+        return None  # a new archive: nothing to compare with yet
     except Exception as exc:  # the fetch log alone still makes crawls incremental
         logger.warning("incremental: article store unavailable (%s); using the fetch log", exc)
         return None

@@ -94,7 +94,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         """Open (or create) the store."""
-        self.store = Store(self.path, commit_every=self.commit_every)
+        self.store = Store(self.path, commit_every=self.commit_every, create=True)
         logger.info("Storing cleaned text in %s", self.store.path)
 
     def close_spider(self) -> None:

@@ -200,7 +200,7 @@ def reextract(
     report = ReextractReport(files=len(files))
     captures = _Captures(files, progress, "extract")
     names = {str(f): stored_name(f, archive) for f in files}
-    with Store(archive) as store:
+    with Store(archive, create=True) as store:
         site_names = _SiteNames(store)
         for capture, result in ordered_map(extract_capture, captures, jobs, init_worker,
                                            (profiles,)):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from crawler.exceptions import UserError
+from crawler.exceptions import StoreNotFound, UserError
 from crawler.store import reader
 from crawler.store import versions as versioning
 from crawler.store.dates import to_store_time
@@ -63,11 +63,14 @@ class Store:
     and when the store is closed.
     """
 
-    def __init__(self, path: str | Path, commit_every: int = 500, create: bool = True) -> None:
-        """Open the store at ``path`` (an archive folder or an ``.sqlite`` file)."""
+    def __init__(self, path: str | Path, commit_every: int = 500, create: bool = False) -> None:
+        """Open the store at ``path`` (an archive folder or an ``.sqlite`` file).
+
+        Only writers pass ``create=True``; for a reader a missing store is StoreNotFound.
+        """
         self.path = store_path(path)
         if not create and not self.path.exists():
-            raise UserError(
+            raise StoreNotFound(
                 f"no article store at {self.path}: run `crawler crawl` or `crawler extract "
                 "WARC...` first, or point --archive-dir at the folder that holds articles.sqlite"
             )
@@ -327,9 +330,10 @@ def _connect(path: Path) -> sqlite3.Connection:
         ) from None
 
 
-def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = True) -> Store:
+def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = False) -> Store:
     """Open the store of an archive folder (or an ``.sqlite`` path); use it as a context manager.
 
-    With ``create=False`` a missing store is a :class:`crawler.exceptions.UserError`.
+    A missing store is :class:`crawler.exceptions.StoreNotFound` (a ``FileNotFoundError``):
+    readers never create one. Writers pass ``create=True``.
     """
     return Store(archive_dir_or_sqlite_path, create=create)
