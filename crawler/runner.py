@@ -19,6 +19,7 @@ from typing import Any
 
 from crawler.discovery import host_of
 from crawler.exceptions import UserError
+from crawler.incremental.resume import mark_reconciled, resume_from_warcs
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class CrawlReport:
     store_path: Path
     log_file: Path
     elapsed: float
+    #: What was recovered from the WARCs of a crawl that died ('' if nothing).
+    resumed: str = ""
 
 
 #: The demo site is our own local server: no delays needed to be polite to it.
@@ -139,6 +142,7 @@ def run_jobs(
     if max_pages:
         forced["CRAWL_MAX_PAGES"] = max_pages
     all_settings = [job_settings(job, forced, cli) for job in jobs]
+    resumed = resume_from_warcs(archive_dir).summary()
     process = AsyncCrawlerProcess(base_settings(forced, cli))
     crawlers = [Crawler(NewsSpider, s) for s in all_settings]
     ProgressBoard.active = ProgressBoard()
@@ -147,12 +151,23 @@ def run_jobs(
     finally:
         ProgressBoard.active = None
     results = [_result(job, crawler) for job, crawler in zip(jobs, crawlers, strict=True)]
+    warc_files = _warc_files(archive_dir, time.time() - (time.monotonic() - started))
+    if all(_clean(result) for result in results):
+        # Everything fetched is in the store: the next start need not look at these files.
+        mark_reconciled(archive_dir, warc_files)
     return CrawlReport(
-        crawl_id=crawl_id, archive_dir=archive_dir, jobs=results,
-        warc_files=_warc_files(archive_dir, time.time() - (time.monotonic() - started)),
+        crawl_id=crawl_id, archive_dir=archive_dir, jobs=results, warc_files=warc_files,
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
-        elapsed=time.monotonic() - started,
+        elapsed=time.monotonic() - started, resumed=resumed,
     )
+
+
+def _clean(result: JobResult) -> bool:
+    """True if a job finished and stored every page it archived."""
+    stats = result.stats
+    return stats.get("finish_reason") == "finished" and not any(
+        stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error")
+    ) and not any(k.startswith("errors/") and v for k, v in stats.items())
 
 
 def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:

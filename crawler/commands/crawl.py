@@ -176,6 +176,8 @@ def _print_summary(report: CrawlReport) -> None:
     from crawler.incremental.report import summary as incremental_summary
 
     print(f"\nCrawl finished in {report.elapsed:.1f} s (crawl id {report.crawl_id})")
+    if report.resumed:
+        print(f"  {report.resumed}")
     for job in report.jobs:
         snap = snapshot(job.stats, report.elapsed, done=True)
         reasons = sorted(

@@ -135,11 +135,14 @@ def _short_hash(value: str) -> bytes:
     return hashlib.blake2b(value.encode("utf-8", "replace"), digest_size=8).digest()
 
 
-def learn_profiles(files: list[Path], jobs: int, progress: ProgressFn | None) -> dict:
+def learn_profiles(
+    files: list[Path], jobs: int, progress: ProgressFn | None,
+    keep: Callable[[Capture], bool] | None = None,
+) -> dict:
     """First pass: learn each site's boilerplate from the block signatures of its pages."""
     learner = SiteLearner()
     sites: set[str] = set()
-    captures = _distinct(_Captures(files, progress, "learn"))
+    captures = _distinct(filter(keep, _Captures(files, progress, "learn")))
     for _, (url, signatures) in ordered_map(signatures_of, captures, jobs):
         learner.observe(url, signatures)
         sites.add(site_of(url))
@@ -190,20 +193,29 @@ def reextract(
     jobs: int | None = None,
     learn: bool = True,
     progress: ProgressFn | None = None,
+    only_missing: bool = False,
 ) -> ReextractReport:
-    """Re-extract every HTML response in ``paths`` (WARC files or folders) into the store."""
+    """Re-extract every HTML response in ``paths`` (WARC files or folders) into the store.
+
+    ``only_missing``: only the captures the store does not hold yet (resuming a dead crawl).
+    """
     started = time.monotonic()
     archive = Path(archive_dir)
     files = find_warcs(paths)
     jobs = jobs or os.cpu_count() or 1
-    profiles = learn_profiles(files, jobs, progress) if learn else {}
     report = ReextractReport(files=len(files))
     captures = _Captures(files, progress, "extract")
     names = {str(f): stored_name(f, archive) for f in files}
     with Store(archive, create=True) as store:
+        keep = None
+        if only_missing:
+            def keep(capture: Capture) -> bool:
+                return not store.has_capture(capture.record_id, names[capture.path],
+                                             capture.offset)
+        profiles = learn_profiles(files, jobs, progress, keep) if learn else {}
         site_names = _SiteNames(store)
-        for capture, result in ordered_map(extract_capture, captures, jobs, init_worker,
-                                           (profiles,)):
+        for capture, result in ordered_map(extract_capture, filter(keep, captures), jobs,
+                                           init_worker, (profiles,)):
             record = _page_record(capture, result, names[capture.path], site_names(capture.url))
             added = store.add_page(record)
             outcome = added.outcome

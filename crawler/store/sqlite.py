@@ -149,10 +149,19 @@ class Store:
             ).fetchone()
         if existing is not None:
             return self._update_page(existing, record, values)
+        result = self._add_new_page(record, key, values, fingerprint)
+        # Counted (and maybe committed) only now: a page row never goes to disk without its
+        # article version, whenever the process dies.
+        self._wrote()
+        return result
+
+    def _add_new_page(
+        self, record: PageRecord, key: str | None, values: dict, fingerprint: str | None
+    ) -> AddResult:
+        """Insert a capture not stored before and attach it to its URL's versions."""
         if fingerprint is not None:
             text_id = versioning.ensure_text(self.conn, fingerprint, record.text)
         page_id = self._insert_page(record, key, values)
-        self._wrote()
         page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if fingerprint is None:
             return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
@@ -236,6 +245,12 @@ class Store:
             (location.filename, location.offset, location.length, location.record_id, page_id),
         )
         self._wrote()
+
+    def has_capture(self, record_id: str | None, filename: str = "", offset: int = 0) -> bool:
+        """True if the page of this WARC record (ID, else file and offset) is stored."""
+        key = record_id or f"{filename}#{offset}"
+        row = self.conn.execute("SELECT 1 FROM pages WHERE capture_key = ?", (key,)).fetchone()
+        return row is not None
 
     def prune_texts(self) -> int:
         """Delete texts no page refers to any more; return how many were deleted."""
