@@ -1,4 +1,4 @@
-"""Resume without waste: after SIGKILL, nothing with a complete record in the WARC is fetched again."""
+"""Resume without waste: after SIGKILL, nothing with a complete WARC record is fetched again."""
 
 from __future__ import annotations
 
