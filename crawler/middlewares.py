@@ -22,7 +22,6 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request
 
-from crawler.discovery import host_of
 from crawler.exceptions import UserError
 from crawler.incremental import (
     ALWAYS_FETCHED_ROLES,
@@ -35,6 +34,7 @@ from crawler.incremental import (
 )
 from crawler.incremental.fetchlog import Fetch, FetchLog
 from crawler.schedule.timing import parse_duration
+from crawler.store.sitenames import SiteNames
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -334,13 +334,14 @@ class IncrementalSpiderMiddleware:
                 yield request
 
     def _sites(self) -> list[str]:
-        """The store's site names of this crawl: the site's name, else the seeds' hosts."""
+        """The store's site names of this crawl: the site's name, else the seeds' sites."""
         if self.crawler is None:
             return []
         settings = self.crawler.settings
         if settings.get("CRAWL_SITE_NAME"):
             return [settings.get("CRAWL_SITE_NAME")]
-        return list(dict.fromkeys(h for h in map(host_of, settings.getlist("CRAWL_SEEDS")) if h))
+        names = SiteNames(self.state.store)
+        return list(dict.fromkeys(n for n in map(names, settings.getlist("CRAWL_SEEDS")) if n))
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any]

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.discovery import host_of
+from crawler.discovery.domains import registered_domain
 from crawler.exceptions import UserError
 from crawler.incremental.resume import mark_reconciled, resume_from_warcs
 
@@ -201,7 +201,7 @@ def _result(job: CrawlJob, crawler: Any) -> JobResult:
     spider = getattr(crawler, "spider", None)
     stats = crawler.stats.get_stats() if getattr(crawler, "stats", None) else {}
     problems = list(getattr(spider, "seed_problems", []) or [])
-    name = job.name or ", ".join(dict.fromkeys(host_of(s) for s in job.seeds))
+    name = job.name or ", ".join(dict.fromkeys(registered_domain(s) for s in job.seeds))
     return JobResult(name, dict(stats), problems, started=spider is not None)
 
 

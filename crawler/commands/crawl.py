@@ -154,11 +154,11 @@ def _seed_hint(seed: str) -> str:
 
 
 def _crawl_demo(archive_dir: Path, cli: dict[str, str], max_pages: int) -> CrawlReport:
-    """Serve the demo site on a free port, crawl it, stop it."""
+    """Serve the demo site on its fixed port (the next free one if taken), crawl it, stop it."""
     from crawler.demosite import DemoSiteServer
     from crawler.runner import DEMO_SETTINGS, CrawlJob, run_jobs
 
-    with DemoSiteServer(port=0) as server:
+    with DemoSiteServer.on_fixed_port() as server:
         print(f"Crawling the bundled demo site at {server.url} "
               "(give seed URLs to crawl real sites)", flush=True)
         job = CrawlJob("demo", [server.url], settings=dict(DEMO_SETTINGS))

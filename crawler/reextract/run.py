@@ -23,6 +23,7 @@ from crawler.extract.sitelearn import site_of
 from crawler.reextract.scan import Capture, WarcScanner
 from crawler.reextract.worker import extract_capture, init_worker, ordered_map, signatures_of
 from crawler.store import PageRecord, Store, WarcLocation
+from crawler.store.sitenames import SiteNames
 
 #: File names re-extraction picks up inside a folder (``.open`` files are still being written).
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -149,22 +150,6 @@ def learn_profiles(
     return {site: learner.profile(site) for site in sites}
 
 
-class _SiteNames:
-    """Site name of a capture: the one the store already uses for its host, else the host."""
-
-    def __init__(self, store: Store) -> None:
-        """Look names up in ``store``, once per host."""
-        self.store = store
-        self.known: dict[str, str] = {}
-
-    def __call__(self, url: str) -> str:
-        """The site name for ``url``."""
-        host = url.split("/", 3)[2] if url.count("/") >= 2 else url
-        if host not in self.known:
-            self.known[host] = self.store.site_of_host(url) or site_of(url)
-        return self.known[host]
-
-
 def _page_record(
     capture: Capture, result: ExtractResult, warc_name: str, site: str
 ) -> PageRecord:
@@ -213,7 +198,7 @@ def reextract(
                 return not store.has_capture(capture.record_id, names[capture.path],
                                              capture.offset)
         profiles = learn_profiles(files, jobs, progress, keep) if learn else {}
-        site_names = _SiteNames(store)
+        site_names = SiteNames(store)
         for capture, result in ordered_map(extract_capture, filter(keep, captures), jobs,
                                            init_worker, (profiles,)):
             record = _page_record(capture, result, names[capture.path], site_names(capture.url))

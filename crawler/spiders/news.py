@@ -48,6 +48,7 @@ from crawler.spiders.config import CrawlConfig
 from crawler.spiders.failures import count_failure
 from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.spiders.warmup import Held, SiteWarmup
+from crawler.store.sitenames import SiteNames
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         spider.profile_dir = tempfile.mkdtemp(prefix="crawler-profiles-") if workers else None
         spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held, profile_dir=spider.profile_dir)
         spider.crawl_id = crawler.settings.get("CRAWL_ID", "")
+        spider.site_names = SiteNames.for_archive(
+            crawler.settings.get("STORE_PATH") or crawler.settings.get("ARCHIVE_DIR", "archives"))
         spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT", 0)
         spider.depth_priority = crawler.settings.getint("DEPTH_PRIORITY", 0)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
@@ -149,7 +152,7 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             priority = discovery.priority_for(found.lastmod, self._now)
             if found.role in ("feed", "sitemap"):
                 priority = SOURCE_PRIORITY
-        meta = {"page_role": found.role, "site": cfg.site_name or discovery.host_of(found.url),
+        meta = {"page_role": found.role, "site": cfg.site_name or self.site_names(found.url),
                 "discovered_lastmod": found.lastmod, "discovered_modified": found.modified,
                 "discovered_via": route}
         if found.role in ("seed", "feed", "sitemap"):
@@ -329,7 +332,7 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         return PageItem(
             url=response.url,
             requested_url=redirects[0],
-            site=response.meta.get("site") or discovery.host_of(response.url),
+            site=response.meta.get("site") or self.site_names(response.url),
             status=response.status,
             fetched_at=(warc or {}).get("date") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             crawl_id=self.crawl_id,
@@ -425,6 +428,7 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             logger.warning("%d articles held for site warm-up were not stored; run "
                            "`crawler extract` on this crawl's WARCs to add them", held)
         self.pool.release()
+        self.site_names.close()
         if self.profile_dir:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
 
