@@ -20,13 +20,13 @@ from crawler import settings
 from crawler.exceptions import UserError
 from crawler.extract import EXTRACTOR_VERSION, ExtractOptions, ExtractResult, SiteLearner
 from crawler.extract.sitelearn import site_of
-from crawler.reextract.scan import Capture, WarcScanner
+from crawler.reextract.scan import Capture, WarcScanner, file_problem
 from crawler.reextract.worker import extract_capture, init_worker, ordered_map, signatures_of
 from crawler.store import PageRecord, Store, WarcLocation
 from crawler.store.sitenames import SiteNames
 
 #: File names re-extraction picks up inside a folder (``.open`` files are still being written).
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 #: ``progress(phase, done_bytes, total_bytes)``: called as the scan advances.
 ProgressFn = Callable[[str, int, int], None]
@@ -70,8 +70,21 @@ def find_warcs(paths: list[str | Path]) -> list[Path]:
         else:
             raise UserError(f"{path} does not exist: pass WARC files or folders that hold them")
     if not found:
-        raise UserError(f"no WARC files (*.warc, *.warc.gz) in {', '.join(map(str, paths))}")
+        raise UserError(f"no WARC or ARC files (*.warc, *.warc.gz, *.arc, *.arc.gz) in "
+                        f"{', '.join(map(str, paths))}")
     return found
+
+
+def usable_files(files: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files that are WARC or ARC files, and one line for each that is not."""
+    good, problems = [], []
+    for path in files:
+        problem = file_problem(path)
+        if problem is None:
+            good.append(path)
+        else:
+            problems.append(f"{path}: {problem}; skipped")
+    return good, problems
 
 
 def stored_name(path: Path, archive_dir: Path) -> str:
@@ -186,9 +199,9 @@ def reextract(
     """
     started = time.monotonic()
     archive = Path(archive_dir)
-    files = find_warcs(paths)
+    files, problems = usable_files(find_warcs(paths))
     jobs = jobs or os.cpu_count() or 1
-    report = ReextractReport(files=len(files))
+    report = ReextractReport(files=len(files), errors=problems)
     captures = _Captures(files, progress, "extract")
     names = {str(f): stored_name(f, archive) for f in files}
     with Store(archive, create=True) as store:
