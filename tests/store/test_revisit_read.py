@@ -10,7 +10,8 @@ from crawler.archive import WarcWriter, WireExchange
 from crawler.exceptions import ArchiveError
 from crawler.store import read_warc_record
 
-BODY = b"<html><body><h1>Flood defences hold</h1><p>The river stayed in its banks.</p></body></html>"
+BODY = (b"<html><body><h1>Flood defences hold</h1><p>The river stayed in its banks.</p>"
+        b"</body></html>")
 
 
 def _exchange(head: bytes) -> WireExchange:
