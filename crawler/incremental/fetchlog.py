@@ -26,6 +26,7 @@ def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
 
 #: Longest a recorded fetch stays in memory only (seconds).
 FLUSH_SECONDS = 1.0
+RETRY_SECONDS = 0.1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS incremental_fetch (
@@ -128,12 +129,15 @@ class FetchLog:
                 "lastmod": fetch.lastmod or previous.lastmod,
             })
         self._pending[fetch.url] = fetch
-        # A batch, or a second's worth: a crash loses at most a second of what was learnt
-        # (the WARC still has the fetches themselves; see crawler.incremental.resume).
-        due = time.monotonic() - self._flushed >= FLUSH_SECONDS
-        if (len(self._pending) >= self._flush_at or due) and not self.flush(timeout=0.2):
-            # Busy: try again after another batch rather than stall every fetch.
-            self._flush_at = len(self._pending) + self.flush_every
+        # A batch, or a second's worth: a crash loses at most about a second of what was
+        # learnt (the WARC still has the fetches themselves; see crawler.incremental.resume).
+        if len(self._pending) >= self._flush_at:
+            if not self.flush(timeout=0.2):
+                # Busy: try again after another batch rather than stall every fetch.
+                self._flush_at = len(self._pending) + self.flush_every
+        elif time.monotonic() - self._flushed >= FLUSH_SECONDS and not self.flush(timeout=0):
+            # The store is mid-batch: never wait for it here, look again a little later.
+            self._flushed = time.monotonic() - FLUSH_SECONDS + RETRY_SECONDS
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Write buffered fetches in one transaction; False if the file stayed locked."""
