@@ -28,6 +28,8 @@ _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY"})
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")
+#: Settings in seconds: Scrapy reads them as floats whatever their default's type.
+_SECONDS = ("DELAY", "TIMEOUT", "INTERVAL")
 _FILE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -82,8 +84,10 @@ def _problem(name: str, text: str, default: Any) -> str | None:
         return _SPECIAL[name](text)
     if isinstance(default, bool):
         return None if text.lower() in _TRUE_FALSE else "expected true or false"
-    if isinstance(default, int):
+    if isinstance(default, int) and not name.endswith(_SECONDS):
         return _number(name, text, int, "a whole number")
+    if isinstance(default, int):
+        return _number(name, text, float, "a number of seconds")
     if isinstance(default, float):
         return _number(name, text, float, "a number")
     return None
