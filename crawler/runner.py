@@ -142,7 +142,7 @@ def run_jobs(
     if max_pages:
         forced["CRAWL_MAX_PAGES"] = max_pages
     all_settings = [job_settings(job, forced, cli) for job in jobs]
-    resumed = resume_from_warcs(archive_dir).summary()
+    resumed = _resume(archive_dir)
     process = AsyncCrawlerProcess(base_settings(forced, cli))
     crawlers = [Crawler(NewsSpider, s) for s in all_settings]
     ProgressBoard.active = ProgressBoard()
@@ -160,6 +160,18 @@ def run_jobs(
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
         elapsed=time.monotonic() - started, resumed=resumed,
     )
+
+
+def _resume(archive_dir: Path) -> str:
+    """Recover what a crawl that died left in the WARCs; UserError if the disk refuses."""
+    import sqlite3
+
+    try:
+        return resume_from_warcs(archive_dir).summary()
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(f"cannot prepare the archive {archive_dir} ({reason}): free disk space "
+                        "or choose another --archive-dir") from None
 
 
 def _clean(result: JobResult) -> bool:

@@ -71,9 +71,9 @@ def resume_from_warcs(archive_dir: str | Path, jobs: int | None = None) -> Resum
     archive = Path(archive_dir)
     warc_dir, index_dir = archive / "warc", archive / "indexes"
     report = ResumeReport()
-    if not warc_dir.is_dir():
-        return report
     with _connect(archive) as conn:
+        if not warc_dir.is_dir():
+            return report  # a new archive: the table now exists, so no baseline later
         _baseline(conn, warc_dir)
         report.recovered = recover_open_files(warc_dir)
         report.files = _unreconciled(conn, warc_dir)

@@ -1,0 +1,65 @@
+"""A full disk mid-crawl: one line, exit 1, every record readable, store consistent, resumable."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from collections import Counter
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.crawl.helpers import FAST, crawl, crawler, stored_articles, warc_response_uris
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1.2 MB tmpfs (the demo archives about 2 MB); skipped where mounting is not allowed."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _all_records_readable(archive) -> int:
+    count = 0
+    for path in sorted((archive / "warc").iterdir()):
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                record.content_stream().read()
+                count += 1
+    return count
+
+
+def test_disk_full_stops_the_crawl_and_the_next_crawl_resumes(demo, small_disk):
+    archive = small_disk / "a"
+    run = crawler("crawl", demo.url, "--archive-dir", str(archive), *FAST, timeout=120)
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr + run.stdout
+    assert "Logging error" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("crawler crawl: error: ") and "free disk space" in last, last
+    assert "No space left on device" in last or "disk is full" in last, last
+    assert "[archive_error]" in run.stdout
+    fetched_before = len(demo.requests)
+    assert fetched_before < 150  # it stopped: it did not go on fetching the whole site
+    assert _all_records_readable(archive) > 0
+    conn = sqlite3.connect(archive / "articles.sqlite")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    # Room again: the next crawl resumes, and nothing already archived is fetched twice.
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
+    assert "Resumed from the WARCs" in crawl(archive, demo.url).stdout
+    articles = Counter(u for u in warc_response_uris(archive) if "/2024/" in u)
+    assert len(articles) == 120 and max(articles.values()) == 1
+    assert len(stored_articles(archive)) == 120
+    _all_records_readable(archive)
