@@ -41,9 +41,11 @@ def state(folder: Path) -> tuple:
     """What must not change: WARC and index files (name, size) and the store's row counts."""
     if not folder.exists():
         return ("missing",)
-    files = tuple(sorted((str(p.relative_to(folder)), p.stat().st_size)
-                         for sub in ("warc", "indexes") if (folder / sub).is_dir()
-                         for p in (folder / sub).iterdir() if not p.name.endswith(("-wal", "-shm"))))
+    files = tuple(sorted(
+        (str(p.relative_to(folder)), p.stat().st_size)
+        for sub in ("warc", "indexes") if (folder / sub).is_dir()
+        for p in (folder / sub).iterdir() if not p.name.endswith(("-wal", "-shm"))
+    ))
     conn = sqlite3.connect(folder / "articles.sqlite")
     try:
         rows = tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES)
