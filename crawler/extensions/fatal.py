@@ -51,8 +51,8 @@ def stop_crawl(crawler: Any, what: str, exc: BaseException, close: bool = True) 
         return
     stats.inc_value("errors/archive")
     folder = crawler.settings.get("ARCHIVE_DIR") or "archives"
-    message = (f"{what} ({reason_of(exc)}): the crawl stopped; free disk space in {folder} "
-               "or choose another --archive-dir")
+    message = (f"{what} ({reason_of(exc)}): the crawl stopped; make sure {folder} is there, "
+               "writable and has free space, or choose another --archive-dir")
     stats.set_value("crawl/fatal_error", message)
     logger.error("%s", message)
     engine = getattr(crawler, "engine", None)

@@ -156,7 +156,8 @@ class StorePipeline:
             )
         except (OSError, ArchiveError, sqlite3.Error) as exc:
             self._inc("store/conversion_failed")
-            stop_crawl(self.crawler, f"cannot write the text of {record.url} to the WARC", exc)
+            logger.error("Could not write the conversion record of %s: %s", record.url, exc)
+            stop_crawl(self.crawler, f"cannot write WARC records in {writer.warc_dir}", exc)
             return
         found = WarcLocation.from_dict(location)
         if found is not None:

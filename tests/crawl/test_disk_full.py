@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import sys
 from collections import Counter
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from tests.conftest import REPO_ROOT
 from tests.crawl.helpers import FAST, crawl, crawler, stored_articles, warc_response_uris
 
 
@@ -47,7 +49,7 @@ def test_disk_full_stops_the_crawl_and_the_next_crawl_resumes(demo, small_disk):
     assert "Traceback" not in run.stderr + run.stdout
     assert "Logging error" not in run.stderr
     last = run.stderr.strip().splitlines()[-1]
-    assert last.startswith("crawler crawl: error: ") and "free disk space" in last, last
+    assert last.startswith("crawler crawl: error: ") and "has free space" in last, last
     assert "No space left on device" in last or "disk is full" in last, last
     assert "[archive_error]" in run.stdout
     fetched_before = len(demo.requests)
@@ -63,3 +65,32 @@ def test_disk_full_stops_the_crawl_and_the_next_crawl_resumes(demo, small_disk):
     assert len(articles) == 120 and max(articles.values()) == 1
     assert len(stored_articles(archive)) == 120
     _all_records_readable(archive)
+
+
+def test_archive_folder_gone_mid_crawl_stops_with_one_line(demo, tmp_path):
+    """The WARC folder replaced by a file mid-crawl (a lost mount, say): stop, keep, resume."""
+    import time
+
+    archive = tmp_path / "a"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "crawl", demo.url, "--archive-dir", str(archive),
+         *FAST, "-s", "DOWNLOAD_DELAY=0.05", "-s", "WARC_MAX_SIZE=30000"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(demo.requests) < 40 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (archive / "warc").rename(archive / "moved")
+    (archive / "warc").write_text("not a folder any more")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, (out, err)
+    last = err.strip().splitlines()[-1]
+    assert "cannot write WARC records" in last and "Traceback" not in err, err
+    assert len(demo.requests) < 188  # it stopped instead of fetching pages it cannot keep
+    (archive / "warc").unlink()
+    (archive / "moved").rename(archive / "warc")
+    assert _all_records_readable(archive) > 0
+    crawl(archive, demo.url)
+    assert len(stored_articles(archive)) == 120
+    articles = Counter(u for u in warc_response_uris(archive) if "/2024/" in u)
+    assert len(articles) == 120 and max(articles.values()) == 1
