@@ -121,8 +121,8 @@ class IncrementalState:
         self.full = full
         self.roles = frozenset(roles) - ALWAYS_FETCHED_ROLES
         self.conditional = conditional
-        #: Only a fetch that reached the WARC counts (a full disk loses the rest; refetch them).
-        self.needs_warc = True
+        #: The crawl, whose ``warc_writer`` (if any) makes only archived fetches count.
+        self.crawler: Any = None
         self.forget_after = None
         self.max_revisits = 1000
         self._skipped: set[bytes] = set()  # digests, for a count of distinct skipped URLs
@@ -157,7 +157,7 @@ class IncrementalState:
             conditional=settings.getbool("INCREMENTAL_CONDITIONAL", True),
         )
         state.forget_after = forget
-        state.needs_warc = settings.getbool("WARC_ENABLED", True)
+        state.crawler = crawler
         if settings.getbool("INCREMENTAL_REVISIT_UNLINKED", True):
             state.max_revisits = settings.getint("INCREMENTAL_MAX_REVISITS", 1000)
         else:
@@ -258,7 +258,7 @@ class IncrementalState:
             return
         if response.status not in CAPTURED_STATUSES:
             return
-        if self.needs_warc and "warc_record" not in request.meta:
+        if "warc_record" not in request.meta and getattr(self.crawler, "warc_writer", None):
             return  # not archived (the WARC could not be written): not a capture
         if response.status == 304:
             self.stats.inc_value("incremental/not_modified")

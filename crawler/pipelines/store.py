@@ -77,7 +77,6 @@ class StorePipeline:
         self.crawler = crawler
         self.store: Store | None = None
         self.version = extractor_version()
-        self.needs_warc = bool(crawler and crawler.settings.getbool("WARC_ENABLED", True))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -120,7 +119,7 @@ class StorePipeline:
         """Store a PageItem; pass every other item through unchanged."""
         if not isinstance(item, PageItem) or item.extraction is None:
             return item
-        if item.warc is None and self.needs_warc:
+        if item.warc is None and getattr(self.crawler, "warc_writer", None) is not None:
             self._inc("store/not_archived")  # the WARC write failed: not a capture to keep
             return item
         if self.store is None:

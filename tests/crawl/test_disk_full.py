@@ -63,7 +63,12 @@ def test_disk_full_stops_the_crawl_and_the_next_crawl_resumes(demo, small_disk):
     assert "Resumed from the WARCs" in crawl(archive, demo.url).stdout
     articles = Counter(u for u in warc_response_uris(archive) if "/2024/" in u)
     assert len(articles) == 120 and max(articles.values()) == 1
-    assert len(stored_articles(archive)) == 120
+    missing = {u for u in articles if u.split("/", 3)[3] not in
+               {p.lstrip("/") for p in stored_articles(archive)}}
+    conn = sqlite3.connect(archive / "articles.sqlite")
+    rows = [conn.execute("select source, is_article, page_reason, warc_filename, warc_record_id "
+                         "from pages where url=?", (u,)).fetchall() for u in missing]
+    assert len(stored_articles(archive)) == 120, rows
     _all_records_readable(archive)
 
 
