@@ -21,6 +21,7 @@ pages are fetched again by policy. A crawl that ends cleanly marks its own files
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import re
@@ -69,6 +70,15 @@ class ResumeReport:
 def resume_from_warcs(archive_dir: str | Path, jobs: int | None = None) -> ResumeReport:
     """Recover dead crawls' WARC files and make the store and fetch log know their captures."""
     archive = Path(archive_dir)
+    archive.mkdir(parents=True, exist_ok=True)
+    # Crawls of one archive starting together (a schedule) take turns: one reconciles.
+    with open(archive / ".resume.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _resume(archive, jobs)
+
+
+def _resume(archive: Path, jobs: int | None) -> ResumeReport:
+    """The work of :func:`resume_from_warcs`, under its lock."""
     warc_dir, index_dir = archive / "warc", archive / "indexes"
     report = ResumeReport()
     with _connect(archive) as conn:
