@@ -132,8 +132,9 @@ def read_warcs(
     """Complete response/revisit records (path, status) in file order; torn records per file."""
     from warcio.archiveiterator import ArchiveIterator
 
-    pattern = "*.warc.gz*" if with_open else "*.warc.gz"
-    files = sorted(folder.rglob(pattern), key=lambda p: (p.stat().st_mtime, p.name))
+    ends = (".warc.gz", ".warc.gz.open") if with_open else (".warc.gz",)
+    files = sorted((p for p in folder.rglob("*.warc.gz*") if p.name.endswith(ends)),
+                   key=lambda p: (p.stat().st_mtime, p.name))
     records: list[tuple[str, int]] = []
     torn: dict[str, int] = {}
     for path in files:

@@ -1,4 +1,4 @@
-"""resume_from_warcs: which WARC files it reconciles, and what it puts in the store and fetch log."""
+"""resume_from_warcs: which WARC files it reconciles, what it adds to the store and fetch log."""
 
 from __future__ import annotations
 
