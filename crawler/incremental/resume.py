@@ -193,4 +193,6 @@ def _store_missing(archive: Path, files: list[Path], jobs: int | None) -> int:
     from crawler.reextract import reextract
 
     report = reextract(files, archive, jobs=jobs, only_missing=True)
+    for error in report.errors:  # a torn tail, say: the records before it are stored
+        logger.warning("resume: %s", error)
     return sum(report.outcomes.values())
