@@ -65,24 +65,7 @@ def test_disk_full_stops_the_crawl_and_the_next_crawl_resumes(demo, small_disk):
     assert len(articles) == 120 and max(articles.values()) == 1
     missing = {u for u in articles if u.split("/", 3)[3] not in
                {p.lstrip("/") for p in stored_articles(archive)}}
-    conn = sqlite3.connect(archive / "articles.sqlite")
-    rows = [conn.execute("select source, is_article, page_reason, warc_filename, warc_record_id "
-                         "from pages where url=?", (u,)).fetchall() for u in missing]
-    rows += [conn.execute("select * from incremental_fetch where url=?", (u,)).fetchall()
-             for u in missing]
-    rows += [conn.execute("select * from warc_reconciled").fetchall()]
-    for path in sorted((archive / "warc").iterdir()):
-        with open(path, "rb") as stream:
-            it = ArchiveIterator(stream)
-            for record in it:
-                if record.rec_headers.get_header("WARC-Target-URI") in missing:
-                    rows.append((path.name, it.offset, record.rec_type,
-                                 record.rec_headers.get_header("WARC-Date")))
-    for log in sorted((archive / "logs").iterdir()):
-        rows += [line[20:300] for line in log.read_text().splitlines()
-                 if "resume" in line or "Resumed" in line or "bad record" in line]
-    (archive.parent.parent / "diagnostics.txt").write_text("\n".join(map(str, rows)))
-    assert len(stored_articles(archive)) == 120, rows
+    assert not missing  # articles in the store = article responses in the WARCs
     _all_records_readable(archive)
 
 
