@@ -12,6 +12,7 @@ BENCHMARKS = [
     "benchmarks.export_memory",
     "benchmarks.incremental_recrawl",
     "benchmarks.browse",
+    "benchmarks.crash_resume",
 ]
 
 

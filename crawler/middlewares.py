@@ -22,7 +22,6 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request
 
-from crawler.discovery import host_of
 from crawler.exceptions import UserError
 from crawler.incremental import (
     ALWAYS_FETCHED_ROLES,
@@ -35,6 +34,7 @@ from crawler.incremental import (
 )
 from crawler.incremental.fetchlog import Fetch, FetchLog
 from crawler.schedule.timing import parse_duration
+from crawler.store.sitenames import SiteNames
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -49,11 +49,15 @@ _DECISIONS = frozenset(d.value for d in Decision)
 
 
 def _open_store(archive_dir: str) -> Any:
-    """The article store of the archive (None if it cannot be opened)."""
+    """The article store of the archive (None if there is none yet, or it cannot be opened)."""
+    from crawler.exceptions import StoreNotFound
+
     try:
         from crawler.store import open_store
 
         return open_store(archive_dir)
+    except StoreNotFound:
+        return None  # a new archive: nothing to compare with yet
     except Exception as exc:  # the fetch log alone still makes crawls incremental
         logger.warning("incremental: article store unavailable (%s); using the fetch log", exc)
         return None
@@ -117,6 +121,8 @@ class IncrementalState:
         self.full = full
         self.roles = frozenset(roles) - ALWAYS_FETCHED_ROLES
         self.conditional = conditional
+        #: The crawl, whose ``warc_writer`` (if any) makes only archived fetches count.
+        self.crawler: Any = None
         self.forget_after = None
         self.max_revisits = 1000
         self._skipped: set[bytes] = set()  # digests, for a count of distinct skipped URLs
@@ -151,6 +157,7 @@ class IncrementalState:
             conditional=settings.getbool("INCREMENTAL_CONDITIONAL", True),
         )
         state.forget_after = forget
+        state.crawler = crawler
         if settings.getbool("INCREMENTAL_REVISIT_UNLINKED", True):
             state.max_revisits = settings.getint("INCREMENTAL_MAX_REVISITS", 1000)
         else:
@@ -251,6 +258,8 @@ class IncrementalState:
             return
         if response.status not in CAPTURED_STATUSES:
             return
+        if "warc_record" not in request.meta and getattr(self.crawler, "warc_writer", None):
+            return  # not archived (the WARC could not be written): not a capture
         if response.status == 304:
             self.stats.inc_value("incremental/not_modified")
         self._count_fetched(request)
@@ -330,13 +339,14 @@ class IncrementalSpiderMiddleware:
                 yield request
 
     def _sites(self) -> list[str]:
-        """The store's site names of this crawl: the site's name, else the seeds' hosts."""
+        """The store's site names of this crawl: the site's name, else the seeds' sites."""
         if self.crawler is None:
             return []
         settings = self.crawler.settings
         if settings.get("CRAWL_SITE_NAME"):
             return [settings.get("CRAWL_SITE_NAME")]
-        return list(dict.fromkeys(h for h in map(host_of, settings.getlist("CRAWL_SEEDS")) if h))
+        names = SiteNames(self.state.store)
+        return list(dict.fromkeys(n for n in map(names, settings.getlist("CRAWL_SEEDS")) if n))
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any]

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.discovery import host_of
+from crawler.discovery.domains import registered_domain
 from crawler.exceptions import UserError
+from crawler.incremental.resume import mark_reconciled, resume_from_warcs
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class CrawlReport:
     store_path: Path
     log_file: Path
     elapsed: float
+    #: What was recovered from the WARCs of a crawl that died ('' if nothing).
+    resumed: str = ""
 
 
 #: The demo site is our own local server: no delays needed to be polite to it.
@@ -125,6 +128,9 @@ def run_jobs(
     from crawler.extensions.progress import ProgressBoard
     from crawler.spiders.news import NewsSpider
 
+    # A full disk makes every log line fail: no "--- Logging error ---" traceback per line
+    # on the terminal (the crawl stops and says why in one line).
+    logging.raiseExceptions = False
     started, crawl_id = time.monotonic(), str(uuid.uuid4())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (archive_dir / "logs").mkdir(parents=True, exist_ok=True)
@@ -136,6 +142,7 @@ def run_jobs(
     if max_pages:
         forced["CRAWL_MAX_PAGES"] = max_pages
     all_settings = [job_settings(job, forced, cli) for job in jobs]
+    resumed = _resume(archive_dir)
     process = AsyncCrawlerProcess(base_settings(forced, cli))
     crawlers = [Crawler(NewsSpider, s) for s in all_settings]
     ProgressBoard.active = ProgressBoard()
@@ -144,12 +151,35 @@ def run_jobs(
     finally:
         ProgressBoard.active = None
     results = [_result(job, crawler) for job, crawler in zip(jobs, crawlers, strict=True)]
+    warc_files = _warc_files(archive_dir, time.time() - (time.monotonic() - started))
+    if all(_clean(result) for result in results):
+        # Everything fetched is in the store: the next start need not look at these files.
+        mark_reconciled(archive_dir, warc_files)
     return CrawlReport(
-        crawl_id=crawl_id, archive_dir=archive_dir, jobs=results,
-        warc_files=_warc_files(archive_dir, time.time() - (time.monotonic() - started)),
+        crawl_id=crawl_id, archive_dir=archive_dir, jobs=results, warc_files=warc_files,
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
-        elapsed=time.monotonic() - started,
+        elapsed=time.monotonic() - started, resumed=resumed,
     )
+
+
+def _resume(archive_dir: Path) -> str:
+    """Recover what a crawl that died left in the WARCs; UserError if the disk refuses."""
+    import sqlite3
+
+    try:
+        return resume_from_warcs(archive_dir).summary()
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(f"cannot prepare the archive {archive_dir} ({reason}): free disk space "
+                        "or choose another --archive-dir") from None
+
+
+def _clean(result: JobResult) -> bool:
+    """True if a job finished and stored every page it archived."""
+    stats = result.stats
+    return stats.get("finish_reason") == "finished" and not any(
+        stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error")
+    ) and not any(k.startswith("errors/") and v for k, v in stats.items())
 
 
 def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
@@ -183,7 +213,7 @@ def _result(job: CrawlJob, crawler: Any) -> JobResult:
     spider = getattr(crawler, "spider", None)
     stats = crawler.stats.get_stats() if getattr(crawler, "stats", None) else {}
     problems = list(getattr(spider, "seed_problems", []) or [])
-    name = job.name or ", ".join(dict.fromkeys(host_of(s) for s in job.seeds))
+    name = job.name or ", ".join(dict.fromkeys(registered_domain(s) for s in job.seeds))
     return JobResult(name, dict(stats), problems, started=spider is not None)
 
 

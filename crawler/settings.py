@@ -72,8 +72,12 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Hostile pages: cap bodies (the WARC still records what was received, marked truncated).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
-DOWNLOAD_TIMEOUT = 60
+# A silent or dripping server costs at most (1 + RETRY_TIMEOUT_TIMES) x DOWNLOAD_TIMEOUT per
+# URL: DOWNLOAD_TIMEOUT caps a response's whole duration (connect to last byte), and a timeout
+# is retried once (other failures RETRY_TIMES times; crawler/retry.py).
+DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+RETRY_TIMEOUT_TIMES = 1
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -129,6 +133,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.IncrementalSpiderMiddleware": 50,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.TimeoutRetryMiddleware": 550,
     "crawler.middlewares.IncrementalMiddleware": 120,
     "crawler.pagebudget.PageBudgetMiddleware": 130,
 }

@@ -32,7 +32,8 @@ def _f(name: str, kind: str, description: str, nullable: bool = True) -> Field:
 FIELDS: tuple[Field, ...] = (
     _f("url", "str", "URL of the page (after redirects).", nullable=False),
     _f("canonical_url", "str", "The page's rel=canonical / og:url, if declared."),
-    _f("site", "str", "Site name (from the sites file, else the host without www.).", False),
+    _f("site", "str",
+       "Site name (from the sites file, else the registered domain, e.g. bbc.co.uk).", False),
     _f("version", "int", "1 for the first text of this URL, +1 each time the text changed.", False),
     _f("title", "str", "Headline."),
     _f("authors", "strs", "Author names, in page order (CSV: joined with '; ').", False),

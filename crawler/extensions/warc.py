@@ -10,6 +10,7 @@ written as reconstructed records, marked with a ``WARC-Reconstructed`` header.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import weakref
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -22,7 +23,8 @@ from scrapy.http import Response
 
 from crawler.archive import WarcWriter, WireExchange, WriterOptions
 from crawler.exceptions import ArchiveError
-from crawler.signals import exchange_captured
+from crawler.extensions.fatal import stop_crawl
+from crawler.signals import exchange_captured, seed_checked
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,11 @@ class WarcWriterExtension:
         self.writer = writer
         self._captured: weakref.WeakSet[Response] = weakref.WeakSet()
         self._seeds = crawler.settings.getlist("CRAWL_SEEDS")
+        # Held back until a seed is known to be usable (spiders with ``checks_seeds``).
+        self._holds_seeds = False
+        self._usable_seed = False
+        self._early: list[tuple[WireExchange, Request]] = []
+        self._held: list[list[tuple[WireExchange, Request]]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcWriterExtension:
@@ -99,6 +106,7 @@ class WarcWriterExtension:
         ext = cls(crawler, writer)
         crawler.warc_writer = writer
         crawler.signals.connect(ext.exchange_captured, signal=exchange_captured)
+        crawler.signals.connect(ext.seed_checked, signal=seed_checked)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -109,6 +117,7 @@ class WarcWriterExtension:
         """Fill the warcinfo fields (seeds from CRAWL_SEEDS, else the spider's start URLs)."""
         seeds = self._seeds or [str(u) for u in getattr(spider, "start_urls", []) or []]
         self.writer.options.warcinfo = warcinfo_fields(self.crawler.settings, seeds)
+        self._holds_seeds = bool(getattr(spider, "checks_seeds", False))
 
     def exchange_captured(
         self, exchange: WireExchange, request: Request, response: Response | None, **_: Any
@@ -116,7 +125,39 @@ class WarcWriterExtension:
         """Write one captured exchange and note where its main record went."""
         if response is not None:
             self._captured.add(response)
-        self._write(exchange, request)
+        if not self._hold(exchange, request):
+            self._write(exchange, request)
+
+    def _hold(self, exchange: WireExchange, request: Request) -> bool:
+        """Hold a seed's exchange until the spider says the seed is usable (see seed_checked)."""
+        role = request.meta.get("page_role")
+        if not self._holds_seeds or role not in ("seed", None):
+            return False
+        if role is None and self._usable_seed:
+            return False
+        exchange.retained = True
+        if role is None:  # robots.txt, fetched before the first seed
+            self._early.append((exchange, request))
+        else:  # redirects copy the meta dict, not the list: one list per seed
+            if "warc_held" not in request.meta:
+                request.meta["warc_held"] = []
+                self._held.append(request.meta["warc_held"])
+            request.meta["warc_held"].append((exchange, request))
+        return True
+
+    def seed_checked(self, request: Request, accepted: bool, **_: Any) -> None:
+        """Write a usable seed's held exchanges (robots.txt first); drop a rejected seed's."""
+        held = request.meta.get("warc_held") or []
+        if accepted and not self._usable_seed:
+            self._usable_seed = True
+            held[:0], self._early = self._early, []
+        for exchange, original in held:
+            if accepted:
+                self._write(exchange, original)
+            else:
+                self._stats().inc_value("warc/rejected_seed_exchanges")
+            exchange.release(force=True)
+        held.clear()
 
     def response_downloaded(self, response: Response, request: Request, **_: Any) -> None:
         """Archive, as reconstructed, an HTTP response that no wire tap saw."""
@@ -125,11 +166,15 @@ class WarcWriterExtension:
         self._write(reconstruct_exchange(request, response), request)
 
     def _write(self, exchange: WireExchange, request: Request) -> None:
+        if self._stats().get_value("crawl/fatal_error"):
+            self._stats().inc_value("warc/not_written")  # stopping: in flight when it failed
+            return
         try:
             location = self.writer.write_exchange(exchange)
-        except (ArchiveError, OSError) as exc:
-            logger.error("WARC: could not archive %s: %s", exchange.url, exc)
+        except (ArchiveError, OSError, sqlite3.Error) as exc:
             self._stats().inc_value("warc/write_errors")
+            logger.error("WARC: could not archive %s: %s", exchange.url, exc)
+            stop_crawl(self.crawler, f"cannot write WARC records in {self.writer.warc_dir}", exc)
             return
         if location is not None:
             request.meta["warc_record"] = location
@@ -144,7 +189,10 @@ class WarcWriterExtension:
             stats.set_value(f"warc/{key}", value)
 
     def spider_closed(self, spider: Any) -> None:
-        """Finish the current file (rename, CDXJ index) and log a summary."""
+        """Drop what no usable seed confirmed, finish the file (rename, index), log a summary."""
+        for exchange, _ in [*self._early, *(pair for held in self._held for pair in held)]:
+            exchange.release(force=True)
+        self._early, self._held = [], []
         self._close()
         files = self.writer.finished_files
         counts = self.writer.stats

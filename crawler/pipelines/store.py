@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.exceptions import ArchiveError
+from crawler.extensions.fatal import is_disk_failure, stop_crawl
 from crawler.items import PageItem
 from crawler.store import PageRecord, Store, WarcLocation
 from crawler.store.model import OUTCOME_NEW_VERSION, OUTCOME_UPDATED
@@ -93,22 +94,33 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         """Open (or create) the store."""
-        self.store = Store(self.path, commit_every=self.commit_every)
+        self.store = Store(self.path, commit_every=self.commit_every, create=True)
         logger.info("Storing cleaned text in %s", self.store.path)
 
     def close_spider(self) -> None:
         """Commit and close the store, logging what it holds."""
-        if self.store is not None:
-            counts = self.store.counts()
-            self.store.close()
-            self.store = None
-            logger.info(
-                "Store: %(articles)d articles (%(versions)d versions) from %(pages)d pages", counts
-            )
+        if self.store is None:
+            return
+        store, self.store = self.store, None
+        try:
+            counts = store.counts()
+            store.close()
+        except sqlite3.Error as exc:  # the disk filled up: the last batch is in the WARC only
+            store.abandon()
+            if self.crawler is not None:
+                stop_crawl(self.crawler, f"cannot write to the article store {self.path}", exc,
+                           close=False)
+            return
+        logger.info(
+            "Store: %(articles)d articles (%(versions)d versions) from %(pages)d pages", counts
+        )
 
     def process_item(self, item: Any) -> Any:
         """Store a PageItem; pass every other item through unchanged."""
         if not isinstance(item, PageItem) or item.extraction is None:
+            return item
+        if item.warc is None and getattr(self.crawler, "warc_writer", None) is not None:
+            self._inc("store/not_archived")  # the WARC write failed: not a capture to keep
             return item
         if self.store is None:
             self.open_spider()
@@ -116,9 +128,13 @@ class StorePipeline:
         try:
             result = self.store.add_page(record)
         except sqlite3.OperationalError as exc:  # locked or full disk: the WARC still has it
-            logger.error("Could not store %s (%s); run `crawler extract` on the crawl's WARCs "
-                         "to add it later", item.url, exc)
             self._inc("store/errors")
+            if is_disk_failure(exc) and self.crawler is not None:
+                stop_crawl(self.crawler, f"cannot write to the article store {self.path}", exc)
+                return item
+            logger.error("Could not store %s (%s); the next crawl adds it from the WARC",
+                         item.url, exc)
+            self._inc("errors/store")
             return item
         self._inc(f"store/{result.outcome}")
         if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
@@ -137,9 +153,10 @@ class StorePipeline:
                 record.url, refers_to=record.warc.record_id, text=record.text,
                 date=record.fetched_at,
             )
-        except (OSError, ArchiveError) as exc:
-            logger.warning("Could not write the conversion record of %s: %s", record.url, exc)
+        except (OSError, ArchiveError, sqlite3.Error) as exc:
             self._inc("store/conversion_failed")
+            logger.error("Could not write the conversion record of %s: %s", record.url, exc)
+            stop_crawl(self.crawler, f"cannot write WARC records in {writer.warc_dir}", exc)
             return
         found = WarcLocation.from_dict(location)
         if found is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 
 from crawler.extract import ExtractOptions, ExtractResult, SiteProfile, extract
 from crawler.extract.sitelearn import site_of
+from crawler.lifeline import start_worker
 from crawler.reextract.scan import Capture
 from crawler.store.dates import parse_timestamp
 
@@ -76,8 +78,9 @@ def ordered_map(
     # spawn, not fork: the parent holds an SQLite connection and a progress thread.
     context = multiprocessing.get_context("spawn")
     window: deque[tuple[T, Future[R]]] = deque()
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer,
-                             initargs=initargs) as pool:
+    # Workers watch this process: killed, it leaves no worker behind (crawler.lifeline).
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
+                             initargs=(os.getpid(), initializer, initargs)) as pool:
         for item in items:
             window.append((item, pool.submit(fn, item)))
             if len(window) >= 4 * jobs:

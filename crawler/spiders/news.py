@@ -42,10 +42,13 @@ from crawler import analysis, discovery
 from crawler.discovery import Discovered, LinkOptions
 from crawler.extract import ExtractOptions
 from crawler.items import PageItem
+from crawler.signals import seed_checked
 from crawler.spiders.budget import FLUSH_URL, SOURCE_PRIORITY, PageBudgetMixin
 from crawler.spiders.config import CrawlConfig
+from crawler.spiders.failures import count_failure
 from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.spiders.warmup import Held, SiteWarmup
+from crawler.store.sitenames import SiteNames
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +61,8 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
     """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
 
     name = "news"
+    #: Tells the WARC extension to hold a seed's exchanges until :meth:`_seed_verdict`.
+    checks_seeds = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +93,8 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         spider.profile_dir = tempfile.mkdtemp(prefix="crawler-profiles-") if workers else None
         spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held, profile_dir=spider.profile_dir)
         spider.crawl_id = crawler.settings.get("CRAWL_ID", "")
+        spider.site_names = SiteNames.for_archive(
+            crawler.settings.get("STORE_PATH") or crawler.settings.get("ARCHIVE_DIR", "archives"))
         spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT", 0)
         spider.depth_priority = crawler.settings.getint("DEPTH_PRIORITY", 0)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
@@ -145,7 +152,7 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             priority = discovery.priority_for(found.lastmod, self._now)
             if found.role in ("feed", "sitemap"):
                 priority = SOURCE_PRIORITY
-        meta = {"page_role": found.role, "site": cfg.site_name or discovery.host_of(found.url),
+        meta = {"page_role": found.role, "site": cfg.site_name or self.site_names(found.url),
                 "discovered_lastmod": found.lastmod, "discovered_modified": found.modified,
                 "discovered_via": route}
         if found.role in ("seed", "feed", "sitemap"):
@@ -212,6 +219,9 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             # The response is in the WARC already; re-extraction can retry it later.
             logger.exception("could not analyse %s", response.url)
             self.crawler.stats.inc_value("analysis/errors")
+            self.crawler.stats.inc_value("errors/analysis")
+            if role == "seed":  # a real page: keep it, re-extraction can retry it
+                self._seed_verdict(response.request, True)
             return
         if role == "seed":
             self._check_seed(response, result.kind, ctype)
@@ -322,7 +332,7 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         return PageItem(
             url=response.url,
             requested_url=redirects[0],
-            site=response.meta.get("site") or discovery.host_of(response.url),
+            site=response.meta.get("site") or self.site_names(response.url),
             status=response.status,
             fetched_at=(warc or {}).get("date") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             crawl_id=self.crawl_id,
@@ -351,12 +361,19 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
     def _check_seed(self, response: Response, kind: str, ctype: str | None) -> None:
         """Count the seed's kind; remember seeds that are neither HTML, feed nor sitemap."""
         self.crawler.stats.inc_value(f"seeds/{kind}")
-        if kind == discovery.UNKNOWN:
+        self._seed_verdict(response.request, kind != discovery.UNKNOWN)
+        if kind != discovery.UNKNOWN:
+            self.crawler.stats.inc_value("seeds/accepted")
+        else:
             self.seed_problems.append(
                 f"seed {response.url} is neither an HTML page, a feed nor a sitemap "
                 f"(Content-Type {ctype or 'missing'}): give a home page, section, feed or "
                 "sitemap URL"
             )
+
+    def _seed_verdict(self, request: Request, usable: bool) -> None:
+        """Tell the WARC extension whether to archive the seed's held exchanges."""
+        self.crawler.signals.send_catch_log(signal=seed_checked, request=request, accepted=usable)
 
     def _seed_failed(self, failure: Failure) -> None:
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
@@ -364,11 +381,13 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         if request is not None:
             self._source_done(request.meta)
             self._budget_request_done(request.meta)
+            self._seed_verdict(request, False)
         if request is not None and request.meta.get("page_budget_refused"):
             return  # more seeds than pages to fetch: not a problem of the seed
         url = request.url if request is not None else "?"
         response = getattr(failure.value, "response", None)
         self.crawler.stats.inc_value("seeds/failed")
+        count_failure(self.crawler.stats, failure)
         if response is not None:
             problem = f"seed {url} answered HTTP {response.status}: check the URL"
         elif "robots.txt" in (failure.getErrorMessage() or ""):
@@ -380,7 +399,8 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         self.seed_problems.append(problem)
 
     def _ignore(self, failure: Failure) -> None:
-        """Non-seed failures are counted by Scrapy's stats; a failed source is done."""
+        """Count a real failure by kind (``errors/<kind>``); a failed source is done."""
+        count_failure(self.crawler.stats, failure)
         request = getattr(failure, "request", None)
         if request is not None:
             self._source_done(request.meta)
@@ -408,6 +428,7 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             logger.warning("%d articles held for site warm-up were not stored; run "
                            "`crawler extract` on this crawl's WARCs to add them", held)
         self.pool.release()
+        self.site_names.close()
         if self.profile_dir:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from crawler.exceptions import UserError
+from crawler.exceptions import StoreNotFound, UserError
 from crawler.store import reader
 from crawler.store import versions as versioning
 from crawler.store.dates import to_store_time
@@ -63,11 +63,14 @@ class Store:
     and when the store is closed.
     """
 
-    def __init__(self, path: str | Path, commit_every: int = 500, create: bool = True) -> None:
-        """Open the store at ``path`` (an archive folder or an ``.sqlite`` file)."""
+    def __init__(self, path: str | Path, commit_every: int = 500, create: bool = False) -> None:
+        """Open the store at ``path`` (an archive folder or an ``.sqlite`` file).
+
+        Only writers pass ``create=True``; for a reader a missing store is StoreNotFound.
+        """
         self.path = store_path(path)
         if not create and not self.path.exists():
-            raise UserError(
+            raise StoreNotFound(
                 f"no article store at {self.path}: run `crawler crawl` or `crawler extract "
                 "WARC...` first, or point --archive-dir at the folder that holds articles.sqlite"
             )
@@ -103,9 +106,16 @@ class Store:
         self._pending = 0
 
     def close(self) -> None:
-        """Commit and close the database."""
+        """Commit and close the database (closed even when the commit fails)."""
         if self.conn is not None:
-            self.commit()
+            try:
+                self.commit()
+            finally:
+                self.abandon()
+
+    def abandon(self) -> None:
+        """Close without committing (after a failed commit: SQLite rolls the batch back)."""
+        if self.conn is not None:
             self.conn.close()
             self.conn = None
 
@@ -139,10 +149,19 @@ class Store:
             ).fetchone()
         if existing is not None:
             return self._update_page(existing, record, values)
+        result = self._add_new_page(record, key, values, fingerprint)
+        # Counted (and maybe committed) only now: a page row never goes to disk without its
+        # article version, whenever the process dies.
+        self._wrote()
+        return result
+
+    def _add_new_page(
+        self, record: PageRecord, key: str | None, values: dict, fingerprint: str | None
+    ) -> AddResult:
+        """Insert a capture not stored before and attach it to its URL's versions."""
         if fingerprint is not None:
             text_id = versioning.ensure_text(self.conn, fingerprint, record.text)
         page_id = self._insert_page(record, key, values)
-        self._wrote()
         page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if fingerprint is None:
             return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
@@ -226,6 +245,12 @@ class Store:
             (location.filename, location.offset, location.length, location.record_id, page_id),
         )
         self._wrote()
+
+    def has_capture(self, record_id: str | None, filename: str = "", offset: int = 0) -> bool:
+        """True if the page of this WARC record (ID, else file and offset) is stored."""
+        key = record_id or f"{filename}#{offset}"
+        row = self.conn.execute("SELECT 1 FROM pages WHERE capture_key = ?", (key,)).fetchone()
+        return row is not None
 
     def prune_texts(self) -> int:
         """Delete texts no page refers to any more; return how many were deleted."""
@@ -320,9 +345,10 @@ def _connect(path: Path) -> sqlite3.Connection:
         ) from None
 
 
-def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = True) -> Store:
+def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = False) -> Store:
     """Open the store of an archive folder (or an ``.sqlite`` path); use it as a context manager.
 
-    With ``create=False`` a missing store is a :class:`crawler.exceptions.UserError`.
+    A missing store is :class:`crawler.exceptions.StoreNotFound` (a ``FileNotFoundError``):
+    readers never create one. Writers pass ``create=True``.
     """
     return Store(archive_dir_or_sqlite_path, create=create)
