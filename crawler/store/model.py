@@ -40,6 +40,10 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "conversion_offset",
     "conversion_length",
     "conversion_record_id",
+    "cluster_id",
+    "cluster_similarity",
+    "cluster_size",
+    "cluster_first_url",
 )
 
 
@@ -157,12 +161,30 @@ class Article:
     conversion_offset: int | None
     conversion_length: int | None
     conversion_record_id: str | None
+    cluster_id: int | None = None
+    cluster_similarity: float | None = None
+    cluster_size: int = 1
+    cluster_first_url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form in schema order (authors as a list), JSON-ready."""
         data = asdict(self)
         data["authors"] = list(self.authors)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One URL carrying a story: a member of a syndication cluster (``Store.copies``)."""
+
+    cluster_id: int
+    url: str
+    site: str
+    title: str | None
+    version: int
+    first_seen: str
+    similarity: float
+    is_first: bool
 
 
 @dataclass(frozen=True, slots=True)

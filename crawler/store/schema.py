@@ -2,7 +2,8 @@
 
 ``pages`` holds every fetched page with its decision and provenance; ``articles`` is derived
 from it (one row per run of equal text fingerprints of a URL, in capture order) and can be
-rebuilt for any URL from ``pages`` and ``texts``.
+rebuilt for any URL from ``pages`` and ``texts``. ``articles.cluster_id`` names the syndication
+cluster (``clusters``) of a version; ``sketches`` and ``sketch_bands`` are its LSH index.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 
 from crawler.exceptions import UserError
+from crawler.syndication import create_tables as create_syndication_tables
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT);
@@ -65,11 +67,15 @@ CREATE TABLE IF NOT EXISTS articles (
     last_seen TEXT NOT NULL,
     captures INTEGER NOT NULL DEFAULT 1,
     is_latest INTEGER NOT NULL DEFAULT 1,
+    cluster_id INTEGER,
+    cluster_similarity REAL,
     UNIQUE (url, version)
 );
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site, first_seen);
 CREATE INDEX IF NOT EXISTS articles_latest ON articles (is_latest, id);
 CREATE INDEX IF NOT EXISTS articles_text ON articles (text_id);
+CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id, first_seen, id);
+CREATE TABLE IF NOT EXISTS clusters (id INTEGER PRIMARY KEY AUTOINCREMENT);
 CREATE VIEW IF NOT EXISTS article_docs AS
     SELECT articles.id AS id, articles.title AS title, texts.text AS text
     FROM articles JOIN texts ON texts.id = articles.text_id;
@@ -96,7 +102,18 @@ def connect(path: str) -> sqlite3.Connection:
             "upgrade the crawler to read it"
         )
     if version < SCHEMA_VERSION:
+        if version == 1:
+            _add_cluster_columns(conn)
         conn.executescript(_DDL)
+        create_syndication_tables(conn)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.commit()
     return conn
+
+
+def _add_cluster_columns(conn: sqlite3.Connection) -> None:
+    """Schema 1 to 2: the cluster columns (filled when the store opens, see store.clusters)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+    for name, kind in (("cluster_id", "INTEGER"), ("cluster_similarity", "REAL")):
+        if name not in columns:
+            conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")

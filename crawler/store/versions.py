@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from crawler.store import clusters
+
 _FTS_DELETE = (
     "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)"
 )
@@ -50,6 +52,7 @@ def new_version(conn: sqlite3.Connection, page: sqlite3.Row, text_id: int, versi
         "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (article_id, title, text)
     )
     conn.execute("UPDATE pages SET article_id = ? WHERE id = ?", (article_id, page["id"]))
+    clusters.assign(conn, article_id)
     return article_id
 
 
@@ -82,8 +85,10 @@ def drop_versions(conn: sqlite3.Connection, url: str) -> None:
     ).fetchall()
     for row in rows:
         conn.execute(_FTS_DELETE, (row["id"], row["title"], row["text"]))
+    touched = clusters.clusters_of(conn, url)
     conn.execute("DELETE FROM articles WHERE url = ?", (url,))
     conn.execute("UPDATE pages SET article_id = NULL WHERE url = ?", (url,))
+    clusters.resettle(conn, touched)
 
 
 def rebuild_url(conn: sqlite3.Connection, url: str) -> None:
@@ -100,8 +105,8 @@ def rebuild_url(conn: sqlite3.Connection, url: str) -> None:
 
 def prune_texts(conn: sqlite3.Connection) -> int:
     """Delete texts no page refers to any more (after re-extraction); return how many."""
-    cur = conn.execute(
-        "DELETE FROM texts WHERE fingerprint NOT IN "
-        "(SELECT fingerprint FROM pages WHERE fingerprint IS NOT NULL)"
-    )
+    unused = ("FROM texts WHERE fingerprint NOT IN "
+              "(SELECT fingerprint FROM pages WHERE fingerprint IS NOT NULL)")
+    clusters.forget_texts(conn, [row[0] for row in conn.execute(f"SELECT id {unused}")])
+    cur = conn.execute(f"DELETE {unused}")
     return cur.rowcount
