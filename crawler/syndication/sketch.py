@@ -123,9 +123,9 @@ def similarity(a: Sketch, b: Sketch) -> float:
     return min(1.0, common / max(1, min(a.size, b.size)))
 
 
-def is_copy(a: Sketch, b: Sketch, threshold: float = THRESHOLD) -> bool:
+def is_copy(a: Sketch, b: Sketch) -> bool:
     """Whether two texts are copies of one story: enough overlap, and not a mere quotation."""
-    return jaccard(a, b) >= MIN_JACCARD and similarity(a, b) >= threshold
+    return jaccard(a, b) >= MIN_JACCARD and similarity(a, b) >= THRESHOLD
 
 
 #: Everything the stored index depends on; a store built with another format is re-indexed.

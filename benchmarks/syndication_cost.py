@@ -1,0 +1,144 @@
+"""Cost of syndication clustering: time per article and memory at scale, and crawl pages/s.
+
+Used by ``python -m benchmarks.syndication`` (see its docstring).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmarks import crawl_throughput, devsets
+from crawler.store import PageRecord, open_store
+from crawler.store import clusters as store_clusters
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+#: Switches clustering off in a crawl subprocess (the anchor of the crawl comparison).
+_OFF = ("import crawler.store.clusters as _c\n"
+        "_c.assign = lambda conn, article_id: conn.execute("
+        "'UPDATE articles SET cluster_id = -1 WHERE id = ?', (article_id,))\n")
+
+
+def _sentences(root: Path) -> tuple[list[str], list[str]]:
+    """Real sentences and words of the development sets."""
+    sentences: list[str] = []
+    for name in devsets.SETS:
+        if devsets.available(name, root):
+            for page in devsets.iter_pages(name, root):
+                sentences.extend(s for s in _SENTENCE.split(page.body) if len(s.split()) > 5)
+    words = sorted({w for s in sentences for w in s.split()})
+    return sentences, words
+
+
+def synthetic(count: int, root: Path, seed: int = 5) -> Iterator[str]:
+    """``count`` article texts: real sentences with a quarter of their words swapped, so few
+    5-word phrases repeat by chance; one in ten is a cut, edited copy of an earlier one."""
+    rng = random.Random(seed)
+    sentences, words = _sentences(root)
+    recent: list[str] = []
+    for _ in range(count):
+        if recent and rng.random() < 0.1:
+            paras = rng.choice(recent).split("\n\n")
+            paras = paras[: max(3, len(paras) * 3 // 4)]
+            text = "\n\n".join(paras).replace(" the ", " a ", 2)
+        else:
+            paras = []
+            for _p in range(rng.randint(6, 14)):
+                picked = []
+                for s in rng.sample(sentences, rng.randint(2, 4)):
+                    picked.append(" ".join(w if rng.random() > 0.25 else rng.choice(words)
+                                           for w in s.split()))
+                paras.append(" ".join(picked))
+            text = "\n\n".join(paras)
+        recent = (recent + [text])[-200:]
+        yield text
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _store_articles(count: int, root: Path, clustering: bool) -> tuple[float, float, list]:
+    """Store ``count`` synthetic articles; return (add_page s, clustering s, memory marks)."""
+    spent = [0.0]
+    real_assign = store_clusters.assign
+
+    def timed(conn, article_id):  # noqa: ANN001, ANN202 - same signature as assign
+        started = time.perf_counter()
+        try:
+            return real_assign(conn, article_id)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    store_clusters.assign = timed if clustering else (lambda conn, article_id: None)
+    marks, total = [], 0.0
+    try:
+        with tempfile.TemporaryDirectory() as tmp, open_store(tmp) as store:
+            for i, text in enumerate(synthetic(count, root), 1):
+                record = PageRecord(url=f"https://s{i % 50}.example/a/{i}", site=f"s{i % 50}",
+                                    fetched_at=f"2026-01-01T00:00:00.{i:06d}Z",
+                                    is_article=True, text=text)
+                started = time.perf_counter()
+                store.add_page(record)
+                total += time.perf_counter() - started
+                if i in (count // 10, count // 2, count):
+                    marks.append((i, _peak_mb()))
+            size = Path(tmp, "articles.sqlite").stat().st_size / 1e6
+            marks.append(("store MB", size))
+    finally:
+        store_clusters.assign = real_assign
+    return total, spent[0], marks
+
+
+def report(count: int, root: Path) -> None:
+    """Print the per-article cost of clustering and the memory as the store grows."""
+    print(f"\ncost: storing {count:,} synthetic articles on one core (clustering on, then off)")
+    total, spent, marks = _store_articles(count, root, clustering=True)
+    anchor, _, anchor_marks = _store_articles(count, root, clustering=False)
+    print(f"  clustering (sketch + LSH lookup + cluster): {1000 * spent / count:.2f} ms/article")
+    print(f"  add_page with clustering: {1000 * total / count:.2f} ms/article; "
+          f"without (anchor): {1000 * anchor / count:.2f} ms/article")
+    peaks = ", ".join(f"{n:,}: {mb:.0f} MB" for n, mb in marks[:-1])
+    print(f"  peak memory after N articles: {peaks}; store {marks[-1][1]:.0f} MB "
+          f"(anchor store {anchor_marks[-1][1]:.0f} MB)")
+
+
+def crawl_comparison(repeat: int) -> None:
+    """Crawl the local real-page site with clustering on and off; print pages/s."""
+    from tests.crawl import realsite
+
+    if not realsite.available():
+        print("\ncrawl: skipped (the benchmark pages are not on this machine)")
+        return
+    best: dict[str, float] = {}
+    with realsite.RealSiteServer(copies=6) as site:
+        for _ in range(repeat):
+            for mode in ("on", "off"):
+                rate = _crawl_once(site.url, mode)
+                best[mode] = max(best.get(mode, 0.0), rate)
+    drop = 100 * (best["off"] - best["on"]) / best["off"]
+    print(f"\ncrawl pages/s (best of {repeat}): clustering on {best['on']:.1f}, off (anchor) "
+          f"{best['off']:.1f}: {drop:+.1f} % drop")
+
+
+def _crawl_once(url: str, mode: str) -> float:
+    """One crawl in a subprocess; its pages/s."""
+    settings = dict(crawl_throughput.FAST, PROGRESS_ENABLED=False)
+    script = (_OFF if mode == "off" else "") + crawl_throughput.OURS
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-c", script, url, json.dumps(settings), tmp]
+        out = subprocess.run(cmd, cwd=crawl_throughput.ROOT, capture_output=True, text=True,
+                             timeout=600, check=False)
+        if out.returncode != 0:
+            raise SystemExit(f"crawl ({mode}) failed:\n{out.stderr[-2000:]}")
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result["pages"] / max(result["elapsed"], 1e-9)
