@@ -179,7 +179,12 @@ def copies(conn: sqlite3.Connection, url: str) -> list[Copy]:
     ).fetchone()
     if row is None or row[0] is None:
         return []
-    rows = conn.execute(_COPIES_SELECT, (row[0],)).fetchall()
+    return cluster_copies(conn, row[0])
+
+
+def cluster_copies(conn: sqlite3.Connection, cluster_id: int) -> list[Copy]:
+    """The URLs of one cluster (the latest version of each in it), first capture first."""
+    rows = conn.execute(_COPIES_SELECT, (cluster_id,)).fetchall()
     return [
         Copy(
             cluster_id=r["cluster_id"],
@@ -193,6 +198,19 @@ def copies(conn: sqlite3.Connection, url: str) -> list[Copy]:
         )
         for i, r in enumerate(rows)
     ]
+
+
+def iter_clusters(
+    conn: sqlite3.Connection, min_urls: int = 2, limit: int | None = None
+) -> Iterator[list[Copy]]:
+    """Clusters of at least ``min_urls`` URLs, most URLs first (then the earliest)."""
+    sql = (
+        "SELECT cluster_id, count(DISTINCT url) AS urls, min(first_seen) AS first FROM articles"
+        " WHERE cluster_id IS NOT NULL GROUP BY cluster_id HAVING urls >= ?"
+        " ORDER BY urls DESC, first, cluster_id" + (" LIMIT ?" if limit else "")
+    )
+    for row in _stream(conn, sql, (min_urls, limit) if limit else (min_urls,)):
+        yield cluster_copies(conn, row[0])
 
 
 def iter_pages(conn: sqlite3.Connection, site: str | None = None) -> Iterator[Page]:

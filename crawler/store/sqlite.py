@@ -259,6 +259,10 @@ class Store:
         """
         return reader.copies(self.conn, url)
 
+    def iter_clusters(self, min_urls: int = 2, limit: int | None = None) -> Iterator[list[Copy]]:
+        """Stories carried by at least ``min_urls`` URLs (each as its copies), biggest first."""
+        return reader.iter_clusters(self.conn, min_urls, limit)
+
     def rebuild_clusters(self) -> int:
         """Re-cluster every stored version from scratch, in capture order; return versions."""
         done = clusters.rebuild(self.conn)
