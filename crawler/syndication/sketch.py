@@ -75,18 +75,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def shingles(text: str) -> set[bytes]:
-    """The set of word ``SHINGLE_WORDS``-grams of a text, UTF-8 encoded."""
-    tokens = words(text)
-    n = SHINGLE_WORDS
-    return {" ".join(tokens[i:i + n]).encode() for i in range(max(1, len(tokens) - n + 1))}
+def shingles(tokens: list[str]) -> set[bytes]:
+    """The set of word ``SHINGLE_WORDS``-grams of a text's words, UTF-8 encoded."""
+    if len(tokens) < SHINGLE_WORDS:
+        return {" ".join(tokens).encode()}
+    grams = zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)
+    return set(" ".join(gram).encode() for gram in grams)
 
 
 def sketch_text(text: str) -> Sketch | None:
     """The text's sketch, or None when it is too short to be clustered."""
-    if len(words(text)) < MIN_WORDS:
+    tokens = words(text)
+    if len(tokens) < MIN_WORDS:
         return None
-    found = shingles(text)
+    found = shingles(tokens)
     # crc32 is a fast C hash; datasketch mixes it (MurmurHash3 finaliser) before permuting.
     minhash = MinHash(permutations=_permutations(), seed=SEED, scheme=SCHEME,
                       hashfunc=zlib.crc32)
