@@ -118,7 +118,7 @@ def _writer(path: str, offset: int) -> None:
         for i in range(6):
             text = COPY if i % 2 == 0 else f"{OTHER_TEXT}\n\nPart {offset + i} of the series."
             _add(store, f"https://site{offset + i}.example/story", text,
-                 f"2026-03-14T10:{offset + i:02d}:00Z")
+                 f"2026-03-14T10:{offset + i:02d}:00Z", f"<urn:{offset + i}>")
 
 
 def test_processes_sharing_one_store_extend_the_same_clusters(tmp_path):
