@@ -32,6 +32,14 @@ def test_duplicates_lists_copies_and_escapes_page_text(tmp_path, capsys):
     assert "re-clustered 3 article version(s)" in capsys.readouterr().out
 
 
+def test_history_points_to_the_copies(tmp_path, capsys):
+    archive = _store(tmp_path)
+    assert main(["history", "https://wire.example/a", "--archive-dir", archive]) == 0
+    assert "copies: 1 other URL(s) carry this story" in capsys.readouterr().out
+    assert main(["history", "https://arts.example/b", "--archive-dir", archive]) == 0
+    assert "copies:" not in capsys.readouterr().out
+
+
 def test_duplicates_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     archive = _store(tmp_path)
     assert main(["duplicates", "https://nowhere.example/x", "--archive-dir", archive]) == 2
