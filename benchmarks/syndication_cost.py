@@ -21,10 +21,13 @@ from crawler.store import PageRecord, open_store
 from crawler.store import clusters as store_clusters
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-#: Switches clustering off in a crawl subprocess (the anchor of the crawl comparison).
-_OFF = ("import crawler.store.clusters as _c\n"
+#: Switches clustering off in a crawl subprocess (the anchor of the crawl comparison): no
+#: sketch in the pool, no lookup or cluster in the store.
+_OFF = ("import crawler.store.clusters as _c, crawler.pipelines.store as _p\n"
         "_c.assign = lambda conn, article_id: conn.execute("
-        "'UPDATE articles SET cluster_id = -1 WHERE id = ?', (article_id,))\n")
+        "'UPDATE articles SET cluster_id = -1 WHERE id = ?', (article_id,))\n"
+        "async def _no_sketch(self, text):\n    return None\n"
+        "_p.StorePipeline._sketch = _no_sketch\n")
 
 
 def _sentences(root: Path) -> tuple[list[str], list[str]]:

@@ -40,6 +40,13 @@ def _ensure_sketch(index: SketchIndex, text_id: int, text: str) -> Sketch | None
     return found
 
 
+def index_text(conn: sqlite3.Connection, text_id: int, sketch: Sketch) -> None:
+    """Index a text with a sketch computed elsewhere (a crawl computes it in its workers)."""
+    index = SketchIndex(conn)
+    if not index.is_indexed(text_id):
+        index.add(text_id, sketch)
+
+
 def _matches(conn: sqlite3.Connection, index: SketchIndex, sketch: Sketch, article_id: int
              ) -> list[Match]:
     """Stored versions (other than ``article_id``) whose text is a copy of ``sketch``'s."""

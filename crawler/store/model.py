@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crawler.syndication import Sketch
+
 #: Columns of one article version, in export order (the stable schema; see docs/store.md).
 ARTICLE_FIELDS: tuple[str, ...] = (
     "url",
@@ -96,6 +98,9 @@ class PageRecord:
     source: str = "link"
     text: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The text's syndication sketch if the caller computed it already (off the writer's
+    #: thread); the store computes it otherwise.
+    sketch: Sketch | None = None
 
     @classmethod
     def from_extraction(cls, extraction: Any, **fields: Any) -> PageRecord:

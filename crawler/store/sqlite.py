@@ -144,6 +144,8 @@ class Store:
             return self._update_page(existing, record, values)
         if fingerprint is not None:
             text_id = versioning.ensure_text(self.conn, fingerprint, record.text)
+            if record.sketch is not None:
+                clusters.index_text(self.conn, text_id, record.sketch)
         page_id = self._insert_page(record, key, values)
         self._wrote()
         page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
