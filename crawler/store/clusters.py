@@ -31,12 +31,13 @@ REBUILD_BATCH = 500
 _FORMAT_KEY = "syndication_format"
 
 
-def _ensure_sketch(index: SketchIndex, text_id: int, text: str) -> Sketch | None:
+def _ensure_sketch(conn: sqlite3.Connection, index: SketchIndex, text_id: int) -> Sketch | None:
     """The text's sketch, computed and indexed the first time the text is seen."""
-    if index.is_indexed(text_id):
-        return index.get(text_id)
-    found = sketch_text(text)
-    index.add(text_id, found)
+    known, found = index.lookup(text_id)
+    if not known:
+        text = conn.execute("SELECT text FROM texts WHERE id = ?", (text_id,)).fetchone()[0]
+        found = sketch_text(text)
+        index.add(text_id, found)
     return found
 
 
@@ -66,13 +67,9 @@ def _matches(conn: sqlite3.Connection, index: SketchIndex, sketch: Sketch, artic
 
 def assign(conn: sqlite3.Connection, article_id: int) -> int:
     """Put a newly stored article version into a cluster; return the cluster id."""
-    row = conn.execute(
-        "SELECT a.url, a.text_id, t.text FROM articles a JOIN texts t ON t.id = a.text_id "
-        "WHERE a.id = ?",
-        (article_id,),
-    ).fetchone()
+    row = conn.execute("SELECT url, text_id FROM articles WHERE id = ?", (article_id,)).fetchone()
     index = SketchIndex(conn)
-    sketch = _ensure_sketch(index, row[1], row[2])
+    sketch = _ensure_sketch(conn, index, row[1])
     matches = _matches(conn, index, sketch, article_id) if sketch is not None else []
     cluster = choose_cluster(row[0], matches)
     if cluster is None:

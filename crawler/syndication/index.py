@@ -39,13 +39,20 @@ class SketchIndex:
 
     def get(self, text_id: int) -> Sketch | None:
         """The stored sketch of a text; None if the text was not indexed or is too short."""
-        found = self.get_many([text_id])
-        return found.get(text_id)
+        return self.lookup(text_id)[1]
+
+    def lookup(self, text_id: int) -> tuple[bool, Sketch | None]:
+        """Whether the text is indexed (too-short texts are, without a sketch), and its sketch."""
+        row = self.conn.execute(
+            "SELECT shingles, signature FROM sketches WHERE text_id = ?", (text_id,)
+        ).fetchone()
+        if row is None:
+            return False, None
+        return True, (Sketch.from_bytes(row[1], row[0]) if row[1] is not None else None)
 
     def is_indexed(self, text_id: int) -> bool:
         """Whether the text was already sketched (too-short texts count as sketched)."""
-        row = self.conn.execute("SELECT 1 FROM sketches WHERE text_id = ?", (text_id,))
-        return row.fetchone() is not None
+        return self.lookup(text_id)[0]
 
     def get_many(self, text_ids: Iterable[int]) -> dict[int, Sketch]:
         """The stored sketches of several texts (texts without one are left out)."""

@@ -98,15 +98,20 @@ def sketch_text(text: str) -> Sketch | None:
 
 def band_keys(sketch: Sketch) -> list[int]:
     """One signed 64-bit key per LSH band (band number included, so bands never collide)."""
+    return list(_band_keys(sketch.to_bytes()))
+
+
+@lru_cache(maxsize=16)
+def _band_keys(data: bytes) -> tuple[int, ...]:
+    """Band keys of a signature's bytes (cached: a new text's keys are indexed and queried)."""
     bands, rows = banding()
-    data = sketch.signature.astype("<u4").tobytes()
     width = rows * 4
     keys = []
     for band in range(bands):
         digest = hashlib.blake2b(data[band * width:(band + 1) * width],
                                  digest_size=8, salt=band.to_bytes(2, "little")).digest()
         keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
+    return tuple(keys)
 
 
 def jaccard(a: Sketch, b: Sketch) -> float:
