@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.articles:
         syndication_cost.report(args.articles, data_root())
     if args.crawl:
-        syndication_cost.crawl_comparison(args.repeat)
+        syndication_cost.crawl_comparison(args.repeat, data_root())
     return 0
 
 

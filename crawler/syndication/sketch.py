@@ -2,9 +2,12 @@
 
 A text becomes the set of its word 5-grams after Unicode, case, quote and dash differences are
 washed out (only runs of letters and digits count as words), so another site's typography or
-a re-typed headline does not make a copy look new. datasketch computes the MinHash signature
-and chooses the LSH banding for the candidate threshold; the bands are reduced to 64-bit keys
-so they can live in an indexed SQLite column (see :mod:`crawler.syndication.index`).
+a re-typed headline does not make a copy look new. datasketch computes the MinHash signature;
+its LSH parameter optimiser chose the banding for the candidate threshold (a test checks the
+constants still match it); the bands are reduced to 64-bit keys so they can live in an
+indexed SQLite column (see :mod:`crawler.syndication.index`). datasketch is imported only
+where a sketch is computed: importing it takes most of a second (it loads scipy), which
+commands that only read the store should not pay.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 #: Words per shingle: 5-word phrases survive a few edited words and rarely repeat by chance.
 SHINGLE_WORDS = 5
@@ -29,6 +31,10 @@ SEED = 1
 #: LSH candidate threshold (Jaccard): low, so a copy cut to half its length is still found;
 #: candidates are then checked against :data:`THRESHOLD` on the estimated overlap.
 LSH_THRESHOLD = 0.25
+#: Weights of false positives and false negatives given to datasketch's optimiser.
+LSH_WEIGHTS = (0.3, 0.7)
+#: Bands and rows per band datasketch's ``MinHashLSH`` picks for the threshold and weights.
+BANDS, ROWS = 28, 2
 #: Texts with fewer words are never clustered (a caption or a teaser is not a story).
 MIN_WORDS = 40
 #: Shipped decision threshold on :func:`similarity` (tuned on half A of benchmarks/syndication).
@@ -60,14 +66,14 @@ class Sketch:
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's permutation parameters, generated once per process (they are costly)."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
-@lru_cache(maxsize=1)
 def banding() -> tuple[int, int]:
-    """LSH bands and rows per band that datasketch picks for :data:`LSH_THRESHOLD`."""
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=(0.3, 0.7))
-    return lsh.b, lsh.r
+    """LSH bands and rows per band (see :data:`BANDS`)."""
+    return BANDS, ROWS
 
 
 def words(text: str) -> list[str]:
@@ -89,6 +95,8 @@ def sketch_text(text: str) -> Sketch | None:
     if len(tokens) < MIN_WORDS:
         return None
     found = shingles(tokens)
+    from datasketch import MinHash
+
     # crc32 is a fast C hash; datasketch mixes it (MurmurHash3 finaliser) before permuting.
     minhash = MinHash(permutations=_permutations(), seed=SEED, scheme=SCHEME,
                       hashfunc=zlib.crc32)

@@ -38,6 +38,26 @@ def test_short_text_is_not_sketched():
     assert sketch_text("Too short to be a story: a caption with a few words.") is None
 
 
+def test_banding_is_what_datasketch_chooses_for_the_threshold():
+    from datasketch import MinHashLSH
+
+    from crawler.syndication import sketch as module
+
+    lsh = MinHashLSH(threshold=module.LSH_THRESHOLD, num_perm=module.NUM_PERM,
+                     weights=module.LSH_WEIGHTS)
+    assert (lsh.b, lsh.r) == banding()
+
+
+def test_reading_commands_do_not_import_datasketch():
+    import subprocess
+    import sys
+
+    code = ("import sys, crawler.store, crawler.commands.export, crawler.commands.duplicates\n"
+            "print('datasketch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_band_keys_are_stable_and_one_per_band():
     keys = band_keys(_sketch(WIRE))
     assert keys == band_keys(_sketch(WIRE))
