@@ -8,6 +8,7 @@ rewritten when the result differs, so a second run changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -202,9 +203,10 @@ def reextract(
     names = {str(f): stored_name(f, archive) for f in files}
     with Store(archive) as store:
         site_names = _SiteNames(store)
-        for capture, result in ordered_map(extract_capture, captures, jobs, init_worker,
-                                           (profiles,)):
+        for capture, (result, sketch) in ordered_map(extract_capture, captures, jobs,
+                                                     init_worker, (profiles,)):
             record = _page_record(capture, result, names[capture.path], site_names(capture.url))
+            record = dataclasses.replace(record, sketch=sketch)
             added = store.add_page(record)
             outcome = added.outcome
             if outcome == "same":
