@@ -85,16 +85,17 @@ def settle(conn: sqlite3.Connection, cluster_id: int, joined: int | None = None)
     When ``joined`` (a new member) is not the first, only its own similarity is computed;
     otherwise (a new first, or members removed) every member's is.
     """
-    members = conn.execute(
-        "SELECT id, text_id FROM articles WHERE cluster_id = ? ORDER BY first_seen, id",
-        (cluster_id,),
-    ).fetchall()
-    if not members:
+    order = "FROM articles WHERE cluster_id = ? ORDER BY first_seen, id"
+    head = conn.execute(f"SELECT id, text_id {order} LIMIT 1", (cluster_id,)).fetchone()
+    if head is None:
         conn.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
         return
-    first_id, first_text = members[0]
+    first_id, first_text = head
     if joined is not None and joined != first_id:
-        members = [m for m in members if m[0] == joined]
+        row = conn.execute("SELECT text_id FROM articles WHERE id = ?", (joined,)).fetchone()
+        members = [(joined, row[0])]
+    else:  # a new first (or members gone): every member is measured against it
+        members = conn.execute(f"SELECT id, text_id {order}", (cluster_id,)).fetchall()
     index = SketchIndex(conn)
     sketches = index.get_many({first_text, *(m[1] for m in members)})
     first = sketches.get(first_text)
