@@ -54,9 +54,9 @@ SELECT p.url, p.site, p.fetched_at, p.status, p.etag, p.last_modified,
        (SELECT count(*) FROM pages c WHERE c.url = p.url) AS captures,
        (SELECT count(*) FROM articles v WHERE v.url = p.url) AS versions,
        (SELECT t.fingerprint FROM articles l JOIN texts t ON t.id = l.text_id
-         WHERE l.url = p.url AND l.is_latest = 1) AS fingerprint,
+         WHERE l.url = p.url AND +l.is_latest = 1) AS fingerprint,
        (SELECT lp.meta FROM articles l JOIN pages lp ON lp.id = l.page_id
-         WHERE l.url = p.url AND l.is_latest = 1) AS latest_meta
+         WHERE l.url = p.url AND +l.is_latest = 1) AS latest_meta
 FROM pages p
 """
 
@@ -175,7 +175,7 @@ def _article_filters(
 def copies(conn: sqlite3.Connection, url: str) -> list[Copy]:
     """The URLs in the cluster of ``url``'s latest version, first capture first; [] if none."""
     row = conn.execute(
-        "SELECT cluster_id FROM articles WHERE url = ? AND is_latest = 1", (url,)
+        "SELECT cluster_id FROM articles WHERE url = ? AND +is_latest = 1", (url,)
     ).fetchone()
     if row is None or row[0] is None:
         return []

@@ -1,6 +1,8 @@
 """Article versions of a URL: a new version when the cleaned text's fingerprint changes.
 
 Functions here take an open connection; :class:`crawler.store.sqlite.Store` owns transactions.
+``+is_latest`` in a query about one URL keeps SQLite on the URL index: the ``is_latest`` index
+would scan every latest version, once per stored page.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def latest_version(conn: sqlite3.Connection, url: str) -> sqlite3.Row | None:
     """Return the latest version row of a URL (with its text fingerprint), or None."""
     return conn.execute(
         "SELECT a.id, a.version, a.last_seen, t.fingerprint FROM articles a "
-        "JOIN texts t ON t.id = a.text_id WHERE a.url = ? AND a.is_latest = 1",
+        "JOIN texts t ON t.id = a.text_id WHERE a.url = ? AND +a.is_latest = 1",
         (url,),
     ).fetchone()
 
@@ -36,7 +38,7 @@ def new_version(conn: sqlite3.Connection, page: sqlite3.Row, text_id: int, versi
     """Insert a version defined by this page (the first capture with its text); return its id."""
     title = json.loads(page["meta"] or "{}").get("title")
     conn.execute(
-        "UPDATE articles SET is_latest = 0 WHERE url = ? AND is_latest = 1", (page["url"],)
+        "UPDATE articles SET is_latest = 0 WHERE url = ? AND +is_latest = 1", (page["url"],)
     )
     cur = conn.execute(
         "INSERT INTO articles (url, version, site, page_id, text_id, title, first_seen, last_seen,"
