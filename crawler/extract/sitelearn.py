@@ -71,9 +71,14 @@ def element_path(
     return "/".join(reversed(steps))
 
 
-def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
-    """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes."""
-    memo: dict[HtmlElement, tuple[str, ...]] = {}
+def block_signatures(
+    blocks: list[Block], memo: dict[HtmlElement, tuple[str, ...]] | None = None
+) -> tuple[str, ...]:
+    """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes.
+
+    ``memo``: the page's element paths, when another step walked them already.
+    """
+    memo = {} if memo is None else memo
     return tuple(
         f"b:{element_path(b.element, memo)}\t{text_hash(b.text)}\t{len(b.text)}"
         for b in blocks
@@ -81,12 +86,16 @@ def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
     )
 
 
-def remove_boilerplate(blocks: list[Block], profile: SiteProfile | None) -> list[Block]:
+def remove_boilerplate(
+    blocks: list[Block],
+    profile: SiteProfile | None,
+    memo: dict[HtmlElement, tuple[str, ...]] | None = None,
+) -> list[Block]:
     """The blocks whose text or position the site profile does not mark as boilerplate."""
     if profile is None or not profile.boilerplate:
         return blocks
     learned = profile.boilerplate
-    memo: dict[HtmlElement, tuple[str, ...]] = {}
+    memo = {} if memo is None else memo
     kept = []
     for block in blocks:
         path = element_path(block.element, memo)
