@@ -9,9 +9,10 @@ Run: ``.venv/bin/python -m benchmarks.syndication [--sweep] [--articles 100000] 
    threshold, beside the baseline that groups pages whose cleaned text hashes equal (the
    store's ``text_fingerprint``). The threshold was tuned on half A (``--sweep`` shows the
    tuning): half A's figure is in-sample, half B's is held out.
-2. Cost. ``--articles N`` stores N synthetic articles (real sentences, words shuffled, 10 %
-   near-copies) and prints the clustering time per article, the whole ``add_page`` time beside
-   the same store with clustering switched off (the anchor), and the peak memory as it grows.
+2. Cost. ``--articles N`` stores N synthetic articles (real sentences, a quarter of their
+   words swapped, 10 % near-copies) and prints, per tenth of the run, the CPU time per article
+   of the sketch and of the store side of clustering, beside the rest of ``add_page`` (the
+   store without clustering: the anchor, same run), and the peak memory as the store grows.
 3. ``--crawl`` crawls the local real-page site (benchmarks.crawl_throughput) with clustering
    on and off, interleaved, and prints pages/s.
 

@@ -72,8 +72,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _store_articles(count: int, root: Path, clustering: bool) -> dict:
-    """Store ``count`` synthetic articles; return the seconds spent where, and memory marks."""
+def _store_articles(count: int, root: Path) -> list[dict]:
+    """Store ``count`` synthetic articles; per tenth of the run, CPU ms per article by phase."""
     spent = {"sketch": 0.0, "store side": 0.0, "add_page": 0.0}
     real = (store_clusters.assign, store_clusters.index_text)
 
@@ -86,16 +86,14 @@ def _store_articles(count: int, root: Path, clustering: bool) -> dict:
                 spent["store side"] += time.process_time() - started
         return run
 
-    if clustering:
-        store_clusters.assign, store_clusters.index_text = timed(real[0]), timed(real[1])
-    else:
-        store_clusters.assign = lambda conn, article_id: None
-    marks: list = []
+    store_clusters.assign, store_clusters.index_text = timed(real[0]), timed(real[1])
+    windows: list[dict] = []
+    last, step = dict(spent), max(1, count // 10)
     try:
         with tempfile.TemporaryDirectory() as tmp, open_store(tmp) as store:
             for i, text in enumerate(synthetic(count, root), 1):
                 started = time.process_time()
-                sketch = sketch_text(text) if clustering else None
+                sketch = sketch_text(text)
                 spent["sketch"] += time.process_time() - started
                 record = PageRecord(url=f"https://s{i % 50}.example/a/{i}", site=f"s{i % 50}",
                                     fetched_at=f"2026-01-01T00:00:00.{i:06d}Z",
@@ -103,30 +101,31 @@ def _store_articles(count: int, root: Path, clustering: bool) -> dict:
                 started = time.process_time()
                 store.add_page(record)
                 spent["add_page"] += time.process_time() - started
-                if i in (count // 10, count // 2, count):
-                    marks.append((i, _peak_mb()))
-            marks.append(("store MB", Path(tmp, "articles.sqlite").stat().st_size / 1e6))
+                if i % step == 0 or i == count:
+                    n = i - (windows[-1]["n"] if windows else 0)
+                    ms = {k: 1000 * (spent[k] - last[k]) / n for k in spent}
+                    size = Path(tmp, "articles.sqlite").stat().st_size / 1e6
+                    windows.append({"n": i, **ms, "rss": _peak_mb(), "store": size})
+                    last = dict(spent)
     finally:
         store_clusters.assign, store_clusters.index_text = real
-    return {"spent": spent, "marks": marks}
+    return windows
 
 
 def report(count: int, root: Path) -> None:
     """Print the per-article cost of clustering and the memory as the store grows."""
-    print(f"\ncost: storing {count:,} synthetic articles on one core (clustering on, then off;"
-          " CPU time of this process, so other work on the machine does not count)")
-    on = _store_articles(count, root, clustering=True)
-    off = _store_articles(count, root, clustering=False)
-    ms = {k: 1000 * v / count for k, v in on["spent"].items()}
-    print(f"  clustering: {ms['sketch'] + ms['store side']:.2f} ms/article = sketch "
-          f"{ms['sketch']:.2f} (in a crawl: the worker pool) + store side (LSH lookup, index, "
-          f"cluster) {ms['store side']:.2f}")
-    print(f"  add_page with clustering: {ms['add_page']:.2f} ms/article; without (anchor): "
-          f"{1000 * off['spent']['add_page'] / count:.2f} ms/article")
-    marks = on["marks"]
-    peaks = ", ".join(f"{n:,}: {mb:.0f} MB" for n, mb in marks[:-1])
-    print(f"  peak memory after N articles: {peaks}; store {marks[-1][1]:.0f} MB "
-          f"(anchor store {off['marks'][-1][1]:.0f} MB)")
+    print(f"\ncost: storing {count:,} synthetic articles on one core (CPU time of this process,"
+          " so other work on the machine does not count); ms per article over each tenth:")
+    print(f"  {'articles':>9}  {'sketch':>6}  {'store side':>10}  {'= clustering':>12}  "
+          f"{'rest of add_page (anchor)':>25}  {'peak RSS':>8}  {'store':>7}")
+    windows = _store_articles(count, root)
+    for w in windows:
+        rest = w["add_page"] - w["store side"]
+        print(f"  {w['n']:>9,}  {w['sketch']:>6.2f}  {w['store side']:>10.2f}  "
+              f"{w['sketch'] + w['store side']:>12.2f}  {rest:>25.2f}  {w['rss']:>5.0f} MB  "
+              f"{w['store']:>4.0f} MB")
+    print("  sketch: in a crawl it runs in the analysis worker pool; store side: LSH lookup, "
+          "band rows, cluster choice, similarity (on the writer)")
 
 
 def crawl_comparison(repeat: int, root: Path) -> None:

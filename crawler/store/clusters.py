@@ -48,14 +48,13 @@ def index_text(conn: sqlite3.Connection, text_id: int, sketch: Sketch) -> None:
         index.add(text_id, sketch)
 
 
-def _matches(conn: sqlite3.Connection, index: SketchIndex, sketch: Sketch, article_id: int
-             ) -> list[Match]:
+def _matches(conn: sqlite3.Connection, index: SketchIndex, sketch: Sketch, text_id: int,
+             article_id: int) -> list[Match]:
     """Stored versions (other than ``article_id``) whose text is a copy of ``sketch``'s."""
-    candidates = index.get_many(index.candidates(sketch))
-    scores = {tid: similarity(sketch, other) for tid, other in candidates.items()
+    others = [t for t in index.candidates(sketch) if t != text_id]
+    scores = {tid: similarity(sketch, other) for tid, other in index.get_many(others).items()
               if is_copy(sketch, other)}
-    if not scores:
-        return []
+    scores[text_id] = 1.0  # the same text on another URL (or an earlier version)
     marks = ",".join("?" * len(scores))
     rows = conn.execute(
         f"SELECT id, url, cluster_id, first_seen, text_id FROM articles WHERE text_id IN ({marks})"
@@ -67,13 +66,18 @@ def _matches(conn: sqlite3.Connection, index: SketchIndex, sketch: Sketch, artic
 
 def assign(conn: sqlite3.Connection, article_id: int) -> int:
     """Put a newly stored article version into a cluster; return the cluster id."""
-    row = conn.execute("SELECT url, text_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    url, text_id = conn.execute(
+        "SELECT url, text_id FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
     index = SketchIndex(conn)
-    sketch = _ensure_sketch(conn, index, row[1])
-    matches = _matches(conn, index, sketch, article_id) if sketch is not None else []
-    cluster = choose_cluster(row[0], matches)
-    if cluster is None:
+    sketch = _ensure_sketch(conn, index, text_id)
+    matches = _matches(conn, index, sketch, text_id, article_id) if sketch is not None else []
+    cluster = choose_cluster(url, matches)
+    if cluster is None:  # a story of its own: it is its cluster's first capture
         cluster = int(conn.execute("INSERT INTO clusters DEFAULT VALUES").lastrowid)
+        conn.execute("UPDATE articles SET cluster_id = ?, cluster_similarity = 1.0 WHERE id = ?",
+                     (cluster, article_id))
+        return cluster
     conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (cluster, article_id))
     settle(conn, cluster, joined=article_id)
     return cluster
