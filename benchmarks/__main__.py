@@ -13,6 +13,7 @@ BENCHMARKS = [
     "benchmarks.incremental_recrawl",
     "benchmarks.browse",
     "benchmarks.crash_resume",
+    "benchmarks.syndication",
 ]
 
 

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "schedule": "crawler.commands.schedule",
     "history": "crawler.commands.history",
     "diff": "crawler.commands.diff",
+    "duplicates": "crawler.commands.duplicates",
 }
 
 

@@ -1,11 +1,14 @@
-"""The pure core (archive, extract, store, discovery) must never import scrapy."""
+"""The pure core (archive, extract, store, discovery, syndication) never imports scrapy/twisted."""
 
 import subprocess
 import sys
 
 import pytest
 
-PURE_PACKAGES = ["crawler.archive", "crawler.extract", "crawler.store", "crawler.discovery"]
+PURE_PACKAGES = [
+    "crawler.archive", "crawler.extract", "crawler.store", "crawler.discovery",
+    "crawler.syndication",
+]
 
 
 @pytest.mark.parametrize("package", PURE_PACKAGES)
@@ -15,7 +18,7 @@ def test_pure_package_does_not_import_scrapy(package):
         f"pkg = importlib.import_module({package!r})\n"
         "for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
         "    importlib.import_module(info.name)\n"
-        "bad = sorted(m for m in sys.modules if m == 'scrapy' or m.startswith('scrapy.'))\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted'))\n"
         "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -3,12 +3,15 @@
 Settings: ``STORE_ENABLED`` (switch), ``STORE_PATH`` (default ``ARCHIVE_DIR/articles.sqlite``),
 ``STORE_CONVERSION_RECORDS`` (write each new article version's text into the WARC as a
 ``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit). Stats: ``store/*``.
+An article's syndication sketch (MinHash) is computed in the analysis process pool, off the
+reactor thread; the store clusters it with the copies already stored.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +20,10 @@ from scrapy.exceptions import NotConfigured
 from crawler.exceptions import ArchiveError
 from crawler.extensions.fatal import is_disk_failure, stop_crawl
 from crawler.items import PageItem
+from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.store import PageRecord, Store, WarcLocation
 from crawler.store.model import OUTCOME_NEW_VERSION, OUTCOME_UPDATED
+from crawler.syndication import Sketch, sketch_text
 
 if TYPE_CHECKING:
     from typing import Self
@@ -76,6 +81,7 @@ class StorePipeline:
         self.commit_every = commit_every
         self.crawler = crawler
         self.store: Store | None = None
+        self.pool: AnalysisPool | None = None
         self.version = extractor_version()
 
     @classmethod
@@ -93,12 +99,22 @@ class StorePipeline:
         )
 
     def open_spider(self) -> None:
-        """Open (or create) the store."""
+        """Open (or create) the store; share the process's analysis pool for sketches."""
         self.store = Store(self.path, commit_every=self.commit_every, create=True)
+        self.pool = AnalysisPool.acquire(self._workers())
         logger.info("Storing cleaned text in %s", self.store.path)
+
+    def _workers(self) -> int:
+        """Pool size if this pipeline starts the pool (the news spider normally has)."""
+        settings = self.crawler.settings if self.crawler is not None else {}
+        workers = str(settings.get("EXTRACT_WORKERS", "auto")).strip().lower()
+        return default_workers() if workers in ("", "auto", "none") else int(workers)
 
     def close_spider(self) -> None:
         """Commit and close the store, logging what it holds."""
+        if self.pool is not None:
+            self.pool.release()
+            self.pool = None
         if self.store is None:
             return
         store, self.store = self.store, None
@@ -115,7 +131,7 @@ class StorePipeline:
             "Store: %(articles)d articles (%(versions)d versions) from %(pages)d pages", counts
         )
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         """Store a PageItem; pass every other item through unchanged."""
         if not isinstance(item, PageItem) or item.extraction is None:
             return item
@@ -125,6 +141,10 @@ class StorePipeline:
         if self.store is None:
             self.open_spider()
         record = page_record(item, self.version)
+        if record.is_article and record.text:
+            record = replace(record, sketch=await self._sketch(record.text))
+        if self.store is None:  # closed while the sketch was computed
+            return item
         try:
             result = self.store.add_page(record)
         except sqlite3.OperationalError as exc:  # locked or full disk: the WARC still has it
@@ -140,6 +160,16 @@ class StorePipeline:
         if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
             self._write_conversion(record, result.page_id)
         return item
+
+    async def _sketch(self, text: str) -> Sketch | None:
+        """The text's sketch from a pool worker; None (the store computes it) if that fails."""
+        if self.pool is None:
+            return None
+        try:
+            return await self.pool.run(sketch_text, text)
+        except Exception as exc:  # noqa: BLE001 - the store computes it instead
+            logger.debug("Sketch computed in the store instead: %s", exc)
+            return None
 
     def _write_conversion(self, record: PageRecord, page_id: int | None) -> None:
         """Write the article text into the WARC as a conversion record referring to the page."""

@@ -8,6 +8,7 @@ rewritten when the result differs, so a second run changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -212,9 +213,10 @@ def reextract(
                                              capture.offset)
         profiles = learn_profiles(files, jobs, progress, keep) if learn else {}
         site_names = SiteNames(store)
-        for capture, result in ordered_map(extract_capture, filter(keep, captures), jobs,
-                                           init_worker, (profiles,)):
+        for capture, (result, sketch) in ordered_map(extract_capture, filter(keep, captures),
+                                                     jobs, init_worker, (profiles,)):
             record = _page_record(capture, result, names[capture.path], site_names(capture.url))
+            record = dataclasses.replace(record, sketch=sketch)
             added = store.add_page(record)
             outcome = added.outcome
             if outcome == "same":

@@ -15,6 +15,7 @@ from crawler.extract.sitelearn import site_of
 from crawler.lifeline import start_worker
 from crawler.reextract.scan import Capture
 from crawler.store.dates import parse_timestamp
+from crawler.syndication import Sketch, sketch_text
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,10 +53,12 @@ def signatures_of(capture: Capture) -> tuple[str, tuple[str, ...]]:
     return capture.url, _safe_extract(capture, None).block_signatures
 
 
-def extract_capture(capture: Capture) -> ExtractResult:
-    """Second pass: extract with the site's learned profile (signatures dropped: not needed)."""
+def extract_capture(capture: Capture) -> tuple[ExtractResult, Sketch | None]:
+    """Second pass: extract with the site's learned profile (signatures dropped: not needed),
+    and sketch an article's text for syndication clusters here, in parallel."""
     result = _safe_extract(capture, _PROFILES.get(site_of(capture.url)))
-    return dataclasses.replace(result, block_signatures=())
+    sketch = sketch_text(result.text) if result.is_article and result.text else None
+    return dataclasses.replace(result, block_signatures=()), sketch
 
 
 def ordered_map(

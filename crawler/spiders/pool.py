@@ -62,7 +62,8 @@ class AnalysisPool:
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if ctx.get_start_method() == "forkserver":
-                ctx.set_forkserver_preload(["crawler.analysis"])
+                # datasketch (for the store's syndication sketches) loads scipy: once, here.
+                ctx.set_forkserver_preload(["crawler.analysis", "datasketch"])
             # Workers watch this process: killed, it leaves no worker behind (lifeline).
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=ctx, initializer=exit_with_owner,

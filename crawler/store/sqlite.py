@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from crawler.exceptions import StoreNotFound, UserError
-from crawler.store import reader
+from crawler.store import clusters, reader
 from crawler.store import versions as versioning
 from crawler.store.dates import to_store_time
 from crawler.store.fingerprint import text_fingerprint
@@ -23,6 +23,7 @@ from crawler.store.model import (
     AddResult,
     Article,
     CaptureState,
+    Copy,
     Page,
     PageRecord,
     WarcLocation,
@@ -82,6 +83,8 @@ class Store:
                 "choose another --archive-dir"
             ) from None
         self.conn: sqlite3.Connection | None = _connect(self.path)
+        # A store made before clustering, or with another index format, is clustered now.
+        clusters.ensure_current(self.conn)
         self.commit_every = max(1, commit_every)
         self._pending = 0
         self._batch_started = 0.0
@@ -161,6 +164,8 @@ class Store:
         """Insert a capture not stored before and attach it to its URL's versions."""
         if fingerprint is not None:
             text_id = versioning.ensure_text(self.conn, fingerprint, record.text)
+            if record.sketch is not None:
+                clusters.index_text(self.conn, text_id, record.sketch)
         page_id = self._insert_page(record, key, values)
         page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if fingerprint is None:
@@ -258,16 +263,38 @@ class Store:
 
     # --- reading --------------------------------------------------------------------------
     def iter_articles(
-        self, site: str | None = None, since: str | None = None, all_versions: bool = False
+        self, site: str | None = None, since: str | None = None, all_versions: bool = False,
+        dedupe: str | None = None,
     ) -> Iterator[Article]:
         """Yield articles (latest version per URL unless ``all_versions``), streaming.
 
-        ``since`` (ISO date or datetime) keeps versions first captured at or after it.
+        ``since`` (ISO date or datetime) keeps versions first captured at or after it;
+        ``dedupe`` keeps one article per syndication cluster: ``"earliest"`` (the URL
+        captured first) or ``"longest"`` (the longest text).
         """
         since_key = to_store_time(since) if since else None
         if since and since_key is None:
             raise UserError(f"cannot read the date {since!r}: use YYYY-MM-DD or ISO 8601")
-        return reader.iter_articles(self.conn, site, since_key, all_versions)
+        if dedupe is not None and dedupe not in reader.DEDUPE_ORDER:
+            raise UserError(f"cannot dedupe by {dedupe!r}: use earliest or longest")
+        return reader.iter_articles(self.conn, site, since_key, all_versions, dedupe=dedupe)
+
+    def copies(self, url: str) -> list[Copy]:
+        """The URLs carrying the story of ``url`` (itself included), first capture first.
+
+        A list of one means no copy is known; an empty list, that the URL has no article.
+        """
+        return reader.copies(self.conn, url)
+
+    def iter_clusters(self, min_urls: int = 2, limit: int | None = None) -> Iterator[list[Copy]]:
+        """Stories carried by at least ``min_urls`` URLs (each as its copies), biggest first."""
+        return reader.iter_clusters(self.conn, min_urls, limit)
+
+    def rebuild_clusters(self) -> int:
+        """Re-cluster every stored version from scratch, in capture order; return versions."""
+        done = clusters.rebuild(self.conn)
+        self.commit()
+        return done
 
     def versions(self, url: str) -> list[Article]:
         """Return every version of one URL, oldest first."""
