@@ -132,3 +132,33 @@ def test_replay_banner_is_ascii():
     # pywb re-encodes its head insert; a raw "\u00b7" came out as mojibake on UTF-8 pages.
     assert _BANNER_TEMPLATE.isascii()
     assert "\\u00b7" in _BANNER_TEMPLATE
+
+
+def test_article_page_lists_the_other_copies_of_its_story(tmp_path):
+    wire = " ".join(
+        f"Sentence {i} of the wire story about the flooded metro tunnels and the pumps."
+        for i in range(30)
+    )
+    with open_store(tmp_path, create=True) as store:
+        store.add_page(PageRecord(
+            url="https://wire.example/2026/pumps", site="wire.example",
+            fetched_at="2026-01-01T10:00:00Z", is_article=True, page_reason="article", text=wire,
+            meta={"title": "Pumps start"}, warc=WarcLocation("w.warc.gz", 1, 5, "<urn:uuid:w>"),
+        ))  # fmt: skip
+        store.add_page(PageRecord(
+            url="https://daily.example/metro", site="daily.example",
+            fetched_at="2026-01-01T12:00:00Z", is_article=True, page_reason="article",
+            text=wire + " A local paragraph added by the Daily.", meta={"title": "<i>Metro</i>"},
+            warc=WarcLocation("d.warc.gz", 1, 5, "<urn:uuid:d>"),
+        ))  # fmt: skip
+    app = BrowseApp(tmp_path, "archive")
+    status, _, body = get(app, f"/article?url={q('https://daily.example/metro')}")
+    assert status == "200 OK"
+    assert 'id="copies"' in body and "wire.example" in body and "(this page)" in body
+    assert f'href="/article?url={q("https://wire.example/2026/pumps")}"' in body
+    assert "<i>Metro</i>" not in body  # escaped like everything from pages
+
+
+def test_an_article_without_copies_shows_no_copies_section(app):
+    status, _, body = get(app, f"/article?url={q(URL)}")
+    assert status == "200 OK" and 'id="copies"' not in body

@@ -148,6 +148,8 @@ def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dic
     return "article.html", {
         "url": url, "versions": versions, "shown": shown, "captures": captures,
         "latest": captures[-1] if captures else None,
+        # The story's copies on other URLs (syndication clusters): itself alone is no copy.
+        "copies": reader.copies(conn, url) if versions else [],
     }
 
 
