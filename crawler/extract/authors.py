@@ -8,6 +8,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from crawler.extract import jsonld
+from crawler.extract.datelines import classed, short_text
 from crawler.extract.headline import HeadlineLines, Line
 from crawler.extract.text import normalize
 
@@ -16,7 +17,11 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sail
 _BY_PREFIX = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|von|par|por)\s+", re.IGNORECASE)
 # One pass over the page: rel=author links and microdata author elements.
 _AUTHOR_XPATH = '//*[@itemprop="author" or (@rel="author" and self::a)]'
-_BYLINE_XPATH = "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
+# Class attributes of byline elements (substrings, case-sensitive, as XPath contains()).
+_BYLINE_CLASS = re.compile("byline|author")
+_MAX_BYLINES = 5
+# Longer than this, an element is a column, not a byline (read no further).
+_MAX_BYLINE_SOURCE = 2000
 # What follows the names in a byline: a date, a role, a separator.
 # (A number starts the tail; digits inside a word belong to a user name such as "lulug30".)
 _BYLINE_TAIL = re.compile(r"\s*(?:[|•·—–»«]|\s-\s|\bon\b|\bupdated\b|(?<!\w)\d)", re.IGNORECASE)
@@ -168,8 +173,9 @@ def _is_label(text: str) -> bool:
 
 def _byline_names(tree: HtmlElement) -> list[str]:
     """Names in a visible byline ("By Ana Ruiz and Tom Li"), when nothing else names them."""
-    for element in tree.xpath(_BYLINE_XPATH)[:5]:
-        text = normalize(" ".join(element.itertext()))
+    for element in classed(tree, _BYLINE_CLASS, _MAX_BYLINES):
+        raw = short_text(element, _MAX_BYLINE_SOURCE)
+        text = normalize(raw) if raw is not None else ""
         if not 3 < len(text) < 120:
             continue
         if _BY_PREFIX.match(text):

@@ -38,31 +38,34 @@ def headline_date(lines: list[Line]) -> date | None:
 
 def class_date(tree: HtmlElement) -> date | None:
     """A date in a short element whose class names a date, time, byline or meta line."""
-    for element in _classed(tree):
-        text = _short_text(element, _MAX_CLASS_LINE)
+    for element in classed(tree, _CLASS_WORDS, _MAX_CLASS_LINES):
+        text = short_text(element, _MAX_CLASS_LINE)
         found = find_date_in_text(text) if text is not None else None
         if found is not None:
             return found
     return None
 
 
-def _classed(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """The first elements in the body whose class names a date line (walked lazily: the
-    date is usually near the top, and a whole-tree query costs milliseconds)."""
+def classed(tree: HtmlElement, words: re.Pattern[str], limit: int) -> Iterator[HtmlElement]:
+    """The first ``limit`` elements in the body whose class attribute ``words`` finds.
+
+    Walked lazily, in document order: what is looked for is usually near the top, and a
+    whole-tree XPath query costs milliseconds on a big page.
+    """
     body = tree.find("body")
     if body is None:
         return
     found = 0
     for element in body.iterdescendants():
         names = element.get("class")
-        if names and _CLASS_WORDS.search(names):
+        if names and words.search(names):
             yield element
             found += 1
-            if found >= _MAX_CLASS_LINES:
+            if found >= limit:
                 return
 
 
-def _short_text(element: HtmlElement, limit: int) -> str | None:
+def short_text(element: HtmlElement, limit: int) -> str | None:
     """The element's text when it is at most ``limit`` characters (a class such as "meta"
     may name a whole column: stop reading as soon as it is too long)."""
     parts = []

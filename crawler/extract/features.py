@@ -18,9 +18,9 @@ from lxml.html import HtmlElement
 
 from crawler.extract import patterns
 from crawler.extract.content import Selection
-from crawler.extract.filters import is_junk_block
 from crawler.extract.sitelearn import element_path
 from crawler.extract.text import Block
+from crawler.extract.textstats import TEXT_COLUMNS, text_columns
 
 _TAG_GROUPS = {
     "p": 0, "li": 1, "h1": 2, "h2": 3, "h3": 3, "h4": 4, "h5": 4, "h6": 4, "td": 5, "th": 5,
@@ -30,17 +30,7 @@ _TAG_COLUMNS = ("tag_p", "tag_li", "tag_h1", "tag_h23", "tag_h456", "tag_cell", 
                 "tag_dl", "tag_div", "tag_other")  # fmt: skip
 _ANCESTOR_LEVELS = 4
 _NEIGHBOURS = 3
-_SENTENCE_END = frozenset(".!?…:;\"'”’)»。！？।؟")
-_DIGIT = re.compile(r"\d")
-_SHORT = 4  # words shorter than this are mostly function words, the mark of running prose
-# Clause and sentence marks of Latin, CJK, Arabic and Devanagari text.
-_PUNCTUATION = (",", ". ", "，", "。", "、", "،", "।")
-_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# Capitalised, short-word and mean-length figures of a typical paragraph of prose (the
-# development sets' main-text blocks over 80 characters).
-_PROSE_SHARES = (0.10, 0.36, 5.0)
 _WORD = re.compile(r"\w+")
-_CAPITALISED = re.compile(r"\b[A-Z]")
 
 # Ancestry flags, folded down the tree once per element (bit masks).
 _IN_ARTICLE, _IN_LIST, _IN_TABLE, _IN_FURNITURE, _IN_FORM = 1, 2, 4, 8, 16
@@ -53,9 +43,7 @@ _FLAG_COLUMNS = (
 )  # fmt: skip
 _FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "header", "menu", "dialog", "figure"})
 
-_OWN = ("log_chars", "log_words", "link_density", "punct_rate", "sentence_end", "digit_rate",
-        "capital_rate", "junk_rule", "title_like", "block_score", "short_word_rate",
-        "mean_word_length", "topic_share", "topic_words")  # fmt: skip
+_OWN = TEXT_COLUMNS
 _CONTEXT = ("position", "log_page_chars", "page_link_density", "selected", "span_inside",
             "span_before", "span_after", "in_best", "in_best_parent", "in_region50",
             "in_region80", "depth", "kept", "kept_inside", "after_headline", "log_path_repeats",
@@ -105,10 +93,7 @@ def block_features(blocks: list[Block], selection: Selection, context: PageConte
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
     topic = _topic_words(context)
     title = context.title
-    own = np.array(
-        [_own(b, score, title, topic) for b, score in zip(blocks, selection.scores, strict=True)],
-        dtype=np.float32,
-    )
+    own = text_columns(blocks, selection.scores, title, topic)
     tags = np.zeros((count, len(_TAG_COLUMNS)), dtype=np.float32)
     tags[np.arange(count), [_TAG_GROUPS.get(b.element.tag, 9) for b in blocks]] = 1.0
     flags = _flag_matrix(blocks)
@@ -123,56 +108,6 @@ def _topic_words(context: PageContext) -> frozenset[str]:
     """Words of the title and description: the page's topic, which its body shares."""
     text = f"{context.title or ''} {context.description or ''}".lower()
     return frozenset(word for word in _WORD.findall(text) if len(word) > 3)
-
-
-def _own(block: Block, score: float, title: str | None, topic: frozenset[str]) -> tuple[float, ...]:
-    text = block.text
-    size = len(text)
-    punct = sum(map(text.count, _PUNCTUATION))
-    title_like = (
-        title is not None and abs(len(title) - size) < 8 and _folded(text) == _folded(title)
-    )
-    words, capital, short, length, on_topic = _word_stats(text, topic)
-    return (
-        math.log1p(size),
-        math.log1p(words),
-        block.link_density,
-        100.0 * punct / size if size else 0.0,
-        1.0 if text and text[-1] in _SENTENCE_END else 0.0,
-        len(_DIGIT.findall(text)) / size if size else 0.0,
-        capital,
-        1.0 if is_junk_block(block) else 0.0,
-        1.0 if title_like else 0.0,
-        score,
-        short,
-        length,
-        on_topic / words if words else 0.0,
-        math.log1p(on_topic),
-    )
-
-
-def _word_stats(text: str, topic: frozenset[str]) -> tuple[int, float, float, float, int]:
-    """Words, and the shares of capitalised and short words, mean word length, topic words.
-
-    Scripts written without spaces (Chinese, Japanese, Thai) have no words to count: the
-    counts are estimated from the characters and the shares set to what prose typically
-    shows, so that those features neither favour nor penalise such text.
-    """
-    if not text.isascii() and len(_UNSPACED.findall(text)) > len(text) * 0.3:
-        return max(1, len(text) // 2), *_PROSE_SHARES, 0
-    # Counted with C-level map/sum: this runs for every block of every page.
-    tokens = _WORD.findall(text.lower())
-    words = len(tokens)
-    if not words:
-        return 0, 0.0, 0.0, 0.0, 0
-    lengths = list(map(len, tokens))
-    return (
-        words,
-        len(_CAPITALISED.findall(text)) / words,
-        sum(map(_SHORT.__gt__, lengths)) / words,
-        sum(lengths) / words,
-        sum(map(topic.__contains__, tokens)) if topic else 0,
-    )
 
 
 def _folded(text: str) -> str:

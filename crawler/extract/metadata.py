@@ -94,7 +94,7 @@ def _title(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | No
 
 
 def _without_site_name(title: str, site_name: str | None) -> str:
-    """"Headline | Site" -> "Headline" when "Site" is the page's og:site_name."""
+    """Turn "Headline | Site" into "Headline" when "Site" is the page's og:site_name."""
     parts = _TITLE_SEPARATORS.split(title)
     if site_name and len(parts) > 1:
         site = normalize(site_name).casefold()
