@@ -7,7 +7,7 @@ import socket
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from crawler import __version__
@@ -18,6 +18,7 @@ from crawler.archive.exchange import WireExchange
 from crawler.archive.files import DEFAULT_MAX_SIZE, WarcFileSet
 from crawler.archive.records import Record, warc_date
 from crawler.archive.recover import recover_open_files
+from crawler.timestamps import parse_timestamp
 
 WARC_SUBDIR = "warc"
 INDEX_SUBDIR = "indexes"
@@ -36,18 +37,6 @@ def warcinfo_block(fields: Sequence[tuple[str, str]]) -> bytes:
     lines = [f"{k}: {str(v).replace(chr(10), ' ').replace(chr(13), ' ')}\r\n"
              for k, v in [*base, *fields] if v not in (None, "")]
     return "".join(lines).encode("utf-8")
-
-
-def _as_datetime(value: datetime | str | None) -> datetime | None:
-    """Accept a datetime or an ISO 8601 string (naive means UTC); None for now or unparsable."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
 
 
 @dataclasses.dataclass
@@ -139,7 +128,7 @@ class WarcWriter:
         self, target_uri: str, refers_to: str, text: str, date: datetime | str | None = None
     ) -> dict:
         """Write derived text (e.g. cleaned article text) as a ``conversion`` record."""
-        when = warc_date(_as_datetime(date))
+        when = warc_date(parse_timestamp(date))
         record = Record(
             "conversion", "text/plain; charset=utf-8", text.encode("utf-8"), target_uri, when,
             headers=[("WARC-Refers-To", refers_to)] if refers_to else [],

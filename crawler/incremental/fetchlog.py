@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from crawler.schedule.timing import as_utc
+from crawler.timestamps import as_utc, parse_timestamp
 
 
 def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
@@ -69,7 +69,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _parse(value: str | None) -> datetime | None:
-    return as_utc(datetime.fromisoformat(value)) if value else None
+    return parse_timestamp(value)
 
 
 class FetchLog:
