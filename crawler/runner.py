@@ -8,6 +8,7 @@ project settings < a site's ``[site.settings]`` and the demo defaults (priority 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -117,9 +118,14 @@ def job_settings(job: CrawlJob, forced: dict[str, Any], cli: dict[str, str]) -> 
 
 
 def run_jobs(
-    jobs: list[CrawlJob], archive_dir: Path, cli: dict[str, str], max_pages: int = 0
+    jobs: list[CrawlJob], archive_dir: Path, cli: dict[str, str], max_pages: int = 0,
+    redis_url: str = "",
 ) -> CrawlReport:
-    """Crawl the jobs in this process, one Scrapy crawler each, in turn; return the report."""
+    """Crawl the jobs in this process, one Scrapy crawler each, in turn; return the report.
+
+    With ``redis_url`` each job is a worker of a crawl shared in Redis (see
+    crawler/frontier/sharedcrawl.py): it joins the crawl of its seeds and takes its crawl id.
+    """
     from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
     from crawler.extensions.progress import ProgressBoard
@@ -128,14 +134,20 @@ def run_jobs(
     started, crawl_id = time.monotonic(), str(uuid.uuid4())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (archive_dir / "logs").mkdir(parents=True, exist_ok=True)
-    log_file = archive_dir / "logs" / f"crawl-{stamp}.log"
+    # Workers of a shared crawl may start in the same second: the pid tells their logs apart.
+    log_file = archive_dir / "logs" / (f"crawl-{stamp}-{os.getpid()}.log" if redis_url
+                                       else f"crawl-{stamp}.log")
     forced: dict[str, Any] = {
         "ARCHIVE_DIR": str(archive_dir), "CRAWL_ID": crawl_id, "LOG_FILE": str(log_file),
         "LOG_LEVEL": cli.get("LOG_LEVEL", "INFO"),
     }
     if max_pages:
         forced["CRAWL_MAX_PAGES"] = max_pages
+    if redis_url:
+        forced["FRONTIER_REDIS_URL"] = redis_url
     all_settings = [job_settings(job, forced, cli) for job in jobs]
+    if redis_url:
+        crawl_id = join_shared_crawls(all_settings, redis_url, crawl_id)
     process = AsyncCrawlerProcess(base_settings(forced, cli))
     crawlers = [Crawler(NewsSpider, s) for s in all_settings]
     ProgressBoard.active = ProgressBoard()
@@ -150,6 +162,22 @@ def run_jobs(
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
         elapsed=time.monotonic() - started,
     )
+
+
+def join_shared_crawls(all_settings: list[Any], redis_url: str, candidate: str) -> str:
+    """Join (or start) each job's shared crawl; return the first one's crawl id."""
+    from crawler.frontier import sharedcrawl
+
+    client = sharedcrawl.connect(redis_url)
+    ids = []
+    for settings in all_settings:
+        ref = settings.get("FRONTIER_CRAWL") or sharedcrawl.crawl_name(
+            settings.get("CRAWL_SITE_NAME") or "", settings.getlist("CRAWL_SEEDS"))
+        crawl = sharedcrawl.join(client, ref, candidate if not ids else str(uuid.uuid4()))
+        settings.set("FRONTIER_CRAWL", crawl.ref, priority="cmdline")
+        settings.set("CRAWL_ID", crawl.crawl_id, priority="cmdline")
+        ids.append(crawl.crawl_id)
+    return ids[0] if ids else candidate
 
 
 def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
@@ -172,7 +200,8 @@ def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
                 if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
                     break
         finally:
-            process._stop_reactor()
+            with contextlib.suppress(RuntimeError):  # already stopped (a second Ctrl-C)
+                reactor.stop()
 
     reactor.callWhenRunning(lambda: asyncio.ensure_future(crawl_all()))
     process.start(stop_after_crawl=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 from crawler import __version__
 from crawler.archive.builder import ExchangeRecords, build_records
 from crawler.archive.cdxj import index_warc
-from crawler.archive.dedup import DEFAULT_MAX_ENTRIES, DedupIndex
+from crawler.archive.dedup import DEFAULT_MAX_ENTRIES, DedupIndex, DedupStore
 from crawler.archive.exchange import WireExchange
 from crawler.archive.files import DEFAULT_MAX_SIZE, WarcFileSet
 from crawler.archive.records import Record, warc_date
@@ -57,6 +57,11 @@ class WarcWriter:
     """Writes WARC/1.1 records under ``archive_dir/warc``, CDXJ indexes under ``indexes``."""
 
     def __init__(self, archive_dir: str | Path, options: WriterOptions | None = None) -> None:
+        """Check the folders are writable, finish files left open by dead crawls.
+
+        ``dedup`` is the archive's own SQLite index; a crawl shared in Redis replaces it by
+        one that all its workers share (crawler.frontier.redisstate.RedisDedupIndex).
+        """
         self.options = options or WriterOptions()
         self.archive_dir = Path(archive_dir)
         self.warc_dir = self.archive_dir / WARC_SUBDIR
@@ -74,10 +79,9 @@ class WarcWriter:
         for path in recover_open_files(self.warc_dir):
             self.stats["recovered_files"] += 1
             self._file_finished(path)
-        self.dedup = (
-            DedupIndex(self.index_dir / DEDUP_FILENAME, self.options.dedup_max_entries)
-            if self.options.dedup else None
-        )
+        self.dedup: DedupStore | None = None
+        if self.options.dedup:
+            self.dedup = DedupIndex(self.index_dir / DEDUP_FILENAME, self.options.dedup_max_entries)
 
     def _warcinfo_record(self, filename: str) -> Record:
         self.stats["files"] += 1

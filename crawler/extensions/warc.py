@@ -1,10 +1,11 @@
 """WarcWriterExtension: writes every captured HTTP exchange into WARC files (settings ``WARC_*``).
 
 Listens to ``crawler.signals.exchange_captured`` (sent by crawler.handlers for every exchange),
-writes request/response (or revisit) records with crawler.archive.WarcWriter, sets
-``request.meta["warc_record"]`` before the response reaches the spider, and exposes the writer
-as ``crawler.warc_writer``. Responses that did not come through the wire-capture handler are
-written as reconstructed records, marked with a ``WARC-Reconstructed`` header.
+writes request/response (or revisit) records with crawler.archive.WarcWriter, notes where in
+the request's :class:`crawler.frontier.CrawlTask` (``task.warc``) before the response reaches
+the spider, and shares the writer through :func:`warc_writer_for`. Responses that did not
+come through the wire-capture handler are written as reconstructed records, marked with a
+``WARC-Reconstructed`` header.
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.archive import WarcWriter, WireExchange, WriterOptions
+from crawler.archive import DedupIndex, WarcWriter, WireExchange, WriterOptions
 from crawler.exceptions import ArchiveError
+from crawler.frontier import sharedcrawl
+from crawler.frontier.redisstate import RedisDedupIndex
+from crawler.frontier.task import TASK_META_KEY, CrawlTask
 from crawler.signals import exchange_captured
 
 logger = logging.getLogger(__name__)
+_WRITERS: weakref.WeakKeyDictionary[Any, WarcWriter] = weakref.WeakKeyDictionary()
+
+
+def warc_writer_for(crawler: Any) -> WarcWriter | None:
+    """The WARC writer of a crawl (None when WARC writing is off)."""
+    return _WRITERS.get(crawler)
 
 _POLITENESS = (
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
@@ -96,8 +106,12 @@ class WarcWriterExtension:
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
         writer = WarcWriter(settings.get("ARCHIVE_DIR") or "archives", writer_options(settings))
+        if settings.get("FRONTIER_REDIS_URL") and isinstance(writer.dedup, DedupIndex):
+            # A shared crawl: revisits refer to captures any worker made.
+            client = sharedcrawl.connect(settings["FRONTIER_REDIS_URL"])
+            writer.dedup = RedisDedupIndex(client, local=writer.dedup)
         ext = cls(crawler, writer)
-        crawler.warc_writer = writer
+        _WRITERS[crawler] = writer
         crawler.signals.connect(ext.exchange_captured, signal=exchange_captured)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
@@ -132,7 +146,10 @@ class WarcWriterExtension:
             self._stats().inc_value("warc/write_errors")
             return
         if location is not None:
-            request.meta["warc_record"] = location
+            task = request.meta.get(TASK_META_KEY)
+            if not isinstance(task, CrawlTask):
+                task = request.meta[TASK_META_KEY] = CrawlTask(request.url)
+            task.warc = location
         self._sync_stats()
 
     def _stats(self) -> Any:

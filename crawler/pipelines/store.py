@@ -2,7 +2,9 @@
 
 Settings: ``STORE_ENABLED`` (switch), ``STORE_PATH`` (default ``ARCHIVE_DIR/articles.sqlite``),
 ``STORE_CONVERSION_RECORDS`` (write each new article version's text into the WARC as a
-``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit). Stats: ``store/*``.
+``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit; 1 in a crawl
+shared in Redis: each page is committed before its task is finished, and the workers writing
+one store hold its lock briefly). Stats: ``store/*``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.exceptions import ArchiveError
+from crawler.extensions.warc import warc_writer_for
 from crawler.items import PageItem
 from crawler.store import PageRecord, Store, WarcLocation
 from crawler.store.model import OUTCOME_NEW_VERSION, OUTCOME_UPDATED
@@ -87,7 +90,8 @@ class StorePipeline:
         return cls(
             Path(path),
             conversion_records=settings.getbool("STORE_CONVERSION_RECORDS", True),
-            commit_every=settings.getint("STORE_COMMIT_EVERY", 500),
+            commit_every=(1 if settings.get("FRONTIER_REDIS_URL")
+                          else settings.getint("STORE_COMMIT_EVERY", 500)),
             crawler=crawler,
         )
 
@@ -123,11 +127,13 @@ class StorePipeline:
         self._inc(f"store/{result.outcome}")
         if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
             self._write_conversion(record, result.page_id)
+        if self.commit_every <= 1:
+            self.store.commit()
         return item
 
     def _write_conversion(self, record: PageRecord, page_id: int | None) -> None:
         """Write the article text into the WARC as a conversion record referring to the page."""
-        writer = getattr(self.crawler, "warc_writer", None) if self.crawler else None
+        writer = warc_writer_for(self.crawler) if self.crawler else None
         if not self.conversion_records or writer is None or record.warc is None:
             return
         if page_id is None or not record.warc.record_id:
