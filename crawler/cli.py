@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "schedule": "crawler.commands.schedule",
     "history": "crawler.commands.history",
     "diff": "crawler.commands.diff",
+    "status": "crawler.commands.status",
 }
 
 

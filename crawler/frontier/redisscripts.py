@@ -137,6 +137,7 @@ for _, d in ipairs(redis.call('ZRANGE', P .. 'domains', 0, scan - 1)) do
           redis.call('SET', P .. 'next:' .. d, fmt(now + delay), 'PX', fmt(delay + 60000))
         end
         redis.call('HSET', P .. 'leases:' .. worker, key, item[1])
+        redis.call('ZADD', P .. 'workers', fmt(now), worker) -- leases count from now
         return {1, item[1]}
       end
     end

@@ -52,7 +52,8 @@ def connect(url: str) -> Any:
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise UserError(f"--redis {url!r} is not a Redis URL: write e.g. redis://127.0.0.1:6379/0")
     try:
-        client = redis.StrictRedis.from_url(url, socket_timeout=60, socket_connect_timeout=5)
+        options = {} if url.startswith("unix:") else {"socket_connect_timeout": 5}
+        client = redis.StrictRedis.from_url(url, socket_timeout=60, **options)
         client.ping()
     except (redis.exceptions.RedisError, ValueError, OSError) as exc:
         raise UserError(f"cannot reach Redis at {url} ({exc}): start redis-server there or "
