@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import resource
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -57,6 +58,12 @@ class CrawlReport:
     store_path: Path
     log_file: Path
     elapsed: float
+    pid: int = 0
+    #: Peak resident memory (kB) of this process and of its largest child process.
+    max_rss_kb: int = 0
+    children_max_rss_kb: int = 0
+    #: One entry per worker process when the run was ``--workers N``.
+    workers: list[dict[str, Any]] = field(default_factory=list)
 
 
 #: The demo site is our own local server: no delays needed to be polite to it.
@@ -160,7 +167,9 @@ def run_jobs(
         crawl_id=crawl_id, archive_dir=archive_dir, jobs=results,
         warc_files=_warc_files(archive_dir, time.time() - (time.monotonic() - started)),
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
-        elapsed=time.monotonic() - started,
+        elapsed=time.monotonic() - started, pid=os.getpid(),
+        max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        children_max_rss_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     )
 
 
@@ -169,7 +178,7 @@ def join_shared_crawls(all_settings: list[Any], redis_url: str, candidate: str) 
     from crawler.frontier import sharedcrawl
 
     client = sharedcrawl.connect(redis_url)
-    ids = []
+    ids: list[str] = []
     for settings in all_settings:
         ref = settings.get("FRONTIER_CRAWL") or sharedcrawl.crawl_name(
             settings.get("CRAWL_SITE_NAME") or "", settings.getlist("CRAWL_SEEDS"))
@@ -190,6 +199,8 @@ def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
 
     from twisted.internet import reactor
 
+    running: Any = reactor
+
     async def crawl_all() -> None:
         try:
             for crawler in crawlers:
@@ -201,7 +212,7 @@ def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
                     break
         finally:
             with contextlib.suppress(RuntimeError):  # already stopped (a second Ctrl-C)
-                reactor.stop()
+                running.stop()
 
     reactor.callWhenRunning(lambda: asyncio.ensure_future(crawl_all()))
     process.start(stop_after_crawl=False)

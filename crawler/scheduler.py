@@ -251,7 +251,8 @@ class FrontierScheduler(BaseScheduler):
         """Send ``spider_idle``; close the spider unless a handler raised DontCloseSpider."""
         results = self.crawler.signals.send_catch_log(
             signal=signals.spider_idle, spider=self.crawler.spider, dont_log=DontCloseSpider)
-        if not any(isinstance(r, Failure) and r.check(DontCloseSpider) for _, r in results):
+        if not any(isinstance(r, Failure) and isinstance(r.value, DontCloseSpider)
+                   for _, r in results):
             deferred_from_coro(engine.close_spider_async(reason="finished"))
 
     def _dropped(self, request: Request, **_: Any) -> None:

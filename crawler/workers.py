@@ -63,11 +63,17 @@ def merge_reports(reports: list[dict[str, Any]], archive_dir: Path, elapsed: flo
     for job in jobs.values():
         job.stats["finish_reason"] = next((f for f in ("shutdown", "finished") if f in finishes),
                                           None)
+    workers = [{"pid": r["pid"], "elapsed": r["elapsed"], "max_rss_kb": r["max_rss_kb"],
+                "children_max_rss_kb": r["children_max_rss_kb"],
+                "pages": sum(j["stats"].get("response_received_count", 0) for j in r["jobs"]),
+                "crawl_seconds": max((j["stats"].get("elapsed_time_seconds", 0)
+                                      for j in r["jobs"]), default=0)} for r in reports]
     return CrawlReport(
         crawl_id=reports[0]["crawl_id"] if reports else "", archive_dir=archive_dir,
         jobs=list(jobs.values()),
         warc_files=sorted(Path(p) for r in reports for p in r["warc_files"]),
         store_path=archive_dir / "articles.sqlite", log_file=log_dir, elapsed=elapsed,
+        workers=workers,
     )
 
 

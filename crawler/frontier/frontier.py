@@ -27,6 +27,14 @@ from crawler.incremental import Decision
 SCHEDULE_FACTOR = 4
 
 
+@dataclass
+class _Open:
+    """A leased task of this worker and how many of its parts are not finished."""
+
+    task: CrawlTask
+    pending: int = 1
+
+
 class IdleAction(StrEnum):
     """What an idle worker does next."""
 
@@ -62,7 +70,7 @@ class Frontier:
         self.stats = stats
         self.incremental = incremental
         self._now = datetime.now(UTC)
-        self._open: dict[str, list[CrawlTask | int]] = {}
+        self._open: dict[str, _Open] = {}
         self._budget_spent = False
 
     # --- admission ------------------------------------------------------------------------
@@ -168,7 +176,7 @@ class Frontier:
         task = self.backend.pop()
         if task is not None:
             task.leased = True
-            self._open[task.key] = [task, 1]
+            self._open[task.key] = _Open(task)
         return task
 
     def has_queued(self) -> bool:
@@ -217,15 +225,15 @@ class Frontier:
         """Something more of a leased task is pending (an item not stored yet)."""
         entry = self._open.get(task.key)
         if entry is not None:
-            entry[1] = int(entry[1]) + 1
+            entry.pending += 1
 
     def release(self, task: CrawlTask) -> None:
         """One pending part of a leased task is done; the last one ends its lease."""
         entry = self._open.get(task.key)
         if entry is None:
             return
-        entry[1] = int(entry[1]) - 1
-        if int(entry[1]) <= 0:
+        entry.pending -= 1
+        if entry.pending <= 0:
             del self._open[task.key]
             self.backend.ack(task)
 

@@ -96,7 +96,7 @@ def known_capture(state: Any, fetch: Fetch | None) -> KnownCapture | None:
     log_last = fetch.fetched_at if fetch else None
     last = max((t for t in (store_last, log_last) if t is not None), default=None)
     # Validators of the most recent fetch win: the page may have changed in between.
-    newer_is_log = fetch is not None and (store_last is None or log_last >= store_last)
+    newer_is_log = fetch is not None and (store_last is None or fetch.fetched_at >= store_last)
     source = fetch if newer_is_log else state
     etag, last_modified = getattr(source, "etag", None), getattr(source, "last_modified", None)
     # The modification date we knew at the last fetch: sitemap/feed date, Last-Modified,
@@ -134,16 +134,19 @@ class IncrementalPolicy:
         if task.role not in self.config.roles:
             return None
         if self.config.full:
-            return self._unpoliced(task, "forced")
+            self._unpoliced(task, "forced")
+            return None
         state = self.store.capture_state(task.url) if self.store is not None else None
         if state is not None and not state.versions and state.status == 200:
             # Held as a list or other page, not an article: it is how new articles are found.
-            return self._unpoliced(task, "not_article")
+            self._unpoliced(task, "not_article")
+            return None
         if state is None and task.role != "article":
             # Never stored as an article (a feed or sitemap reached by a link, say): fetch it.
             # Never fetched either: it counts as new if it is captured now.
             task.first_capture = self.fetchlog.get(task.url) is None
-            return self._unpoliced(task, "not_article")
+            self._unpoliced(task, "not_article")
+            return None
         known = known_capture(state, self.fetchlog.get(task.url))
         decision = self.config.policy.decide(
             known, datetime.now(UTC), parse_timestamp(task.discovered_date)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.discovery import host_of
@@ -99,7 +99,5 @@ class CrawlTask:
         return cls(**{_FROM_WIRE[k]: v for k, v in data.items() if k in _FROM_WIRE})
 
 
-_DEFAULTS: dict[str, Any] = {
-    f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
-    for f in fields(CrawlTask) if f.name != "url"
-} | {"url": None}
+_EMPTY = CrawlTask("")
+_DEFAULTS: dict[str, Any] = {name: getattr(_EMPTY, name) for name in _WIRE} | {"url": None}

@@ -108,9 +108,9 @@ class FetchLog:
         ).fetchone()
         if row is None:
             return None
-        return Fetch(
-            row[0], _parse(row[1]), row[2], row[3], row[4], row[5], _parse(row[6]), _parse(row[7])
-        )
+        last = _parse(row[1])
+        assert last is not None  # NOT NULL column
+        return Fetch(row[0], last, row[2], row[3], row[4], row[5], _parse(row[6]), _parse(row[7]))
 
     def record(self, fetch: Fetch) -> None:
         """Buffer one fetch; flush when the buffer is full (keeping it if the file is busy)."""

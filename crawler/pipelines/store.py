@@ -117,8 +117,12 @@ class StorePipeline:
         if self.store is None:
             self.open_spider()
         record = page_record(item, self.version)
+        store = self.store
+        assert store is not None
         try:
-            result = self.store.add_page(record)
+            result = store.add_page(record)
+            if self.commit_every <= 1:
+                store.commit()  # durable before the crawl counts the page as done
         except sqlite3.OperationalError as exc:  # locked or full disk: the WARC still has it
             logger.error("Could not store %s (%s); run `crawler extract` on the crawl's WARCs "
                          "to add it later", item.url, exc)
@@ -127,8 +131,8 @@ class StorePipeline:
         self._inc(f"store/{result.outcome}")
         if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
             self._write_conversion(record, result.page_id)
-        if self.commit_every <= 1:
-            self.store.commit()
+            if self.commit_every <= 1:
+                store.commit()
         return item
 
     def _write_conversion(self, record: PageRecord, page_id: int | None) -> None:

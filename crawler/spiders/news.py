@@ -44,7 +44,7 @@ from twisted.python.failure import Failure
 from crawler import analysis, discovery
 from crawler.discovery import Discovered, LinkOptions
 from crawler.extract import ExtractOptions
-from crawler.frontier import SOURCE_PRIORITY, TASK_META_KEY, CrawlTask, IdleAction
+from crawler.frontier import SOURCE_PRIORITY, TASK_META_KEY, CrawlTask, Frontier, IdleAction
 from crawler.frontier.warmup import Held, SiteWarmup
 from crawler.items import PageItem
 from crawler.scheduler import open_frontier, task_of
@@ -60,6 +60,11 @@ class NewsSpider(scrapy.Spider):
     """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
 
     name = "news"
+    frontier: Frontier
+    pool: AnalysisPool
+    warmup: SiteWarmup
+    profile_dir: str | None
+    crawl_id: str
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,7 +155,7 @@ class NewsSpider(scrapy.Spider):
         """The work of ``parse``."""
         if task.role == "seed":
             self._widen_scope(response)
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
         request = self._analysis_request(response.url, ctype, _listed(task))
         try:
             result = await self.pool.run(analysis.analyze_page, response.body, request)
@@ -259,7 +264,7 @@ class NewsSpider(scrapy.Spider):
 
     def _item(self, response: Response, task: CrawlTask, extraction: Any) -> PageItem:
         """Build the PageItem of one HTML response."""
-        redirects = response.meta.get("redirect_urls") or [response.request.url]
+        redirects = response.meta.get("redirect_urls") or [task.url]
         headers = {
             k.decode("latin-1"): b", ".join(v).decode("latin-1")
             for k, v in response.headers.items()
@@ -318,7 +323,8 @@ class NewsSpider(scrapy.Spider):
         elif "robots.txt" in (failure.getErrorMessage() or ""):
             problem = f"seed {url} is disallowed by the site's robots.txt: pick another seed"
         else:
-            message = (failure.getErrorMessage() or failure.type.__name__).rstrip(".")
+            kind = failure.type.__name__ if failure.type is not None else "error"
+            message = (failure.getErrorMessage() or kind).rstrip(".")
             problem = (f"could not fetch seed {url} ({message}): check the address and that "
                        "the site is reachable")
         self.seed_problems.append(problem)
@@ -354,7 +360,8 @@ class NewsSpider(scrapy.Spider):
 
 def _task(response: Response) -> CrawlTask:
     """The task of a response (a bare one for responses of requests made elsewhere)."""
-    return task_of(response.request) or CrawlTask(response.url, role="unknown")
+    found = task_of(response.request) if response.request is not None else None
+    return found or CrawlTask(response.url, role="unknown")
 
 
 def _listed(task: CrawlTask) -> bool:
