@@ -3,7 +3,8 @@
 As a request reaches the downloader (after RobotsTxtMiddleware, so disallowed URLs cost
 nothing) it spends a page of the budget (``CRAWL_MAX_PAGES``; refused past it with a plain
 IgnoreRequest) and gets the conditional headers the incremental policy chose; every response
-is recorded for the incremental policy (a 304 counts as a capture). Stats:
+is recorded for the incremental policy (a 304 counts as a capture), and the end of each
+download frees its host's politeness slot in a shared crawl. Stats:
 ``discovery/budget_exhausted`` and ``incremental/*``.
 """
 
@@ -52,11 +53,19 @@ class FrontierMiddleware:
         """Record the fetch and pass the response on unchanged."""
         task = task_of(request)
         if task is not None:
+            self.frontier.downloaded(task)
             self.frontier.fetched(
                 task, request.url, response.status, _header(response, b"ETag"),
                 _header(response, b"Last-Modified"), request.meta.get("redirect_urls", ()),
             )
         return response
+
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """A download failed for good (or was refused): its host's slot is free again."""
+        task = task_of(request)
+        if task is not None:
+            self.frontier.downloaded(task)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -66,6 +66,9 @@ class Backend(Protocol):
     def pop(self) -> CrawlTask | None:
         """The next task to fetch, leased to this worker; None if none may start now."""
 
+    def free_slot(self, task: CrawlTask) -> None:
+        """The task's download is over: its host may take another request (politeness)."""
+
     def ack(self, task: CrawlTask) -> None:
         """A leased task is done: end its lease; queue parked pages once no source is left."""
 

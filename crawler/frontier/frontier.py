@@ -206,6 +206,15 @@ class Frontier:
         """True once the whole page budget is spent (nothing more is scheduled)."""
         return self._budget_spent
 
+    def downloaded(self, task: CrawlTask) -> None:
+        """The task's download is over (a response or a failure): free its politeness slot.
+
+        Not at the end of the task: a page held back for site warm-up would keep its host's
+        slot, and workers holding them could take every slot of the host.
+        """
+        if task.leased:
+            self.backend.free_slot(task)
+
     def fetched(  # noqa: PLR0913 - the facts of one HTTP response
         self, task: CrawlTask, url: str, status: int, etag: str | None = None,
         last_modified: str | None = None, redirect_urls: Sequence[str] = (),

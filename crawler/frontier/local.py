@@ -122,6 +122,9 @@ class LocalBackend:
         self._leased[task.key] = task
         return task
 
+    def free_slot(self, task: CrawlTask) -> None:
+        """Nothing to do: Scrapy's downloader keeps one process polite."""
+
     def ack(self, task: CrawlTask) -> None:
         """End the lease; the last source done releases the parked pages."""
         self._leased.pop(task.key, None)

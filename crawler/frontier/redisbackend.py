@@ -41,6 +41,9 @@ class RedisClient(Protocol):
     def sadd(self, name: str, *values: str) -> int:
         """Add to a set."""
 
+    def zrem(self, name: str, *values: str) -> int:
+        """Remove from a sorted set."""
+
     def zcard(self, name: str) -> int:
         """Size of a sorted set."""
 
@@ -119,6 +122,10 @@ class RedisBackend:
             return CrawlTask.from_json(reply[1])
         self.wait_ms = int(reply[1]) if len(reply) > 1 else -1
         return None
+
+    def free_slot(self, task: CrawlTask) -> None:
+        """Free the host's slot as the download ends (the lease lasts until the task is done)."""
+        self.client.zrem(self.prefix + "slots:" + task.domain, task.key)
 
     def ack(self, task: CrawlTask) -> None:
         """End the lease and free the host slot; the last source releases parked tasks."""
