@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from dataclasses import asdict
-
-from crawler.exceptions import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,8 +23,9 @@ def run(args: argparse.Namespace) -> int:
 
     statuses = all_statuses(sharedcrawl.connect(args.redis))
     if not statuses:
-        raise UserError(f"no shared crawl in {args.redis}: start one with "
-                        f"`crawler crawl SEED --redis {args.redis}`")
+        print(f"crawler status: no shared crawl in {args.redis}: start one with "
+              f"`crawler crawl SEED --redis {args.redis}`", file=sys.stderr)
+        return 1
     now_ms = int(time.time() * 1000)
     for status in statuses:
         if args.json:

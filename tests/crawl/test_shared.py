@@ -123,3 +123,28 @@ def test_killing_the_whole_command_and_running_it_again_completes_the_crawl(
     assert set(hits) == set(site.site.paths())
     assert sum(hits.values()) - len(hits) <= 40, (before, sum(hits.values()))
     assert_archive_complete(archive, site)
+
+
+def test_two_machines_archives_make_one_by_reextraction(tmp_path, redis_url):
+    """Workers on two machines (two archive folders); their WARCs re-extracted into one."""
+    import shutil
+
+    with BigSiteServer(300) as small:
+        procs = [worker(tmp_path / f"machine{n}", small.url, redis_url) for n in (1, 2)]
+        for proc in procs:
+            out, _ = proc.communicate(timeout=300)
+            assert proc.returncode == 0, out
+        assert set(small.page_hits()) == set(small.site.paths())
+        merged = tmp_path / "merged"
+        (merged / "warc").mkdir(parents=True)
+        for n in (1, 2):
+            for path in warc_files(tmp_path / f"machine{n}"):
+                shutil.copy(path, merged / "warc" / path.name)
+        run = crawler("extract", str(merged / "warc"), "--archive-dir", str(merged))
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert stored_paths(merged) == set(small.site.paths())
+        with open_store(merged, create=False) as store:
+            articles = list(store.iter_articles())
+            assert len(articles) >= 280
+            for article in articles:
+                assert read_warc_record(article, merged).record_id == article.warc_record_id
