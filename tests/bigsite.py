@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -81,17 +82,32 @@ class BigSite:
 class BigSiteServer:
     """Serves a BigSite on a free port of 127.0.0.1 in a thread; counts requests per path."""
 
-    def __init__(self, articles: int = 2000) -> None:
+    def __init__(self, articles: int = 2000, delay: float = 0.0) -> None:
         self.site = BigSite(articles)
         self.hits: Counter[str] = Counter()
+        #: Most page requests (robots.txt left out) the server was answering at once.
+        self.max_in_flight = 0
+        self._in_flight = 0
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's naming
                 path = self.path.split("?", 1)[0]
+                page = path != "/robots.txt"
                 with server._lock:
                     server.hits[path] += 1
+                    server._in_flight += page
+                    server.max_in_flight = max(server.max_in_flight, server._in_flight)
+                try:
+                    if delay and page:
+                        time.sleep(delay)
+                    self._answer(path)
+                finally:
+                    with server._lock:
+                        server._in_flight -= page
+
+            def _answer(self, path: str) -> None:
                 body = (b"User-agent: *\nAllow: /\n" if path == "/robots.txt"
                         else server.site.render(path))
                 self.send_response(200 if body is not None else 404)
