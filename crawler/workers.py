@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.archive.recover import recover_open_files
 from crawler.exceptions import UserError
 from crawler.runner import CrawlReport, JobResult
 
@@ -109,6 +110,8 @@ def run_workers(
     finally:
         if private is not None:
             private.stop()
+    # A worker that was killed left its WARC file open: close it now (all workers are gone).
+    recover_open_files(archive_dir / "warc")
     return merge_reports(_read_reports(procs, outs), archive_dir, time.monotonic() - started,
                          log_dir)
 
