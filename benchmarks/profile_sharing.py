@@ -37,6 +37,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "PROGRESS_ENABLED=false"]
 #: (label, workers, extra settings).
 RUNS = [("one process", 1, []), ("2 workers", 2, []), ("4 workers", 4, []),
+        ("4 workers, warm-up 24", 4, ["-s", "EXTRACT_WARMUP_PAGES=24"]),
         ("one process, no warm-up", 1, ["-s", "EXTRACT_WARMUP_PAGES=0"]),
         ("2 workers, no warm-up", 2, ["-s", "EXTRACT_WARMUP_PAGES=0"]),
         ("4 workers, no warm-up", 4, ["-s", "EXTRACT_WARMUP_PAGES=0"])]
