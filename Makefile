@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check crawler tests benchmarks
+	$(BIN)/ruff check crawler tests benchmarks tools
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

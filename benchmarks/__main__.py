@@ -11,6 +11,7 @@ BENCHMARKS = [
     "benchmarks.warc_throughput",
     "benchmarks.export_memory",
     "benchmarks.incremental_recrawl",
+    "benchmarks.browse",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Replay archived pages in a browser through pywb (indexes and collection set up for you)."""
+"""Serve the archive browser (search, articles, versions, diffs) and pywb replay of every page."""
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ _ALWAYS_JUNK = (
 _GUARDED_TAGS = frozenset(
     {"nav", "aside", "footer", "header", "figure", "menu", "dialog", "fieldset", "form"}
 )
+_BLOCK_CONTENT = ("p", "article", "main", "section", "h1", "h2", "table")
 _GUARD_SHARE = 0.4
 _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
@@ -28,11 +29,15 @@ _SURE, _STRONG, _WEAK = 3, 2, 1
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
-def clean_tree(tree: HtmlElement) -> bool:
+def clean_tree(tree: HtmlElement, strict: bool = True) -> bool:
     """Remove everything that cannot be article text from ``tree``, in place.
 
+    ``strict=False`` is the second reading of a page the strict one left without text
+    (forum threads inside "comments" containers, content hidden until a script shows it):
+    only structural furniture goes (nav, aside, footer, header, ARIA roles of furniture).
     Returns True when a subscription-wall prompt was among what was removed.
     """
+    _unwrap_misnested(tree, ("button", "label") if strict else ("button", "label", "noscript"))
     lxml.etree.strip_elements(tree, *_ALWAYS_JUNK, lxml.etree.Comment, with_tail=False)
     sizer = Sizer(tree)
     prose = sizer.prose
@@ -45,13 +50,25 @@ def clean_tree(tree: HtmlElement) -> bool:
     walk = lxml.etree.iterwalk(tree, events=("start",), tag=lxml.etree.Element)
     next(walk)  # the root stays
     for _, element in walk:
-        if _should_drop(element, sizer, prose, verdicts):
+        if _should_drop(element, sizer, prose, verdicts, strict):
             paywall = paywall or _is_paywall_prompt(element)
             doomed.append(element)
             walk.skip_subtree()
     for element in doomed:
         element.drop_tree()
     return paywall
+
+
+def _unwrap_misnested(tree: HtmlElement, tags: tuple[str, ...]) -> None:
+    """Keep the paragraphs inside elements that are removed whole otherwise.
+
+    A button or label never holds paragraphs in a browser, but libxml2 leaves the rest of a
+    page inside an unclosed one; a ``<noscript>`` full of paragraphs is the page as a reader
+    without JavaScript (and a crawler) sees it (forum software renders whole threads so).
+    """
+    for control in list(tree.iter(*tags)):
+        if next(control.iter(*_BLOCK_CONTENT), None) is not None:
+            control.drop_tag()
 
 
 def _is_paywall_prompt(element: HtmlElement) -> bool:
@@ -61,7 +78,11 @@ def _is_paywall_prompt(element: HtmlElement) -> bool:
     return patterns.PAYWALL_TEXT.search(" ".join(element.itertext())) is not None
 
 
-def _should_drop(element: HtmlElement, sizer: Sizer, prose: int, verdicts: dict[str, int]) -> bool:
+def _should_drop(
+    element: HtmlElement, sizer: Sizer, prose: int, verdicts: dict[str, int], strict: bool
+) -> bool:
+    if not strict:
+        return _structural(element) and sizer.prose_of(element) <= prose * _GUARD_SHARE
     if _is_hidden(element):
         return True
     furniture = _furniture(element, verdicts)
@@ -80,6 +101,14 @@ def _is_hidden(element: HtmlElement) -> bool:
         style = style.replace(" ", "").lower()
         return "display:none" in style or "visibility:hidden" in style
     return False
+
+
+def _structural(element: HtmlElement) -> bool:
+    """Furniture by tag or ARIA role alone (no class names)."""
+    if element.tag in _GUARDED_TAGS:
+        return True
+    role = element.get("role")
+    return bool(role) and role.lower() in patterns.JUNK_ROLES
 
 
 def _furniture(element: HtmlElement, verdicts: dict[str, int]) -> int:

@@ -26,7 +26,18 @@ class _Stats:
     link_chars: int = 0
     link_blocks: int = 0
     own_score: float = 0.0  # of a paragraph element itself, never a container
+    mass: float = 0.0  # undecayed prose score of every block under the element
     blocks: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Selection:
+    """The rule-based choice of the body: per-element totals, the best container, its blocks."""
+
+    stats: dict[HtmlElement, _Stats]
+    best: HtmlElement | None
+    blocks: list[Block]
+    scores: list[float]
 
 
 def _block_score(block: Block) -> float:
@@ -47,10 +58,10 @@ def _container(block: Block) -> HtmlElement:
     return element
 
 
-def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
+def _gather(blocks: list[Block], scores: list[float]) -> dict[HtmlElement, _Stats]:
     stats: dict[HtmlElement, _Stats] = {}
     for index, block in enumerate(blocks):
-        score = _block_score(block)
+        score = scores[index]
         chars, link_chars = len(block.text), block.link_chars
         is_link = block.link_density > 0.8
         element: HtmlElement | None = block.element
@@ -67,8 +78,10 @@ def _gather(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
             entry.blocks.append(index)
             if level < 0:
                 entry.own_score += score
-            elif level < 3:
-                entry.score += score / (1 + level)
+            else:
+                entry.mass += score
+                if level < 3:
+                    entry.score += score / (1 + level)
             level += 1
             element = element.getparent()
     return stats
@@ -95,16 +108,22 @@ def _final_score(element: HtmlElement, entry: _Stats) -> float:
 
 def select_blocks(blocks: list[Block]) -> list[Block]:
     """Return the blocks of the article body, in document order (empty when none stands out)."""
-    if not blocks:
-        return []
-    stats = _gather(blocks)
+    return select(blocks).blocks
+
+
+def select(blocks: list[Block]) -> Selection:
+    """Score containers by the prose under them; the best one and its kin are the body."""
+    scores = [_block_score(block) for block in blocks]
+    stats = _gather(blocks, scores)
+    if not stats:
+        return Selection(stats, None, [], scores)
     scored = [(_final_score(el, st), el) for el, st in stats.items()]
     best_score, best = max(scored, key=lambda pair: pair[0])
     if best_score <= 0:
-        return []
+        return Selection(stats, None, [], scores)
     chosen = _with_siblings(best, best_score, stats, blocks) + _same_kind(best, stats)
     indices = sorted({i for element in chosen for i in stats[element].blocks})
-    return [blocks[i] for i in indices]
+    return Selection(stats, best, [blocks[i] for i in indices], scores)
 
 
 def _has_prose(entry: _Stats, blocks: list[Block]) -> bool:

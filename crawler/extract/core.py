@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from lxml.html import HtmlElement
 
 from crawler.extract import content, filters, sitelearn
 from crawler.extract.clean import clean_tree
+from crawler.extract.features import PageContext, block_features
 from crawler.extract.language import guess_language
 from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
 from crawler.extract.pagetype import PageEvidence, PageType, classify
-from crawler.extract.parse import parse_document
+from crawler.extract.parse import parse_document, reparse
+from crawler.extract.scorer import BlockModel, load_model
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
 
 #: Bumped whenever the output for the same page may change (re-extraction compares it).
@@ -36,10 +41,52 @@ def extract(
     return extract_document(parse_document(html, url, options), url, options)
 
 
+@dataclass(slots=True)
+class Candidates:
+    """A cleaned page cut into text blocks, with the rule-based reading of it.
+
+    What the block scorer sees (the training script builds the same object from the
+    development pages, so training and extraction share one path).
+    """
+
+    meta: Metadata
+    blocks: list[Block]
+    all_blocks: list[Block]
+    selection: content.Selection
+    kept: list[Block]
+    page: PageType
+    paywall_prompt: bool
+
+
+def candidates(
+    doc: Document, url: str | None, options: ExtractOptions, strict: bool = True
+) -> Candidates | None:
+    """Clean ``doc.tree`` (in place), cut it into blocks and read it with the rules.
+
+    ``strict=False`` cleans lightly (see :func:`clean_tree`).
+    """
+    tree = doc.tree
+    if tree is None:
+        return None
+    meta = extract_metadata(tree, url, options.capture_time)
+    links = _count_links(tree)
+    paywall_prompt = clean_tree(tree, strict)
+    all_blocks = iter_blocks(tree)
+    blocks = sitelearn.remove_boilerplate(all_blocks, options.site_profile)
+    selection = content.select(blocks)
+    kept = filters.filter_blocks(selection.blocks, meta.title)
+    rule_text = join_paragraphs([b.text for b in kept])
+    if len(rule_text) < options.min_article_chars and meta.ld_body:
+        rule_text = _ld_text(meta.ld_body)
+    evidence = _evidence(url, rule_text, all_blocks, _span(selection.blocks, kept), links)
+    page = classify(evidence, meta, options.min_article_chars, options.listed_as_article)
+    return Candidates(meta, blocks, all_blocks, selection, kept, page, paywall_prompt)
+
+
 def extract_document(
     doc: Document, url: str | None = None, options: ExtractOptions | None = None
 ) -> ExtractResult:
-    """Extract the article from an already parsed page; prunes ``doc.tree`` in place.
+    """Extract the main text from an already parsed page; prunes ``doc.tree`` in place.
 
     Args:
         doc: from :func:`parse_document` (link discovery may have read it first).
@@ -51,26 +98,67 @@ def extract_document(
     """
     options = options or ExtractOptions()
     url = url or doc.url
-    if doc.tree is None:
+    found = candidates(doc, url, options)
+    if found is None:
         reason = doc.error or "empty: nothing to parse"
         return ExtractResult(discard_reason=reason, page_reason=reason, encoding=doc.encoding)
-    tree = doc.tree
-    meta = extract_metadata(tree, url, options.capture_time)
-    links = _count_links(tree)
-    paywall_prompt = clean_tree(tree)
-    all_blocks = iter_blocks(tree)
-    blocks = sitelearn.remove_boilerplate(all_blocks, options.site_profile)
-    selected = content.select_blocks(blocks)
-    kept = filters.filter_blocks(selected, meta.title)
-    text = join_paragraphs([b.text for b in kept])
-    if len(text) < options.min_article_chars and meta.ld_body:
+    text = main_text(found, options)
+    if len(text) < options.min_article_chars:
+        text = _second_reading(doc, url, options, text)
+    page = found.page
+    partial = page.is_article and _is_partial(
+        found.meta, text, doc.truncated or found.paywall_prompt
+    )
+    signatures = sitelearn.block_signatures(found.all_blocks)
+    return _result(found.meta, page, text, partial, doc.encoding, signatures)
+
+
+def main_text(found: Candidates, options: ExtractOptions) -> str:
+    """The page's best main text: the blocks the scorer keeps; when that is short, the
+    longest of it, the rules' choice and the JSON-LD body."""
+    chosen = scored_blocks(found)
+    text = join_paragraphs([b.text for b in (found.kept if chosen is None else chosen)])
+    if len(text) >= options.min_article_chars:
+        return text
+    others = [join_paragraphs([b.text for b in found.kept])]
+    if found.meta.ld_body:
         # Pages rendered by script often carry the whole body in JSON-LD only.
-        text = _ld_text(meta.ld_body)
-    evidence = _evidence(url, text, all_blocks, _span(selected, kept), links)
-    page = classify(evidence, meta, options.min_article_chars, options.listed_as_article)
-    partial = page.is_article and _is_partial(meta, text, doc.truncated or paywall_prompt)
-    signatures = sitelearn.block_signatures(all_blocks)
-    return _result(meta, page, text if page.is_article else "", partial, doc.encoding, signatures)
+        others.append(_ld_text(found.meta.ld_body))
+    return max([text, *others], key=len)
+
+
+def _second_reading(doc: Document, url: str | None, options: ExtractOptions, text: str) -> str:
+    """Read a page the strict cleaning left without text again, cleaning lightly."""
+    fresh = reparse(doc)
+    found = candidates(fresh, url, options, strict=False) if fresh is not None else None
+    if found is None:
+        return text
+    return max(text, main_text(found, options), key=len)
+
+
+def scored_blocks(found: Candidates, model: BlockModel | None = None) -> list[Block] | None:
+    """The blocks the learned scorer keeps, less prompts, teasers and the headline (None when
+    no model is installed)."""
+    model = model or load_model()
+    if model is None or not found.blocks:
+        return None if model is None else []
+    matrix = block_features(found.blocks, found.selection, page_context(found))
+    keep = model.probabilities(matrix) >= model.cutoff
+    chosen = [block for block, flag in zip(found.blocks, keep, strict=True) if flag]
+    if not found.page.is_article:
+        return filters.drop_headline(chosen, found.meta.title)
+    return filters.drop_furniture(chosen, found.blocks, found.meta.title)
+
+
+def page_context(found: Candidates) -> PageContext:
+    """What the block features need to know of the page besides its blocks."""
+    markup, url, density = found.page.votes
+    rule_chars = sum(len(b.text) for b in found.kept)
+    values = (
+        float(markup), float(url), float(density), 1.0 if found.page.is_article else 0.0,
+        math.log1p(rule_chars),
+    )  # fmt: skip
+    return PageContext(found.meta.title, found.meta.description, found.kept, values)
 
 
 def _result(
@@ -92,7 +180,7 @@ def _result(
         canonical_url=meta.canonical_url,
         description=meta.description,
         site_name=meta.site_name,
-        is_article=page.is_article,
+        role=page.role,
         discard_reason=page.discard_reason,
         page_reason=page.page_reason,
         is_partial=partial,

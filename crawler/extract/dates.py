@@ -36,6 +36,9 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.I
 )
+# 03/03/2026, 17.12.2025: dots are day-first (as written across Europe), slashes month-first
+# (the US order) unless the first number cannot be a month.
+_NUMERIC_DAY_FIRST = re.compile(r"\b(\d{1,2})([/.])(\d{1,2})\2((?:19|20)\d{2})\b")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(\d{2})[/-]?(\d{2})(?:/|[^\d])")
 _URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
@@ -95,6 +98,16 @@ def find_date_in_text(text: str) -> date | None:
             best = (match.start(), found)
         break
     return best[1] if best else None
+
+
+def find_short_numeric_date(text: str) -> date | None:
+    """A date written as day and month numbers then the year (see _NUMERIC_DAY_FIRST)."""
+    match = _NUMERIC_DAY_FIRST.search(text)
+    if match is None:
+        return None
+    first, second, year = int(match[1]), int(match[3]), int(match[4])
+    day_first = match[2] == "." or first > 12
+    return _make(year, second, first) if day_first else _make(year, first, second)
 
 
 def date_from_url(url: str | None) -> date | None:

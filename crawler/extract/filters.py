@@ -27,14 +27,18 @@ _HEADINGS = patterns.HEADING_TAGS
 _HEAD_BLOCKS = 3
 _MAX_BOX_BLOCKS = 4
 _BOX_DEPTH = 4
+_MIN_BEFORE_COMMENTS = 400
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
 
 
-def is_junk_block(block: Block) -> bool:
-    """True for a block that is page furniture even though it sits in the article container."""
+def is_junk_block(block: Block, links: bool = True) -> bool:
+    """True for a block that is page furniture even though it sits in the article container.
+
+    ``links=False`` judges by wording alone (a run of links may be a page's content).
+    """
     text = block.text
     size = len(text)
-    if block.link_density > 0.8 or (block.link_density > 0.5 and size < 100):
+    if links and (block.link_density > 0.8 or (block.link_density > 0.5 and size < 100)):
         return True
     if size < 200 and patterns.JUNK_TEXT.match(text):
         return True
@@ -93,6 +97,62 @@ def _is_head_matter(block: Block, title: str | None, index: int) -> bool:
     folded, folded_title = _fold(text), _fold(title)
     # "Headline | Site" titles start with the headline.
     return folded == folded_title or (len(folded) > 20 and folded_title.startswith(folded))
+
+
+def drop_furniture(
+    blocks: list[Block], page_blocks: list[Block], title: str | None = None
+) -> list[Block]:
+    """Drop what an article's text never holds from the scorer's choice (``blocks``, taken
+    from ``page_blocks``): prompts, bylines, controls and the boxes they head, lists of
+    headline links, what follows a "Related"/"Comments" heading of the page, the headline.
+    (Judged by wording: a paragraph of links may still be content.)"""
+    junk = [is_junk_block(block, links=False) or _is_link_item(block) for block in blocks]
+    boxes = _prompt_boxes(blocks, junk)
+    kept = [b for b, j in zip(blocks, junk, strict=True) if not j and not _inside(b, boxes)]
+    return drop_headline(_cut_at_comments(_cut_related_tail(kept), page_blocks), title)
+
+
+def _cut_at_comments(kept: list[Block], page_blocks: list[Block]) -> list[Block]:
+    """Cut the kept blocks at the page's comment-section heading, kept or not (the scorer
+    may drop the "8 Comments" heading and keep the thread under it)."""
+    if not kept:
+        return kept
+    chosen = {id(b) for b in kept}
+    seen = 0
+    for block in page_blocks:
+        if id(block) in chosen:
+            seen += len(block.text)
+        elif seen >= _MIN_BEFORE_COMMENTS and _is_comment_heading(block):
+            ending = {id(b) for b in page_blocks[: page_blocks.index(block)]}
+            return [b for b in kept if id(b) in ending]
+    return kept
+
+
+def _is_comment_heading(block: Block) -> bool:
+    return (
+        block.element.tag in _HEADINGS
+        and len(block.text) < 60
+        and patterns.COMMENT_MARKER.match(block.text) is not None
+    )
+
+
+def _is_link_item(block: Block) -> bool:
+    """A list item that is only a link: a teaser headline or a menu entry."""
+    return block.element.tag == "li" and block.link_density > 0.8
+
+
+def drop_headline(blocks: list[Block], title: str | None) -> list[Block]:
+    """The blocks without the headline: the title's text, or an ``<h1>`` ahead of the rest
+    (the headline is the result's ``title``, never part of its text)."""
+    folded_title = _fold(title) if title else None
+    kept = []
+    for index, block in enumerate(blocks):
+        if folded_title is not None and _fold(block.text) == folded_title:
+            continue
+        if index == 0 and block.element.tag == "h1":
+            continue
+        kept.append(block)
+    return kept
 
 
 def _fold(text: str) -> str:

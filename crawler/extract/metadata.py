@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.extract import dates, jsonld
+from crawler.extract import datelines, dates, jsonld
+from crawler.extract.authors import find_authors
+from crawler.extract.headline import HeadlineLines
 from crawler.extract.model import DatedValue
 from crawler.extract.text import normalize
 
@@ -18,37 +21,13 @@ _PUBLISHED_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate",
     "publishdate", "publish-date", "publish_date", "dc.date.issued", "dcterms.created",
     "dc.date", "date", "sailthru.date", "parsely-pub-date", "article.published",
-    "cxenseparse:recs:publishtime", "originalpublicationdate",
+    "cxenseparse:recs:publishtime", "originalpublicationdate", "published", "publication_date",
 )  # fmt: skip
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
     "last-modified", "lastmod", "article.updated",
 )  # fmt: skip
-_AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author",
-                "byl", "cxenseparse:author")  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
-_BY_PREFIX = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|von|par|por)\s+", re.IGNORECASE)
-_AUTHOR_XPATH = '//a[@rel="author"] | //*[@itemprop="author"]//*[@itemprop="name"]'
-_BYLINE_XPATH = "//body//*[contains(@class, 'byline') or contains(@class, 'author')]"
-# What follows the names in a byline: a date, a role, a separator.
-_BYLINE_TAIL = re.compile(r"\s*(?:[|•·—–]|\s-\s|\bon\b|\bupdated\b|\d)", re.IGNORECASE)
-_ROLE = re.compile(
-    r"editor|correspondent|reporter|writer|staff|contributor|columnist|producer|journalist|"
-    r"news|press|agency|bureau|writer|staff|associated|cnn|ap\b",
-    re.IGNORECASE,
-)
-_CALENDAR = (
-    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
-    "april|may|june|july|august|september|october|november|december"
-)
-_CALENDAR_WORD = re.compile(_CALENDAR, re.IGNORECASE)
-_CALENDAR_TAIL = re.compile(rf"\s+(?:{_CALENDAR})\b.*$", re.IGNORECASE)
-_NAME = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]+\s){1,3}[A-ZÀ-Þ][\w'’.-]+")
-_DATELINE_XPATH = (
-    "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
-    " or contains(@class, 'posted') or contains(@class, 'byline') or contains(@class, 'meta')]"
-)
-_MAX_DATELINES = 50
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 
 
@@ -100,7 +79,8 @@ def _title(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | No
         meta.get("twitter:title"),
     ):
         if candidate:
-            return normalize(candidate)
+            # og:title is often escaped twice ("M&amp;#038;A"): what a reader sees is "M&A".
+            return _without_site_name(normalize(html.unescape(candidate)), meta.get("og:site_name"))
     for h1 in tree.iter("h1"):
         text = normalize(h1.text_content())
         if text:
@@ -113,50 +93,16 @@ def _title(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | No
     return None
 
 
-def _authors(tree: HtmlElement, meta: dict[str, str], article: dict[str, Any] | None) -> tuple:
-    names = jsonld.names_of(article.get("author")) if article else []
-    if not names:
-        value = _first(meta, _AUTHOR_META)
-        if value and not value.startswith("http"):
-            names = re.split(r"\s*(?:,|;|\band\b|&)\s*", value)
-    if not names:
-        names = [normalize(a.text_content()) for a in tree.xpath(_AUTHOR_XPATH)[:5]]
-    if not names:
-        names = _byline_names(tree)
-    cleaned: list[str] = []
-    for raw in names:
-        name = _tidy_name(raw)
-        if name and len(name) < 80 and name not in cleaned:
-            cleaned.append(name)
-    return tuple(cleaned)
-
-
-def _tidy_name(raw: str) -> str:
-    """"By TOM KRISHER, AP Auto Writer" -> "TOM KRISHER"; "Jeff Foust Monday" -> "Jeff Foust"."""
-    name = _BY_PREFIX.sub("", normalize(raw))
-    name = _BYLINE_TAIL.split(name, maxsplit=1)[0]
-    head, comma, tail = name.partition(",")
-    if comma and _ROLE.search(tail):
-        name = head
-    name = _CALENDAR_TAIL.sub("", name).strip(" ,;")
-    if any(ch.isdigit() for ch in name) or _CALENDAR_WORD.fullmatch(name):
-        return ""
-    return name
-
-
-def _byline_names(tree: HtmlElement) -> list[str]:
-    """Names in a visible byline ("By Ana Ruiz and Tom Li"), when nothing else names them."""
-    for element in tree.xpath(_BYLINE_XPATH)[:5]:
-        text = normalize(" ".join(element.itertext()))
-        if not 3 < len(text) < 120:
-            continue
-        if _BY_PREFIX.match(text):
-            text = _BYLINE_TAIL.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
-            parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
-            return [p for p in parts if p and not _ROLE.search(p)][:5]
-        if _NAME.fullmatch(text):
-            return [text]
-    return []
+def _without_site_name(title: str, site_name: str | None) -> str:
+    """"Headline | Site" -> "Headline" when "Site" is the page's og:site_name."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if site_name and len(parts) > 1:
+        site = normalize(site_name).casefold()
+        if parts[-1].casefold() == site:
+            return title[: title.rfind(parts[-1])].rstrip(" |-–—:·»")
+        if parts[0].casefold() == site:
+            return title[len(parts[0]) :].lstrip(" |-–—:·»")
+    return title
 
 
 def _dates(
@@ -165,6 +111,7 @@ def _dates(
     article: dict[str, Any] | None,
     url: str | None,
     capture: datetime | None,
+    near: HeadlineLines,
 ) -> tuple[DatedValue | None, DatedValue | None]:
     def from_ld(key: str) -> DatedValue | None:
         value = jsonld.text_value(article.get(key)) if article else None
@@ -184,20 +131,11 @@ def _dates(
     if published is None:
         published = dates.dated(dates.date_from_url(url), "url", capture)
     if published is None:
-        published = dates.dated(_date_in_text(tree), "text", capture)
+        published = dates.dated(datelines.headline_date(near.lines), "text", capture)
+    if published is None:
+        published = dates.dated(datelines.class_date(tree), "text", capture)
     modified = from_ld("dateModified") or from_meta(_MODIFIED_META)
     return published, modified
-
-
-def _date_in_text(tree: HtmlElement) -> date | None:
-    """A date written in a dateline or byline element (last resort: it costs a full scan)."""
-    for element in tree.xpath(_DATELINE_XPATH)[:_MAX_DATELINES]:
-        text = " ".join(element.itertext())
-        if len(text) <= 200:
-            found = dates.find_date_in_text(text)
-            if found:
-                return found
-    return None
 
 
 def _language(
@@ -246,11 +184,12 @@ def extract_metadata(
     meta = meta_tags(tree)
     objects = jsonld.json_ld_objects(tree)
     article = jsonld.find_article(objects)
-    published, modified = _dates(tree, meta, article, url, capture_time)
+    near = HeadlineLines(tree)
+    published, modified = _dates(tree, meta, article, url, capture_time, near)
     body = jsonld.text_value(article.get("articleBody")) if article else None
     return Metadata(
         title=_title(tree, meta, article),
-        authors=_authors(tree, meta, article),
+        authors=find_authors(tree, meta, article, near),
         published=published,
         modified=modified,
         language=_language(tree, meta, article),

@@ -65,15 +65,22 @@ class Document:
     encoding: str | None = None
     truncated: bool = False
     error: str | None = None
+    #: What was parsed (UTF-8 bytes or text), so a second, lighter reading can start afresh.
+    source: bytes | str | None = field(default=None, repr=False)
+
+
+#: The roles a page can play: a story, a page of links to stories, or anything else.
+ROLES = ("article", "list", "other")
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractResult:
     """What the extractor found in one page.
 
-    ``text`` is the article body (paragraphs separated by blank lines, no headline), or ``""``
-    when the page is not an article, in which case ``discard_reason`` says why.
-    ``page_reason`` explains the article/list decision either way.
+    ``text`` is always the page's best main text (paragraphs separated by blank lines, no
+    headline), whatever the page is; ``""`` only when the page holds none. The page's role is
+    a separate field (``role``: ``article``, ``list`` or ``other``; ``is_article``), with the
+    evidence in ``page_reason`` and, for pages that are not articles, ``discard_reason``.
     """
 
     text: str = ""
@@ -85,15 +92,21 @@ class ExtractResult:
     canonical_url: str | None = None
     description: str | None = None
     site_name: str | None = None
-    is_article: bool = False
+    role: str = "other"
     discard_reason: str | None = None
     page_reason: str = ""
     is_partial: bool = False
     encoding: str | None = None
     block_signatures: tuple[str, ...] = field(default=(), repr=False)
 
+    @property
+    def is_article(self) -> bool:
+        """Whether the page is an article (the crawl stores only these as articles)."""
+        return self.role == "article"
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (JSON-ready), without the block signatures."""
         data = asdict(self)
         data.pop("block_signatures", None)
+        data["is_article"] = self.is_article
         return data

@@ -24,11 +24,22 @@ class PageEvidence:
 
 @dataclass(frozen=True, slots=True)
 class PageType:
-    """The decision and why: ``discard_reason`` is None for articles."""
+    """The decision and why: ``discard_reason`` is None for articles.
+
+    ``votes`` are the markup, URL and density votes (also features of the block scorer).
+    """
 
     is_article: bool
     discard_reason: str | None
     page_reason: str
+    votes: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def role(self) -> str:
+        """``article``, ``list`` (a list page) or ``other`` (too short, empty)."""
+        if self.is_article:
+            return "article"
+        return "list" if (self.discard_reason or "").startswith("list-page") else "other"
 
 
 def _url_vote(url: str | None) -> tuple[int, str | None]:
@@ -84,6 +95,7 @@ def classify(
     ``listed_as_article``: the crawl found the URL in a feed or news sitemap.
     """
     votes = [_markup_vote(meta), _url_vote(ev.url), _density_vote(ev)]
+    numbers = (votes[0][0], votes[1][0], votes[2][0])
     if listed_as_article:
         votes.append((2, "listed in a feed or news sitemap"))
     score = sum(vote for vote, _ in votes)
@@ -92,8 +104,8 @@ def classify(
         reason = f"too-short: {ev.text_chars} chars of body text (min {min_chars})"
         if score < 0:
             reason = f"list-page: {reasons}; {ev.text_chars} chars of body text"
-        return PageType(False, reason, reason)
+        return PageType(False, reason, reason, numbers)
     if score < 0:
         reason = f"list-page: {reasons}"
-        return PageType(False, reason, reason)
-    return PageType(True, None, f"article: {reasons}")
+        return PageType(False, reason, reason, numbers)
+    return PageType(True, None, f"article: {reasons}", numbers)

@@ -151,7 +151,21 @@ def parse_document(
     tree = _parse_text(text, data)
     if tree is None:
         return Document(tree=None, url=url, encoding=encoding, error="empty: no HTML in the page")
-    return Document(tree=tree, url=url, encoding=encoding, truncated=truncated)
+    source = data if data is not None else text
+    return Document(tree=tree, url=url, encoding=encoding, truncated=truncated, source=source)
+
+
+def reparse(doc: Document) -> Document | None:
+    """A fresh copy of ``doc`` parsed again from its source (its tree may have been pruned)."""
+    if doc.source is None:
+        return None
+    if isinstance(doc.source, bytes):
+        tree = _parse_text(doc.source.decode("utf-8", "replace"), doc.source)
+    else:
+        tree = _parse_text(doc.source, None)
+    if tree is None:
+        return None
+    return Document(tree, doc.url, doc.encoding, doc.truncated, None, doc.source)
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -145,6 +145,13 @@ RELATED_MARKER = re.compile(
     r"kommentare|commentaires|comentários|comentarios|commenti|комментарии)",
     re.IGNORECASE,
 )
+# Headings of a comment section: once one is reached, the article is over.
+COMMENT_MARKER = re.compile(
+    r"^\W*(?:comments?\b|\d+ (?:comments|responses|replies|reactions)|leave a (?:reply|comment)|"
+    r"join the (?:discussion|conversation)|reader comments|"
+    r"kommentare|commentaires|comentários|comentarios|commenti|комментарии)",
+    re.IGNORECASE,
+)
 PAYWALL_CLASS = Folded(re.compile(r"paywall|regwall|subscriber-only|subscribe-wall|piano-", re.I))
 # Wording of subscription walls: the text that follows is cut.
 PAYWALL_TEXT = re.compile(

@@ -1,9 +1,8 @@
-"""The archived-articles listing: titles from the store (or captures from the indexes) as HTML."""
+"""Archived pages newest first: from the text store, or the indexes' HTML captures without one."""
 
 from __future__ import annotations
 
 import heapq
-import html
 import json
 import os
 import sqlite3
@@ -132,28 +131,3 @@ def listed_pages(layout: ArchiveLayout, limit: int = LISTING_LIMIT) -> tuple[lis
         if total:
             return pages, total
     return newest(pages_from_indexes(layout), limit)
-
-
-def html_safe(text: str) -> str:
-    """HTML-escape, and escape braces so the pywb (Jinja) template cannot read them as markup."""
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
-
-
-def render_listing(pages: list[ListedPage], total: int, collection: str) -> str:
-    """The listing as an HTML fragment: a table of title (linked to the replay), URL, time."""
-    if not pages:
-        return "<p>No archived articles yet. Crawl into this archive folder; they appear here.</p>"
-    rows = []
-    for page in pages:
-        href = f"/{collection}/{page.timestamp}/{page.url}"
-        title = page.title or page.url
-        rows.append(
-            f'<tr><td><a class="replay" href="{html_safe(href)}">{html_safe(title)}</a></td>'
-            f"<td><code>{html_safe(page.url)}</code></td><td>{page.captured}</td></tr>"
-        )
-    shown = f"the newest {len(pages)} of {total}" if total > len(pages) else f"{total}"
-    return (
-        f'<p id="article-count">Showing {shown} archived articles (newest first).</p>\n'
-        '<table class="table table-sm"><thead><tr><th>Title</th><th>URL</th>'
-        "<th>Captured</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"
-    )

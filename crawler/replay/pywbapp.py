@@ -11,7 +11,12 @@ A truncated record (``WARC-Truncated``: body cut by a size limit, a timeout or a
 keeps the server's ``Content-Length`` for the full body; replayed as-is, every client would wait
 for bytes that never come. We drop that header so pywb streams what was captured, then ends.
 
-Run as ``python -m crawler.replay.pywbapp --bind HOST --port PORT`` in the pywb root folder.
+The archive browser (:mod:`crawler.replay.browse`: search, article pages, diffs) is mounted in
+front of pywb's application in this same server: its few paths are answered by it, every other
+path by pywb.
+
+Run as ``python -m crawler.replay.pywbapp --archive-dir DIR --bind HOST --port PORT`` in the pywb
+root folder.
 """
 
 from gevent.monkey import patch_all
@@ -19,7 +24,10 @@ from gevent.monkey import patch_all
 patch_all()
 
 # ruff: noqa: E402 - gevent must patch the standard library before anything else is imported.
-from pywb.apps.cli import wayback
+import argparse
+import sys
+
+from pywb.apps.cli import WaybackCli
 from pywb.warcserver.resource.resolvingloader import ResolvingLoader
 
 #: Headers that describe the payload bytes rather than the response.
@@ -71,10 +79,29 @@ def _load_headers_and_payload(self, cdx, failed_files, cdx_loader):
     return headers_record, payload_record
 
 
-def main() -> None:
-    """Install the revisit fix and run pywb's wayback server (arguments as ``wayback``)."""
+class BrowsingWaybackCli(WaybackCli):
+    """pywb's ``wayback`` command with the archive browser in front of its application."""
+
+    archive_dir = "."
+    collection = "archive"
+
+    def load(self):
+        """pywb's application, wrapped by the browser's dispatcher."""
+        from crawler.replay.browse.app import BrowseApp, mount
+
+        return mount(BrowseApp(self.archive_dir, self.collection), super().load())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Install the revisit fix and serve pywb plus the browser (other arguments as ``wayback``)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--archive-dir", default=".")
+    parser.add_argument("--collection", default="archive")
+    ours, rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     ResolvingLoader.load_headers_and_payload = _load_headers_and_payload
-    wayback()
+    BrowsingWaybackCli.archive_dir = ours.archive_dir
+    BrowsingWaybackCli.collection = ours.collection
+    BrowsingWaybackCli(args=rest, default_port=8080, desc="pywb with the archive browser").run()
 
 
 if __name__ == "__main__":

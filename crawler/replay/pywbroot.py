@@ -1,4 +1,4 @@
-"""Generate the pywb root for an archive folder: config.yaml, the home-page template, the listing.
+"""Generate the pywb root for an archive folder: config.yaml and the replay banner template.
 
 No ``wb-manager`` steps: the collection's index and archive paths point straight at the archive
 folder, and pywb re-reads the index directories on every lookup, so new CDXJ files (a new crawl)
@@ -13,30 +13,14 @@ from pathlib import Path
 import yaml
 
 from crawler.replay.layout import ArchiveLayout
-from crawler.replay.listing import html_safe
 
 #: The pywb collection name: replay URLs are ``/{COLLECTION}/{timestamp}/{url}``.
 COLLECTION = "archive"
-#: Template (in the pywb root's templates/) holding the generated article listing.
-LISTING_TEMPLATE = "articles_list.html"
-
-_HOME_TEMPLATE = """{% extends "base.html" %}
-{% block title %}Archived articles{% endblock %}
-{% block body %}
-<div class="container">
-  <h1>Archived articles</h1>
-  <p class="lead">Archive folder: <code>{{ archive_dir }}</code>.
-  Click a title to replay the page as it was captured.</p>
-  {% include "articles_list.html" %}
-  <p>Look up any other archived URL: <code>/COLL/*/URL</code> lists its captures,
-  <code>/COLL/URL</code> replays the latest.</p>
-</div>
-{% endblock %}
-"""
-
 
 # Shown on every replayed page (frameless replay has no banner of its own). Plain text only:
-# pywb's client-side rewriting would turn a link into a link inside the archived site.
+# pywb's client-side rewriting would turn a link into a link inside the archived site. ASCII
+# only: pywb encodes this insert in the page's charset and then, for UTF-8 pages, encodes it a
+# second time (a raw middle dot showed as "Â·"), so non-ASCII characters are JS escapes.
 _BANNER_TEMPLATE = """<script>
 document.addEventListener("DOMContentLoaded", function () {
   var ts = {{ cdx.timestamp | tojson }};
@@ -45,8 +29,8 @@ document.addEventListener("DOMContentLoaded", function () {
   bar.setAttribute("style", "position:fixed;z-index:2147483647;bottom:0;right:0;" +
     "background:#222;color:#fff;font:12px/1.4 sans-serif;padding:3px 8px;opacity:.85");
   bar.textContent = "Archived copy, captured " + ts.slice(0, 4) + "-" + ts.slice(4, 6) + "-" +
-    ts.slice(6, 8) + " " + ts.slice(8, 10) + ":" + ts.slice(10, 12) + " UTC \u00b7 list: " +
-    {{ host_prefix | tojson }} + "/";
+    ts.slice(6, 8) + " " + ts.slice(8, 10) + ":" + ts.slice(10, 12) + " UTC \\u00b7 " +
+    "archive browser: " + {{ host_prefix | tojson }} + "/";
   document.body.appendChild(bar);
 });
 </script>
@@ -80,18 +64,11 @@ def write_pywb_root(layout: ArchiveLayout) -> Path:
     layout.extra_index_dir.mkdir(parents=True, exist_ok=True)
     layout.index_dir.mkdir(parents=True, exist_ok=True)
     _write_atomic(root / "config.yaml", yaml.safe_dump(pywb_config(layout), sort_keys=False))
-    home = _HOME_TEMPLATE.replace("{{ archive_dir }}", html_safe(str(layout.root)))
-    home = home.replace("COLL", COLLECTION)
-    _write_atomic(root / "templates" / "index.html", home)
     _write_atomic(root / "templates" / "custom_banner.html", _BANNER_TEMPLATE)
-    if not (root / "templates" / LISTING_TEMPLATE).exists():
-        write_listing(layout, "<p>Indexing…</p>")
+    # Written by earlier versions; "/" is the archive browser's now.
+    for stale in ("index.html", "articles_list.html"):
+        (root / "templates" / stale).unlink(missing_ok=True)
     return root
-
-
-def write_listing(layout: ArchiveLayout, fragment: str) -> None:
-    """Replace the listing fragment (pywb's Jinja loader notices the new file's mtime)."""
-    _write_atomic(layout.replay_dir / "templates" / LISTING_TEMPLATE, fragment)
 
 
 def _write_atomic(path: Path, text: str) -> None:

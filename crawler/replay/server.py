@@ -42,9 +42,13 @@ def check_port_free(host: str, port: int) -> None:
 class PywbProcess:
     """pywb serving the pywb root ``root_dir`` on ``host:port``; a context manager."""
 
-    def __init__(self, root_dir: Path, host: str, port: int) -> None:
+    def __init__(
+        self, root_dir: Path, host: str, port: int, archive_dir: Path, collection: str
+    ) -> None:
         """Remember where and how to run; nothing starts until :meth:`start`."""
         self.root_dir = root_dir
+        self.archive_dir = archive_dir
+        self.collection = collection
         self.host = host
         self.port = port
         self.log_path = root_dir / "pywb.log"
@@ -63,7 +67,8 @@ class PywbProcess:
         with open(self.log_path, "wb") as log:
             # Same process group as us: Ctrl-C in the terminal reaches both.
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", _PYWB_MODULE, "--bind", self.host, "--port", str(self.port)],
+                [sys.executable, "-m", _PYWB_MODULE, "--bind", self.host, "--port", str(self.port),
+                 "--archive-dir", str(self.archive_dir), "--collection", self.collection],
                 cwd=self.root_dir,
                 env=_child_env(),
                 stdin=subprocess.DEVNULL,

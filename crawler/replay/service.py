@@ -3,15 +3,48 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from crawler.exceptions import UserError
 from crawler.replay.indexes import IndexRefresher, RefreshResult
 from crawler.replay.layout import ArchiveLayout
-from crawler.replay.listing import listed_pages, render_listing
-from crawler.replay.pywbroot import COLLECTION, write_listing, write_pywb_root
+from crawler.replay.listing import pages_from_indexes
+from crawler.replay.pywbroot import COLLECTION, write_pywb_root
 from crawler.replay.server import PywbProcess
+
+
+def count_articles(layout: ArchiveLayout) -> int:
+    """Archived articles: the store's latest versions, else the indexes' HTML captures."""
+    if not layout.store_path.is_file():
+        return sum(1 for _ in pages_from_indexes(layout))
+    from crawler.store.browse import open_readonly
+
+    try:
+        conn = open_readonly(layout.store_path)
+    except UserError:
+        return 0
+    try:
+        return int(conn.execute("SELECT count(*) FROM articles WHERE is_latest = 1").fetchone()[0])
+    except sqlite3.Error:  # a store being created right now
+        return 0
+    finally:
+        conn.close()
+
+
+def upgrade_store(layout: ArchiveLayout) -> str | None:
+    """Bring a store written by an older crawler to the current schema; a warning if it fails."""
+    if not layout.store_path.is_file() or layout.replay_root is not None:
+        return None  # no store, or a read-only archive folder: nothing may be written there
+    from crawler.store import open_store
+
+    try:
+        with open_store(layout.root, create=False):
+            return None
+    except (UserError, sqlite3.Error) as exc:
+        return f"warning: the article store cannot be read or upgraded ({exc})"
 
 
 def archive_signature(layout: ArchiveLayout) -> tuple:
@@ -30,7 +63,7 @@ def archive_signature(layout: ArchiveLayout) -> tuple:
 
 
 class ReplayService:
-    """Serves one archive folder through pywb and keeps indexes and listing current."""
+    """Serves one archive folder through pywb and the archive browser; keeps indexes current."""
 
     def __init__(
         self, layout: ArchiveLayout, host: str, port: int, say: Callable[[str], None]
@@ -39,25 +72,26 @@ class ReplayService:
         self.layout = layout
         self.say = say
         self.refresher = IndexRefresher(layout)
-        self.server = PywbProcess(layout.replay_dir, host, port)
+        self.server = PywbProcess(layout.replay_dir, host, port, layout.root, COLLECTION)
         self.articles = 0
         self._signature: tuple = ()
 
     def update(self) -> RefreshResult:
-        """Index uncovered WARCs and rewrite the article listing."""
+        """Index uncovered WARCs and count the archived articles."""
         self._signature = archive_signature(self.layout)
         result = self.refresher.refresh()
         for name, problem in result.failed.items():
             self.say(f"warning: could not index {name}: {problem}")
-        pages, total = listed_pages(self.layout)
-        self.articles = total
-        write_listing(self.layout, render_listing(pages, total, COLLECTION))
+        self.articles = count_articles(self.layout)
         return result
 
     def prepare(self) -> RefreshResult:
         """Write pywb's root and bring everything up to date (before the server starts)."""
         self.say(f"Checking the indexes of {len(self.layout.closed_warcs())} WARC file(s)...")
         write_pywb_root(self.layout)
+        problem = upgrade_store(self.layout)
+        if problem:
+            self.say(problem)
         return self.update()
 
     def poll(self) -> RefreshResult | None:
@@ -89,7 +123,7 @@ class ReplayService:
             f"Replaying {result.warcs} WARC file(s), {self.articles} archived article(s) "
             f"from {self.layout.root}"
         )
-        self.say(f"Open {base}/ : the list of archived articles, each linked to its replay")
+        self.say(f"Open {base}/ : the archive browser (search, articles, versions, diffs)")
         self.say(f"Replay any archived URL: {base}/{COLLECTION}/<timestamp>/<url>")
         self.say("New crawls into this folder appear here without a restart. Ctrl-C stops.")
 

@@ -185,6 +185,9 @@ class Page:
     warc_offset: int | None
     warc_length: int | None
     warc_record_id: str | None
+    warc_record_type: str | None = None
+    payload_digest: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

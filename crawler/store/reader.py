@@ -19,10 +19,11 @@ SELECT a.id AS article_id, a.url, a.version, a.site, a.first_seen, a.last_seen, 
 FROM articles a JOIN pages p ON p.id = a.page_id JOIN texts t ON t.id = a.text_id
 """
 
-_PAGE_SELECT = """
+PAGE_SELECT = """
 SELECT p.url, p.site, p.fetched_at, p.status, p.crawl_id, p.is_article, p.page_reason,
        p.discard_reason, p.meta, p.fingerprint, a.version, p.extractor_version,
-       p.warc_filename, p.warc_offset, p.warc_length, p.warc_record_id
+       p.warc_filename, p.warc_offset, p.warc_length, p.warc_record_id, p.warc_record_type,
+       p.payload_digest
 FROM pages p LEFT JOIN articles a ON a.id = p.article_id
 """
 
@@ -31,9 +32,9 @@ SELECT p.url, p.site, p.fetched_at, p.status, p.etag, p.last_modified,
        (SELECT count(*) FROM pages c WHERE c.url = p.url) AS captures,
        (SELECT count(*) FROM articles v WHERE v.url = p.url) AS versions,
        (SELECT t.fingerprint FROM articles l JOIN texts t ON t.id = l.text_id
-         WHERE l.url = p.url AND l.is_latest = 1) AS fingerprint,
+         WHERE l.url = p.url AND +l.is_latest = 1) AS fingerprint,
        (SELECT lp.meta FROM articles l JOIN pages lp ON lp.id = l.page_id
-         WHERE l.url = p.url AND l.is_latest = 1) AS latest_meta
+         WHERE l.url = p.url AND +l.is_latest = 1) AS latest_meta
 FROM pages p
 """
 
@@ -129,28 +130,42 @@ def iter_articles(
         yield row_to_article(row)
 
 
-def iter_pages(conn: sqlite3.Connection, site: str | None = None) -> Iterator[Page]:
-    """Yield every fetched page with its article/list decision, in capture order."""
-    sql = _PAGE_SELECT + (" WHERE p.site = ?" if site else "") + " ORDER BY p.id"
-    for row in _stream(conn, sql, (site,) if site else ()):
-        yield Page(
-            url=row["url"],
-            site=row["site"],
-            fetched_at=row["fetched_at"],
-            status=row["status"],
-            crawl_id=row["crawl_id"],
-            is_article=bool(row["is_article"]),
-            page_reason=row["page_reason"],
-            discard_reason=row["discard_reason"],
-            title=json.loads(row["meta"] or "{}").get("title"),
-            text_fingerprint=row["fingerprint"],
-            version=row["version"],
-            extractor_version=row["extractor_version"],
-            warc_filename=row["warc_filename"],
-            warc_offset=row["warc_offset"],
-            warc_length=row["warc_length"],
-            warc_record_id=row["warc_record_id"],
-        )
+def iter_pages(
+    conn: sqlite3.Connection, site: str | None = None, url: str | None = None
+) -> Iterator[Page]:
+    """Yield every fetched page (of a site, or of one URL) with its decision, in capture order."""
+    where = [clause for clause, value in (("p.site = ?", site), ("p.url = ?", url)) if value]
+    params = tuple(value for value in (site, url) if value)
+    order = " ORDER BY p.fetched_at, p.id" if url else " ORDER BY p.id"
+    sql = PAGE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + order
+    for row in _stream(conn, sql, params):
+        yield row_to_page(row)
+
+
+def row_to_page(row: sqlite3.Row) -> Page:
+    """Build a :class:`Page` from a row of ``PAGE_SELECT``."""
+    meta = json.loads(row["meta"] or "{}")
+    return Page(
+        url=row["url"],
+        site=row["site"],
+        fetched_at=row["fetched_at"],
+        status=row["status"],
+        crawl_id=row["crawl_id"],
+        is_article=bool(row["is_article"]),
+        page_reason=row["page_reason"],
+        discard_reason=row["discard_reason"],
+        title=meta.get("title"),
+        text_fingerprint=row["fingerprint"],
+        version=row["version"],
+        extractor_version=row["extractor_version"],
+        warc_filename=row["warc_filename"],
+        warc_offset=row["warc_offset"],
+        warc_length=row["warc_length"],
+        warc_record_id=row["warc_record_id"],
+        warc_record_type=row["warc_record_type"],
+        payload_digest=row["payload_digest"],
+        language=meta.get("language"),
+    )
 
 
 def _row_to_state(row: sqlite3.Row) -> CaptureState:

@@ -2,16 +2,19 @@
 
 ``pages`` holds every fetched page with its decision and provenance; ``articles`` is derived
 from it (one row per run of equal text fingerprints of a URL, in capture order) and can be
-rebuilt for any URL from ``pages`` and ``texts``.
+rebuilt for any URL from ``pages`` and ``texts``. ``articles.dated`` and ``articles.language``
+copy two facts of the version's page so the archive browser can filter and page by index.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from crawler.exceptions import UserError
+from crawler.store.dates import to_store_time
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT);
@@ -65,11 +68,16 @@ CREATE TABLE IF NOT EXISTS articles (
     last_seen TEXT NOT NULL,
     captures INTEGER NOT NULL DEFAULT 1,
     is_latest INTEGER NOT NULL DEFAULT 1,
+    dated TEXT,
+    language TEXT,
     UNIQUE (url, version)
 );
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site, first_seen);
 CREATE INDEX IF NOT EXISTS articles_latest ON articles (is_latest, id);
 CREATE INDEX IF NOT EXISTS articles_text ON articles (text_id);
+CREATE INDEX IF NOT EXISTS articles_dated ON articles (is_latest, dated, id);
+CREATE INDEX IF NOT EXISTS articles_site_dated ON articles (site, is_latest, dated, id);
+CREATE INDEX IF NOT EXISTS articles_language_dated ON articles (language, is_latest, dated, id);
 CREATE VIEW IF NOT EXISTS article_docs AS
     SELECT articles.id AS id, articles.title AS title, texts.text AS text
     FROM articles JOIN texts ON texts.id = articles.text_id;
@@ -96,7 +104,38 @@ def connect(path: str) -> sqlite3.Connection:
             "upgrade the crawler to read it"
         )
     if version < SCHEMA_VERSION:
-        conn.executescript(_DDL)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        conn.commit()
+        _upgrade(conn, version)
     return conn
+
+
+def _upgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Create the schema, or bring a store written by an older crawler up to date."""
+    if version >= 1:
+        _add_browse_columns(conn)
+    conn.executescript(_DDL)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    conn.commit()
+
+
+def _add_browse_columns(conn: sqlite3.Connection) -> None:
+    """Add and fill ``articles.dated`` and ``articles.language`` where they are missing."""
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(articles)")}
+    if "dated" in columns:
+        return
+    # The indexes on them come with _DDL, after this.
+    conn.execute("ALTER TABLE articles ADD COLUMN dated TEXT")
+    conn.execute("ALTER TABLE articles ADD COLUMN language TEXT")
+    rows = conn.execute(
+        "SELECT a.id, a.first_seen, p.meta FROM articles a JOIN pages p ON p.id = a.page_id"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE articles SET dated = ?, language = ? WHERE id = ?",
+        [(*browse_facts(json.loads(r["meta"] or "{}"), r["first_seen"]), r["id"]) for r in rows],
+    )
+
+
+def browse_facts(meta: dict, first_seen: str) -> tuple[str, str | None]:
+    """An article version's date (published, else first captured) and primary language tag."""
+    dated = to_store_time(meta.get("published")) or first_seen
+    language = str(meta.get("language") or "").strip().lower().replace("_", "-")
+    return dated, language.split("-", 1)[0] or None

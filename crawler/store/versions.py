@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from crawler.store.schema import browse_facts
+
 _FTS_DELETE = (
     "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)"
 )
@@ -21,27 +23,31 @@ def ensure_text(conn: sqlite3.Connection, fingerprint: str, text: str) -> int:
     return conn.execute("SELECT id FROM texts WHERE fingerprint = ?", (fingerprint,)).fetchone()[0]
 
 
+# "+is_latest" keeps SQLite on the (url, version) index: through an index on is_latest it would
+# read every latest article for each page stored (a 100,000-article store took minutes).
 def latest_version(conn: sqlite3.Connection, url: str) -> sqlite3.Row | None:
     """Return the latest version row of a URL (with its text fingerprint), or None."""
     return conn.execute(
         "SELECT a.id, a.version, a.last_seen, t.fingerprint FROM articles a "
-        "JOIN texts t ON t.id = a.text_id WHERE a.url = ? AND a.is_latest = 1",
+        "JOIN texts t ON t.id = a.text_id WHERE a.url = ? AND +a.is_latest = 1",
         (url,),
     ).fetchone()
 
 
 def new_version(conn: sqlite3.Connection, page: sqlite3.Row, text_id: int, version: int) -> int:
     """Insert a version defined by this page (the first capture with its text); return its id."""
-    title = json.loads(page["meta"] or "{}").get("title")
+    meta = json.loads(page["meta"] or "{}")
+    title = meta.get("title")
+    dated, language = browse_facts(meta, page["fetched_at"])
     conn.execute(
-        "UPDATE articles SET is_latest = 0 WHERE url = ? AND is_latest = 1", (page["url"],)
+        "UPDATE articles SET is_latest = 0 WHERE url = ? AND +is_latest = 1", (page["url"],)
     )
     cur = conn.execute(
         "INSERT INTO articles (url, version, site, page_id, text_id, title, first_seen, last_seen,"
-        " captures, is_latest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1)",
+        " captures, is_latest, dated, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)",
         (
             page["url"], version, page["site"], page["id"], text_id, title,
-            page["fetched_at"], page["fetched_at"],
+            page["fetched_at"], page["fetched_at"], dated, language,
         ),
     )
     article_id = int(cur.lastrowid)

@@ -37,7 +37,7 @@ def test_site_learning_keeps_demo_articles_intact(site) -> None:
         assert result.text.split("\n\n") == list(article.paragraphs), article.path
 
 
-def test_list_pages_are_discarded_with_a_reason(site) -> None:
+def test_list_pages_have_the_list_role_and_their_text(site) -> None:
     world = site.in_section("world")
     author = site.articles[0].author
     cases = {
@@ -51,5 +51,8 @@ def test_list_pages_are_discarded_with_a_reason(site) -> None:
         assert html is not None, path
         result = extract(html, BASE + path)
         assert not result.is_article, path
-        assert result.text == ""
+        assert result.role == "list", (path, result.page_reason)
         assert result.discard_reason.startswith("list-page: "), (path, result.discard_reason)
+        # The page's best text is still there: its headlines and standfirsts, no menu.
+        assert result.text, path
+        assert "Sign up" not in result.text, path

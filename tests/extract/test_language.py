@@ -44,3 +44,38 @@ def test_declaration_used_when_text_is_unsure() -> None:
     body = "<p>" + "Zorblax quenti morv, daltrix ampel sorvun. " * 8 + "</p>"
     result = extract(f'<html lang="nl-BE"><body>{body}</body></html>', "https://x.be/a-b-c-d")
     assert result.language == "nl"
+
+
+# Languages a stopword list of ten would miss or confuse with a neighbour (da/sv, fa/ar, ca/es).
+NEIGHBOURS = {
+    "da": "Regeringen fremlagde i går et forslag om at sænke skatten på el, og oppositionen "
+    "siger, at den vil stemme for, hvis pengene findes andre steder i budgettet.",
+    "sv": "Regeringen lade i går fram ett förslag om att sänka skatten på el, och oppositionen "
+    "säger att den röstar ja om pengarna hittas någon annanstans i budgeten.",
+    "fa": "دولت دیروز طرحی برای کاهش مالیات برق ارائه کرد و مخالفان می‌گویند اگر بودجه آن "
+    "از جای دیگری تأمین شود به آن رأی خواهند داد.",
+    "ar": "قدمت الحكومة أمس مقترحا لخفض الضريبة على الكهرباء، وقالت المعارضة إنها ستصوت "
+    "لصالحه إذا وجدت الأموال في مكان آخر من الميزانية.",
+    "ca": "El govern va presentar ahir una proposta per abaixar l'impost sobre l'electricitat, "
+    "i l'oposició diu que hi votarà a favor si els diners surten d'una altra partida.",
+    "fi": "Hallitus esitteli eilen ehdotuksen sähköveron alentamisesta, ja oppositio sanoo "
+    "tukevansa sitä, jos rahat löytyvät muualta budjetista.",
+    "vi": "Chính phủ hôm qua đưa ra đề xuất giảm thuế điện, và phe đối lập nói sẽ ủng hộ nếu "
+    "khoản tiền này được bù từ nơi khác trong ngân sách.",
+    "hu": "A kormány tegnap javaslatot tett az áram adójának csökkentésére, az ellenzék pedig "
+    "azt mondja, megszavazza, ha a pénzt a költségvetés más részéből előteremtik.",
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), NEIGHBOURS.items())
+def test_languages_beyond_a_stopword_list(lang: str, text: str) -> None:
+    assert guess_language(text) == lang
+
+
+def test_a_short_clear_line_is_enough() -> None:
+    assert guess_language("Regeringen fremlagde i går et forslag") == "da"
+
+
+def test_a_huge_text_is_read_from_its_start_only() -> None:
+    text = SAMPLES["fr"] + " " + "the and of " * 200_000
+    assert guess_language(text) == "fr"

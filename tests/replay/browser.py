@@ -1,11 +1,19 @@
-"""Headless Chromium for the replay tests: find it, check it can run, dump a page's DOM."""
+"""Headless Chromium for the replay tests: find it, check it can run, dump a DOM, drive it."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import functools
+import json
 import shutil
 import subprocess
 import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import websocket
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = [
@@ -49,3 +57,135 @@ def why_chromium_cannot_run() -> str | None:
     if "ok-chromium" not in dom:
         return "headless chromium ran but rendered nothing"
     return None
+
+
+def _query(selector: str) -> str:
+    """JavaScript for the first element matching a CSS selector."""
+    return f"document.querySelector({json.dumps(selector)})"
+
+
+class Chromium:
+    """Headless Chromium driven over the DevTools protocol: open, click, type, read, screenshot.
+
+    A context manager; one tab; every wait is bounded by ``timeout`` seconds.
+    """
+
+    def __init__(self, timeout: float = 30, width: int = 1200, height: int = 900) -> None:
+        """Remember the limits; the browser starts on entering the block."""
+        self.timeout = timeout
+        self.size = (width, height)
+        self.proc: subprocess.Popen | None = None
+        self.events: list[dict] = []
+        self._next_id = 0
+
+    def __enter__(self) -> Chromium:
+        """Start Chromium with a fresh profile and attach to its tab."""
+        self._profile = tempfile.TemporaryDirectory(prefix="chromium-")
+        self.proc = subprocess.Popen(
+            [chromium_path(), *FLAGS, f"--user-data-dir={self._profile.name}",
+             "--remote-debugging-port=0", "--remote-allow-origins=*", "--hide-scrollbars",
+             f"--window-size={self.size[0]},{self.size[1]}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            self._attach(Path(self._profile.name) / "DevToolsActivePort")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _attach(self, port_file: Path) -> None:
+        deadline = time.monotonic() + self.timeout
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("chromium did not open its DevTools port")
+            time.sleep(0.1)
+        port = port_file.read_text().split()[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
+            tabs = [t for t in json.load(resp) if t.get("type") == "page"]
+        self.ws = websocket.create_connection(tabs[0]["webSocketDebuggerUrl"],
+                                              timeout=self.timeout, suppress_origin=True)
+        self.call("Page.enable")
+        self.call("Runtime.enable")
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the connection, stop Chromium, remove the profile."""
+        if getattr(self, "ws", None) is not None:
+            with contextlib.suppress(Exception):
+                self.ws.close()
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._profile.cleanup()
+
+    def call(self, method: str, **params: object) -> dict:
+        """Send one DevTools command and return its result (events are kept in ``events``)."""
+        self._next_id += 1
+        ident = self._next_id
+        self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == ident:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            if "method" in message:
+                self.events.append(message)
+        raise TimeoutError(method)
+
+    def _wait_load(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while not any(e["method"] == "Page.loadEventFired" for e in self.events):
+            if time.monotonic() > deadline:
+                raise TimeoutError("page did not load")
+            self.events.append(json.loads(self.ws.recv()))
+        time.sleep(0.3)  # DOMContentLoaded handlers (the replay banner) have run by then
+
+    def goto(self, url: str) -> None:
+        """Open ``url`` and wait until it has loaded."""
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        self._wait_load()
+
+    def js(self, expression: str) -> object:
+        """The value of a JavaScript expression in the page (it must be JSON-serialisable)."""
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def click(self, selector: str) -> None:
+        """Click the element (a link or a submit button) and wait for the next page."""
+        self.events.clear()
+        found = self.js(f"(e => e ? (e.click(), true) : false)({_query(selector)})")
+        if not found:
+            raise LookupError(f"no element {selector} on {self.url}")
+        self._wait_load()
+
+    def type(self, selector: str, text: str) -> None:
+        """Put ``text`` into an input field, as typing would."""
+        self.js(f"(e => {{ e.focus(); e.value = ''; }})({_query(selector)})")
+        self.call("Input.insertText", text=text)
+
+    def text(self, selector: str) -> str:
+        """The text content of the first element matching ``selector`` ("" when none)."""
+        return self.js(f"(e => e ? e.textContent : '')({_query(selector)})")
+
+    @property
+    def url(self) -> str:
+        """The address of the page shown."""
+        return self.js("location.href")
+
+    def screenshot(self, path: Path, max_height: int = 2400) -> None:
+        """Save a PNG of the whole page (up to ``max_height`` pixels tall)."""
+        height = min(max_height, int(self.js("document.documentElement.scrollHeight")))
+        self.call("Emulation.setDeviceMetricsOverride", width=self.size[0], height=height,
+                  deviceScaleFactor=1, mobile=False)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+        self.call("Emulation.clearDeviceMetricsOverride")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from markupsafe import escape
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 
-from crawler.replay.listing import html_safe
 from crawler.store import open_store
 from tests.conftest import free_port
 from tests.replay.browser import dump_dom, why_chromium_cannot_run
@@ -120,8 +120,10 @@ def test_rewritten_article_shows_its_headline(demo_replay):
     ts = iso_date_to_timestamp(article.fetched_at)
     text = fetch(f"{base}/archive/{ts}/{article.url}").body.decode()
     assert article.title and article.title in text
-    listing = fetch(base + "/").body.decode()
-    assert f'href="/archive/{ts}/{article.url}">{html_safe(article.title)}</a>' in listing
+    listing = fetch(base + "/").body.decode()  # the archive browser, newest first
+    newest = iso_date_to_timestamp(article.last_seen)
+    assert f'href="/archive/{newest}/{article.url}">replay</a>' in listing
+    assert f">{escape(article.title)}</a>" in listing
 
 
 @pytest.mark.browser

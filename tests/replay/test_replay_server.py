@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -72,11 +74,14 @@ def test_revisit_replays_original_payload(replay, index, date):
 
 def test_listing_page_links_every_article_to_its_replay(replay):
     base, _, pages = replay
-    listing = fetch(base + "/").body.decode()
-    assert "Showing 4 archived articles" in listing
+    listing = fetch(base + "/").body.decode()  # the archive browser's first page
+    assert "4 articles" in listing
     for page in pages:
-        assert f'href="/archive/20260102030405/{page.url}">{page.title}</a>' in listing
-    assert "2026-01-02 03:04:05 UTC" in listing
+        article = f"/article?url={urllib.parse.quote_plus(page.url)}"
+        assert f'href="{article}">{page.title}</a>' in listing
+        assert f'href="/archive/20260102030405/{page.url}">replay</a>' in listing
+        assert page.paragraph in fetch(base + article).body.decode()
+    assert "2026-01-02 03:04 UTC" in listing
 
 
 def test_new_warc_appears_without_restart(tmp_path):
@@ -96,3 +101,18 @@ def test_new_warc_appears_without_restart(tmp_path):
         while "Later headline" not in fetch(base + "/").body.decode():
             assert time.monotonic() < deadline, "listing never showed the new article"
             time.sleep(0.3)
+
+
+def test_listens_on_loopback_only_by_default(replay):
+    base = replay[0]
+    port = int(base.rsplit(":", 1)[1])
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        pytest.skip("no /proc/net/tcp on this system")
+    listening = []
+    for table in tables:
+        for line in table.read_text().splitlines()[1:] if table.exists() else []:
+            local, state = line.split()[1], line.split()[3]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                listening.append(local.rsplit(":", 1)[0])
+    assert listening == ["0100007F"]  # 127.0.0.1, and nothing on other addresses

@@ -1,0 +1,320 @@
+"""Per-block features for the learned block scorer: the text, its neighbours, its place in the page.
+
+Every feature is generic (lengths, densities, punctuation, tags, the furniture and body
+vocabularies of :mod:`crawler.extract.patterns`, where the rule-based selection put the block,
+how much of the page's prose its ancestors hold); none names a site. The order of
+:data:`FEATURE_NAMES` is the column order the shipped model was trained with.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from lxml.html import HtmlElement
+
+from crawler.extract import patterns
+from crawler.extract.content import Selection
+from crawler.extract.filters import is_junk_block
+from crawler.extract.sitelearn import element_path
+from crawler.extract.text import Block
+
+_TAG_GROUPS = {
+    "p": 0, "li": 1, "h1": 2, "h2": 3, "h3": 3, "h4": 4, "h5": 4, "h6": 4, "td": 5, "th": 5,
+    "blockquote": 6, "pre": 6, "dd": 7, "dt": 7, "div": 8,
+}  # fmt: skip
+_TAG_COLUMNS = ("tag_p", "tag_li", "tag_h1", "tag_h23", "tag_h456", "tag_cell", "tag_quote",
+                "tag_dl", "tag_div", "tag_other")  # fmt: skip
+_ANCESTOR_LEVELS = 4
+_NEIGHBOURS = 3
+_SENTENCE_END = frozenset(".!?…:;\"'”’)»。！？")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
+_CAPITALISED = re.compile(r"\b[A-Z]")
+
+# Ancestry flags, folded down the tree once per element (bit masks).
+_IN_ARTICLE, _IN_LIST, _IN_TABLE, _IN_FURNITURE, _IN_FORM = 1, 2, 4, 8, 16
+_BODY_NAME, _STRONG_NAME, _WEAK_NAME, _COMMENT_NAME, _HEADING_NEAR = 32, 64, 128, 256, 512
+_FLAG_COLUMNS = (
+    ("in_article", _IN_ARTICLE), ("in_list", _IN_LIST), ("in_table", _IN_TABLE),
+    ("in_furniture", _IN_FURNITURE), ("in_form", _IN_FORM), ("body_name", _BODY_NAME),
+    ("strong_junk_name", _STRONG_NAME), ("weak_junk_name", _WEAK_NAME),
+    ("comment_name", _COMMENT_NAME),
+)  # fmt: skip
+_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "header", "menu", "dialog", "figure"})
+
+_OWN = ("log_chars", "log_words", "link_density", "punct_rate", "sentence_end", "digit_rate",
+        "capital_rate", "junk_rule", "title_like", "block_score", "short_word_rate",
+        "mean_word_length", "topic_share", "topic_words")  # fmt: skip
+_CONTEXT = ("position", "log_page_chars", "page_link_density", "selected", "span_inside",
+            "span_before", "span_after", "in_best", "in_best_parent", "in_region50",
+            "in_region80", "depth", "kept", "kept_inside", "after_headline", "log_path_repeats",
+            "path_link_density")  # fmt: skip
+_ANCESTORS = tuple(
+    f"{name}{level}" for level in range(1, _ANCESTOR_LEVELS + 1)
+    for name in ("mass_share", "anc_link_density", "log_anc_blocks")
+)  # fmt: skip
+_WINDOW = ("prev_link_density", "next_link_density", "prev_log_chars", "next_log_chars",
+           "win_link_density", "win_log_chars", "win_block_score", "win_selected")  # fmt: skip
+
+#: Page-level evidence of the page's role, the same for every block of a page.
+PAGE_FEATURES = ("markup_vote", "url_vote", "density_vote", "rule_article", "log_rule_chars")
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What the page says about itself, beside its blocks."""
+
+    title: str | None
+    description: str | None
+    #: The blocks the rules keep (filtered selection).
+    kept: list[Block]
+    #: Values of :data:`PAGE_FEATURES`.
+    page: tuple[float, ...]
+
+
+#: Column names of the feature matrix, in order.
+FEATURE_NAMES: tuple[str, ...] = (
+    _OWN
+    + _TAG_COLUMNS
+    + tuple(name for name, _ in _FLAG_COLUMNS)
+    + _CONTEXT
+    + _ANCESTORS
+    + _WINDOW
+    + PAGE_FEATURES
+)
+
+
+def block_features(blocks: list[Block], selection: Selection, context: PageContext) -> np.ndarray:
+    """The feature matrix of ``blocks`` (one row per block, columns as :data:`FEATURE_NAMES`)."""
+    count = len(blocks)
+    if not count:
+        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    topic = _topic_words(context)
+    title = context.title
+    own = np.array(
+        [_own(b, score, title, topic) for b, score in zip(blocks, selection.scores, strict=True)],
+        dtype=np.float32,
+    )
+    tags = np.zeros((count, len(_TAG_COLUMNS)), dtype=np.float32)
+    tags[np.arange(count), [_TAG_GROUPS.get(b.element.tag, 9) for b in blocks]] = 1.0
+    flags = _flag_matrix(blocks)
+    place = _context(blocks, selection, context.kept)
+    ancestors = _ancestors(blocks, selection)
+    window = _window(own, place[:, _CONTEXT.index("selected")])
+    page_columns = np.tile(np.array(context.page, dtype=np.float32), (count, 1))
+    return np.hstack((own, tags, flags, place, ancestors, window, page_columns))
+
+
+def _topic_words(context: PageContext) -> frozenset[str]:
+    """Words of the title and description: the page's topic, which its body shares."""
+    text = f"{context.title or ''} {context.description or ''}".lower()
+    return frozenset(word for word in _WORD.findall(text) if len(word) > 3)
+
+
+def _own(block: Block, score: float, title: str | None, topic: frozenset[str]) -> tuple[float, ...]:
+    text = block.text
+    size = len(text)
+    tokens = _WORD.findall(text)
+    words = len(tokens)
+    punct = text.count(",") + text.count(". ") + text.count("，") + text.count("。")
+    title_like = bool(title) and _folded(text) == _folded(title or "")
+    short = sum(1 for token in tokens if len(token) <= 3)
+    lengths = sum(len(token) for token in tokens)
+    on_topic = sum(1 for token in tokens if len(token) > 3 and token.lower() in topic)
+    return (
+        math.log1p(size),
+        math.log1p(words),
+        block.link_density,
+        100.0 * punct / size if size else 0.0,
+        1.0 if text and text[-1] in _SENTENCE_END else 0.0,
+        len(_DIGIT.findall(text)) / size if size else 0.0,
+        len(_CAPITALISED.findall(text)) / words if words else 0.0,
+        1.0 if is_junk_block(block) else 0.0,
+        1.0 if title_like else 0.0,
+        score,
+        short / words if words else 0.0,
+        lengths / words if words else 0.0,
+        on_topic / words if words else 0.0,
+        math.log1p(on_topic),
+    )
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _flag_matrix(blocks: list[Block]) -> np.ndarray:
+    memo: dict[HtmlElement, int] = {}
+    masks = [_flags(b.element, memo) for b in blocks]
+    columns = [bit for _, bit in _FLAG_COLUMNS]
+    return np.array([[1.0 if m & bit else 0.0 for bit in columns] for m in masks],
+                    dtype=np.float32)  # fmt: skip
+
+
+def _flags(element: HtmlElement, memo: dict[HtmlElement, int]) -> int:
+    """Ancestry flags of ``element``: its own, folded onto its parent's (memoized)."""
+    climbed = []
+    node: HtmlElement | None = element
+    while node is not None and node not in memo:
+        climbed.append(node)
+        node = node.getparent()
+    mask = memo[node] if node is not None else 0
+    for node in reversed(climbed):
+        mask = memo[node] = mask | _own_flags(node)
+    return mask
+
+
+def _own_flags(element: HtmlElement) -> int:
+    tag = element.tag
+    mask = 0
+    if tag in ("article", "main") or element.get("itemprop") == "articleBody":
+        mask |= _IN_ARTICLE
+    elif tag in ("ul", "ol", "li", "dl"):
+        mask |= _IN_LIST
+    elif tag == "table":
+        mask |= _IN_TABLE
+    elif tag in _FURNITURE_TAGS:
+        mask |= _IN_FURNITURE
+    elif tag == "form":
+        mask |= _IN_FORM
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    if names and len(names) <= 300:
+        if patterns.BODY_CLASS.search(names):
+            mask |= _BODY_NAME
+        elif patterns.COMMENT_CLASS.search(names):
+            mask |= _COMMENT_NAME
+        elif patterns.STRONG_JUNK_CLASS.search(names):
+            mask |= _STRONG_NAME
+        elif patterns.WEAK_JUNK_CLASS.search(names):
+            mask |= _WEAK_NAME
+    return mask
+
+
+def _context(blocks: list[Block], selection: Selection, kept: list[Block]) -> np.ndarray:
+    count = len(blocks)
+    chosen = {id(b) for b in selection.blocks}
+    selected = [1.0 if id(b) in chosen else 0.0 for b in blocks]
+    marks = [i for i, flag in enumerate(selected) if flag]
+    first, last = (marks[0], marks[-1]) if marks else (count, -1)
+    keep = {id(b) for b in kept}
+    kept_marks = [i for i, b in enumerate(blocks) if id(b) in keep]
+    kept_first, kept_last = (kept_marks[0], kept_marks[-1]) if kept_marks else (count, -1)
+    headline = next((i for i, b in enumerate(blocks) if b.element.tag == "h1"), -1)
+    repeats, path_density = _path_groups(blocks)
+    page_chars = sum(len(b.text) for b in blocks) or 1
+    page_links = sum(b.link_chars for b in blocks)
+    under = _under_sets(selection)
+    rows = []
+    for index, block in enumerate(blocks):
+        rows.append((
+            index / count,
+            math.log1p(page_chars),
+            page_links / page_chars,
+            selected[index],
+            1.0 if first <= index <= last else 0.0,
+            1.0 if index < first else 0.0,
+            1.0 if index > last else 0.0,
+            *(1.0 if index in members else 0.0 for members in under),
+            float(_depth(block.element)),
+            1.0 if id(block) in keep else 0.0,
+            1.0 if kept_first <= index <= kept_last else 0.0,
+            1.0 if 0 <= headline < index else 0.0,
+            repeats[index],
+            path_density[index],
+        ))  # fmt: skip
+    return np.array(rows, dtype=np.float32)
+
+
+def _path_groups(blocks: list[Block]) -> tuple[list[float], list[float]]:
+    """Per block: how many blocks share its tag path (repeated cards and menu items do), and
+    the link density of that group."""
+    memo: dict[HtmlElement, tuple[str, ...]] = {}
+    paths = [element_path(b.element, memo) for b in blocks]
+    counts = Counter(paths)
+    chars: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    for path, block in zip(paths, blocks, strict=True):
+        chars[path] += len(block.text)
+        links[path] += block.link_chars
+    repeats = [math.log1p(counts[path] - 1) for path in paths]
+    density = [links[path] / chars[path] if chars[path] else 0.0 for path in paths]
+    return repeats, density
+
+
+def _under_sets(selection: Selection) -> tuple[set[int], ...]:
+    """Indices of the blocks under the best container, its parent, and the 50 % and 80 %
+    prose regions (the deepest elements holding that share of the page's prose score)."""
+    stats, best = selection.stats, selection.best
+    if best is None:
+        return set(), set(), set(), set()
+    parent = best.getparent()
+    total = max((entry.mass for entry in stats.values()), default=0.0) or 1.0
+    regions = []
+    for share in (0.5, 0.8):
+        holders = [(entry.mass, el) for el, entry in stats.items() if entry.mass >= share * total]
+        region = min(holders, key=lambda pair: pair[0])[1] if holders else None
+        regions.append(set(stats[region].blocks) if region is not None else set())
+    in_parent = set(stats[parent].blocks) if parent is not None and parent in stats else set()
+    return set(stats[best].blocks), in_parent, regions[0], regions[1]
+
+
+def _depth(element: HtmlElement) -> int:
+    depth = 0
+    for _ in element.iterancestors():
+        depth += 1
+    return depth
+
+
+def _ancestors(blocks: list[Block], selection: Selection) -> np.ndarray:
+    stats = selection.stats
+    total = max((entry.mass for entry in stats.values()), default=0.0) or 1.0
+    rows = []
+    for block in blocks:
+        row: list[float] = []
+        node = block.element.getparent()
+        for _ in range(_ANCESTOR_LEVELS):
+            entry = stats.get(node) if node is not None else None
+            if entry is None:
+                row += (0.0, 0.0, 0.0)
+            else:
+                density = entry.link_chars / entry.chars if entry.chars else 0.0
+                row += (entry.mass / total, density, math.log1p(len(entry.blocks)))
+            node = node.getparent() if node is not None else None
+        rows.append(row)
+    return np.array(rows, dtype=np.float32)
+
+
+def _window(own: np.ndarray, selected: np.ndarray) -> np.ndarray:
+    """Neighbourhood of each block: the previous and next block, and a window around it."""
+    density = own[:, _OWN.index("link_density")]
+    chars = own[:, _OWN.index("log_chars")]
+    score = own[:, _OWN.index("block_score")]
+    prev_density, next_density = _shift(density, 1), _shift(density, -1)
+    prev_chars, next_chars = _shift(chars, 1), _shift(chars, -1)
+    return np.column_stack((
+        prev_density, next_density, prev_chars, next_chars,
+        _mean_window(density), _mean_window(chars), _mean_window(score), _mean_window(selected),
+    ))  # fmt: skip
+
+
+def _shift(values: np.ndarray, by: int) -> np.ndarray:
+    out = np.zeros_like(values)
+    if by > 0:
+        out[by:] = values[:-by]
+    else:
+        out[:by] = values[-by:]
+    return out
+
+
+def _mean_window(values: np.ndarray) -> np.ndarray:
+    """Mean over the ``_NEIGHBOURS`` blocks on each side and the block itself."""
+    count = len(values)
+    sums = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
+    index = np.arange(count)
+    low = np.maximum(index - _NEIGHBOURS, 0)
+    high = np.minimum(index + _NEIGHBOURS + 1, count)
+    return ((sums[high] - sums[low]) / (high - low)).astype(np.float32)

@@ -1,0 +1,1 @@
+"""Developer tools: training the block scorer."""
