@@ -147,7 +147,7 @@ INCREMENTAL_ENABLED = True
 INCREMENTAL_FULL = False
 #: Revisit an article this long after its publication (or first capture), to catch corrections.
 INCREMENTAL_REVISIT_AFTER = "1h,6h,1d,1w"
-#: Request roles (meta `page_role`) the policy applies to; seeds/feeds/sitemaps/lists never.
+#: Task roles (CrawlTask.role) the policy applies to; seeds/feeds/sitemaps/lists never.
 INCREMENTAL_ROLES = ["article", "unknown"]
 #: Send If-None-Match / If-Modified-Since on revisits (a 304 becomes a WARC revisit record).
 INCREMENTAL_CONDITIONAL = True

@@ -13,7 +13,7 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
   (page links; feeds linked from pages; sitemaps listed in robots.txt). Seeds are always read.
 - ``CRAWL_MAX_LINKS_PER_PAGE``: cap on links taken from one page (hostile pages).
 - ``EXTRACT_WORKERS``: analysis processes (``auto``: one per core; 0: inline, for debugging).
-- ``EXTRACT_WARMUP_PAGES``, ``EXTRACT_MAX_HELD``: site-profile warm-up (see spiders/warmup.py).
+- ``EXTRACT_WARMUP_PAGES``, ``EXTRACT_MAX_HELD``: site-profile warm-up (see frontier/warmup.py).
 - ``EXTRACT_MIN_ARTICLE_CHARS``: shorter bodies are not articles.
 
 The crawl policy (seen set, priority, budget, parked pages, incremental decisions) is the
