@@ -195,7 +195,7 @@ def _accuracy(rows: list[dict[str, float | None]]) -> dict[str, float]:
     """Mean score per field over the rows where the field is scored."""
     result: dict[str, float] = {"pages": float(len(rows))}
     for field_name in FIELDS:
-        values = [r[field_name] for r in rows if r[field_name] is not None]
+        values = [v for r in rows if (v := r[field_name]) is not None]
         result[field_name] = statistics.mean(values) if values else float("nan")
     return result
 

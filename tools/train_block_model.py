@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.devsets import ARTICLE_TYPES, SETS, DevPage, available, iter_pages  # noqa: E402
+from benchmarks.devsets import (  # noqa: E402
+    ARTICLE_TYPES,
+    SETS,
+    SHARED_DATA,
+    DevPage,
+    available,
+    iter_pages,
+)
 from crawler.extract import ExtractOptions, parse_document  # noqa: E402
 from crawler.extract.core import candidates, page_context, scored_blocks  # noqa: E402
 from crawler.extract.features import FEATURE_NAMES, block_features  # noqa: E402
@@ -44,7 +52,7 @@ LABEL_SHARE = 0.5
 #: Weight of a page of the hand-checked article set relative to a modern-web page.
 SET_WEIGHTS = {"aeb181": 3.0, "modern": 1.0}
 #: LightGBM settings, chosen by --cross (depth bounded: run time grows with it).
-PARAMS = {
+PARAMS: dict[str, Any] = {
     "n_estimators": 150, "learning_rate": 0.07, "num_leaves": 31, "max_depth": 6,
     "min_child_samples": 40, "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8,
     "reg_lambda": 1.0, "random_state": 0, "deterministic": True, "n_jobs": 1, "verbose": -1,
@@ -96,10 +104,11 @@ def page_rows(page: DevPage) -> PageRows | None:
 
 def iter_rows(root: Path | None = None) -> Iterator[PageRows]:
     """Rows of every page of every development set on this machine."""
+    folder = root or SHARED_DATA
     for set_name in SETS:
-        if root is not None and not available(set_name, root):
+        if not available(set_name, folder):
             continue
-        for page in iter_pages(set_name, **({"root": root} if root else {})):
+        for page in iter_pages(set_name, folder):
             rows = page_rows(page)
             if rows is not None:
                 yield rows
@@ -128,6 +137,14 @@ def export(booster: object, cutoff: float) -> dict:
         "cutoff": cutoff,
         "trees": trees,
     }
+
+
+def model_json(model: dict) -> str:
+    """The model file's text: the settings, then one tree per line (readable diffs)."""
+    compact = {"separators": (",", ":")}
+    head = {key: value for key, value in model.items() if key != "trees"}
+    trees = ",\n".join(json.dumps(tree, **compact) for tree in model["trees"])  # type: ignore[arg-type]
+    return json.dumps(head, **compact)[:-1] + ',"trees":[\n' + trees + "\n]}\n"  # type: ignore[arg-type]
 
 
 def _flatten(root: dict) -> dict:
@@ -219,8 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(held_out_report(pages, args.cutoff)))
         return 0
     chosen = [p for p in pages if args.train_half in ("all", p.page.half)]
-    model = export(train(chosen), args.cutoff)
-    args.out.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
+    args.out.write_text(model_json(export(train(chosen), args.cutoff)), encoding="utf-8")
     print(f"trained on {len(chosen)} pages (half {args.train_half}); wrote {args.out}")
     return 0
 

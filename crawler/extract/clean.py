@@ -23,6 +23,8 @@ _GUARDED_TAGS = frozenset(
 )
 _BLOCK_CONTENT = ("p", "article", "main", "section", "h1", "h2", "table")
 _GUARD_SHARE = 0.4
+_SECTION_BOUND = frozenset({"header", "footer"})
+_SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
 _SURE, _STRONG, _WEAK = 3, 2, 1
@@ -104,7 +106,11 @@ def _is_hidden(element: HtmlElement) -> bool:
 
 
 def _structural(element: HtmlElement) -> bool:
-    """Furniture by tag or ARIA role alone (no class names)."""
+    """Furniture by tag or ARIA role alone (no class names). A header or footer inside
+    sectioning content heads that section (a teaser card): the page's banner or footer only
+    outside it, as HTML-AAM maps them to ARIA roles."""
+    if element.tag in _SECTION_BOUND:
+        return not any(a.tag in _SECTIONING for a in element.iterancestors())
     if element.tag in _GUARDED_TAGS:
         return True
     role = element.get("role")

@@ -165,7 +165,7 @@ def _with_siblings(
 
 
 def _signature(element: HtmlElement | None, depth: int = 3) -> tuple[str, ...]:
-    steps = []
+    steps: list[str] = []
     while element is not None and len(steps) < depth:
         classes = (element.get("class") or "").split()
         steps.append(f"{element.tag}.{classes[0] if classes else ''}")

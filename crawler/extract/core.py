@@ -19,7 +19,7 @@ from crawler.extract.scorer import BlockModel, load_model
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
 
 #: Bumped whenever the output for the same page may change (re-extraction compares it).
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "2.0.0"
 
 _PARTIAL_ENDINGS = ("...", "…", "[…]", "(…)")
 
@@ -56,6 +56,8 @@ class Candidates:
     kept: list[Block]
     page: PageType
     paywall_prompt: bool
+    #: Element paths walked so far (site learning, features and signatures share them).
+    paths: dict[HtmlElement, tuple[str, ...]]
 
 
 def candidates(
@@ -72,7 +74,8 @@ def candidates(
     links = _count_links(tree)
     paywall_prompt = clean_tree(tree, strict)
     all_blocks = iter_blocks(tree)
-    blocks = sitelearn.remove_boilerplate(all_blocks, options.site_profile)
+    paths: dict[HtmlElement, tuple[str, ...]] = {}
+    blocks = sitelearn.remove_boilerplate(all_blocks, options.site_profile, paths)
     selection = content.select(blocks)
     kept = filters.filter_blocks(selection.blocks, meta.title)
     rule_text = join_paragraphs([b.text for b in kept])
@@ -80,7 +83,7 @@ def candidates(
         rule_text = _ld_text(meta.ld_body)
     evidence = _evidence(url, rule_text, all_blocks, _span(selection.blocks, kept), links)
     page = classify(evidence, meta, options.min_article_chars, options.listed_as_article)
-    return Candidates(meta, blocks, all_blocks, selection, kept, page, paywall_prompt)
+    return Candidates(meta, blocks, all_blocks, selection, kept, page, paywall_prompt, paths)
 
 
 def extract_document(
@@ -109,7 +112,7 @@ def extract_document(
     partial = page.is_article and _is_partial(
         found.meta, text, doc.truncated or found.paywall_prompt
     )
-    signatures = sitelearn.block_signatures(found.all_blocks)
+    signatures = sitelearn.block_signatures(found.all_blocks, found.paths)
     return _result(found.meta, page, text, partial, doc.encoding, signatures)
 
 
@@ -158,7 +161,7 @@ def page_context(found: Candidates) -> PageContext:
         float(markup), float(url), float(density), 1.0 if found.page.is_article else 0.0,
         math.log1p(rule_chars),
     )  # fmt: skip
-    return PageContext(found.meta.title, found.meta.description, found.kept, values)
+    return PageContext(found.meta.title, found.meta.description, found.kept, values, found.paths)
 
 
 def _result(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from lxml.html import HtmlElement
@@ -17,10 +18,8 @@ _CHANGED = re.compile(
     r"atualizado|aggiornato)\b",
     re.IGNORECASE,
 )
-_CLASS_XPATH = (
-    "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
-    " or contains(@class, 'posted') or contains(@class, 'byline') or contains(@class, 'meta')]"
-)
+# Class attributes that name a date line (substrings, case-sensitive, as XPath contains()).
+_CLASS_WORDS = re.compile("date|time|publish|posted|byline|meta")
 _MAX_CLASS_LINES = 50
 _MAX_CLASS_LINE = 200
 
@@ -39,12 +38,41 @@ def headline_date(lines: list[Line]) -> date | None:
 
 def class_date(tree: HtmlElement) -> date | None:
     """A date in a short element whose class names a date, time, byline or meta line."""
-    for element in tree.xpath(_CLASS_XPATH)[:_MAX_CLASS_LINES]:
-        text = " ".join(element.itertext())
-        found = find_date_in_text(text) if len(text) <= _MAX_CLASS_LINE else None
+    for element in _classed(tree):
+        text = _short_text(element, _MAX_CLASS_LINE)
+        found = find_date_in_text(text) if text is not None else None
         if found is not None:
             return found
     return None
+
+
+def _classed(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The first elements in the body whose class names a date line (walked lazily: the
+    date is usually near the top, and a whole-tree query costs milliseconds)."""
+    body = tree.find("body")
+    if body is None:
+        return
+    found = 0
+    for element in body.iterdescendants():
+        names = element.get("class")
+        if names and _CLASS_WORDS.search(names):
+            yield element
+            found += 1
+            if found >= _MAX_CLASS_LINES:
+                return
+
+
+def _short_text(element: HtmlElement, limit: int) -> str | None:
+    """The element's text when it is at most ``limit`` characters (a class such as "meta"
+    may name a whole column: stop reading as soon as it is too long)."""
+    parts = []
+    size = 0
+    for part in element.itertext():
+        size += len(part) + 1
+        if size > limit + 1:
+            return None
+        parts.append(part)
+    return " ".join(parts)
 
 
 def line_date(text: str) -> date | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from lxml.html import HtmlElement
@@ -30,8 +30,15 @@ _TAG_COLUMNS = ("tag_p", "tag_li", "tag_h1", "tag_h23", "tag_h456", "tag_cell", 
                 "tag_dl", "tag_div", "tag_other")  # fmt: skip
 _ANCESTOR_LEVELS = 4
 _NEIGHBOURS = 3
-_SENTENCE_END = frozenset(".!?…:;\"'”’)»。！？")
+_SENTENCE_END = frozenset(".!?…:;\"'”’)»。！？।؟")
 _DIGIT = re.compile(r"\d")
+_SHORT = 4  # words shorter than this are mostly function words, the mark of running prose
+# Clause and sentence marks of Latin, CJK, Arabic and Devanagari text.
+_PUNCTUATION = (",", ". ", "，", "。", "、", "،", "।")
+_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Capitalised, short-word and mean-length figures of a typical paragraph of prose (the
+# development sets' main-text blocks over 80 characters).
+_PROSE_SHARES = (0.10, 0.36, 5.0)
 _WORD = re.compile(r"\w+")
 _CAPITALISED = re.compile(r"\b[A-Z]")
 
@@ -74,6 +81,9 @@ class PageContext:
     kept: list[Block]
     #: Values of :data:`PAGE_FEATURES`.
     page: tuple[float, ...]
+    #: The page's element paths (:func:`sitelearn.element_path` memo), shared with the steps
+    #: that walk them too.
+    paths: dict[HtmlElement, tuple[str, ...]] = field(default_factory=dict)
 
 
 #: Column names of the feature matrix, in order.
@@ -102,7 +112,7 @@ def block_features(blocks: list[Block], selection: Selection, context: PageConte
     tags = np.zeros((count, len(_TAG_COLUMNS)), dtype=np.float32)
     tags[np.arange(count), [_TAG_GROUPS.get(b.element.tag, 9) for b in blocks]] = 1.0
     flags = _flag_matrix(blocks)
-    place = _context(blocks, selection, context.kept)
+    place = _context(blocks, selection, context)
     ancestors = _ancestors(blocks, selection)
     window = _window(own, place[:, _CONTEXT.index("selected")])
     page_columns = np.tile(np.array(context.page, dtype=np.float32), (count, 1))
@@ -118,13 +128,11 @@ def _topic_words(context: PageContext) -> frozenset[str]:
 def _own(block: Block, score: float, title: str | None, topic: frozenset[str]) -> tuple[float, ...]:
     text = block.text
     size = len(text)
-    tokens = _WORD.findall(text)
-    words = len(tokens)
-    punct = text.count(",") + text.count(". ") + text.count("，") + text.count("。")
-    title_like = bool(title) and _folded(text) == _folded(title or "")
-    short = sum(1 for token in tokens if len(token) <= 3)
-    lengths = sum(len(token) for token in tokens)
-    on_topic = sum(1 for token in tokens if len(token) > 3 and token.lower() in topic)
+    punct = sum(map(text.count, _PUNCTUATION))
+    title_like = (
+        title is not None and abs(len(title) - size) < 8 and _folded(text) == _folded(title)
+    )
+    words, capital, short, length, on_topic = _word_stats(text, topic)
     return (
         math.log1p(size),
         math.log1p(words),
@@ -132,14 +140,38 @@ def _own(block: Block, score: float, title: str | None, topic: frozenset[str]) -
         100.0 * punct / size if size else 0.0,
         1.0 if text and text[-1] in _SENTENCE_END else 0.0,
         len(_DIGIT.findall(text)) / size if size else 0.0,
-        len(_CAPITALISED.findall(text)) / words if words else 0.0,
+        capital,
         1.0 if is_junk_block(block) else 0.0,
         1.0 if title_like else 0.0,
         score,
-        short / words if words else 0.0,
-        lengths / words if words else 0.0,
+        short,
+        length,
         on_topic / words if words else 0.0,
         math.log1p(on_topic),
+    )
+
+
+def _word_stats(text: str, topic: frozenset[str]) -> tuple[int, float, float, float, int]:
+    """Words, and the shares of capitalised and short words, mean word length, topic words.
+
+    Scripts written without spaces (Chinese, Japanese, Thai) have no words to count: the
+    counts are estimated from the characters and the shares set to what prose typically
+    shows, so that those features neither favour nor penalise such text.
+    """
+    if not text.isascii() and len(_UNSPACED.findall(text)) > len(text) * 0.3:
+        return max(1, len(text) // 2), *_PROSE_SHARES, 0
+    # Counted with C-level map/sum: this runs for every block of every page.
+    tokens = _WORD.findall(text.lower())
+    words = len(tokens)
+    if not words:
+        return 0, 0.0, 0.0, 0.0, 0
+    lengths = list(map(len, tokens))
+    return (
+        words,
+        len(_CAPITALISED.findall(text)) / words,
+        sum(map(_SHORT.__gt__, lengths)) / words,
+        sum(lengths) / words,
+        sum(map(topic.__contains__, tokens)) if topic else 0,
     )
 
 
@@ -149,13 +181,13 @@ def _folded(text: str) -> str:
 
 def _flag_matrix(blocks: list[Block]) -> np.ndarray:
     memo: dict[HtmlElement, int] = {}
-    masks = [_flags(b.element, memo) for b in blocks]
-    columns = [bit for _, bit in _FLAG_COLUMNS]
-    return np.array([[1.0 if m & bit else 0.0 for bit in columns] for m in masks],
-                    dtype=np.float32)  # fmt: skip
+    names: dict[str, int] = {}  # class/id strings repeat a lot within a page
+    masks = np.fromiter((_flags(b.element, memo, names) for b in blocks), dtype=np.int64)
+    bits = np.array([bit for _, bit in _FLAG_COLUMNS], dtype=np.int64)
+    return ((masks[:, None] & bits) != 0).astype(np.float32)
 
 
-def _flags(element: HtmlElement, memo: dict[HtmlElement, int]) -> int:
+def _flags(element: HtmlElement, memo: dict[HtmlElement, int], names: dict[str, int]) -> int:
     """Ancestry flags of ``element``: its own, folded onto its parent's (memoized)."""
     climbed = []
     node: HtmlElement | None = element
@@ -164,11 +196,11 @@ def _flags(element: HtmlElement, memo: dict[HtmlElement, int]) -> int:
         node = node.getparent()
     mask = memo[node] if node is not None else 0
     for node in reversed(climbed):
-        mask = memo[node] = mask | _own_flags(node)
+        mask = memo[node] = mask | _own_flags(node, names)
     return mask
 
 
-def _own_flags(element: HtmlElement) -> int:
+def _own_flags(element: HtmlElement, verdicts: dict[str, int]) -> int:
     tag = element.tag
     mask = 0
     if tag in ("article", "main") or element.get("itemprop") == "articleBody":
@@ -183,56 +215,75 @@ def _own_flags(element: HtmlElement) -> int:
         mask |= _IN_FORM
     names = " ".join(filter(None, (element.get("class"), element.get("id"))))
     if names and len(names) <= 300:
-        if patterns.BODY_CLASS.search(names):
-            mask |= _BODY_NAME
-        elif patterns.COMMENT_CLASS.search(names):
-            mask |= _COMMENT_NAME
-        elif patterns.STRONG_JUNK_CLASS.search(names):
-            mask |= _STRONG_NAME
-        elif patterns.WEAK_JUNK_CLASS.search(names):
-            mask |= _WEAK_NAME
+        verdict = verdicts.get(names)
+        if verdict is None:
+            verdict = verdicts[names] = _name_flags(names)
+        mask |= verdict
     return mask
 
 
-def _context(blocks: list[Block], selection: Selection, kept: list[Block]) -> np.ndarray:
+def _name_flags(names: str) -> int:
+    if patterns.BODY_CLASS.search(names):
+        return _BODY_NAME
+    if patterns.COMMENT_CLASS.search(names):
+        return _COMMENT_NAME
+    if patterns.STRONG_JUNK_CLASS.search(names):
+        return _STRONG_NAME
+    return _WEAK_NAME if patterns.WEAK_JUNK_CLASS.search(names) else 0
+
+
+def _context(blocks: list[Block], selection: Selection, page: PageContext) -> np.ndarray:
     count = len(blocks)
+    kept = page.kept
+    index = np.arange(count)
     chosen = {id(b) for b in selection.blocks}
-    selected = [1.0 if id(b) in chosen else 0.0 for b in blocks]
-    marks = [i for i, flag in enumerate(selected) if flag]
-    first, last = (marks[0], marks[-1]) if marks else (count, -1)
     keep = {id(b) for b in kept}
-    kept_marks = [i for i, b in enumerate(blocks) if id(b) in keep]
-    kept_first, kept_last = (kept_marks[0], kept_marks[-1]) if kept_marks else (count, -1)
+    selected = np.fromiter((id(b) in chosen for b in blocks), dtype=bool, count=count)
+    kept_flags = np.fromiter((id(b) in keep for b in blocks), dtype=bool, count=count)
+    first, last = _span_ends(selected)
+    kept_first, kept_last = _span_ends(kept_flags)
     headline = next((i for i, b in enumerate(blocks) if b.element.tag == "h1"), -1)
-    repeats, path_density = _path_groups(blocks)
+    repeats, path_density = _path_groups(blocks, page.paths)
     page_chars = sum(len(b.text) for b in blocks) or 1
     page_links = sum(b.link_chars for b in blocks)
-    under = _under_sets(selection)
-    rows = []
-    for index, block in enumerate(blocks):
-        rows.append((
-            index / count,
-            math.log1p(page_chars),
-            page_links / page_chars,
-            selected[index],
-            1.0 if first <= index <= last else 0.0,
-            1.0 if index < first else 0.0,
-            1.0 if index > last else 0.0,
-            *(1.0 if index in members else 0.0 for members in under),
-            float(_depth(block.element)),
-            1.0 if id(block) in keep else 0.0,
-            1.0 if kept_first <= index <= kept_last else 0.0,
-            1.0 if 0 <= headline < index else 0.0,
-            repeats[index],
-            path_density[index],
-        ))  # fmt: skip
-    return np.array(rows, dtype=np.float32)
+    memo: dict[HtmlElement, int] = {}
+    columns = [
+        index / count,
+        np.full(count, math.log1p(page_chars)),
+        np.full(count, page_links / page_chars),
+        selected,
+        (index >= first) & (index <= last),
+        index < first,
+        index > last,
+        *(_marked(count, members) for members in _under_sets(selection)),
+        np.fromiter((_depth(b.element, memo) for b in blocks), dtype=np.float32, count=count),
+        kept_flags,
+        (index >= kept_first) & (index <= kept_last),
+        (headline >= 0) & (index > headline),
+        repeats,
+        path_density,
+    ]
+    return np.column_stack(columns).astype(np.float32)
 
 
-def _path_groups(blocks: list[Block]) -> tuple[list[float], list[float]]:
+def _marked(count: int, members: set[int]) -> np.ndarray:
+    flags = np.zeros(count, dtype=bool)
+    if members:
+        flags[np.fromiter(members, dtype=np.int64, count=len(members))] = True
+    return flags
+
+
+def _span_ends(flags: np.ndarray) -> tuple[int, int]:
+    """First and last flagged index (``(len, -1)`` when none is)."""
+    marked = np.flatnonzero(flags)
+    return (int(marked[0]), int(marked[-1])) if len(marked) else (len(flags), -1)
+
+
+def _path_groups(
+    blocks: list[Block], memo: dict[HtmlElement, tuple[str, ...]]
+) -> tuple[np.ndarray, np.ndarray]:
     """Per block: how many blocks share its tag path (repeated cards and menu items do), and
     the link density of that group."""
-    memo: dict[HtmlElement, tuple[str, ...]] = {}
     paths = [element_path(b.element, memo) for b in blocks]
     counts = Counter(paths)
     chars: Counter[str] = Counter()
@@ -240,8 +291,10 @@ def _path_groups(blocks: list[Block]) -> tuple[list[float], list[float]]:
     for path, block in zip(paths, blocks, strict=True):
         chars[path] += len(block.text)
         links[path] += block.link_chars
-    repeats = [math.log1p(counts[path] - 1) for path in paths]
-    density = [links[path] / chars[path] if chars[path] else 0.0 for path in paths]
+    repeats = np.log1p(np.array([counts[path] - 1 for path in paths], dtype=np.float32))
+    density = np.array(
+        [links[path] / chars[path] if chars[path] else 0.0 for path in paths], dtype=np.float32
+    )
     return repeats, density
 
 
@@ -262,10 +315,17 @@ def _under_sets(selection: Selection) -> tuple[set[int], ...]:
     return set(stats[best].blocks), in_parent, regions[0], regions[1]
 
 
-def _depth(element: HtmlElement) -> int:
-    depth = 0
-    for _ in element.iterancestors():
+def _depth(element: HtmlElement, memo: dict[HtmlElement, int]) -> int:
+    """How deep ``element`` sits (memoized: blocks share ancestors)."""
+    climbed = []
+    node: HtmlElement | None = element
+    while node is not None and node not in memo:
+        climbed.append(node)
+        node = node.getparent()
+    depth = memo[node] if node is not None else -1
+    for node in reversed(climbed):
         depth += 1
+        memo[node] = depth
     return depth
 
 

@@ -36,10 +36,16 @@ def is_junk_block(block: Block, links: bool = True) -> bool:
 
     ``links=False`` judges by wording alone (a run of links may be a page's content).
     """
-    text = block.text
-    size = len(text)
+    size = len(block.text)
     if links and (block.link_density > 0.8 or (block.link_density > 0.5 and size < 100)):
         return True
+    if block.wording_junk is None:
+        block.wording_junk = _is_junk_wording(block.text)
+    return block.wording_junk
+
+
+def _is_junk_wording(text: str) -> bool:
+    size = len(text)
     if size < 200 and patterns.JUNK_TEXT.match(text):
         return True
     if size < 160 and patterns.PROMPT_TEXT.search(text):

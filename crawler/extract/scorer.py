@@ -18,6 +18,7 @@ import numpy as np
 
 #: The shipped model file.
 MODEL_PATH = Path(__file__).with_name("blockmodel.json")
+_CHUNK_ROWS = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,16 @@ class BlockModel:
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """Probability that each row (block) is main text."""
+        if matrix.shape[0] <= _CHUNK_ROWS:
+            return self._probabilities(matrix)
+        # A hostile page can hold 10^5 blocks: bound the (rows x trees) work arrays.
+        parts = [
+            self._probabilities(matrix[start : start + _CHUNK_ROWS])
+            for start in range(0, matrix.shape[0], _CHUNK_ROWS)
+        ]
+        return np.concatenate(parts)
+
+    def _probabilities(self, matrix: np.ndarray) -> np.ndarray:
         count, width = matrix.shape
         if count == 0:
             return np.zeros(0, dtype=np.float64)

@@ -71,9 +71,14 @@ def element_path(
     return "/".join(reversed(steps))
 
 
-def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
-    """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes."""
-    memo: dict[HtmlElement, tuple[str, ...]] = {}
+def block_signatures(
+    blocks: list[Block], memo: dict[HtmlElement, tuple[str, ...]] | None = None
+) -> tuple[str, ...]:
+    """One signature per sizeable block, in the form :meth:`SiteLearner.observe` takes.
+
+    ``memo``: the page's element paths, when another step walked them already.
+    """
+    memo = {} if memo is None else memo
     return tuple(
         f"b:{element_path(b.element, memo)}\t{text_hash(b.text)}\t{len(b.text)}"
         for b in blocks
@@ -81,12 +86,16 @@ def block_signatures(blocks: list[Block]) -> tuple[str, ...]:
     )
 
 
-def remove_boilerplate(blocks: list[Block], profile: SiteProfile | None) -> list[Block]:
+def remove_boilerplate(
+    blocks: list[Block],
+    profile: SiteProfile | None,
+    memo: dict[HtmlElement, tuple[str, ...]] | None = None,
+) -> list[Block]:
     """The blocks whose text or position the site profile does not mark as boilerplate."""
     if profile is None or not profile.boilerplate:
         return blocks
     learned = profile.boilerplate
-    memo: dict[HtmlElement, tuple[str, ...]] = {}
+    memo = {} if memo is None else memo
     kept = []
     for block in blocks:
         path = element_path(block.element, memo)
@@ -153,7 +162,7 @@ class SiteLearner:
     def profile(self, site_or_url: str) -> SiteProfile:
         """A frozen snapshot of what is known about the site, for ``ExtractOptions``."""
         site = site_of(site_or_url)
-        learned = set()
+        learned: set[str] = set()
         for path, digests in self._paths.get(site, {}).items():
             # A text is boilerplate where it repeats: the same slot of the same template. The
             # lead of an article quoted on list pages sits elsewhere and stays in the article.

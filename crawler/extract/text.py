@@ -21,6 +21,8 @@ class Block:
     element: HtmlElement
     text: str
     link_chars: int = 0
+    #: Whether the wording marks furniture (a prompt, a byline): computed once, on demand.
+    wording_junk: bool | None = None
 
     @property
     def link_density(self) -> float:

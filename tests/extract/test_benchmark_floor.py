@@ -1,4 +1,4 @@
-"""The extractor's F1 on the shared benchmark stays above the committed floor."""
+"""The extractor's F1 on the development sets stays above the committed floors."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import pytest
 
 from benchmarks import extraction
+from benchmarks.devsets import ARTICLE_TYPES, available, iter_pages
 from tests.conftest import SHARED_DATA
 
 DATA = SHARED_DATA / "article-extraction-benchmark"
@@ -26,6 +27,21 @@ def test_f1_stays_above_the_floor() -> None:
     results = extraction.run(extraction.load_pages(DATA), {"ours": extraction.ours})["ours"]
     for key in ("f1", "precision", "recall"):
         assert results[key] >= floor[key], f"{key} {results[key]:.4f} < floor {floor[key]}"
+
+
+@pytest.mark.skipif(not available("modern", SHARED_DATA), reason="benchmark data absent")
+def test_modern_web_f1_stays_above_the_floor() -> None:
+    floor = json.loads(BASELINE.read_text(encoding="utf-8"))
+    scores: dict[str, list] = {"modern": [], "modern-articles": []}
+    for page in iter_pages("modern", SHARED_DATA):
+        result = extraction.tp_fp_fn(page.body, extraction.ours(page.html, page.url))
+        scores["modern"].append(result)
+        if page.page_type in ARTICLE_TYPES:
+            scores["modern-articles"].append(result)
+    for group, results in scores.items():
+        measured = extraction.score(results)
+        for key, value in floor[group].items():
+            assert measured[key] >= value, f"{group} {key} {measured[key]:.4f} < floor {value}"
 
 
 @pytest.mark.skipif(not (DATA / "ground-truth.json").exists(), reason="benchmark data absent")

@@ -40,3 +40,31 @@ def test_standfirst_and_byline_outside_the_body_are_left_out() -> None:
     assert text.startswith("Chunk paragraph 0")
     assert "summary of the story" not in text
     assert "Ana Ruiz" not in text
+
+
+def test_a_forum_thread_rendered_in_noscript_is_read() -> None:
+    posts = "".join(
+        f'<div class="post"><span class="creator">user{i}</span><p>Reply {i}: I changed the '
+        "resolver settings and restarted the daemon, and the names resolved again after that."
+        "</p></div>"
+        for i in range(4)
+    )
+    html = (
+        '<html><body><noscript><header><a href="/">Forum</a></header>'
+        f'<div id="main-outlet"><h1>Confusing resolver structure</h1>{posts}</div></noscript>'
+        '<section id="main"></section></body></html>'
+    )
+    text = extract(html, "https://forum.example/t/confusing-resolver-structure/1").text
+    assert "Reply 0" in text and "Reply 3" in text
+
+
+def test_paragraphs_misnested_in_a_button_are_kept() -> None:
+    # libxml2 leaves everything after an unclosed <button> inside it.
+    story = "".join(
+        f"<p>Sentence group {i} explains the term, with an example, a caveat and a source.</p>"
+        for i in range(5)
+    )
+    html = f"<html><body><header><button><span>Menu</span><main><article>{story}"
+    html += "</article></main></header></body></html>"
+    text = extract(html, "https://x.example/terms/d/digital-marketing.asp").text
+    assert "Sentence group 0" in text and "Sentence group 4" in text

@@ -6,7 +6,9 @@ import base64
 import contextlib
 import functools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -80,12 +82,13 @@ class Chromium:
 
     def __enter__(self) -> Chromium:
         """Start Chromium with a fresh profile and attach to its tab."""
-        self._profile = tempfile.TemporaryDirectory(prefix="chromium-")
+        # Chromium's helpers may still write to the profile for a moment after it stops.
+        self._profile = tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True)
         self.proc = subprocess.Popen(
             [chromium_path(), *FLAGS, f"--user-data-dir={self._profile.name}",
              "--remote-debugging-port=0", "--remote-allow-origins=*", "--hide-scrollbars",
              f"--window-size={self.size[0]},{self.size[1]}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         try:
             self._attach(Path(self._profile.name) / "DevToolsActivePort")
@@ -120,6 +123,9 @@ class Chromium:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+            # The renderer, GPU and crash-handler processes share its session: stop them too.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
         self._profile.cleanup()
 
     def call(self, method: str, **params: object) -> dict:
