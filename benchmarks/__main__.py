@@ -12,6 +12,8 @@ BENCHMARKS = [
     "benchmarks.export_memory",
     "benchmarks.incremental_recrawl",
     "benchmarks.browse",
+    "benchmarks.crash_resume",
+    "benchmarks.syndication",
 ]
 
 

@@ -47,7 +47,7 @@ def build_store(root: Path, count: int) -> None:
     rng = random.Random(count)
     words, weights = vocabulary(rng)
     started = time.perf_counter()
-    with Store(root, commit_every=5000) as store:
+    with Store(root, commit_every=5000, create=True) as store:
         for i in range(count):
             site = SITES[i % len(SITES)]
             day = f"2025-{1 + i * 12 // count:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"

@@ -37,7 +37,7 @@ def build_store(path: Path, count: int) -> None:
     from crawler.store import PageRecord, Store, WarcLocation
 
     rng = random.Random(count)
-    with Store(path, commit_every=2000) as store:
+    with Store(path, commit_every=2000, create=True) as store:
         for i in range(count):
             text = "\n\n".join(" ".join(rng.choices(_WORDS, k=60)) for _ in range(10))
             store.add_page(PageRecord(

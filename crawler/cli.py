@@ -6,6 +6,7 @@ import argparse
 import importlib
 import os
 import sys
+from typing import NoReturn
 
 from crawler import __version__
 from crawler.exceptions import UserError
@@ -23,7 +24,16 @@ COMMANDS: dict[str, str] = {
     "history": "crawler.commands.history",
     "diff": "crawler.commands.diff",
     "status": "crawler.commands.status",
+    "duplicates": "crawler.commands.duplicates",
 }
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``crawler CMD: error: MESSAGE (see --help)`` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -32,7 +42,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     With ``only``, just that command's module is imported (the others get bare subparsers):
     a crawl does not pay for what other commands import (pyarrow, pywb).
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="crawler",
         description="Crawl news sites into wire-exact WARCs and a store of cleaned article text.",
     )
@@ -65,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except UserError as exc:
         print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print(f"crawler {args.command}: interrupted", file=sys.stderr)
         return 130

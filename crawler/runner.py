@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.discovery import host_of
+from crawler.discovery.domains import registered_domain
 from crawler.exceptions import UserError
+from crawler.incremental.resume import mark_reconciled, resume_from_warcs
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class CrawlReport:
     children_max_rss_kb: int = 0
     #: One entry per worker process when the run was ``--workers N``.
     workers: list[dict[str, Any]] = field(default_factory=list)
+    #: What was recovered from the WARCs of a crawl that died ('' if nothing).
+    resumed: str = ""
 
 
 #: The demo site is our own local server: no delays needed to be polite to it.
@@ -138,6 +141,9 @@ def run_jobs(
     from crawler.extensions.progress import ProgressBoard
     from crawler.spiders.news import NewsSpider
 
+    # A full disk makes every log line fail: no "--- Logging error ---" traceback per line
+    # on the terminal (the crawl stops and says why in one line).
+    logging.raiseExceptions = False
     started, crawl_id = time.monotonic(), str(uuid.uuid4())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (archive_dir / "logs").mkdir(parents=True, exist_ok=True)
@@ -153,6 +159,7 @@ def run_jobs(
     if redis_url:
         forced["FRONTIER_REDIS_URL"] = redis_url
     all_settings = [job_settings(job, forced, cli) for job in jobs]
+    resumed = _resume(archive_dir, redis_url)
     if redis_url:
         crawl_id = join_shared_crawls(all_settings, redis_url, crawl_id)
     process = AsyncCrawlerProcess(base_settings(forced, cli))
@@ -163,11 +170,16 @@ def run_jobs(
     finally:
         ProgressBoard.active = None
     results = [_result(job, crawler) for job, crawler in zip(jobs, crawlers, strict=True)]
+    warc_files = _warc_files(archive_dir, time.time() - (time.monotonic() - started))
+    if all(_clean(result) for result in results):
+        # Everything fetched is in the store: the next start need not look at these files.
+        mark_reconciled(archive_dir, warc_files)
+    if redis_url:
+        take_in_dead_workers(archive_dir, redis_url)
     return CrawlReport(
-        crawl_id=crawl_id, archive_dir=archive_dir, jobs=results,
-        warc_files=_warc_files(archive_dir, time.time() - (time.monotonic() - started)),
+        crawl_id=crawl_id, archive_dir=archive_dir, jobs=results, warc_files=warc_files,
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
-        elapsed=time.monotonic() - started, pid=os.getpid(),
+        elapsed=time.monotonic() - started, resumed=resumed, pid=os.getpid(),
         max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         children_max_rss_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     )
@@ -187,6 +199,59 @@ def join_shared_crawls(all_settings: list[Any], redis_url: str, candidate: str) 
         settings.set("CRAWL_ID", crawl.crawl_id, priority="cmdline")
         ids.append(crawl.crawl_id)
     return ids[0] if ids else candidate
+
+
+def _resume(archive_dir: Path, redis_url: str = "") -> str:
+    """Recover what crawls that died left in the WARCs; UserError if the disk refuses.
+
+    In a shared crawl the captures found go to the shared fetch log too, so that no worker on
+    any machine fetches them again (see crawler/incremental/resume.py).
+    """
+    import sqlite3
+
+    try:
+        log = _shared_fetch_log(archive_dir, redis_url)
+        return resume_from_warcs(archive_dir, fetch_log=log).summary()
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(f"cannot prepare the archive {archive_dir} ({reason}): free disk space "
+                        "or choose another --archive-dir") from None
+
+
+def take_in_dead_workers(archive_dir: Path, redis_url: str) -> None:
+    """A shared crawl's end: store what workers of this archive that died had archived.
+
+    Their unfinished tasks were fetched by the others, except those their WARCs already hold
+    (crawler.frontier.Frontier.next_task): those pages come into the store from the WARCs.
+    """
+    try:
+        summary = _resume(archive_dir, redis_url)
+    except UserError as exc:
+        logger.warning("%s", exc)
+        return
+    if summary:
+        logger.info("%s", summary)
+
+
+def _clean(result: JobResult) -> bool:
+    """True if a job finished and stored every page it archived."""
+    stats = result.stats
+    return stats.get("finish_reason") == "finished" and not any(
+        stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error")
+    ) and not any(k.startswith("errors/") and v for k, v in stats.items())
+
+
+def _shared_fetch_log(archive_dir: Path, redis_url: str) -> Any:
+    """The fetch log of a crawl shared in Redis (None: the archive's own)."""
+    if not redis_url:
+        return None
+    from crawler.frontier import sharedcrawl
+    from crawler.frontier.redisstate import SharedFetchLog
+    from crawler.incremental.fetchlog import FetchLog
+
+    log = SharedFetchLog(sharedcrawl.connect(redis_url))
+    log.local = FetchLog(archive_dir)  # written through: later crawls without Redis know too
+    return log
 
 
 def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
@@ -223,7 +288,7 @@ def _result(job: CrawlJob, crawler: Any) -> JobResult:
     spider = getattr(crawler, "spider", None)
     stats = crawler.stats.get_stats() if getattr(crawler, "stats", None) else {}
     problems = list(getattr(spider, "seed_problems", []) or [])
-    name = job.name or ", ".join(dict.fromkeys(host_of(s) for s in job.seeds))
+    name = job.name or ", ".join(dict.fromkeys(registered_domain(s) for s in job.seeds))
     return JobResult(name, dict(stats), problems, started=spider is not None)
 
 

@@ -43,6 +43,7 @@ from crawler.frontier.incremental import IncrementalConfig, IncrementalPolicy, o
 from crawler.frontier.redisbackend import Politeness, RedisBackend
 from crawler.frontier.redisstate import SharedFetchLog
 from crawler.incremental.fetchlog import FetchLog
+from crawler.store.sitenames import SiteNames
 
 if TYPE_CHECKING:
     from typing import Self
@@ -101,7 +102,9 @@ def open_frontier(crawler: Crawler, max_pages: int) -> Frontier:
     else:
         backend, fetchlog = LocalBackend(max_pages), None
     stats = CrawlerStats(crawler)
-    frontier = Frontier(backend, config, stats, _incremental(settings, stats, fetchlog))
+    names = SiteNames.for_archive(settings.get("STORE_PATH") or settings.get("ARCHIVE_DIR",
+                                                                               "archives"))
+    frontier = Frontier(backend, config, stats, _incremental(settings, stats, fetchlog), names)
     _FRONTIERS[crawler] = frontier
     return frontier
 

@@ -72,8 +72,12 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Hostile pages: cap bodies (the WARC still records what was received, marked truncated).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
-DOWNLOAD_TIMEOUT = 60
+# A silent or dripping server costs at most (1 + RETRY_TIMEOUT_TIMES) x DOWNLOAD_TIMEOUT per
+# URL: DOWNLOAD_TIMEOUT caps a response's whole duration (connect to last byte), and a timeout
+# is retried once (other failures RETRY_TIMES times; crawler/retry.py).
+DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+RETRY_TIMEOUT_TIMES = 1
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
@@ -128,6 +132,9 @@ SCHEDULER = "crawler.scheduler.FrontierScheduler"
 DOWNLOADER_MIDDLEWARES = {
     # After RobotsTxtMiddleware (100): disallowed URLs cost no page of the budget.
     "crawler.middlewares.FrontierMiddleware": 130,
+    # Timeouts get their own, smaller retry budget (crawler/retry.py).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.TimeoutRetryMiddleware": 550,
 }
 #: redis://HOST:PORT/DB of a shared crawl (`crawler crawl --redis`); empty: this process only.
 FRONTIER_REDIS_URL = ""

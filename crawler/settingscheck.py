@@ -1,18 +1,39 @@
 """Check ``-s NAME=VALUE`` pairs and sites-file settings before a crawl starts.
 
 A misspelt setting would otherwise be ignored silently by Scrapy, and a bad value would only
-fail deep inside a component, with a traceback.
+fail deep inside a component (or worse, quietly do something else: ``DEPTH_LIMIT=-1`` fetched
+nothing, ``WARC_MAX_SIZE=-1`` wrote a file per record). Every value is checked here, by type
+and by range, so a bad one is a one-line error before anything is fetched.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Callable
 from typing import Any
 
 from crawler.exceptions import UserError
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE_FALSE = {"1", "0", "true", "false", "yes", "no", "on", "off"}
+#: Integer settings that must be at least 1 (0 would stop the crawl or mean nonsense).
+_AT_LEAST_ONE = frozenset({
+    "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_ITEMS",
+    "WARC_MAX_SIZE", "WARC_DEDUP_MAX_ENTRIES", "STORE_COMMIT_EVERY", "CRAWL_MAX_LINKS_PER_PAGE",
+    "REACTOR_THREADPOOL_MAXSIZE", "EXTRACT_MIN_ARTICLE_CHARS",
+})
+#: Number settings that must be above 0 (a zero timeout or interval is not a value).
+_POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
+                       "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
+                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT"})
+#: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
+POLICY_ROLES = ("article", "unknown")
+#: Settings in seconds: Scrapy reads them as floats whatever their default's type.
+_SECONDS = ("DELAY", "TIMEOUT", "INTERVAL")
+_FILE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: A shared crawl's name, optionally with its run (``news-1a2b3c4d#2``; crawler.frontier).
+_CRAWL_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(#[1-9][0-9]*)?$")
 
 
 def known_settings() -> dict[str, Any]:
@@ -37,44 +58,137 @@ def parse_pairs(pairs: list[str] | None) -> dict[str, str]:
             raise UserError(f"-s {pair!r} is not NAME=VALUE: write e.g. -s DOWNLOAD_DELAY=2")
         check_setting(name, value, "-s")
         result[name] = value
+    check_together(result, "-s")
     return result
 
 
+def check_together(values: dict[str, Any], source: str) -> None:
+    """Settings that are fine alone but not together; UserError naming the fix."""
+    known = known_settings()
+
+    def seconds(name: str) -> float:
+        return float(values.get(name, known[name]))
+
+    beat, lease = seconds("FRONTIER_HEARTBEAT"), seconds("FRONTIER_LEASE_TIMEOUT")
+    if beat >= lease:
+        raise UserError(f"{source} FRONTIER_HEARTBEAT={beat:g}: expected fewer seconds than "
+                        f"FRONTIER_LEASE_TIMEOUT ({lease:g}), or live workers count as dead")
+
+
 def check_setting(name: str, value: Any, source: str) -> None:
-    """Raise UserError if ``name`` is unknown or ``value`` does not fit its default's type."""
+    """Raise UserError if ``name`` is unknown or ``value`` does not fit its type and range."""
     known = known_settings()
     if name not in known:
         close = difflib.get_close_matches(name.upper(), known, n=1)
         hint = f": did you mean {close[0]}?" if close else ": see docs/crawl.md for the settings"
         raise UserError(f"{source} {name}: unknown setting{hint}")
-    default = known[name]
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif isinstance(value, int | float):
+        value = str(value)
+    elif isinstance(value, list | tuple) and name in _SPECIAL:
+        value = ",".join(map(str, value))
     if not isinstance(value, str):
         return
-    text = value.strip()
-    if name == "LOG_LEVEL":
-        if text.upper() not in _LOG_LEVELS:
-            raise UserError(f"{source} {name}={value!r}: expected one of " + ", ".join(_LOG_LEVELS))
-        return
-    if name == "EXTRACT_WORKERS":
-        if text.lower() != "auto" and not (text.isdigit()):
-            raise UserError(f"{source} {name}={value!r}: expected auto or a whole number >= 0")
-        return
+    problem = _problem(name, value.strip(), known[name])
+    if problem:
+        raise UserError(f"{source} {name}={value!r}: {problem}")
+
+
+def _problem(name: str, text: str, default: Any) -> str | None:
+    """What is wrong with a setting's text value, or None."""
+    if name in _SPECIAL:
+        return _SPECIAL[name](text)
     if isinstance(default, bool):
-        ok = text.lower() in _TRUE_FALSE
-        kind = "true or false"
-    elif isinstance(default, int):
-        ok, kind = _parses(int, text), "a whole number"
-    elif isinstance(default, float):
-        ok, kind = _parses(float, text), "a number"
-    else:
-        return
-    if not ok:
-        raise UserError(f"{source} {name}={value!r}: expected {kind}")
+        return None if text.lower() in _TRUE_FALSE else "expected true or false"
+    if isinstance(default, int) and not name.endswith(_SECONDS):
+        return _number(name, text, int, "a whole number")
+    if isinstance(default, int):
+        return _number(name, text, float, "a number of seconds")
+    if isinstance(default, float):
+        return _number(name, text, float, "a number")
+    return None
 
 
-def _parses(kind: type, text: str) -> bool:
+def _number(name: str, text: str, kind: type, what: str) -> str | None:
+    """Type and range of a numeric setting (negative only where Scrapy allows it)."""
     try:
-        kind(text)
+        number = kind(text)
     except ValueError:
-        return False
-    return True
+        return f"expected {what}"
+    if name in _AT_LEAST_ONE and number < 1:
+        return f"expected {what} of at least 1"
+    if name in _POSITIVE and number <= 0:
+        return f"expected {what} above 0"
+    if number < 0 and not name.endswith(("PRIORITY", "PRIORITY_ADJUST")):
+        return f"expected {what} of 0 or more"
+    return None
+
+
+def _log_level(text: str) -> str | None:
+    return None if text.upper() in _LOG_LEVELS else "expected one of " + ", ".join(_LOG_LEVELS)
+
+
+def _workers(text: str) -> str | None:
+    return None if text.lower() == "auto" or text.isdigit() else (
+        "expected auto or a whole number >= 0")
+
+
+def _durations(text: str) -> str | None:
+    from crawler.schedule.timing import parse_durations
+
+    try:
+        if not parse_durations(text):
+            return 'expected durations such as "1h,6h,1d,1w"'
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _duration(text: str) -> str | None:
+    from crawler.schedule.timing import parse_duration
+
+    try:
+        parse_duration(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _roles(text: str) -> str | None:
+    roles = [r.strip() for r in text.split(",") if r.strip()]
+    bad = [r for r in roles if r not in POLICY_ROLES]
+    if bad or not roles:
+        return (f"expected a comma-separated list of {' and '.join(POLICY_ROLES)} (seeds, feeds, "
+                "sitemaps and list pages are always fetched)")
+    return None
+
+
+def _file_part(text: str) -> str | None:
+    if _FILE_PART.match(text):
+        return None
+    return "expected letters, digits, '.', '_' or '-' (it starts every WARC file name)"
+
+
+def _redis_url(text: str) -> str | None:
+    if not text or text.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    return "expected a Redis URL such as redis://127.0.0.1:6379/0 (or use --redis URL)"
+
+
+def _crawl_ref(text: str) -> str | None:
+    if not text or _CRAWL_REF.match(text):
+        return None
+    return "expected a crawl name (letters, digits, '.', '_', '-'), optionally #RUN"
+
+
+_SPECIAL: dict[str, Callable[[str], str | None]] = {
+    "LOG_LEVEL": _log_level,
+    "EXTRACT_WORKERS": _workers,
+    "INCREMENTAL_REVISIT_AFTER": _durations,
+    "INCREMENTAL_FORGET_AFTER": _duration,
+    "INCREMENTAL_ROLES": _roles,
+    "WARC_PREFIX": _file_part,
+    "FRONTIER_REDIS_URL": _redis_url,
+    "FRONTIER_CRAWL": _crawl_ref,
+}

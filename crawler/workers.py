@@ -19,15 +19,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.archive.recover import recover_open_files
 from crawler.exceptions import UserError
-from crawler.runner import CrawlReport, JobResult
+from crawler.runner import CrawlReport, JobResult, take_in_dead_workers
 
 try:  # loaded before fork: the child only makes the system call
     _LIBC: Any = ctypes.CDLL(None, use_errno=True)
 except OSError:  # not Linux
     _LIBC = None
 _PR_SET_PDEATHSIG = 1
+#: Stats in words a worker's report keeps (the others are counts, summed over workers).
+_TEXT_STATS = ("finish_reason", "crawl/fatal_error")
 
 
 def _die_with_parent() -> None:
@@ -44,7 +45,7 @@ def write_report(report: CrawlReport, path: Path) -> None:
     data["warc_files"] = [str(p) for p in report.warc_files]
     for job in data["jobs"]:
         job["stats"] = {k: v for k, v in job["stats"].items()
-                        if isinstance(v, int | float) or k == "finish_reason"}
+                        if isinstance(v, int | float) or k in _TEXT_STATS}
     path.write_text(json.dumps(data))
 
 
@@ -56,14 +57,17 @@ def merge_reports(reports: list[dict[str, Any]], archive_dir: Path, elapsed: flo
         for job in report["jobs"]:
             merged = jobs.setdefault(job["name"], JobResult(job["name"], {}, [], False))
             for key, value in job["stats"].items():
-                if key != "finish_reason":
+                if isinstance(value, str):  # the first worker's words
+                    merged.stats.setdefault(key, value)
+                else:
                     merged.stats[key] = merged.stats.get(key, 0) + value
             merged.seed_problems += job["seed_problems"]
             merged.started = merged.started or job["started"]
     finishes = {j["stats"].get("finish_reason") for r in reports for j in r["jobs"]}
     for job in jobs.values():
-        job.stats["finish_reason"] = next((f for f in ("shutdown", "finished") if f in finishes),
-                                          None)
+        job.stats["finish_reason"] = next(
+            (f for f in ("shutdown", "archive_error", "finished") if f in finishes),
+            next((f for f in finishes if f), None))
     workers = [{"pid": r["pid"], "elapsed": r["elapsed"], "max_rss_kb": r["max_rss_kb"],
                 "children_max_rss_kb": r["children_max_rss_kb"],
                 "pages": sum(j["stats"].get("response_received_count", 0) for j in r["jobs"]),
@@ -74,6 +78,7 @@ def merge_reports(reports: list[dict[str, Any]], archive_dir: Path, elapsed: flo
         jobs=list(jobs.values()),
         warc_files=sorted(Path(p) for r in reports for p in r["warc_files"]),
         store_path=archive_dir / "articles.sqlite", log_file=log_dir, elapsed=elapsed,
+        resumed="; ".join(dict.fromkeys(r["resumed"] for r in reports if r.get("resumed"))),
         workers=workers,
     )
 
@@ -107,11 +112,12 @@ def run_workers(
                                               stdin=subprocess.DEVNULL,
                                               preexec_fn=_die_with_parent))
         _wait(procs, url)
+        # A worker that was killed left its WARC file open, and pages archived but not stored
+        # (the others did not fetch them again): close, index and store them now.
+        take_in_dead_workers(archive_dir, url)
     finally:
         if private is not None:
             private.stop()
-    # A worker that was killed left its WARC file open: close it now (all workers are gone).
-    recover_open_files(archive_dir / "warc")
     return merge_reports(_read_reports(procs, outs), archive_dir, time.monotonic() - started,
                          log_dir)
 

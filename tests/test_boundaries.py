@@ -1,12 +1,15 @@
-"""The pure core (archive, extract, store, discovery, frontier) never imports scrapy or twisted."""
+"""The pure core (archive, extract, store, discovery, syndication, frontier, incremental) never
+imports scrapy or twisted."""
 
 import subprocess
 import sys
 
 import pytest
 
-PURE_PACKAGES = ["crawler.archive", "crawler.extract", "crawler.store", "crawler.discovery",
-                 "crawler.frontier"]
+PURE_PACKAGES = [
+    "crawler.archive", "crawler.extract", "crawler.store", "crawler.discovery",
+    "crawler.syndication", "crawler.frontier", "crawler.incremental",
+]
 FORBIDDEN = ("scrapy", "twisted")
 
 

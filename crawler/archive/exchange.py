@@ -40,6 +40,8 @@ class WireExchange:
     #: True once the exchange is over; later bytes are ignored.
     closed: bool = False
     started_monotonic: float = field(default_factory=time.monotonic)
+    #: True while a writer holds the exchange back (a seed not yet known to be usable).
+    retained: bool = False
 
     def add_sent(self, data: bytes) -> None:
         """Record bytes written to the connection."""
@@ -67,7 +69,9 @@ class WireExchange:
         """True when at least one response byte was received."""
         return len(self.response_bytes) > 0
 
-    def release(self) -> None:
-        """Free the buffers once the exchange is written."""
+    def release(self, force: bool = False) -> None:
+        """Free the buffers once the exchange is written (unless retained, or ``force``)."""
+        if self.retained and not force:
+            return
         self.request_bytes.close()
         self.response_bytes.close()

@@ -91,13 +91,23 @@ class WarcFileSet:
         return offset, length
 
     def _cut_back(self, offset: int) -> None:
-        """Drop a half-written record so the records after it stay readable."""
+        """Drop a half-written record so the records after it stay readable.
+
+        The file object may still buffer part of the record (its flush is what failed, on a
+        full disk): close it, cut the file on disk, and reopen it for appending.
+        """
         assert self._fh is not None
+        path = self.directory / (self._name + OPEN_SUFFIX)
         try:
-            self._fh.seek(offset)
-            self._fh.truncate(offset)
+            self._fh.close()
         except (OSError, ValueError):
             pass
+        self._fh = None
+        try:
+            os.truncate(path, offset)
+            self._fh = open(path, "ab")  # noqa: SIM115 - lives while the file is current
+        except OSError:
+            self._name = ""  # left .open and cut by the next crawl's recovery
 
     def _open_next(self) -> None:
         # Several crawlers in one process may open a file in the same millisecond: a name

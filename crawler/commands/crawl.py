@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.exceptions import UserError
+from crawler.exceptions import PartialFailure, UserError
 
 if TYPE_CHECKING:
     from crawler.runner import CrawlJob, CrawlReport, JobResult
@@ -48,14 +48,14 @@ def run(args: argparse.Namespace) -> int:
         cli["INCREMENTAL_FULL"] = "true"
     archive_dir = Path(args.archive_dir or cli.pop("ARCHIVE_DIR", "") or "archives")
     max_pages = _max_pages(args.max_pages)
+    workers = _workers(args.workers)
     jobs = _jobs(args)
-    runner.check_archive_dir(archive_dir)
     redis_url = args.redis or ""
     if redis_url:
         from crawler.frontier import sharedcrawl
 
         sharedcrawl.connect(redis_url)  # a one-line error now, not a traceback later
-    workers = _workers(args.workers)
+    runner.check_archive_dir(archive_dir)
     if workers:
         report = _run_workers(args, workers, archive_dir, redis_url)
     elif jobs:
@@ -66,17 +66,46 @@ def run(args: argparse.Namespace) -> int:
         from crawler.workers import write_report
 
         write_report(report, Path(args.report_json))
-    fetched = sum(job.stats.get("response_received_count", 0) for job in report.jobs)
-    if fetched or not any(job.seed_problems for job in report.jobs):
+    return _outcome(report)
+
+
+def _outcome(report: CrawlReport) -> int:
+    """Print the summary (unless no seed was usable) and turn what happened into an exit code.
+
+    0: everything fetched; 1 (one line): an archive failure stopped the crawl, some seeds were
+    unusable or some requests failed, the rest is kept; 2: no seed was usable (nothing was
+    archived); 130: interrupted.
+    """
+    from crawler.extensions.progress import error_counts
+
+    problems = [p for job in report.jobs for p in job.seed_problems]
+    accepted = sum(job.stats.get("seeds/accepted", 0) for job in report.jobs)
+    archived = sum(_records(job) for job in report.jobs)
+    fatal = [job.stats["crawl/fatal_error"] for job in report.jobs
+             if job.stats.get("crawl/fatal_error")]
+    if accepted or archived or fatal or not problems:
         _print_summary(report)
     if any(_finish(job) in ("shutdown", "forced stop") for job in report.jobs):
         raise KeyboardInterrupt  # Ctrl-C (once, or twice to force): exit status 130
-    problems = [p for job in report.jobs for p in job.seed_problems]
+    if fatal:
+        raise PartialFailure(f"{fatal[0]}; what was archived before is kept, and the next "
+                             "crawl resumes from it")
     if problems:
         more = f" (and {len(problems) - 1} more seed problems)" if len(problems) > 1 else ""
+        if accepted or archived:
+            raise PartialFailure(problems[0] + more)
         raise UserError(problems[0] + more)
     if not any(job.started for job in report.jobs):
         raise UserError(f"the crawl could not start: see the log {report.log_file}")
+    errors: dict[str, int] = {}
+    for job in report.jobs:
+        for kind, count in error_counts(job.stats).items():
+            errors[kind] = errors.get(kind, 0) + count
+    if errors:
+        raise PartialFailure(
+            f"{sum(errors.values())} errors ({_kinds(errors)}); everything else was archived: "
+            f"see the log {report.log_file}"
+        )
     return 0
 
 
@@ -106,10 +135,21 @@ def _run_workers(
     from crawler.demosite import DemoSiteServer
     from crawler.runner import DEMO_SETTINGS
 
-    with DemoSiteServer(port=0) as server:
+    with DemoSiteServer.on_fixed_port() as server:
         print(f"Crawling the bundled demo site at {server.url} with {count} workers", flush=True)
         demo = [f"--set={k}={v}" for k, v in DEMO_SETTINGS.items() if f"{k}=" not in str(args.set)]
         return workers.run_workers([*child, *demo, server.url], count, archive_dir, redis_url)
+
+
+def _records(job: JobResult) -> int:
+    """Response and revisit records a job wrote to its WARCs."""
+    return int(job.stats.get("warc/records/response", 0)) + int(
+        job.stats.get("warc/records/revisit", 0))
+
+
+def _kinds(errors: dict[str, int]) -> str:
+    """``timeout 2, HTTP 404 1``."""
+    return ", ".join(f"{kind} {count}" for kind, count in errors.items())
 
 
 def _max_pages(value: str | None) -> int:
@@ -167,11 +207,11 @@ def _seed_hint(seed: str) -> str:
 def _crawl_demo(
     archive_dir: Path, cli: dict[str, str], max_pages: int, redis_url: str = ""
 ) -> CrawlReport:
-    """Serve the demo site on a free port, crawl it, stop it."""
+    """Serve the demo site on its fixed port (the next free one if taken), crawl it, stop it."""
     from crawler.demosite import DemoSiteServer
     from crawler.runner import DEMO_SETTINGS, CrawlJob, run_jobs
 
-    with DemoSiteServer(port=0) as server:
+    with DemoSiteServer.on_fixed_port() as server:
         print(f"Crawling the bundled demo site at {server.url} "
               "(give seed URLs to crawl real sites)", flush=True)
         job = CrawlJob("demo", [server.url], settings=dict(DEMO_SETTINGS))
@@ -185,10 +225,12 @@ def _finish(job: JobResult) -> str:
 
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
-    from crawler.extensions.progress import human_bytes, snapshot
+    from crawler.extensions.progress import error_counts, human_bytes, snapshot
     from crawler.incremental.report import summary as incremental_summary
 
     print(f"\nCrawl finished in {report.elapsed:.1f} s (crawl id {report.crawl_id})")
+    if report.resumed:
+        print(f"  {report.resumed}")
     for job in report.jobs:
         snap = snapshot(job.stats, report.elapsed, done=True)
         reasons = sorted(
@@ -198,7 +240,8 @@ def _print_summary(report: CrawlReport) -> None:
         finish = _finish(job)
         print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
               f"other pages{f' ({detail})' if detail else ''}, "
-              f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors [{finish}]")
+              f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
+              f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''} [{finish}]")
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from crawler.demosite.server import DEMO_PORT
 from crawler.exceptions import UserError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare ``--port`` and ``--edition``."""
-    parser.add_argument("--port", type=int, default=8000,
-                        help="TCP port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    parser.add_argument("--port", type=int, default=DEMO_PORT,
+                        help=f"TCP port on 127.0.0.1 (default {DEMO_PORT}, the port `crawler "
+                             "crawl` serves the demo on; 0 picks a free one)")
     parser.add_argument("--edition", type=int, default=1,
                         help="content edition: 1 (default) or 2 (one article edited, one ad "
                              "changed, 5 new articles)")

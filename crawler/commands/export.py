@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only versions first captured on or after DATE (YYYY-MM-DD or ISO)")
     parser.add_argument("--all-versions", action="store_true",
                         help="every version of each article, not only the latest")
+    parser.add_argument("--dedupe", nargs="?", const="earliest", choices=("earliest", "longest"),
+                        help="one article per story (syndication cluster): the earliest "
+                             "capture (default) or the longest text")
     parser.add_argument("--archive-dir", default=settings.ARCHIVE_DIR,
                         help="archive folder holding articles.sqlite (default: %(default)s)")
 
@@ -44,10 +47,13 @@ def _format(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     """Stream the selected articles into the output; print a one-line summary on stderr."""
     fmt = _format(args)
+    if args.dedupe and args.all_versions:
+        raise UserError("--dedupe keeps one article per story and --all-versions keeps every "
+                        "version: use one of them")
     if args.output == "-" and fmt == "parquet" and sys.stdout.isatty():
         raise UserError("Parquet is binary: write it to a file with -o FILE, or pipe stdout")
     with open_store(args.archive_dir, create=False) as store:
-        articles = store.iter_articles(args.site, args.since, args.all_versions)
+        articles = store.iter_articles(args.site, args.since, args.all_versions, args.dedupe)
         if args.output == "-":
             count = _to_stdout(articles, fmt)
         else:

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from crawler import settings
 from crawler.exceptions import UserError
-from crawler.reextract import find_warcs, reextract
+from crawler.reextract import find_warcs, reextract, usable_files
 
 _PHASES = {"learn": "learning site boilerplate", "extract": "extracting"}
 
@@ -22,7 +22,8 @@ _PHASES = {"learn": "learning site boilerplate", "extract": "extracting"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
     parser.add_argument("paths", nargs="+", metavar="WARC_OR_DIR",
-                        help="WARC files (.warc, .warc.gz) or folders holding them")
+                        help="WARC or ARC files (.warc, .warc.gz, .arc, .arc.gz) or folders "
+                             "holding them")
     parser.add_argument("--archive-dir", default=settings.ARCHIVE_DIR,
                         help="archive folder whose articles.sqlite receives the text "
                              "(default: %(default)s)")
@@ -36,7 +37,12 @@ def run(args: argparse.Namespace) -> int:
     """Run the re-extraction with a progress bar on stderr; print a summary."""
     if args.jobs < 0:
         raise UserError(f"--jobs {args.jobs} is negative: give a number of processes, or 0")
-    find_warcs(args.paths)  # bad paths fail here, before the progress display starts
+    # Bad paths fail here, before the progress display starts; so does input with no archive.
+    usable, problems = usable_files(find_warcs(args.paths))
+    if not usable:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(problems[0].removesuffix("; skipped") + more
+                        + ": pass WARC or ARC files")
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
@@ -55,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"crawler extract: {error}", file=sys.stderr)
     print(f"Re-extracted {report.summary()}; store: {args.archive_dir}/articles.sqlite")
     if report.errors:
-        print(f"crawler extract: {len(report.errors)} bad record(s) skipped; the rest were "
-              "extracted (exit code 1)", file=sys.stderr)
+        print(f"crawler extract: {len(report.errors)} bad file(s) or record(s) skipped; the "
+              "rest were extracted (exit code 1)", file=sys.stderr)
         return 1
     return 0

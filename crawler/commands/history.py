@@ -140,4 +140,7 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(version_lines(versions)) if versions else "  (not stored as an article)")
     if len(versions) > 1:
         print(f"see the changes: crawler diff {url} --archive-dir {args.archive_dir}")
+    if versions and versions[-1].cluster_size > 1:
+        print(f"copies: {versions[-1].cluster_size - 1} other URL(s) carry this story: "
+              f"crawler duplicates {url} --archive-dir {args.archive_dir}")
     return 0

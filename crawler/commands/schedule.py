@@ -66,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from crawler.schedule.runner import CrawlRunner, crawl_command
     from crawler.sites import load_sites
 
+    if args.parallel < 1:
+        raise UserError(f"--parallel {args.parallel} must be at least 1: e.g. --parallel 4")
     sites_file = Path(args.sites).resolve()
     jobs, unscheduled = jobs_from_sites(load_sites(sites_file), args.site)
     if args.site and not (jobs or unscheduled):
@@ -84,8 +86,6 @@ def run(args: argparse.Namespace) -> int:
     runner = CrawlRunner(command_for, log, archive_dir / ".schedule-locks", emit)
     if args.once:
         return run_once(jobs, runner, log, emit)
-    if args.parallel < 1:
-        raise UserError(f"--parallel {args.parallel} must be at least 1: e.g. --parallel 4")
     code = run_forever(jobs, runner, log, emit, parallel=args.parallel)
     sys.stdout.flush()
     return code

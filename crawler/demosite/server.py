@@ -85,8 +85,23 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
 
 
+#: The demo's fixed port: the same URLs every run, so a second `make run` is incremental.
+DEMO_PORT = 8000
+
+
 class DemoSiteServer:
     """The demo site on 127.0.0.1, in a background thread; use as a context manager."""
+
+    @classmethod
+    def on_fixed_port(cls, port: int = DEMO_PORT, tries: int = 20, edition: int = 1
+                      ) -> DemoSiteServer:
+        """Serve on ``port``, or the next free one of the ``tries`` after it."""
+        for candidate in range(port, port + tries):
+            try:
+                return cls(port=candidate, edition=edition)
+            except OSError:
+                continue
+        return cls(port=0, edition=edition)
 
     def __init__(self, port: int = 0, edition: int = 1, host: str = "127.0.0.1") -> None:
         self._server = _Server((host, port), edition)

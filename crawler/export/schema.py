@@ -16,7 +16,7 @@ SCHEMA_ID = "https://github.com/newsarchiver/newsarchiver/docs/schema/article.sc
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One exported field: name, kind (``str``, ``int``, ``bool``, ``strs``), nullability, doc."""
+    """One exported field: name, kind (str, int, float, bool, strs), nullability, doc."""
 
     name: str
     kind: str
@@ -32,7 +32,8 @@ def _f(name: str, kind: str, description: str, nullable: bool = True) -> Field:
 FIELDS: tuple[Field, ...] = (
     _f("url", "str", "URL of the page (after redirects).", nullable=False),
     _f("canonical_url", "str", "The page's rel=canonical / og:url, if declared."),
-    _f("site", "str", "Site name (from the sites file, else the host without www.).", False),
+    _f("site", "str",
+       "Site name (from the sites file, else the registered domain, e.g. bbc.co.uk).", False),
     _f("version", "int", "1 for the first text of this URL, +1 each time the text changed.", False),
     _f("title", "str", "Headline."),
     _f("authors", "strs", "Author names, in page order (CSV: joined with '; ').", False),
@@ -64,11 +65,18 @@ FIELDS: tuple[Field, ...] = (
     _f("conversion_offset", "int", "Byte offset of the conversion record."),
     _f("conversion_length", "int", "Length in bytes of the conversion record."),
     _f("conversion_record_id", "str", "WARC-Record-ID of the conversion record."),
+    _f("cluster_id", "int", "Syndication cluster: articles carrying the same story share it.",
+       False),
+    _f("cluster_similarity", "float",
+       "Estimated share of the shorter text found in the cluster's first capture (0-1).", False),
+    _f("cluster_size", "int", "How many URLs carry this story (1: no copy known).", False),
+    _f("cluster_first_url", "str", "URL of the cluster's first capture (the original, as far "
+       "as the archive knows).", False),
 )
 
-_JSON_TYPES = {"str": "string", "int": "integer", "bool": "boolean"}
-_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "bool": pa.bool_(),
-                "strs": pa.list_(pa.string())}
+_JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
+                "bool": pa.bool_(), "strs": pa.list_(pa.string())}
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 

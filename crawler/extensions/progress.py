@@ -17,6 +17,11 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.spiders.failures import error_counts
+
+__all__ = ["ProgressBoard", "ProgressExtension", "Snapshot", "error_counts", "human_bytes",
+           "snapshot"]
+
 
 @dataclass
 class Snapshot:
@@ -34,28 +39,25 @@ class Snapshot:
 def snapshot(stats: dict[str, Any], elapsed: float, done: bool = False) -> Snapshot:
     """Read the display figures from a crawl's stats."""
     pages = int(stats.get("response_received_count", 0))
-    ignored = int(stats.get("downloader/exception_type_count/scrapy.exceptions.IgnoreRequest", 0))
-    http_errors = sum(
-        int(v) for k, v in stats.items()
-        if k.startswith("downloader/response_status_count/") and k[-3:-2] in ("4", "5")
-    )
-    errors = (
-        int(stats.get("log_count/ERROR", 0))
-        + max(0, int(stats.get("downloader/exception_count", 0)) - ignored)
-        + http_errors
-    )
-    archived = stats.get("warc/bytes_written") or stats.get("warc/payload_bytes") or stats.get(
-        "downloader/response_bytes", 0
-    )
+    # Only what reached a WARC counts as archived (nothing, when WARC writing failed).
+    archived = int(stats.get("warc/response_bytes", 0))
+    errors = sum(error_counts(stats).values())
     return Snapshot(
         pages=pages,
         articles=int(stats.get("pages/article", 0)),
         lists=sum(int(v) for k, v in stats.items() if k.startswith("pages/list/")),
-        archived_bytes=int(archived),
+        archived_bytes=archived,
         errors=errors,
         rate=pages / elapsed if elapsed > 0 else 0.0,
         done=done,
     )
+
+
+def _worth_showing(stats: dict[str, Any]) -> bool:
+    """False for a crawl that archived nothing because no seed was usable."""
+    return bool(stats.get("seeds/accepted") or stats.get("warc/records/response")
+                or stats.get("warc/records/revisit") or not stats.get("seeds/failed", 0)
+                and not stats.get("seeds/unknown", 0))
 
 
 def human_bytes(size: float) -> str:
@@ -135,6 +137,7 @@ class ProgressExtension:
         self.started = time.monotonic()
         self.name = ""
         self._loop: task.LoopingCall | None = None
+        self._shown = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressExtension:
@@ -163,6 +166,9 @@ class ProgressExtension:
 
     def _tick(self, done: bool = False) -> None:
         stats = self.crawler.stats.get_stats()
+        if done and not self._shown and not _worth_showing(stats):
+            return  # every seed was rejected: the one-line error says it all
+        self._shown = True
         self.board.update(self.name, snapshot(stats, time.monotonic() - self.started, done))
 
     def spider_closed(self, spider: Any, reason: str) -> None:

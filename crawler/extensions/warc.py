@@ -11,6 +11,7 @@ come through the wire-capture handler are written as reconstructed records, mark
 from __future__ import annotations
 
 import logging
+import sqlite3
 import weakref
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -23,10 +24,12 @@ from scrapy.http import Response
 
 from crawler.archive import DedupIndex, WarcWriter, WireExchange, WriterOptions
 from crawler.exceptions import ArchiveError
+from crawler.extensions.fatal import stop_crawl
 from crawler.frontier import sharedcrawl
 from crawler.frontier.redisstate import RedisDedupIndex
+from crawler.frontier.seedgate import SeedGate
 from crawler.frontier.task import TASK_META_KEY, CrawlTask
-from crawler.signals import exchange_captured
+from crawler.signals import exchange_captured, seed_checked
 
 logger = logging.getLogger(__name__)
 _WRITERS: weakref.WeakKeyDictionary[Any, WarcWriter] = weakref.WeakKeyDictionary()
@@ -35,6 +38,12 @@ _WRITERS: weakref.WeakKeyDictionary[Any, WarcWriter] = weakref.WeakKeyDictionary
 def warc_writer_for(crawler: Any) -> WarcWriter | None:
     """The WARC writer of a crawl (None when WARC writing is off)."""
     return _WRITERS.get(crawler)
+
+
+def _task(request: Request) -> CrawlTask | None:
+    found = request.meta.get(TASK_META_KEY)
+    return found if isinstance(found, CrawlTask) else None
+
 
 _POLITENESS = (
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
@@ -98,6 +107,8 @@ class WarcWriterExtension:
         self.writer = writer
         self._captured: weakref.WeakSet[Response] = weakref.WeakSet()
         self._seeds = crawler.settings.getlist("CRAWL_SEEDS")
+        #: Holds a seed's exchanges until it is known usable (spiders with ``checks_seeds``).
+        self._gate: SeedGate[tuple[WireExchange, Request]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcWriterExtension:
@@ -113,6 +124,7 @@ class WarcWriterExtension:
         ext = cls(crawler, writer)
         _WRITERS[crawler] = writer
         crawler.signals.connect(ext.exchange_captured, signal=exchange_captured)
+        crawler.signals.connect(ext.seed_checked, signal=seed_checked)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -123,6 +135,8 @@ class WarcWriterExtension:
         """Fill the warcinfo fields (seeds from CRAWL_SEEDS, else the spider's start URLs)."""
         seeds = self._seeds or [str(u) for u in getattr(spider, "start_urls", []) or []]
         self.writer.options.warcinfo = warcinfo_fields(self.crawler.settings, seeds)
+        if getattr(spider, "checks_seeds", False):
+            self._gate = SeedGate()
 
     def exchange_captured(
         self, exchange: WireExchange, request: Request, response: Response | None, **_: Any
@@ -130,7 +144,28 @@ class WarcWriterExtension:
         """Write one captured exchange and note where its main record went."""
         if response is not None:
             self._captured.add(response)
+        if self._gate is None:
+            self._write(exchange, request)
+            return
+        exchange.retained = True  # it may wait: keep its bytes until written or dropped
+        for item in self._gate.offer(_task(request), (exchange, request)):
+            self._write_released(*item)
+
+    def seed_checked(self, request: Request, accepted: bool, **_: Any) -> None:
+        """Write a usable seed's held exchanges (robots.txt first); drop a rejected seed's."""
+        task = _task(request)
+        if self._gate is None or task is None:
+            return
+        write, drop = self._gate.verdict(task, accepted)
+        for item in write:
+            self._write_released(*item)
+        for exchange, _request in drop:
+            self._stats().inc_value("warc/rejected_seed_exchanges")
+            exchange.release(force=True)
+
+    def _write_released(self, exchange: WireExchange, request: Request) -> None:
         self._write(exchange, request)
+        exchange.release(force=True)
 
     def response_downloaded(self, response: Response, request: Request, **_: Any) -> None:
         """Archive, as reconstructed, an HTTP response that no wire tap saw."""
@@ -139,18 +174,31 @@ class WarcWriterExtension:
         self._write(reconstruct_exchange(request, response), request)
 
     def _write(self, exchange: WireExchange, request: Request) -> None:
+        if self._stats().get_value("crawl/fatal_error"):
+            self._stats().inc_value("warc/not_written")  # stopping: in flight when it failed
+            self._not_archived(request)
+            return
         try:
             location = self.writer.write_exchange(exchange)
-        except (ArchiveError, OSError) as exc:
-            logger.error("WARC: could not archive %s: %s", exchange.url, exc)
+        except (ArchiveError, OSError, sqlite3.Error) as exc:
             self._stats().inc_value("warc/write_errors")
+            logger.error("WARC: could not archive %s: %s", exchange.url, exc)
+            stop_crawl(self.crawler, f"cannot write WARC records in {self.writer.warc_dir}", exc)
+            self._not_archived(request)
             return
         if location is not None:
-            task = request.meta.get(TASK_META_KEY)
-            if not isinstance(task, CrawlTask):
+            task = _task(request)
+            if task is None:
                 task = request.meta[TASK_META_KEY] = CrawlTask(request.url)
             task.warc = location
         self._sync_stats()
+
+    @staticmethod
+    def _not_archived(request: Request) -> None:
+        """The response is in no WARC (a redirect's record may be): not a capture to keep."""
+        task = _task(request)
+        if task is not None:
+            task.warc = None
 
     def _stats(self) -> Any:
         return self.crawler.stats
@@ -161,7 +209,9 @@ class WarcWriterExtension:
             stats.set_value(f"warc/{key}", value)
 
     def spider_closed(self, spider: Any) -> None:
-        """Finish the current file (rename, CDXJ index) and log a summary."""
+        """Drop what no usable seed confirmed, finish the file (rename, index), log a summary."""
+        for exchange, _ in self._gate.drain() if self._gate is not None else []:
+            exchange.release(force=True)
         self._close()
         files = self.writer.finished_files
         counts = self.writer.stats

@@ -14,9 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from crawler import discovery
 from crawler.discovery import Discovered
+from crawler.discovery.domains import registered_domain
 from crawler.frontier.backend import Action, Admitted, Backend, Counts
 from crawler.frontier.incremental import IncrementalPolicy, Stats
 from crawler.frontier.task import FREE_ROLES, SOURCE_PRIORITY, SOURCE_ROLES, CrawlTask
@@ -33,6 +35,16 @@ class _Open:
 
     task: CrawlTask
     pending: int = 1
+
+
+class SiteNaming(Protocol):
+    """Names a URL's site (crawler.store.sitenames.SiteNames: the store's name for its host)."""
+
+    def __call__(self, url: str) -> str:
+        """The site name of ``url``."""
+
+    def close(self) -> None:
+        """Release what the naming reads from."""
 
 
 class IdleAction(StrEnum):
@@ -63,12 +75,13 @@ class Frontier:
 
     def __init__(
         self, backend: Backend, config: FrontierConfig, stats: Stats,
-        incremental: IncrementalPolicy | None = None,
+        incremental: IncrementalPolicy | None = None, site_names: SiteNaming | None = None,
     ) -> None:
         self.backend = backend
         self.config = config
         self.stats = stats
         self.incremental = incremental
+        self.site_names = site_names
         self._now = datetime.now(UTC)
         self._open: dict[str, _Open] = {}
         self._budget_spent = False
@@ -86,10 +99,14 @@ class Frontier:
             else:
                 priority = discovery.priority_for(found.lastmod, self._now)
         return CrawlTask(
-            found.url, role=found.role, site=site or discovery.host_of(found.url), depth=depth,
+            found.url, role=found.role, site=site or self.site_of(found.url), depth=depth,
             priority=priority - depth * self.config.depth_priority, lastmod=found.lastmod,
             modified=found.modified, via=route, source=found.role in SOURCE_ROLES,
         )
+
+    def site_of(self, url: str) -> str:
+        """The site a URL's pages are filed under: never host:port, however it was reached."""
+        return self.site_names(url) if self.site_names is not None else registered_domain(url)
 
     def add_links(
         self, links: Sequence[Discovered], route: str, depth: int, site: str = ""
@@ -170,14 +187,30 @@ class Frontier:
     # --- fetching -------------------------------------------------------------------------
 
     def next_task(self) -> CrawlTask | None:
-        """The next task to fetch (leased to this worker), or None for now."""
-        if self._budget_spent:
-            return None
-        task = self.backend.pop()
-        if task is not None:
+        """The next task to fetch (leased to this worker), or None for now.
+
+        A task another worker held when it died (or stopped) is decided again: if that worker
+        archived it (its fetch log, or the reconciliation of its WARCs, says so), the task is
+        finished instead of fetched twice (stat ``frontier/requeued_archived``).
+        """
+        while not self._budget_spent:
+            task = self.backend.pop()
+            if task is None:
+                return None
             task.leased = True
             self._open[task.key] = _Open(task)
-        return task
+            if not (task.requeued and self._archived_meanwhile(task)):
+                return task
+            self.stats.inc_value("frontier/requeued_archived")
+            self.release(task)
+        return None
+
+    def _archived_meanwhile(self, task: CrawlTask) -> bool:
+        """True if the incremental policy, asked again, skips a requeued task as archived."""
+        if self.incremental is None:
+            return False
+        task.incremental, task.headers = "", {}
+        return self.incremental.decide(task) is Decision.SKIP
 
     def has_queued(self) -> bool:
         """True while tasks wait in the queue and the budget is not spent."""
@@ -218,8 +251,16 @@ class Frontier:
     def fetched(  # noqa: PLR0913 - the facts of one HTTP response
         self, task: CrawlTask, url: str, status: int, etag: str | None = None,
         last_modified: str | None = None, redirect_urls: Sequence[str] = (),
+        archived: bool = True,
     ) -> None:
-        """Record a response for the incremental policy."""
+        """Record a response for the incremental policy.
+
+        A response that did not reach the WARC (``archived`` False: a full disk) is not a
+        capture: the next crawl fetches it again.
+        """
+        if not archived:
+            self.stats.inc_value("frontier/not_archived")
+            return
         if self.incremental is not None:
             self.incremental.record(task, url, status, etag, last_modified, redirect_urls)
 
@@ -287,5 +328,7 @@ class Frontier:
         try:
             if self.incremental is not None:
                 self.incremental.close()
+            if self.site_names is not None:
+                self.site_names.close()
         finally:
             self.backend.close()

@@ -225,11 +225,14 @@ class IncrementalPolicy:
 
 
 def open_store_or_none(archive_dir: str) -> Any:
-    """The article store of the archive (None if it cannot be opened)."""
-    try:
-        from crawler.store import open_store
+    """The article store of the archive (None if there is none yet, or it cannot be opened)."""
+    from crawler.exceptions import StoreNotFound
+    from crawler.store import open_store
 
+    try:
         return open_store(archive_dir)
+    except StoreNotFound:
+        return None  # a new archive: nothing to compare with yet
     except Exception as exc:  # noqa: BLE001 - the fetch log alone still makes crawls incremental
         logger.warning("incremental: article store unavailable (%s); using the fetch log", exc)
         return None

@@ -40,7 +40,8 @@ local function requeue(P, w)
   for i = 1, #leases, 2 do
     local t = cjson.decode(leases[i + 1])
     redis.call('ZREM', P .. 'slots:' .. t['d'], leases[i])
-    enqueue(P, leases[i + 1], t, score(P, t))
+    t['rq'] = true -- the next worker decides again: the dead one may have archived it
+    enqueue(P, cjson.encode(t), t, score(P, t))
   end
   redis.call('DEL', P .. 'leases:' .. w)
   return #leases / 2

@@ -27,7 +27,7 @@ SOURCE_ROLES = frozenset({"seed", "feed", "sitemap", "robots"})
 _WIRE = {
     "url": "u", "role": "r", "site": "s", "depth": "dp", "priority": "p", "lastmod": "lm",
     "modified": "md", "via": "v", "source": "src", "incremental": "i",
-    "first_capture": "f", "headers": "h",
+    "first_capture": "f", "headers": "h", "requeued": "rq",
 }
 _FROM_WIRE = {short: name for name, short in _WIRE.items()}
 
@@ -46,7 +46,8 @@ class CrawlTask:
     ``feed_links``, ``sitemap``, ``robots``); ``lastmod``/``modified`` ISO dates from a feed
     or sitemap. ``incremental``, ``first_capture`` and ``headers`` are the incremental
     policy's decision, the flag that the URL was never fetched before, and the conditional
-    request headers. The last three fields belong to one worker's handling and are never
+    request headers; ``requeued`` that a worker took it before and died or stopped (set by
+    the Redis backend). The last three fields belong to one worker's handling and are never
     stored: ``budget`` (``counted``/``refused``), ``leased`` (taken from the frontier by this
     worker) and ``warc`` (where the WARC extension archived the response).
     """
@@ -63,6 +64,7 @@ class CrawlTask:
     incremental: str = ""
     first_capture: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    requeued: bool = False
     budget: str = ""
     leased: bool = False
     warc: dict[str, Any] | None = None

@@ -9,6 +9,7 @@ flushed in one short transaction, because the store's own writer keeps long tran
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,10 @@ def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
     if path.suffix in (".sqlite", ".sqlite3", ".db"):
         return path
     return path / "articles.sqlite"
+
+#: Longest a recorded fetch stays in memory only (seconds).
+FLUSH_SECONDS = 1.0
+RETRY_SECONDS = 0.1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS incremental_fetch (
@@ -84,6 +89,7 @@ class FetchLog:
         self.flush_every = max(1, flush_every)
         self._pending: dict[str, Fetch] = {}
         self._flush_at = self.flush_every
+        self._flushed = time.monotonic()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Reads run on the crawl's thread; a read never waits for the store's writer (WAL).
         self._conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
@@ -123,9 +129,15 @@ class FetchLog:
                 "lastmod": fetch.lastmod or previous.lastmod,
             })
         self._pending[fetch.url] = fetch
-        if len(self._pending) >= self._flush_at and not self.flush(timeout=0.2):
-            # Busy: try again after another batch rather than stall every fetch.
-            self._flush_at = len(self._pending) + self.flush_every
+        # A batch, or a second's worth: a crash loses at most about a second of what was
+        # learnt (the WARC still has the fetches themselves; see crawler.incremental.resume).
+        if len(self._pending) >= self._flush_at:
+            if not self.flush(timeout=0.2):
+                # Busy: try again after another batch rather than stall every fetch.
+                self._flush_at = len(self._pending) + self.flush_every
+        elif time.monotonic() - self._flushed >= FLUSH_SECONDS and not self.flush(timeout=0):
+            # The store is mid-batch: never wait for it here, look again a little later.
+            self._flushed = time.monotonic() - FLUSH_SECONDS + RETRY_SECONDS
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Write buffered fetches in one transaction; False if the file stayed locked."""
@@ -144,6 +156,7 @@ class FetchLog:
             return False
         self._pending.clear()
         self._flush_at = self.flush_every
+        self._flushed = time.monotonic()
         return True
 
     def prune(self, older_than: datetime) -> int:

@@ -16,7 +16,7 @@ from crawler.timestamps import as_utc
 
 DEFAULT_REVISIT_AFTER = "1h,6h,1d,1w"
 
-#: Page roles (request meta ``page_role``) fetched on every run: they are how new articles
+#: Page roles (``CrawlTask.role``) fetched on every run: they are how new articles
 #: and fresh ``lastmod`` dates are found.
 ALWAYS_FETCHED_ROLES = frozenset({"seed", "feed", "sitemap", "list"})
 
@@ -55,7 +55,9 @@ class RevisitPolicy:
     revisit_after: tuple[timedelta, ...]
 
     @classmethod
-    def from_text(cls, text: str | list | tuple = DEFAULT_REVISIT_AFTER) -> RevisitPolicy:
+    def from_text(
+        cls, text: str | list[str] | tuple[str, ...] = DEFAULT_REVISIT_AFTER
+    ) -> RevisitPolicy:
         """Build from "1h,6h,1d,1w" (ValueError on a bad duration)."""
         return cls(parse_durations(text))
 
@@ -113,7 +115,7 @@ def _is_newer(lastmod: datetime, known: KnownCapture) -> bool:
     site that dates edits by day): the date moved, so the page changed.
     """
     lastmod = as_utc(lastmod)
-    if lastmod > as_utc(known.last_fetch):
+    if known.last_fetch is None or lastmod > as_utc(known.last_fetch):
         return True
     return known.modified is not None and lastmod > as_utc(known.modified)
 

@@ -4,23 +4,30 @@ Settings: ``STORE_ENABLED`` (switch), ``STORE_PATH`` (default ``ARCHIVE_DIR/arti
 ``STORE_CONVERSION_RECORDS`` (write each new article version's text into the WARC as a
 ``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit; 1 in a crawl
 shared in Redis: each page is committed before its task is finished, and the workers writing
-one store hold its lock briefly). Stats: ``store/*``.
+one store hold its lock briefly). Stats: ``store/*``. An article's syndication sketch
+(MinHash) is computed in the analysis process pool, off the reactor thread; the store
+clusters it with the copies already stored. The first write the disk refuses stops the crawl
+(crawler/extensions/fatal.py); a page whose WARC write failed is not stored.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.exceptions import ArchiveError
+from crawler.extensions.fatal import is_disk_failure, stop_crawl
 from crawler.extensions.warc import warc_writer_for
 from crawler.items import PageItem
+from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.store import PageRecord, Store, WarcLocation
 from crawler.store.model import OUTCOME_NEW_VERSION, OUTCOME_UPDATED
+from crawler.syndication import Sketch, sketch_text
 
 if TYPE_CHECKING:
     from typing import Self
@@ -78,6 +85,7 @@ class StorePipeline:
         self.commit_every = commit_every
         self.crawler = crawler
         self.store: Store | None = None
+        self.pool: AnalysisPool | None = None
         self.version = extractor_version()
 
     @classmethod
@@ -96,46 +104,86 @@ class StorePipeline:
         )
 
     def open_spider(self) -> None:
-        """Open (or create) the store."""
-        self.store = Store(self.path, commit_every=self.commit_every)
+        """Open (or create) the store; share the process's analysis pool for sketches."""
+        self.store = Store(self.path, commit_every=self.commit_every, create=True)
+        self.pool = AnalysisPool.acquire(self._workers())
         logger.info("Storing cleaned text in %s", self.store.path)
+
+    def _workers(self) -> int:
+        """Pool size if this pipeline starts the pool (the news spider normally has)."""
+        settings = self.crawler.settings if self.crawler is not None else {}
+        workers = str(settings.get("EXTRACT_WORKERS", "auto")).strip().lower()
+        return default_workers() if workers in ("", "auto", "none") else int(workers)
 
     def close_spider(self) -> None:
         """Commit and close the store, logging what it holds."""
-        if self.store is not None:
-            counts = self.store.counts()
-            self.store.close()
-            self.store = None
-            logger.info(
-                "Store: %(articles)d articles (%(versions)d versions) from %(pages)d pages", counts
-            )
+        if self.pool is not None:
+            self.pool.release()
+            self.pool = None
+        if self.store is None:
+            return
+        store, self.store = self.store, None
+        try:
+            counts = store.counts()
+            store.close()
+        except sqlite3.Error as exc:  # the disk filled up: the last batch is in the WARC only
+            store.abandon()
+            if self.crawler is not None:
+                stop_crawl(self.crawler, f"cannot write to the article store {self.path}", exc,
+                           close=False)
+            return
+        logger.info(
+            "Store: %(articles)d articles (%(versions)d versions) from %(pages)d pages", counts
+        )
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         """Store a PageItem; pass every other item through unchanged."""
         if not isinstance(item, PageItem) or item.extraction is None:
+            return item
+        if item.warc is None and self._writes_warcs():
+            self._inc("store/not_archived")  # the WARC write failed: not a capture to keep
             return item
         if self.store is None:
             self.open_spider()
         record = page_record(item, self.version)
+        if record.is_article and record.text:
+            record = replace(record, sketch=await self._sketch(record.text))
         store = self.store
-        assert store is not None
+        if store is None:  # closed while the sketch was computed
+            return item
         try:
             result = store.add_page(record)
+            if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
+                self._write_conversion(store, record, result.page_id)
             if self.commit_every <= 1:
                 store.commit()  # durable before the crawl counts the page as done
         except sqlite3.OperationalError as exc:  # locked or full disk: the WARC still has it
-            logger.error("Could not store %s (%s); run `crawler extract` on the crawl's WARCs "
-                         "to add it later", item.url, exc)
             self._inc("store/errors")
+            if is_disk_failure(exc) and self.crawler is not None:
+                stop_crawl(self.crawler, f"cannot write to the article store {self.path}", exc)
+                return item
+            logger.error("Could not store %s (%s); the next crawl adds it from the WARC",
+                         item.url, exc)
+            self._inc("errors/store")
             return item
         self._inc(f"store/{result.outcome}")
-        if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
-            self._write_conversion(record, result.page_id)
-            if self.commit_every <= 1:
-                store.commit()
         return item
 
-    def _write_conversion(self, record: PageRecord, page_id: int | None) -> None:
+    def _writes_warcs(self) -> bool:
+        """True if this crawl writes WARCs (then only archived pages are stored)."""
+        return self.crawler is not None and warc_writer_for(self.crawler) is not None
+
+    async def _sketch(self, text: str) -> Sketch | None:
+        """The text's sketch from a pool worker; None (the store computes it) if that fails."""
+        if self.pool is None:
+            return None
+        try:
+            return await self.pool.run(sketch_text, text)
+        except Exception as exc:  # noqa: BLE001 - the store computes it instead
+            logger.debug("Sketch computed in the store instead: %s", exc)
+            return None
+
+    def _write_conversion(self, store: Store, record: PageRecord, page_id: int | None) -> None:
         """Write the article text into the WARC as a conversion record referring to the page."""
         writer = warc_writer_for(self.crawler) if self.crawler else None
         if not self.conversion_records or writer is None or record.warc is None:
@@ -147,13 +195,14 @@ class StorePipeline:
                 record.url, refers_to=record.warc.record_id, text=record.text,
                 date=record.fetched_at,
             )
-        except (OSError, ArchiveError) as exc:
-            logger.warning("Could not write the conversion record of %s: %s", record.url, exc)
+        except (OSError, ArchiveError, sqlite3.Error) as exc:
             self._inc("store/conversion_failed")
+            logger.error("Could not write the conversion record of %s: %s", record.url, exc)
+            stop_crawl(self.crawler, f"cannot write WARC records in {writer.warc_dir}", exc)
             return
         found = WarcLocation.from_dict(location)
         if found is not None:
-            self.store.set_conversion(page_id, found)
+            store.set_conversion(page_id, found)
             self._inc("store/conversion_records")
 
     def _inc(self, key: str) -> None:

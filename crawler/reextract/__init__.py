@@ -1,6 +1,7 @@
 """Re-extraction of cleaned text from WARCs (ours or any tool's) into the store (no scrapy)."""
 
-from crawler.reextract.run import ReextractReport, find_warcs, reextract
+from crawler.reextract.run import ReextractReport, find_warcs, reextract, usable_files
 from crawler.reextract.scan import Capture, WarcScanner
 
-__all__ = ["Capture", "ReextractReport", "WarcScanner", "find_warcs", "reextract"]
+__all__ = ["Capture", "ReextractReport", "WarcScanner", "find_warcs", "reextract",
+           "usable_files"]

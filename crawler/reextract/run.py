@@ -8,6 +8,7 @@ rewritten when the result differs, so a second run changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -20,12 +21,13 @@ from crawler import settings
 from crawler.exceptions import UserError
 from crawler.extract import EXTRACTOR_VERSION, ExtractOptions, ExtractResult, SiteLearner
 from crawler.extract.sitelearn import site_of
-from crawler.reextract.scan import Capture, WarcScanner
+from crawler.reextract.scan import Capture, WarcScanner, file_problem
 from crawler.reextract.worker import extract_capture, init_worker, ordered_map, signatures_of
 from crawler.store import PageRecord, Store, WarcLocation
+from crawler.store.sitenames import SiteNames
 
 #: File names re-extraction picks up inside a folder (``.open`` files are still being written).
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 #: ``progress(phase, done_bytes, total_bytes)``: called as the scan advances.
 ProgressFn = Callable[[str, int, int], None]
@@ -69,8 +71,21 @@ def find_warcs(paths: list[str | Path]) -> list[Path]:
         else:
             raise UserError(f"{path} does not exist: pass WARC files or folders that hold them")
     if not found:
-        raise UserError(f"no WARC files (*.warc, *.warc.gz) in {', '.join(map(str, paths))}")
+        raise UserError(f"no WARC or ARC files (*.warc, *.warc.gz, *.arc, *.arc.gz) in "
+                        f"{', '.join(map(str, paths))}")
     return found
+
+
+def usable_files(files: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files that are WARC or ARC files, and one line for each that is not."""
+    good, problems = [], []
+    for path in files:
+        problem = file_problem(path)
+        if problem is None:
+            good.append(path)
+        else:
+            problems.append(f"{path}: {problem}; skipped")
+    return good, problems
 
 
 def stored_name(path: Path, archive_dir: Path) -> str:
@@ -135,31 +150,18 @@ def _short_hash(value: str) -> bytes:
     return hashlib.blake2b(value.encode("utf-8", "replace"), digest_size=8).digest()
 
 
-def learn_profiles(files: list[Path], jobs: int, progress: ProgressFn | None) -> dict:
+def learn_profiles(
+    files: list[Path], jobs: int, progress: ProgressFn | None,
+    keep: Callable[[Capture], bool] | None = None,
+) -> dict:
     """First pass: learn each site's boilerplate from the block signatures of its pages."""
     learner = SiteLearner()
     sites: set[str] = set()
-    captures = _distinct(_Captures(files, progress, "learn"))
+    captures = _distinct(filter(keep, _Captures(files, progress, "learn")))
     for _, (url, signatures) in ordered_map(signatures_of, captures, jobs):
         learner.observe(url, signatures)
         sites.add(site_of(url))
     return {site: learner.profile(site) for site in sites}
-
-
-class _SiteNames:
-    """Site name of a capture: the one the store already uses for its host, else the host."""
-
-    def __init__(self, store: Store) -> None:
-        """Look names up in ``store``, once per host."""
-        self.store = store
-        self.known: dict[str, str] = {}
-
-    def __call__(self, url: str) -> str:
-        """The site name for ``url``."""
-        host = url.split("/", 3)[2] if url.count("/") >= 2 else url
-        if host not in self.known:
-            self.known[host] = self.store.site_of_host(url) or site_of(url)
-        return self.known[host]
 
 
 def _page_record(
@@ -190,21 +192,31 @@ def reextract(
     jobs: int | None = None,
     learn: bool = True,
     progress: ProgressFn | None = None,
+    only_missing: bool = False,
 ) -> ReextractReport:
-    """Re-extract every HTML response in ``paths`` (WARC files or folders) into the store."""
+    """Re-extract every HTML response in ``paths`` (WARC files or folders) into the store.
+
+    ``only_missing``: only the captures the store does not hold yet (resuming a dead crawl).
+    """
     started = time.monotonic()
     archive = Path(archive_dir)
-    files = find_warcs(paths)
+    files, problems = usable_files(find_warcs(paths))
     jobs = jobs or os.cpu_count() or 1
-    profiles = learn_profiles(files, jobs, progress) if learn else {}
-    report = ReextractReport(files=len(files))
+    report = ReextractReport(files=len(files), errors=problems)
     captures = _Captures(files, progress, "extract")
     names = {str(f): stored_name(f, archive) for f in files}
-    with Store(archive) as store:
-        site_names = _SiteNames(store)
-        for capture, result in ordered_map(extract_capture, captures, jobs, init_worker,
-                                           (profiles,)):
+    with Store(archive, create=True) as store:
+        keep = None
+        if only_missing:
+            def keep(capture: Capture) -> bool:
+                return not store.has_capture(capture.record_id, names[capture.path],
+                                             capture.offset)
+        profiles = learn_profiles(files, jobs, progress, keep) if learn else {}
+        site_names = SiteNames(store)
+        for capture, (result, sketch) in ordered_map(extract_capture, filter(keep, captures),
+                                                     jobs, init_worker, (profiles,)):
             record = _page_record(capture, result, names[capture.path], site_names(capture.url))
+            record = dataclasses.replace(record, sketch=sketch)
             added = store.add_page(record)
             outcome = added.outcome
             if outcome == "same":

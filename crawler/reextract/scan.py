@@ -30,6 +30,8 @@ READ_ERRORS = (
     IndexError,
 )
 _GZIP_MAGIC = b"\x1f\x8b\x08"
+#: How a WARC (any version) or an ARC file (its filedesc record) begins.
+_STARTS = (b"WARC/", b"filedesc://")
 _WARC_START = b"\nWARC/1."
 _CHUNK = 1 << 20
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
@@ -96,6 +98,45 @@ def _problem(record: ArcWarcRecord) -> str | None:
     return None
 
 
+class _QuietIterator(ArchiveIterator):
+    """warcio's iterator without its raw stderr warning per bad record (we report them)."""
+
+    INC_RECORD = ""
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file, decompressed if it is gzip (OSError, zlib.error)."""
+    with open(path, "rb") as stream:
+        head = stream.read(4096)
+    if head.startswith(_GZIP_MAGIC):
+        head = zlib.decompressobj(31).decompress(head, 64)
+    return head.lstrip(b"\r\n")
+
+
+def is_arc(path: Path) -> bool:
+    """True for an ARC file (it starts with a ``filedesc://`` record)."""
+    try:
+        return _head(path).startswith(b"filedesc://")
+    except (OSError, zlib.error):
+        return False
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` is not a WARC or ARC file (empty, or other content), or None if it is one."""
+    try:
+        head = _head(path)
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    except zlib.error:
+        return "it is gzip-compressed but not a WARC or ARC file"
+    if not head:
+        return "it is empty"
+    if head.startswith(_STARTS):
+        return None
+    shown = _UNPRINTABLE.sub("?", head[:20].decode("latin-1"))
+    return f"it is not a WARC or ARC file (it starts with {shown!r})"
+
+
 def _is_gzip(stream: BinaryIO) -> bool:
     """Whether the file starts with a gzip member (then records resume at member starts)."""
     start = stream.tell()
@@ -141,6 +182,8 @@ class WarcScanner:
         self.max_body = max_body
         self.position = 0
         self.stats = ScanStats()
+        # warcio makes up a random ID for each ARC record: file and offset name it instead.
+        self.arc = is_arc(path)
 
     def __iter__(self) -> Iterator[Capture]:
         """Yield each HTML response; errors go to ``stats.errors`` and scanning resumes."""
@@ -156,7 +199,8 @@ class WarcScanner:
     def _scan_from(self, stream: BinaryIO, start: int) -> Iterator[Capture]:
         """Scan from ``start`` to the end; return the offset of a failed record, else None."""
         stream.seek(start)
-        records = ArchiveIterator(stream)
+        # ARC files (older Heritrix, Internet Archive) read as WARC response records.
+        records = _QuietIterator(stream, arc2warc=True)
         offset = start
         try:
             for record in records:
@@ -174,6 +218,9 @@ class WarcScanner:
             offset = max(offset, records.offset)
             self._error(offset, str(exc).strip() or type(exc).__name__)
             return offset
+        if records.err_count:
+            self._error(offset, f"{records.err_count} record(s) longer or shorter than their "
+                                "Content-Length says")
         self._check_tail(stream, records.offset)
         return None
 
@@ -214,7 +261,7 @@ class WarcScanner:
             url=(headers.get_header("WARC-Target-URI") or "").strip().strip("<>"),
             body=body,
             date=headers.get_header("WARC-Date") or "",
-            record_id=headers.get_header("WARC-Record-ID"),
+            record_id=None if self.arc else headers.get_header("WARC-Record-ID"),
             payload_digest=headers.get_header("WARC-Payload-Digest"),
             offset=offset,
             length=records.get_record_length(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -11,8 +12,10 @@ from typing import Any, TypeVar
 
 from crawler.extract import ExtractOptions, ExtractResult, SiteProfile, extract
 from crawler.extract.sitelearn import site_of
+from crawler.lifeline import start_worker
 from crawler.reextract.scan import Capture
 from crawler.store.dates import parse_timestamp
+from crawler.syndication import Sketch, sketch_text
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,10 +53,12 @@ def signatures_of(capture: Capture) -> tuple[str, tuple[str, ...]]:
     return capture.url, _safe_extract(capture, None).block_signatures
 
 
-def extract_capture(capture: Capture) -> ExtractResult:
-    """Second pass: extract with the site's learned profile (signatures dropped: not needed)."""
+def extract_capture(capture: Capture) -> tuple[ExtractResult, Sketch | None]:
+    """Second pass: extract with the site's learned profile (signatures dropped: not needed),
+    and sketch an article's text for syndication clusters here, in parallel."""
     result = _safe_extract(capture, _PROFILES.get(site_of(capture.url)))
-    return dataclasses.replace(result, block_signatures=())
+    sketch = sketch_text(result.text) if result.is_article and result.text else None
+    return dataclasses.replace(result, block_signatures=()), sketch
 
 
 def ordered_map(
@@ -76,8 +81,9 @@ def ordered_map(
     # spawn, not fork: the parent holds an SQLite connection and a progress thread.
     context = multiprocessing.get_context("spawn")
     window: deque[tuple[T, Future[R]]] = deque()
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer,
-                             initargs=initargs) as pool:
+    # Workers watch this process: killed, it leaves no worker behind (crawler.lifeline).
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
+                             initargs=(os.getpid(), initializer, initargs)) as pool:
         for item in items:
             window.append((item, pool.submit(fn, item)))
             if len(window) >= 4 * jobs:

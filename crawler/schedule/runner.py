@@ -131,7 +131,8 @@ class CrawlRunner:
         finished = now_utc()
         self.log.finish(run_id, finished, code)
         seconds = (finished - started).total_seconds()
-        state = "finished" if code == 0 else f"failed (exit {code})"
+        states = {0: "finished", 1: "finished with errors (exit 1, see its log)"}
+        state = states.get(code, f"failed (exit {code})")
         self.emit(f"{site}: run {run_id} {state} in {seconds:.1f}s")
         with self._lock:
             self.results.append((site, code))

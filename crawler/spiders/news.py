@@ -5,7 +5,8 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
 
 - ``CRAWL_SEEDS``: seed URLs (list or comma-separated): home/section pages, feeds, sitemaps.
 - ``CRAWL_ALLOWED_DOMAINS``: hosts to stay on (default: the seeds' hosts and their subdomains).
-- ``CRAWL_SITE_NAME``: the ``site`` stored with every page (default: the page's host).
+- ``CRAWL_SITE_NAME``: the ``site`` stored with every page (default: the name the store
+  already files the page's host under, else its registered domain).
 - ``CRAWL_MAX_PAGES``: fetch at most this many pages (0: no limit); the budget is spent as
   requests reach the downloader (crawler.middlewares.FrontierMiddleware), so request
   priority decides what it buys (see crawler/frontier/).
@@ -18,9 +19,12 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
 
 The crawl policy (seen set, priority, budget, parked pages, incremental decisions) is the
 frontier's (crawler/frontier/): this spider hands it what each page links to and turns the
-tasks it gives back into Requests (:meth:`NewsSpider.request_for`).
+tasks it gives back into Requests (:meth:`NewsSpider.request_for`). It tells the WARC
+extension whether a seed is usable (signal ``seed_checked``): a rejected seed leaves the
+archive untouched.
 
 Stats: ``pages/article``, ``pages/list/<reason>``, ``pages/not-html``, ``seeds/<kind>``,
+``seeds/accepted``, ``errors/<kind>`` (real failures, once per URL: crawler/spiders/failures.py),
 ``discovery/<route>`` (URLs found), ``discovery/scheduled``, ``discovery/not_scheduled`` (over
 the scheduling cap or after the budget was spent), ``discovery/budget_exhausted`` (refused by
 the downloader middleware).
@@ -48,7 +52,9 @@ from crawler.frontier import SOURCE_PRIORITY, TASK_META_KEY, CrawlTask, Frontier
 from crawler.frontier.warmup import Held, SiteWarmup
 from crawler.items import PageItem
 from crawler.scheduler import open_frontier, task_of
+from crawler.signals import seed_checked
 from crawler.spiders.config import CrawlConfig
+from crawler.spiders.failures import count_failure, seed_problem
 from crawler.spiders.pool import AnalysisPool, default_workers
 
 logger = logging.getLogger(__name__)
@@ -60,6 +66,8 @@ class NewsSpider(scrapy.Spider):
     """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
 
     name = "news"
+    #: Tells the WARC extension to hold a seed's exchanges until :meth:`_seed_verdict`.
+    checks_seeds = True
     frontier: Frontier
     pool: AnalysisPool
     warmup: SiteWarmup
@@ -108,11 +116,11 @@ class NewsSpider(scrapy.Spider):
                        meta={TASK_META_KEY: task, "depth": task.depth})
 
     def _sites(self) -> list[str]:
-        """The store's site names of this crawl: the site's name, else the seeds' hosts."""
+        """The store's site names of this crawl: the site's name, else the seeds' sites."""
         assert self.config is not None
         if self.config.site_name:
             return [self.config.site_name]
-        return list(dict.fromkeys(h for h in map(discovery.host_of, self.config.seeds) if h))
+        return list(dict.fromkeys(n for n in map(self.frontier.site_of, self.config.seeds) if n))
 
     def _robots_task(self, url: str) -> CrawlTask | None:
         """The robots.txt of ``url``'s origin, once per origin, for its ``Sitemap:`` lines."""
@@ -163,6 +171,9 @@ class NewsSpider(scrapy.Spider):
             # The response is in the WARC already; re-extraction can retry it later.
             logger.exception("could not analyse %s", response.url)
             self.crawler.stats.inc_value("analysis/errors")
+            self.crawler.stats.inc_value("errors/analysis")
+            if task.role == "seed":  # a real page: keep it, re-extraction can retry it
+                self._seed_verdict(response.request, True)
             return
         if task.role == "seed":
             self._check_seed(response, result.kind, ctype)
@@ -272,7 +283,7 @@ class NewsSpider(scrapy.Spider):
         return PageItem(
             url=response.url,
             requested_url=redirects[0],
-            site=task.site or discovery.host_of(response.url),
+            site=task.site or self.frontier.site_of(response.url),
             status=response.status,
             fetched_at=(task.warc or {}).get("date")
             or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -303,34 +314,34 @@ class NewsSpider(scrapy.Spider):
     def _check_seed(self, response: Response, kind: str, ctype: str | None) -> None:
         """Count the seed's kind; remember seeds that are neither HTML, feed nor sitemap."""
         self.crawler.stats.inc_value(f"seeds/{kind}")
-        if kind == discovery.UNKNOWN:
+        self._seed_verdict(response.request, kind != discovery.UNKNOWN)
+        if kind != discovery.UNKNOWN:
+            self.crawler.stats.inc_value("seeds/accepted")
+        else:
             self.seed_problems.append(
                 f"seed {response.url} is neither an HTML page, a feed nor a sitemap "
                 f"(Content-Type {ctype or 'missing'}): give a home page, section, feed or "
                 "sitemap URL"
             )
 
+    def _seed_verdict(self, request: Request | None, usable: bool) -> None:
+        """Tell the WARC extension whether to archive the seed's held exchanges."""
+        if request is not None:
+            self.crawler.signals.send_catch_log(signal=seed_checked, request=request,
+                                                accepted=usable)
+
     def _seed_failed(self, failure: Failure) -> None:
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
         task = self._ignore(failure)
+        self._seed_verdict(getattr(failure, "request", None), False)
         if task is not None and task.budget == "refused":
             return  # more seeds than pages to fetch: not a problem of the seed
-        url = task.url if task is not None else "?"
-        response = getattr(failure.value, "response", None)
         self.crawler.stats.inc_value("seeds/failed")
-        if response is not None:
-            problem = f"seed {url} answered HTTP {response.status}: check the URL"
-        elif "robots.txt" in (failure.getErrorMessage() or ""):
-            problem = f"seed {url} is disallowed by the site's robots.txt: pick another seed"
-        else:
-            kind = failure.type.__name__ if failure.type is not None else "error"
-            message = (failure.getErrorMessage() or kind).rstrip(".")
-            problem = (f"could not fetch seed {url} ({message}): check the address and that "
-                       "the site is reachable")
-        self.seed_problems.append(problem)
+        self.seed_problems.append(seed_problem(task.url if task is not None else "?", failure))
 
     def _ignore(self, failure: Failure) -> CrawlTask | None:
-        """Other failures are counted by Scrapy's stats; the task is finished."""
+        """Count a real failure by kind (``errors/<kind>``); the task is finished."""
+        count_failure(self.crawler.stats, failure)
         request = getattr(failure, "request", None)
         task = task_of(request) if request is not None else None
         if task is not None:

@@ -16,6 +16,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from crawler.lifeline import exit_with_owner
+
 T = TypeVar("T")
 
 
@@ -60,8 +62,13 @@ class AnalysisPool:
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if ctx.get_start_method() == "forkserver":
-                ctx.set_forkserver_preload(["crawler.analysis"])
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+                # datasketch (for the store's syndication sketches) loads scipy: once, here.
+                ctx.set_forkserver_preload(["crawler.analysis", "datasketch"])
+            # Workers watch this process: killed, it leaves no worker behind (lifeline).
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=ctx, initializer=exit_with_owner,
+                initargs=(os.getpid(),),
+            )
         return self._executor
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:

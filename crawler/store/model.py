@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crawler.syndication import Sketch
+
 #: Columns of one article version, in export order (the stable schema; see docs/store.md).
 ARTICLE_FIELDS: tuple[str, ...] = (
     "url",
@@ -40,6 +42,10 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "conversion_offset",
     "conversion_length",
     "conversion_record_id",
+    "cluster_id",
+    "cluster_similarity",
+    "cluster_size",
+    "cluster_first_url",
 )
 
 
@@ -92,6 +98,9 @@ class PageRecord:
     source: str = "link"
     text: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The text's syndication sketch if the caller computed it already (off the writer's
+    #: thread); the store computes it otherwise.
+    sketch: Sketch | None = None
 
     @classmethod
     def from_extraction(cls, extraction: Any, **fields: Any) -> PageRecord:
@@ -157,12 +166,30 @@ class Article:
     conversion_offset: int | None
     conversion_length: int | None
     conversion_record_id: str | None
+    cluster_id: int | None = None
+    cluster_similarity: float | None = None
+    cluster_size: int = 1
+    cluster_first_url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form in schema order (authors as a list), JSON-ready."""
         data = asdict(self)
         data["authors"] = list(self.authors)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One URL carrying a story: a member of a syndication cluster (``Store.copies``)."""
+
+    cluster_id: int
+    url: str
+    site: str
+    title: str | None
+    version: int
+    first_seen: str
+    similarity: float
+    is_first: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,16 +8,39 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from crawler.store.model import Article, CaptureState, Page
+from crawler.store.model import Article, CaptureState, Copy, Page
 
 _ARTICLE_SELECT = """
 SELECT a.id AS article_id, a.url, a.version, a.site, a.first_seen, a.last_seen, a.captures,
        p.meta, p.page_reason, p.fetched_at, p.crawl_id, p.extractor_version,
        p.warc_filename, p.warc_offset, p.warc_length, p.warc_record_id, p.payload_digest,
        p.warc_record_type, p.conversion_filename, p.conversion_offset, p.conversion_length,
-       p.conversion_record_id, t.fingerprint, t.text
+       p.conversion_record_id, t.fingerprint, t.text, a.cluster_id, a.cluster_similarity,
+       (SELECT count(DISTINCT c.url) FROM articles c WHERE c.cluster_id = a.cluster_id)
+         AS cluster_size,
+       (SELECT f.url FROM articles f WHERE f.cluster_id = a.cluster_id
+         ORDER BY f.first_seen, f.id LIMIT 1) AS cluster_first_url
 FROM articles a JOIN pages p ON p.id = a.page_id JOIN texts t ON t.id = a.text_id
 """
+
+_COPIES_SELECT = """
+SELECT a.cluster_id, a.url, a.site, a.version, a.cluster_similarity, p.meta,
+       (SELECT min(b.first_seen) FROM articles b
+         WHERE b.cluster_id = a.cluster_id AND b.url = a.url) AS url_first_seen
+FROM articles a JOIN pages p ON p.id = a.page_id
+WHERE a.cluster_id = ? AND a.version = (SELECT max(c.version) FROM articles c
+  WHERE c.cluster_id = a.cluster_id AND c.url = a.url)
+ORDER BY url_first_seen, a.id
+"""
+
+#: ``dedupe`` orders: which article of a cluster an export keeps.
+DEDUPE_ORDER = {
+    # the URL captured first (its first version's first_seen): the original, as far as we know
+    "earliest": "(SELECT min(v.first_seen) FROM articles v WHERE v.url = x.url), x.id",
+    # the longest cleaned text, the earliest on a tie
+    "longest": "(SELECT length(t.text) FROM texts t WHERE t.id = x.text_id) DESC, x.first_seen,"
+               " x.id",
+}
 
 PAGE_SELECT = """
 SELECT p.url, p.site, p.fetched_at, p.status, p.crawl_id, p.is_article, p.page_reason,
@@ -89,6 +112,10 @@ def row_to_article(row: sqlite3.Row) -> Article:
         conversion_offset=row["conversion_offset"],
         conversion_length=row["conversion_length"],
         conversion_record_id=row["conversion_record_id"],
+        cluster_id=row["cluster_id"],
+        cluster_similarity=row["cluster_similarity"],
+        cluster_size=row["cluster_size"] or 1,
+        cluster_first_url=row["cluster_first_url"],
     )
 
 
@@ -111,23 +138,80 @@ def iter_articles(
     since: str | None = None,
     all_versions: bool = False,
     url: str | None = None,
+    dedupe: str | None = None,
 ) -> Iterator[Article]:
-    """Yield article versions (the latest per URL unless ``all_versions``) in storage order."""
-    where, params = [], []
-    if not all_versions:
-        where.append("a.is_latest = 1")
-    if site:
-        where.append("a.site = ?")
-        params.append(site)
-    if since:
-        where.append("a.first_seen >= ?")
-        params.append(since)
-    if url:
-        where.append("a.url = ?")
-        params.append(url)
+    """Yield article versions (the latest per URL unless ``all_versions``) in storage order.
+
+    ``dedupe`` (``earliest`` or ``longest``, see :data:`DEDUPE_ORDER`) keeps one of the
+    selected articles per syndication cluster.
+    """
+    where, params = _article_filters("a", site, since, all_versions, url)
+    if dedupe is not None:
+        inner, inner_params = _article_filters("x", site, since, all_versions, url)
+        where.append(
+            "a.id IN (SELECT id FROM (SELECT x.id, row_number() OVER (PARTITION BY x.cluster_id"
+            f" ORDER BY {DEDUPE_ORDER[dedupe]}) AS rank FROM articles x"
+            + (" WHERE " + " AND ".join(inner) if inner else "") + ") WHERE rank = 1)"
+        )
+        params.extend(inner_params)
     sql = _ARTICLE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id"
     for row in _stream(conn, sql, tuple(params)):
         yield row_to_article(row)
+
+
+def _article_filters(
+    alias: str, site: str | None, since: str | None, all_versions: bool, url: str | None
+) -> tuple[list[str], list[str]]:
+    """SQL conditions (on table alias ``alias``) and parameters for an article selection."""
+    where, params = [], []
+    if not all_versions:
+        where.append(f"{alias}.is_latest = 1")
+    for column, value in (("site", site), ("first_seen", since), ("url", url)):
+        if value:
+            where.append(f"{alias}.{column} {'>=' if column == 'first_seen' else '='} ?")
+            params.append(value)
+    return where, params
+
+
+def copies(conn: sqlite3.Connection, url: str) -> list[Copy]:
+    """The URLs in the cluster of ``url``'s latest version, first capture first; [] if none."""
+    row = conn.execute(
+        "SELECT cluster_id FROM articles WHERE url = ? AND +is_latest = 1", (url,)
+    ).fetchone()
+    if row is None or row[0] is None:
+        return []
+    return cluster_copies(conn, row[0])
+
+
+def cluster_copies(conn: sqlite3.Connection, cluster_id: int) -> list[Copy]:
+    """The URLs of one cluster (the latest version of each in it), first capture first."""
+    rows = conn.execute(_COPIES_SELECT, (cluster_id,)).fetchall()
+    return [
+        Copy(
+            cluster_id=r["cluster_id"],
+            url=r["url"],
+            site=r["site"],
+            title=json.loads(r["meta"] or "{}").get("title"),
+            version=r["version"],
+            first_seen=r["url_first_seen"],
+            similarity=r["cluster_similarity"] if r["cluster_similarity"] is not None else 1.0,
+            is_first=i == 0,
+        )
+        for i, r in enumerate(rows)
+    ]
+
+
+def iter_clusters(
+    conn: sqlite3.Connection, min_urls: int = 2, limit: int | None = None
+) -> Iterator[list[Copy]]:
+    """Clusters of at least ``min_urls`` URLs, most URLs first (then the earliest)."""
+    sql = (
+        "SELECT cluster_id, count(DISTINCT url) AS urls, min(first_seen) AS first FROM articles"
+        " WHERE cluster_id IS NOT NULL GROUP BY cluster_id HAVING urls >= ?"
+        " ORDER BY urls DESC, first, cluster_id" + (" LIMIT ?" if limit else "")
+    )
+    for row in _stream(conn, sql, (min_urls, limit) if limit else (min_urls,)):
+        yield cluster_copies(conn, row[0])
 
 
 def iter_pages(

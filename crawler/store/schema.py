@@ -3,7 +3,9 @@
 ``pages`` holds every fetched page with its decision and provenance; ``articles`` is derived
 from it (one row per run of equal text fingerprints of a URL, in capture order) and can be
 rebuilt for any URL from ``pages`` and ``texts``. ``articles.dated`` and ``articles.language``
-copy two facts of the version's page so the archive browser can filter and page by index.
+copy two facts of the version's page so the archive browser can filter and page by index;
+``articles.cluster_id`` names the syndication cluster (``clusters``) of a version, and
+``sketches`` and ``sketch_bands`` are its LSH index.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import sqlite3
 
 from crawler.exceptions import UserError
 from crawler.store.dates import to_store_time
+from crawler.syndication import create_tables as create_syndication_tables
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT);
@@ -70,11 +73,15 @@ CREATE TABLE IF NOT EXISTS articles (
     is_latest INTEGER NOT NULL DEFAULT 1,
     dated TEXT,
     language TEXT,
+    cluster_id INTEGER,
+    cluster_similarity REAL,
     UNIQUE (url, version)
 );
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site, first_seen);
 CREATE INDEX IF NOT EXISTS articles_latest ON articles (is_latest, id);
 CREATE INDEX IF NOT EXISTS articles_text ON articles (text_id);
+CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id, first_seen, id);
+CREATE TABLE IF NOT EXISTS clusters (id INTEGER PRIMARY KEY AUTOINCREMENT);
 CREATE INDEX IF NOT EXISTS articles_dated ON articles (is_latest, dated, id);
 CREATE INDEX IF NOT EXISTS articles_site_dated ON articles (site, is_latest, dated, id);
 CREATE INDEX IF NOT EXISTS articles_language_dated ON articles (language, is_latest, dated, id);
@@ -112,7 +119,9 @@ def _upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Create the schema, or bring a store written by an older crawler up to date."""
     if version >= 1:
         _add_browse_columns(conn)
+        _add_cluster_columns(conn)
     conn.executescript(_DDL)
+    create_syndication_tables(conn)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     conn.commit()
 
@@ -132,6 +141,14 @@ def _add_browse_columns(conn: sqlite3.Connection) -> None:
         "UPDATE articles SET dated = ?, language = ? WHERE id = ?",
         [(*browse_facts(json.loads(r["meta"] or "{}"), r["first_seen"]), r["id"]) for r in rows],
     )
+
+
+def _add_cluster_columns(conn: sqlite3.Connection) -> None:
+    """Add the syndication cluster columns (filled when the store opens: store.clusters)."""
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(articles)")}
+    for name, kind in (("cluster_id", "INTEGER"), ("cluster_similarity", "REAL")):
+        if name not in columns:
+            conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
 
 
 def browse_facts(meta: dict, first_seen: str) -> tuple[str, str | None]:

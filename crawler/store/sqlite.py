@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from crawler.exceptions import UserError
-from crawler.store import reader
+from crawler.exceptions import StoreNotFound, UserError
+from crawler.store import clusters, reader
 from crawler.store import versions as versioning
 from crawler.store.dates import to_store_time
 from crawler.store.fingerprint import text_fingerprint
@@ -23,6 +23,7 @@ from crawler.store.model import (
     AddResult,
     Article,
     CaptureState,
+    Copy,
     Page,
     PageRecord,
     WarcLocation,
@@ -63,11 +64,14 @@ class Store:
     and when the store is closed.
     """
 
-    def __init__(self, path: str | Path, commit_every: int = 500, create: bool = True) -> None:
-        """Open the store at ``path`` (an archive folder or an ``.sqlite`` file)."""
+    def __init__(self, path: str | Path, commit_every: int = 500, create: bool = False) -> None:
+        """Open the store at ``path`` (an archive folder or an ``.sqlite`` file).
+
+        Only writers pass ``create=True``; for a reader a missing store is StoreNotFound.
+        """
         self.path = store_path(path)
         if not create and not self.path.exists():
-            raise UserError(
+            raise StoreNotFound(
                 f"no article store at {self.path}: run `crawler crawl` or `crawler extract "
                 "WARC...` first, or point --archive-dir at the folder that holds articles.sqlite"
             )
@@ -79,6 +83,8 @@ class Store:
                 "choose another --archive-dir"
             ) from None
         self.conn: sqlite3.Connection | None = _connect(self.path)
+        # A store made before clustering, or with another index format, is clustered now.
+        clusters.ensure_current(self.conn)
         self.commit_every = max(1, commit_every)
         self._pending = 0
         self._batch_started = 0.0
@@ -103,9 +109,16 @@ class Store:
         self._pending = 0
 
     def close(self) -> None:
-        """Commit and close the database."""
+        """Commit and close the database (closed even when the commit fails)."""
         if self.conn is not None:
-            self.commit()
+            try:
+                self.commit()
+            finally:
+                self.abandon()
+
+    def abandon(self) -> None:
+        """Close without committing (after a failed commit: SQLite rolls the batch back)."""
+        if self.conn is not None:
             self.conn.close()
             self.conn = None
 
@@ -139,10 +152,21 @@ class Store:
             ).fetchone()
         if existing is not None:
             return self._update_page(existing, record, values)
+        result = self._add_new_page(record, key, values, fingerprint)
+        # Counted (and maybe committed) only now: a page row never goes to disk without its
+        # article version, whenever the process dies.
+        self._wrote()
+        return result
+
+    def _add_new_page(
+        self, record: PageRecord, key: str | None, values: dict, fingerprint: str | None
+    ) -> AddResult:
+        """Insert a capture not stored before and attach it to its URL's versions."""
         if fingerprint is not None:
             text_id = versioning.ensure_text(self.conn, fingerprint, record.text)
+            if record.sketch is not None:
+                clusters.index_text(self.conn, text_id, record.sketch)
         page_id = self._insert_page(record, key, values)
-        self._wrote()
         page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if fingerprint is None:
             return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
@@ -227,22 +251,50 @@ class Store:
         )
         self._wrote()
 
+    def has_capture(self, record_id: str | None, filename: str = "", offset: int = 0) -> bool:
+        """True if the page of this WARC record (ID, else file and offset) is stored."""
+        key = record_id or f"{filename}#{offset}"
+        row = self.conn.execute("SELECT 1 FROM pages WHERE capture_key = ?", (key,)).fetchone()
+        return row is not None
+
     def prune_texts(self) -> int:
         """Delete texts no page refers to any more; return how many were deleted."""
         return versioning.prune_texts(self.conn)
 
     # --- reading --------------------------------------------------------------------------
     def iter_articles(
-        self, site: str | None = None, since: str | None = None, all_versions: bool = False
+        self, site: str | None = None, since: str | None = None, all_versions: bool = False,
+        dedupe: str | None = None,
     ) -> Iterator[Article]:
         """Yield articles (latest version per URL unless ``all_versions``), streaming.
 
-        ``since`` (ISO date or datetime) keeps versions first captured at or after it.
+        ``since`` (ISO date or datetime) keeps versions first captured at or after it;
+        ``dedupe`` keeps one article per syndication cluster: ``"earliest"`` (the URL
+        captured first) or ``"longest"`` (the longest text).
         """
         since_key = to_store_time(since) if since else None
         if since and since_key is None:
             raise UserError(f"cannot read the date {since!r}: use YYYY-MM-DD or ISO 8601")
-        return reader.iter_articles(self.conn, site, since_key, all_versions)
+        if dedupe is not None and dedupe not in reader.DEDUPE_ORDER:
+            raise UserError(f"cannot dedupe by {dedupe!r}: use earliest or longest")
+        return reader.iter_articles(self.conn, site, since_key, all_versions, dedupe=dedupe)
+
+    def copies(self, url: str) -> list[Copy]:
+        """The URLs carrying the story of ``url`` (itself included), first capture first.
+
+        A list of one means no copy is known; an empty list, that the URL has no article.
+        """
+        return reader.copies(self.conn, url)
+
+    def iter_clusters(self, min_urls: int = 2, limit: int | None = None) -> Iterator[list[Copy]]:
+        """Stories carried by at least ``min_urls`` URLs (each as its copies), biggest first."""
+        return reader.iter_clusters(self.conn, min_urls, limit)
+
+    def rebuild_clusters(self) -> int:
+        """Re-cluster every stored version from scratch, in capture order; return versions."""
+        done = clusters.rebuild(self.conn)
+        self.commit()
+        return done
 
     def versions(self, url: str) -> list[Article]:
         """Return every version of one URL, oldest first."""
@@ -320,9 +372,10 @@ def _connect(path: Path) -> sqlite3.Connection:
         ) from None
 
 
-def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = True) -> Store:
+def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = False) -> Store:
     """Open the store of an archive folder (or an ``.sqlite`` path); use it as a context manager.
 
-    With ``create=False`` a missing store is a :class:`crawler.exceptions.UserError`.
+    A missing store is :class:`crawler.exceptions.StoreNotFound` (a ``FileNotFoundError``):
+    readers never create one. Writers pass ``create=True``.
     """
     return Store(archive_dir_or_sqlite_path, create=create)

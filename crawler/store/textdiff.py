@@ -90,7 +90,7 @@ def pick_versions(versions: list[Any], from_n: int | None, to_n: int | None) -> 
     span = f"{min(by_number)}-{max(by_number)}" if len(by_number) > 1 else str(min(by_number))
     to_n = max(by_number) if to_n is None else to_n
     from_n = to_n - 1 if from_n is None else from_n
-    for number in (from_n, to_n):
+    for number in (to_n, from_n):  # the version the user named first, not a derived one
         if number not in by_number:
             raise UserError(
                 f"version {number} does not exist: this URL has version(s) {span} "

@@ -1,6 +1,8 @@
 """Article versions of a URL: a new version when the cleaned text's fingerprint changes.
 
 Functions here take an open connection; :class:`crawler.store.sqlite.Store` owns transactions.
+``+is_latest`` in a query about one URL keeps SQLite on the URL index: the ``is_latest`` index
+would scan every latest version, once per stored page.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from crawler.store import clusters
 from crawler.store.schema import browse_facts
 
 _FTS_DELETE = (
@@ -56,6 +59,7 @@ def new_version(conn: sqlite3.Connection, page: sqlite3.Row, text_id: int, versi
         "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (article_id, title, text)
     )
     conn.execute("UPDATE pages SET article_id = ? WHERE id = ?", (article_id, page["id"]))
+    clusters.assign(conn, article_id)
     return article_id
 
 
@@ -88,8 +92,10 @@ def drop_versions(conn: sqlite3.Connection, url: str) -> None:
     ).fetchall()
     for row in rows:
         conn.execute(_FTS_DELETE, (row["id"], row["title"], row["text"]))
+    touched = clusters.clusters_of(conn, url)
     conn.execute("DELETE FROM articles WHERE url = ?", (url,))
     conn.execute("UPDATE pages SET article_id = NULL WHERE url = ?", (url,))
+    clusters.resettle(conn, touched)
 
 
 def rebuild_url(conn: sqlite3.Connection, url: str) -> None:
@@ -106,8 +112,8 @@ def rebuild_url(conn: sqlite3.Connection, url: str) -> None:
 
 def prune_texts(conn: sqlite3.Connection) -> int:
     """Delete texts no page refers to any more (after re-extraction); return how many."""
-    cur = conn.execute(
-        "DELETE FROM texts WHERE fingerprint NOT IN "
-        "(SELECT fingerprint FROM pages WHERE fingerprint IS NOT NULL)"
-    )
+    unused = ("FROM texts WHERE fingerprint NOT IN "
+              "(SELECT fingerprint FROM pages WHERE fingerprint IS NOT NULL)")
+    clusters.forget_texts(conn, [row[0] for row in conn.execute(f"SELECT id {unused}")])
+    cur = conn.execute(f"DELETE {unused}")
     return cur.rowcount

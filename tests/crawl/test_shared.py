@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.archive.recover import recover_open_files
 from crawler.store import open_store, read_warc_record
 from tests.bigsite import BigSiteServer
 from tests.conftest import REPO_ROOT
@@ -95,13 +94,15 @@ def test_a_killed_worker_loses_nothing(tmp_path, site, redis_url):
     procs = [worker(archive, site.url, redis_url) for _ in range(2)]
     wait_for_hits(site, 400, procs)
     procs[0].send_signal(signal.SIGKILL)
+    procs[0].wait()  # reaped, as its parent (a shell, `--workers`) would
     out, _ = procs[1].communicate(timeout=300)
     assert procs[1].returncode == 0, out
     hits = site.page_hits()
     assert set(hits) == set(site.site.paths())
-    # Only what the killed worker had in hand is fetched again.
+    # Only what the killed worker had in hand and not yet archived is fetched again.
     assert sum(hits.values()) - len(hits) <= 40, sum(hits.values())
-    recover_open_files(archive / "warc")  # what the next crawl into the archive does first
+    # The survivor closed, indexed and stored the dead worker's WARC at its end.
+    assert not list((archive / "warc").glob("*.open"))
     assert_archive_complete(archive, site)
 
 

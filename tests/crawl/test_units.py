@@ -98,10 +98,13 @@ def test_warmup_releases_a_full_buffer_and_everything_at_the_end():
 
 def test_progress_plain_lines_are_bounded_and_readable():
     stats = {"response_received_count": 50, "pages/article": 30, "pages/list/list-page": 15,
-             "downloader/response_bytes": 2_500_000, "downloader/response_status_count/404": 2,
-             "log_count/ERROR": 1}
+             "warc/response_bytes": 2_500_000, "downloader/response_status_count/404": 2,
+             "errors/http-404": 2, "errors/timeout": 1, "retry/count": 4, "log_count/ERROR": 1}
     snap = snapshot(stats, elapsed=10.0)
+    # Errors are the failed requests by kind: not retries, not log lines, not robots.txt 404s.
     assert (snap.pages, snap.articles, snap.lists, snap.errors) == (50, 30, 15, 3)
+    assert snap.archived_bytes == 2_500_000
+    assert snapshot({"downloader/response_bytes": 9}, 1.0).archived_bytes == 0
     out = io.StringIO()
     ProgressBoard(live=False, stream=out).update("daily", snap)
     assert out.getvalue() == plain_line("daily", snap) + "\n"

@@ -92,7 +92,7 @@ def test_bad_records_are_reported_and_the_rest_extracted(tmp_path, capsys):
     assert code == 1
     assert "corrupt.warc.gz: bad record at offset" in err
     assert "truncated.warc: bad record at offset" in err and "truncated" in err
-    assert "not-a-warc.warc: bad record at offset 0" in err
+    assert "not-a-warc.warc: it is not a WARC or ARC file" in err
     assert "Traceback" not in err
     with open_store(tmp_path / "a") as store:
         urls = sorted(a.url for a in store.iter_articles())
@@ -129,7 +129,7 @@ def test_extract_command_needs_warcs(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["extract", str(tmp_path / "empty")]) == 2
-    assert "no WARC files" in capsys.readouterr().err
+    assert "no WARC or ARC files" in capsys.readouterr().err
 
 
 def test_extract_command_runs_as_a_program(tmp_path):

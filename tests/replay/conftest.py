@@ -18,7 +18,7 @@ def make_archive(root: Path, pages: list[Page], revisits=(), warc_name: str = WA
     (root / "warc").mkdir(parents=True, exist_ok=True)
     written = write_warc(root / "warc" / warc_name, pages, list(revisits))
     if store:
-        with open_store(root) as db:
+        with open_store(root, create=True) as db:
             for page in pages:
                 db.add_page(PageRecord(
                     url=page.url, site="news.example", fetched_at=page.date, is_article=True,

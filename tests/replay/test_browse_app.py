@@ -31,7 +31,7 @@ def _page(url, n, text, title, when):
 @pytest.fixture
 def app(tmp_path):
     """A browser over a store with a two-version article and a hostile one."""
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         store.add_page(_page(URL, 1, "The mayor said <b>no</b>.\n\nRoads close at noon.", "Roads",
                              "2026-01-01T10:00:00Z"))
         store.add_page(_page(URL, 2, "The mayor said <b>yes</b>.\n\nRoads close at six.", "Roads",

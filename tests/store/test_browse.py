@@ -34,7 +34,7 @@ def _add(store, n: int, site: str, published: str | None, language: str, text: s
 @pytest.fixture
 def store_dir(tmp_path):
     """Twelve articles on two sites, three languages, one without a publication date."""
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         for n in range(12):
             site = "a.example" if n % 2 else "b.example"
             language = ("en", "de", "EN-gb")[n % 3]

@@ -17,7 +17,7 @@ from tests.store.warcs import LOREM, page_record
     ["diff", "http://news.test/2026/11/story-0"],
 ])
 def test_output_to_a_closed_pipe(tmp_path, command):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         for n in range(30):
             url = f"http://news.test/2026/11/story-{n}"
             store.add_page(page_record(url, LOREM * 3, "2026-11-25T10:00:00Z"))

@@ -16,7 +16,7 @@ URL = "http://news.test/2026/11/story"
     URL, URL + "/", "HTTP://News.Test/2026/11/story#comments", URL + "?utm_source=feed",
 ])
 def test_url_as_pasted_is_found(tmp_path, capsys, command, given):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z"))
         store.add_page(page_record(URL, LOREM + "Update: passed.", "2026-11-25T11:00:00Z"))
     assert main([command, given, "--archive-dir", str(tmp_path)]) == 0

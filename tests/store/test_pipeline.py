@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler
@@ -26,11 +28,16 @@ def item(html: bytes, warc: dict, fetched_at: str, url: str = URL) -> PageItem:
     )
 
 
+def _process(pipeline: StorePipeline, thing: object) -> object:
+    """Run the (async) process_item to completion, as Scrapy's reactor would."""
+    return asyncio.run(pipeline.process_item(thing))
+
+
 @pytest.fixture
 def pipeline(tmp_path):
     """A StorePipeline on a crawler whose WARC writer is real (conversion records)."""
     crawler = get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path), "WARC_CDXJ": False,
-                                         "WARC_DEDUP": False})
+                                         "WARC_DEDUP": False, "EXTRACT_WORKERS": "1"})
     writer = WarcWriterExtension.from_crawler(crawler).writer
     pipe = build_from_crawler(StorePipeline, crawler)
     pipe.open_spider()
@@ -48,9 +55,9 @@ def test_pages_versions_and_conversion_records(pipeline, tmp_path):
         (URL, new, "2026-11-25T12:00:00Z"), ("http://news.test/", home, "2026-11-25T10:00:00Z")])
     for (html, date), loc in zip([(old, "2026-11-25T10:00:00Z"), (old, "2026-11-25T11:00:00Z"),
                                   (new, "2026-11-25T12:00:00Z")], locs, strict=False):
-        assert isinstance(pipeline.process_item(item(html, loc, date)), PageItem)
-    pipeline.process_item(item(home, locs[3], "2026-11-25T10:00:00Z", "http://news.test/"))
-    assert pipeline.process_item({"other": "item"}) == {"other": "item"}
+        assert isinstance(_process(pipeline, item(html, loc, date)), PageItem)
+    _process(pipeline, item(home, locs[3], "2026-11-25T10:00:00Z", "http://news.test/"))
+    assert _process(pipeline, {"other": "item"}) == {"other": "item"}
     stats = pipeline.crawler.stats
     assert stats.get_value("store/new_version") == 2
     assert stats.get_value("store/unchanged") == 1
@@ -69,6 +76,7 @@ def test_pages_versions_and_conversion_records(pipeline, tmp_path):
         conversion = read_warc_record(version, tmp_path, conversion=True)
         assert conversion.refers_to == version.warc_record_id
         assert conversion.payload.decode() == version.text
+        assert version.cluster_id is not None and version.cluster_similarity is not None
 
 
 def test_store_can_be_switched_off(tmp_path):

@@ -28,7 +28,7 @@ def test_fingerprint_ignores_timestamps_in_the_text(before, after):
 
 
 def test_unchanged_text_is_not_a_new_version(tmp_path):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         first = store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z"))
         respaced = "  " + LOREM.replace(" ", "\n  ")
         again = store.add_page(page_record(URL, respaced, "2026-11-25T11:00:00Z"))
@@ -48,7 +48,7 @@ def test_unchanged_text_is_not_a_new_version(tmp_path):
 
 
 def test_older_capture_arriving_late_is_put_in_order(tmp_path):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         store.add_page(page_record(URL, LOREM + "new", "2026-11-25T12:00:00Z"))
         store.add_page(page_record(URL, LOREM + "old", "2026-11-20T12:00:00Z"))
         versions = store.versions(URL)
@@ -56,7 +56,7 @@ def test_older_capture_arriving_late_is_put_in_order(tmp_path):
 
 
 def test_every_page_decision_is_kept(tmp_path):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         home = page_record("http://news.test/", "", "2026-11-25T10:00:00Z", is_article=False)
         store.add_page(home)
         store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:01Z"))
@@ -70,7 +70,7 @@ def test_every_page_decision_is_kept(tmp_path):
 
 
 def test_capture_state_for_incremental_crawls(tmp_path):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         assert store.capture_state(URL) is None
         store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z", etag='"a1"'))
         store.add_page(page_record(URL, LOREM + "x", "2026-11-25T11:00:00Z", etag='"b2"',
@@ -88,7 +88,7 @@ def test_capture_state_for_incremental_crawls(tmp_path):
 
 
 def test_full_text_search_finds_latest_versions(tmp_path):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z", title="Budget night"))
         store.add_page(page_record("http://news.test/zoo", "The zoo welcomed a baby giraffe. " * 9,
                                    "2026-11-25T10:00:00Z", title="Giraffe born"))
@@ -102,7 +102,7 @@ def test_full_text_search_finds_latest_versions(tmp_path):
 
 def test_search_index_follows_rebuilds(tmp_path):
     loc = {"filename": "a.warc.gz", "offset": 0, "length": 10, "record_id": "<urn:uuid:1>"}
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         store.add_page(page_record(URL, LOREM + "zebra", "2026-11-25T10:00:00Z", warc=loc))
         assert store.search("zebra")
         result = store.add_page(page_record(URL, LOREM + "okapi", "2026-11-25T10:00:00Z", warc=loc))
@@ -115,7 +115,7 @@ def test_search_index_follows_rebuilds(tmp_path):
 
 def test_same_capture_twice_changes_nothing(tmp_path):
     loc = {"filename": "a.warc.gz", "offset": 0, "length": 10, "record_id": "<urn:uuid:1>"}
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         assert store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z", warc=loc)).outcome \
             == "new_version"
         assert store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z", warc=loc)).outcome \
@@ -128,7 +128,7 @@ def test_read_warc_record_back_at_offset(tmp_path):
     pages = [(f"http://news.test/{i}", article_html(f"T{i}", LOREM), f"2026-11-25T10:00:0{i}Z")
              for i in range(3)]
     locs = write_warc(tmp_path / "warc" / "t.warc.gz", pages)
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         for (url, _, date), loc in zip(pages, locs, strict=True):
             store.add_page(page_record(url, LOREM + url, date, warc=loc))
         articles = list(store.iter_articles())
@@ -142,7 +142,7 @@ def test_read_warc_record_back_at_offset(tmp_path):
 
 
 def test_store_survives_reopen_and_rejects_garbage(tmp_path):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z"))
     with open_store(tmp_path / "articles.sqlite", create=False) as store:
         assert store.counts()["articles"] == 1
@@ -151,8 +151,10 @@ def test_store_survives_reopen_and_rejects_garbage(tmp_path):
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"not a database at all" * 100)
     with pytest.raises(UserError, match="cannot open the article store"):
-        open_store(bad)
-    with open_store(tmp_path) as store, pytest.raises(UserError, match="cannot read the date"):
+        open_store(bad, create=True)
+    with open_store(tmp_path, create=True) as store, pytest.raises(
+        UserError, match="cannot read the date"
+    ):
         store.iter_articles(since="yesterday-ish")
 
 
@@ -160,12 +162,23 @@ def test_store_in_a_folder_that_cannot_be_created(tmp_path):
     """`crawler extract --archive-dir` under a file: a one-line error, not a traceback."""
     (tmp_path / "file").write_text("keep me")
     with pytest.raises(UserError, match="cannot create the folder .*choose another --archive-dir"):
-        open_store(tmp_path / "file" / "archive")
+        open_store(tmp_path / "file" / "archive", create=True)
     assert (tmp_path / "file").read_text() == "keep me"
 
 
+def test_readers_never_create_a_store(tmp_path):
+    """open_store() of a missing store is an error a reader can catch; no file appears."""
+    from crawler.exceptions import StoreNotFound
+
+    with pytest.raises(FileNotFoundError, match="no article store at"):
+        open_store(tmp_path / "archives")
+    with pytest.raises(StoreNotFound):
+        open_store(tmp_path / "elsewhere.sqlite")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_site_of_host(tmp_path):
-    with open_store(tmp_path) as store:
+    with open_store(tmp_path, create=True) as store:
         store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z", site="daily"))
         assert store.site_of_host("http://news.test/anything/else") == "daily"
         assert store.site_of_host("http://news.test.example/x") is None

@@ -1,0 +1,98 @@
+"""A full disk mid-crawl: one line, exit 1, every record readable, store consistent, resumable."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import REPO_ROOT
+from tests.crawl.helpers import FAST, crawl, crawler, stored_articles, warc_response_uris
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1.2 MB tmpfs (the demo archives about 2 MB); skipped where mounting is not allowed."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _all_records_readable(archive) -> int:
+    count = 0
+    for path in sorted((archive / "warc").iterdir()):
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                record.content_stream().read()
+                count += 1
+    return count
+
+
+def test_disk_full_stops_the_crawl_and_the_next_crawl_resumes(demo, small_disk):
+    archive = small_disk / "a"
+    run = crawler("crawl", demo.url, "--archive-dir", str(archive), *FAST, timeout=120)
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr + run.stdout
+    assert "Logging error" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("crawler crawl: error: ") and "has free space" in last, last
+    assert "No space left on device" in last or "disk is full" in last, last
+    assert "[archive_error]" in run.stdout
+    fetched_before = len(demo.requests)
+    assert fetched_before < 150  # it stopped: it did not go on fetching the whole site
+    assert _all_records_readable(archive) > 0
+    conn = sqlite3.connect(archive / "articles.sqlite")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    # Room again: the next crawl resumes, and nothing already archived is fetched twice.
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
+    assert "Resumed from the WARCs" in crawl(archive, demo.url).stdout
+    articles = Counter(u for u in warc_response_uris(archive) if "/2024/" in u)
+    assert len(articles) == 120 and max(articles.values()) == 1
+    missing = {u for u in articles if u.split("/", 3)[3] not in
+               {p.lstrip("/") for p in stored_articles(archive)}}
+    assert not missing  # articles in the store = article responses in the WARCs
+    _all_records_readable(archive)
+
+
+def test_archive_folder_gone_mid_crawl_stops_with_one_line(demo, tmp_path):
+    """The WARC folder replaced by a file mid-crawl (a lost mount, say): stop, keep, resume."""
+    import time
+
+    archive = tmp_path / "a"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "crawl", demo.url, "--archive-dir", str(archive),
+         *FAST, "-s", "DOWNLOAD_DELAY=0.05", "-s", "WARC_MAX_SIZE=30000"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(demo.requests) < 40 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (archive / "warc").rename(archive / "moved")
+    (archive / "warc").write_text("not a folder any more")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, (out, err)
+    last = err.strip().splitlines()[-1]
+    assert "cannot write WARC records" in last and "Traceback" not in err, err
+    assert len(demo.requests) < 188  # it stopped instead of fetching pages it cannot keep
+    (archive / "warc").unlink()
+    (archive / "moved").rename(archive / "warc")
+    assert _all_records_readable(archive) > 0
+    crawl(archive, demo.url)
+    assert len(stored_articles(archive)) == 120
+    articles = Counter(u for u in warc_response_uris(archive) if "/2024/" in u)
+    assert len(articles) == 120 and max(articles.values()) == 1
