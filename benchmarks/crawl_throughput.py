@@ -1,30 +1,36 @@
-"""Crawl throughput of our whole pipeline vs bare Scrapy, on a local site of real news pages.
+"""Crawl throughput and memory of our pipeline vs bare Scrapy, on a local site of real news pages.
 
-Run: ``.venv/bin/python -m benchmarks.crawl_throughput [--copies 6] [--repeat 1]``
+Run: ``.venv/bin/python -m benchmarks.crawl_throughput [--copies 28] [--memory-copies 110]``
 
 A threaded server on 127.0.0.1 serves the 181 real article pages of the extraction benchmark
 (each ``--copies`` times under different URLs, gzip-encoded) behind generated home and
 paginated section pages (see tests/crawl/realsite.py). Each mode crawls the site from its home
-page in a fresh subprocess, delays and AutoThrottle off, robots.txt obeyed:
+page in fresh subprocesses, delays and AutoThrottle off, robots.txt obeyed:
 
 - ``anchor``: bare Scrapy following links with LinkExtractor, no output at all;
-- ``ours``: ``crawler crawl``'s pipeline: wire capture, WARC + CDXJ, the analysis pool (one
-  parse for links and extraction), site warm-up, the SQLite text store;
-- ``ours-inline``: the same with ``EXTRACT_WORKERS=0`` (analysis on the reactor thread), to
-  show what the process pool buys.
+- ``ours``: ``crawler crawl``'s pipeline in one process: wire capture, WARC + CDXJ, the
+  analysis pool (one parse for links and extraction), site warm-up, the SQLite text store;
+- ``ours-inline``: the same with ``EXTRACT_WORKERS=0`` (analysis on the reactor thread);
+- ``workers-2``: ``crawler crawl --workers 2 --redis URL``: two worker processes of one crawl
+  shared in a real redis-server (started here on 127.0.0.1), one archive folder.
 
-Prints pages/s (pages / Scrapy's elapsed time) and the crawl process's CPU ms per page, best
-of ``--repeat`` runs. Needs ../shared (the benchmark pages); exits 0 with a note without it.
+Prints pages/s (pages / Scrapy's crawl time; for ``workers-2`` the longest worker's), CPU ms
+per page and the peak RSS of every process. ``--memory-copies`` then crawls a bigger copy of
+the site with ``ours`` and prints the crawl process's peak RSS beside the first one's, with
+the growth per page and what it projects for 100,000 pages. Needs ../shared (the benchmark
+pages); exits 0 with a note without it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +42,7 @@ FAST = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": False,
     "DEPTH_LIMIT": 4,
 }
+MODES = ("anchor", "ours", "ours-inline", "workers-2")
 
 ANCHOR = r"""
 import json, resource, sys
@@ -64,7 +71,7 @@ stats = crawler.stats.get_stats()
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"pages": stats.get("response_received_count", 0),
                   "elapsed": stats.get("elapsed_time_seconds", 0),
-                  "cpu": usage.ru_utime + usage.ru_stime}))
+                  "cpu": usage.ru_utime + usage.ru_stime, "rss": {"crawl": usage.ru_maxrss}}))
 """
 
 OURS = r"""
@@ -75,17 +82,55 @@ settings = {k: str(v) for k, v in json.loads(sys.argv[2]).items()}
 report = run_jobs([CrawlJob("bench", [sys.argv[1]])], Path(sys.argv[3]), settings)
 stats = report.jobs[0].stats
 usage = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"pages": stats.get("response_received_count", 0),
                   "articles": stats.get("pages/article", 0),
                   "elapsed": stats.get("elapsed_time_seconds", 0),
-                  "cpu": usage.ru_utime + usage.ru_stime}))
+                  "cpu": usage.ru_utime + usage.ru_stime + kids.ru_utime + kids.ru_stime,
+                  "rss": {"crawl": usage.ru_maxrss, "largest analysis worker": kids.ru_maxrss}}))
 """
 
 
-def run_mode(mode: str, url: str) -> dict:
-    """Crawl ``url`` once in a subprocess in ``mode``; return its figures."""
-    settings = dict(FAST)
+def _workers(url: str, settings: dict[str, Any], tmp: str) -> dict[str, Any]:
+    """``crawler crawl --workers 2`` against a redis-server of our own; its merged report."""
+    from tests.redisserver import RedisServer
+
+    pairs = [f"--set={k}={v}" for k, v in settings.items()]
+    report = Path(tmp) / "report.json"
+    with RedisServer(Path(tmp) / "redis") as redis:
+        cmd = [sys.executable, "-m", "crawler.cli", "crawl", url, "--workers", "2", "--redis",
+               redis.url, "--archive-dir", str(Path(tmp) / "archive"), *pairs,
+               "--report-json", str(report)]
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        if out.returncode != 0:
+            raise SystemExit(f"workers-2 failed:\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
+        peak = _redis_peak_kb(redis.port)
+    data = json.loads(report.read_text())
+    workers = data["workers"]
+    rss = {f"worker {n + 1}": w["max_rss_kb"] for n, w in enumerate(workers)}
+    rss |= {f"worker {n + 1} analysis": w["children_max_rss_kb"] for n, w in enumerate(workers)}
+    rss["redis-server"] = peak
+    stats = data["jobs"][0]["stats"]
+    return {"pages": stats.get("response_received_count", 0),
+            "articles": stats.get("pages/article", 0),
+            "elapsed": max(w["crawl_seconds"] for w in workers), "cpu": None, "rss": rss}
+
+
+def _redis_peak_kb(port: int) -> int:
+    """redis-server's peak memory use (its own account), kB."""
+    import redis
+
+    info = redis.StrictRedis(host="127.0.0.1", port=port).info("memory")
+    return int(info.get("used_memory_peak", 0)) // 1024
+
+
+def run_mode(mode: str, url: str) -> dict[str, Any]:
+    """Crawl ``url`` once in ``mode`` in fresh processes; return its figures."""
+    settings: dict[str, Any] = dict(FAST)
     with tempfile.TemporaryDirectory() as tmp:
+        if mode == "workers-2":
+            settings["PROGRESS_ENABLED"] = False
+            return _workers(url, settings, tmp)
         if mode == "anchor":
             # A file, not -c: Scrapy reads the callback's source (inspect.getsource).
             script = Path(tmp) / "bare_spider.py"
@@ -96,39 +141,67 @@ def run_mode(mode: str, url: str) -> dict:
             if mode == "ours-inline":
                 settings["EXTRACT_WORKERS"] = 0
             cmd = [sys.executable, "-c", OURS, url, json.dumps(settings), tmp]
-        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
         if out.returncode != 0:
             raise SystemExit(f"{mode} failed:\n{out.stderr[-2000:]}")
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _print_table(best: dict[str, dict[str, Any]]) -> None:
+    print(f"{'mode':<12} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} "
+          f"{'CPU ms/page':>11}  peak RSS per process (MB)")
+    for mode, r in best.items():
+        cpu = f"{1000 * r['cpu'] / max(r['pages'], 1):.1f}" if r.get("cpu") else "-"
+        rss = ", ".join(f"{name} {kb / 1024:.0f}" for name, kb in r["rss"].items())
+        print(f"{mode:<12} {r['pages']:>6} {r.get('articles', '-'):>8} {r['elapsed']:>8.1f} "
+              f"{r['rate']:>8.1f} {cpu:>11}  {rss}")
+    if "workers-2" in best:
+        for anchor in ("ours", "anchor"):
+            if anchor in best:
+                ratio = best["workers-2"]["rate"] / max(best[anchor]["rate"], 1e-9)
+                print(f"workers-2 / {anchor}: {ratio:.2f}x pages/s (target >= 1.5x)")
+
+
+def _memory(small: dict[str, Any], copies: int) -> None:
+    """Crawl a bigger site with ``ours``; print both peak RSS figures and the projection."""
+    with realsite.RealSiteServer(copies=copies) as site:
+        big = run_mode("ours", site.url)
+    grow = (big["rss"]["crawl"] - small["rss"]["crawl"]) / max(big["pages"] - small["pages"], 1)
+    print(f"\nmemory: crawl process peak RSS {small['rss']['crawl'] / 1024:.0f} MB at "
+          f"{small['pages']} pages, {big['rss']['crawl'] / 1024:.0f} MB at {big['pages']} pages "
+          f"({grow * 1024:.2f} kB more per page; projected at 100,000 pages: "
+          f"{(big['rss']['crawl'] + grow * (100_000 - big['pages'])) / 1024:.0f} MB, "
+          "target <= 300 MB)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run every mode against one local site; print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=6, help="copies of the 181 pages")
+    """Run every mode against one local site; print the table (and the memory comparison)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--copies", type=int, default=28, help="copies of the 181 pages")
     parser.add_argument("--repeat", type=int, default=1, help="runs per mode (best kept)")
-    parser.add_argument("--modes", default="anchor,ours,ours-inline")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--memory-copies", type=int, default=110,
+                        help="copies for the memory comparison (0: skip it)")
     args = parser.parse_args(argv)
     if not realsite.available():
         print("skipped: the benchmark pages (../shared/data/article-extraction-benchmark) "
               "are not on this machine")
         return 0
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     modes = args.modes.split(",")
     with realsite.RealSiteServer(copies=args.copies) as site:
         print(f"local site: {len(site.pages)} real article pages + list pages at {site.url}")
-        best: dict[str, dict] = {}
+        best: dict[str, dict[str, Any]] = {}
         for _ in range(args.repeat):
             for mode in modes:  # interleaved, so drift on a shared machine hits all modes
                 result = run_mode(mode, site.url)
                 result["rate"] = result["pages"] / max(result["elapsed"], 1e-9)
                 if mode not in best or result["rate"] > best[mode]["rate"]:
                     best[mode] = result
-    print(f"{'mode':<12} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} "
-          f"{'CPU ms/page (main process)':>27}")
-    for mode in modes:
-        r = best[mode]
-        print(f"{mode:<12} {r['pages']:>6} {r.get('articles', '-'):>8} {r['elapsed']:>8.1f} "
-              f"{r['rate']:>8.1f} {1000 * r['cpu'] / max(r['pages'], 1):>27.1f}")
+    _print_table(best)
+    if args.memory_copies and "ours" in best:
+        _memory(best["ours"], args.memory_copies)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 
 

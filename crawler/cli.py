@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "schedule": "crawler.commands.schedule",
     "history": "crawler.commands.history",
     "diff": "crawler.commands.diff",
+    "status": "crawler.commands.status",
     "duplicates": "crawler.commands.duplicates",
 }
 
@@ -35,8 +36,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with one subparser per command."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with one subparser per command.
+
+    With ``only``, just that command's module is imported (the others get bare subparsers):
+    a crawl does not pay for what other commands import (pyarrow, pywb).
+    """
     parser = _Parser(
         prog="crawler",
         description="Crawl news sites into wire-exact WARCs and a store of cleaned article text.",
@@ -44,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            subparsers.add_parser(name)
+            continue
         module = importlib.import_module(module_name)
         doc = (module.__doc__ or "").strip().splitlines()[0]
         sub = subparsers.add_parser(name, help=doc, description=doc)
@@ -54,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``crawler`` command line; return the exit code."""
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    command = next((w for w in words if not w.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -3,6 +3,12 @@
 It is Scrapy's HTTP/1.1 handler with a tapped connection protocol (crawler.wire): the spider
 still gets Scrapy's normal decoded Response, while ``crawler.signals.exchange_captured`` carries
 the exact bytes sent and received, for successful and failed downloads alike.
+
+Scrapy has no public API for the bytes on the wire, so this module extends its HTTP/1.1
+handler through private names, laid out as in Scrapy 2.18 (the version floor):
+``_ScrapyAgent``, ``_LenientHTTP11ClientProtocol``/``Factory`` and
+``scrapy.utils._download_handlers.wrap_twisted_exceptions`` (so failures reach the engine as
+the same Scrapy exceptions). Nothing else in the project uses private Scrapy names.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.http import Response
-from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
+from scrapy.utils._download_handlers import wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.archive.exchange import WireExchange
@@ -111,7 +117,9 @@ class WireCaptureDownloadHandler(HTTP11DownloadHandler):
         except Exception as exc:
             self._announce(request, agent, None, exc)
             if isinstance(exc, ResponseDataLossError) and not self._fail_on_dataloss_warned:
-                logger.warning(get_dataloss_msg(request.url))
+                logger.warning("Got data loss in %s; to process broken responses set "
+                               "DOWNLOAD_FAIL_ON_DATALOSS = False (said once per crawl)",
+                               request.url)
                 self._fail_on_dataloss_warned = True
             raise
         self._announce(request, agent, response, None)

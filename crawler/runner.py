@@ -8,8 +8,10 @@ project settings < a site's ``[site.settings]`` and the demo defaults (priority 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import resource
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -57,6 +59,12 @@ class CrawlReport:
     store_path: Path
     log_file: Path
     elapsed: float
+    pid: int = 0
+    #: Peak resident memory (kB) of this process and of its largest child process.
+    max_rss_kb: int = 0
+    children_max_rss_kb: int = 0
+    #: One entry per worker process when the run was ``--workers N``.
+    workers: list[dict[str, Any]] = field(default_factory=list)
     #: What was recovered from the WARCs of a crawl that died ('' if nothing).
     resumed: str = ""
 
@@ -120,9 +128,14 @@ def job_settings(job: CrawlJob, forced: dict[str, Any], cli: dict[str, str]) -> 
 
 
 def run_jobs(
-    jobs: list[CrawlJob], archive_dir: Path, cli: dict[str, str], max_pages: int = 0
+    jobs: list[CrawlJob], archive_dir: Path, cli: dict[str, str], max_pages: int = 0,
+    redis_url: str = "",
 ) -> CrawlReport:
-    """Crawl the jobs in this process, one Scrapy crawler each, in turn; return the report."""
+    """Crawl the jobs in this process, one Scrapy crawler each, in turn; return the report.
+
+    With ``redis_url`` each job is a worker of a crawl shared in Redis (see
+    crawler/frontier/sharedcrawl.py): it joins the crawl of its seeds and takes its crawl id.
+    """
     from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
     from crawler.extensions.progress import ProgressBoard
@@ -134,15 +147,21 @@ def run_jobs(
     started, crawl_id = time.monotonic(), str(uuid.uuid4())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (archive_dir / "logs").mkdir(parents=True, exist_ok=True)
-    log_file = archive_dir / "logs" / f"crawl-{stamp}.log"
+    # Workers of a shared crawl may start in the same second: the pid tells their logs apart.
+    log_file = archive_dir / "logs" / (f"crawl-{stamp}-{os.getpid()}.log" if redis_url
+                                       else f"crawl-{stamp}.log")
     forced: dict[str, Any] = {
         "ARCHIVE_DIR": str(archive_dir), "CRAWL_ID": crawl_id, "LOG_FILE": str(log_file),
         "LOG_LEVEL": cli.get("LOG_LEVEL", "INFO"),
     }
     if max_pages:
         forced["CRAWL_MAX_PAGES"] = max_pages
+    if redis_url:
+        forced["FRONTIER_REDIS_URL"] = redis_url
     all_settings = [job_settings(job, forced, cli) for job in jobs]
-    resumed = _resume(archive_dir)
+    resumed = _resume(archive_dir, redis_url)
+    if redis_url:
+        crawl_id = join_shared_crawls(all_settings, redis_url, crawl_id)
     process = AsyncCrawlerProcess(base_settings(forced, cli))
     crawlers = [Crawler(NewsSpider, s) for s in all_settings]
     ProgressBoard.active = ProgressBoard()
@@ -155,23 +174,63 @@ def run_jobs(
     if all(_clean(result) for result in results):
         # Everything fetched is in the store: the next start need not look at these files.
         mark_reconciled(archive_dir, warc_files)
+    if redis_url:
+        take_in_dead_workers(archive_dir, redis_url)
     return CrawlReport(
         crawl_id=crawl_id, archive_dir=archive_dir, jobs=results, warc_files=warc_files,
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
-        elapsed=time.monotonic() - started, resumed=resumed,
+        elapsed=time.monotonic() - started, resumed=resumed, pid=os.getpid(),
+        max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        children_max_rss_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     )
 
 
-def _resume(archive_dir: Path) -> str:
-    """Recover what a crawl that died left in the WARCs; UserError if the disk refuses."""
+def join_shared_crawls(all_settings: list[Any], redis_url: str, candidate: str) -> str:
+    """Join (or start) each job's shared crawl; return the first one's crawl id."""
+    from crawler.frontier import sharedcrawl
+
+    client = sharedcrawl.connect(redis_url)
+    ids: list[str] = []
+    for settings in all_settings:
+        ref = settings.get("FRONTIER_CRAWL") or sharedcrawl.crawl_name(
+            settings.get("CRAWL_SITE_NAME") or "", settings.getlist("CRAWL_SEEDS"))
+        crawl = sharedcrawl.join(client, ref, candidate if not ids else str(uuid.uuid4()))
+        settings.set("FRONTIER_CRAWL", crawl.ref, priority="cmdline")
+        settings.set("CRAWL_ID", crawl.crawl_id, priority="cmdline")
+        ids.append(crawl.crawl_id)
+    return ids[0] if ids else candidate
+
+
+def _resume(archive_dir: Path, redis_url: str = "") -> str:
+    """Recover what crawls that died left in the WARCs; UserError if the disk refuses.
+
+    In a shared crawl the captures found go to the shared fetch log too, so that no worker on
+    any machine fetches them again (see crawler/incremental/resume.py).
+    """
     import sqlite3
 
     try:
-        return resume_from_warcs(archive_dir).summary()
+        log = _shared_fetch_log(archive_dir, redis_url)
+        return resume_from_warcs(archive_dir, fetch_log=log).summary()
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise UserError(f"cannot prepare the archive {archive_dir} ({reason}): free disk space "
                         "or choose another --archive-dir") from None
+
+
+def take_in_dead_workers(archive_dir: Path, redis_url: str) -> None:
+    """A shared crawl's end: store what workers of this archive that died had archived.
+
+    Their unfinished tasks were fetched by the others, except those their WARCs already hold
+    (crawler.frontier.Frontier.next_task): those pages come into the store from the WARCs.
+    """
+    try:
+        summary = _resume(archive_dir, redis_url)
+    except UserError as exc:
+        logger.warning("%s", exc)
+        return
+    if summary:
+        logger.info("%s", summary)
 
 
 def _clean(result: JobResult) -> bool:
@@ -180,6 +239,19 @@ def _clean(result: JobResult) -> bool:
     return stats.get("finish_reason") == "finished" and not any(
         stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error")
     ) and not any(k.startswith("errors/") and v for k, v in stats.items())
+
+
+def _shared_fetch_log(archive_dir: Path, redis_url: str) -> Any:
+    """The fetch log of a crawl shared in Redis (None: the archive's own)."""
+    if not redis_url:
+        return None
+    from crawler.frontier import sharedcrawl
+    from crawler.frontier.redisstate import SharedFetchLog
+    from crawler.incremental.fetchlog import FetchLog
+
+    log = SharedFetchLog(sharedcrawl.connect(redis_url))
+    log.local = FetchLog(archive_dir)  # written through: later crawls without Redis know too
+    return log
 
 
 def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
@@ -192,6 +264,8 @@ def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
 
     from twisted.internet import reactor
 
+    running: Any = reactor
+
     async def crawl_all() -> None:
         try:
             for crawler in crawlers:
@@ -202,7 +276,8 @@ def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
                 if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
                     break
         finally:
-            process._stop_reactor()
+            with contextlib.suppress(RuntimeError):  # already stopped (a second Ctrl-C)
+                running.stop()
 
     reactor.callWhenRunning(lambda: asyncio.ensure_future(crawl_all()))
     process.start(stop_after_crawl=False)

@@ -80,7 +80,6 @@ RETRY_TIMES = 2
 RETRY_TIMEOUT_TIMES = 1
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
@@ -125,25 +124,37 @@ STORE_CONVERSION_RECORDS = True
 #: Store writes per SQLite commit (batched so the store keeps up with a fast crawl).
 STORE_COMMIT_EVERY = 500
 
-# --- Incremental crawling (crawler/middlewares.py; docs/schedule.md) --------------------------
+# --- Crawl policy (crawler/frontier/, adapted by crawler/scheduler.py; docs/crawl.md) ---------
+# The frontier decides what to fetch: seen set, priorities, page budget, pages parked until
+# sources are read, incremental decisions. In one process it lives in a scratch SQLite file;
+# with FRONTIER_REDIS_URL it is shared by any number of worker processes on any machines.
+SCHEDULER = "crawler.scheduler.FrontierScheduler"
+DOWNLOADER_MIDDLEWARES = {
+    # After RobotsTxtMiddleware (100): disallowed URLs cost no page of the budget.
+    "crawler.middlewares.FrontierMiddleware": 130,
+    # Timeouts get their own, smaller retry budget (crawler/retry.py).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.TimeoutRetryMiddleware": 550,
+}
+#: redis://HOST:PORT/DB of a shared crawl (`crawler crawl --redis`); empty: this process only.
+FRONTIER_REDIS_URL = ""
+#: Name of the shared crawl in Redis; empty: derived from the site name and seeds.
+FRONTIER_CRAWL = ""
+#: Seconds between a worker's heartbeats in a shared crawl.
+FRONTIER_HEARTBEAT = 2.0
+#: Seconds without a heartbeat after which a worker counts as dead and its tasks are requeued.
+FRONTIER_LEASE_TIMEOUT = 30.0
+
+# --- Incremental crawling (crawler/frontier/incremental.py; docs/schedule.md) -----------------
 # A crawl into an archive that already holds captures fetches seeds, feeds, sitemaps and list
 # pages, new articles, and archived articles only when due for a revisit or when a sitemap
 # lastmod / feed date says they changed; revisits are conditional requests.
-SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.IncrementalSpiderMiddleware": 50,
-}
-DOWNLOADER_MIDDLEWARES = {
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.TimeoutRetryMiddleware": 550,
-    "crawler.middlewares.IncrementalMiddleware": 120,
-    "crawler.pagebudget.PageBudgetMiddleware": 130,
-}
 INCREMENTAL_ENABLED = True
 #: Fetch every article again, archived or not (`crawler crawl --full` sets it).
 INCREMENTAL_FULL = False
 #: Revisit an article this long after its publication (or first capture), to catch corrections.
 INCREMENTAL_REVISIT_AFTER = "1h,6h,1d,1w"
-#: Request roles (meta `page_role`) the policy applies to; seeds/feeds/sitemaps/lists never.
+#: Task roles (CrawlTask.role) the policy applies to; seeds/feeds/sitemaps/lists never.
 INCREMENTAL_ROLES = ["article", "unknown"]
 #: Send If-None-Match / If-Modified-Since on revisits (a 304 becomes a WARC revisit record).
 INCREMENTAL_CONDITIONAL = True

@@ -25,12 +25,15 @@ _AT_LEAST_ONE = frozenset({
 })
 #: Number settings that must be above 0 (a zero timeout or interval is not a value).
 _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
-                       "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY"})
+                       "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
+                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT"})
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")
 #: Settings in seconds: Scrapy reads them as floats whatever their default's type.
 _SECONDS = ("DELAY", "TIMEOUT", "INTERVAL")
 _FILE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: A shared crawl's name, optionally with its run (``news-1a2b3c4d#2``; crawler.frontier).
+_CRAWL_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(#[1-9][0-9]*)?$")
 
 
 def known_settings() -> dict[str, Any]:
@@ -55,7 +58,21 @@ def parse_pairs(pairs: list[str] | None) -> dict[str, str]:
             raise UserError(f"-s {pair!r} is not NAME=VALUE: write e.g. -s DOWNLOAD_DELAY=2")
         check_setting(name, value, "-s")
         result[name] = value
+    check_together(result, "-s")
     return result
+
+
+def check_together(values: dict[str, Any], source: str) -> None:
+    """Settings that are fine alone but not together; UserError naming the fix."""
+    known = known_settings()
+
+    def seconds(name: str) -> float:
+        return float(values.get(name, known[name]))
+
+    beat, lease = seconds("FRONTIER_HEARTBEAT"), seconds("FRONTIER_LEASE_TIMEOUT")
+    if beat >= lease:
+        raise UserError(f"{source} FRONTIER_HEARTBEAT={beat:g}: expected fewer seconds than "
+                        f"FRONTIER_LEASE_TIMEOUT ({lease:g}), or live workers count as dead")
 
 
 def check_setting(name: str, value: Any, source: str) -> None:
@@ -153,6 +170,18 @@ def _file_part(text: str) -> str | None:
     return "expected letters, digits, '.', '_' or '-' (it starts every WARC file name)"
 
 
+def _redis_url(text: str) -> str | None:
+    if not text or text.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    return "expected a Redis URL such as redis://127.0.0.1:6379/0 (or use --redis URL)"
+
+
+def _crawl_ref(text: str) -> str | None:
+    if not text or _CRAWL_REF.match(text):
+        return None
+    return "expected a crawl name (letters, digits, '.', '_', '-'), optionally #RUN"
+
+
 _SPECIAL: dict[str, Callable[[str], str | None]] = {
     "LOG_LEVEL": _log_level,
     "EXTRACT_WORKERS": _workers,
@@ -160,4 +189,6 @@ _SPECIAL: dict[str, Callable[[str], str | None]] = {
     "INCREMENTAL_FORGET_AFTER": _duration,
     "INCREMENTAL_ROLES": _roles,
     "WARC_PREFIX": _file_part,
+    "FRONTIER_REDIS_URL": _redis_url,
+    "FRONTIER_CRAWL": _crawl_ref,
 }

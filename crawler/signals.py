@@ -4,7 +4,7 @@
 #: successful or not, with keyword arguments ``exchange`` (a
 #: :class:`crawler.archive.WireExchange`), ``request`` (the Scrapy Request) and ``response``
 #: (the Scrapy Response, or None when the download failed).
-#: The WARC extension writes the exchange and sets ``request.meta["warc_record"]``.
+#: The WARC extension writes the exchange and sets ``task.warc`` on the request's CrawlTask.
 exchange_captured = object()
 
 #: Sent by a spider whose ``checks_seeds`` attribute is True once it knows whether a seed is

@@ -1,8 +1,9 @@
-"""Shared fixtures: free ports on 127.0.0.1 and the path of the shared benchmark data."""
+"""Shared fixtures: free ports on 127.0.0.1, a real redis-server, the shared benchmark data."""
 
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,12 @@ def free_port() -> int:
 def port() -> int:
     """A free port on 127.0.0.1."""
     return free_port()
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of a real redis-server started for one test on 127.0.0.1 (stopped after it)."""
+    from tests.redisserver import RedisServer
+
+    with RedisServer(tmp_path / "redis") as server:
+        yield server.url

@@ -92,6 +92,20 @@ CASES = [
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s ROBOTSTXT_OBEY=maybe", 2, "true or false"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s LOG_LEVEL=LOUD", 2, "expected one of"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s JUSTANAME", 2, "not NAME=VALUE"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s FRONTIER_LEASE_TIMEOUT=0", 2, "above 0"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s FRONTIER_HEARTBEAT=40", 2,
+     "fewer seconds than FRONTIER_LEASE_TIMEOUT"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s FRONTIER_REDIS_URL=localhost:6379", 2,
+     "expected a Redis URL"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s FRONTIER_CRAWL=a/b", 2,
+     "expected a crawl name"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} --workers 0", 2, "e.g. --workers 2"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {N} --workers many", 2, "not a number of"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {N} --redis http://127.0.0.1:6379/", 2,
+     "not a Redis URL"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {N} --redis redis://127.0.0.1:9/0", 2,
+     "cannot reach Redis"),
+    ("status --redis 127.0.0.1:6379", 2, "not a Redis URL"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} --max-pages 0", 2, "positive whole number"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} --max-pages", 2, "expected one argument"),
     ("crawl --archive-dir {A} --site daily", 2, "--sites FILE"),
@@ -150,7 +164,7 @@ def test_matrix_is_big_enough():
     assert len(CASES) >= 40
     assert {c[0].split()[0] for c in CASES} >= {
         "crawl", "demo-site", "extract", "export", "search", "replay", "wacz", "schedule",
-        "history", "diff"}
+        "history", "diff", "status"}
 
 
 def _run(args: list[str]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.archive.dedup import Capture, DedupIndex
+from crawler.archive.dedup import Capture, DedupStore
 from crawler.archive.exchange import WireExchange
 from crawler.archive.records import (
     HTTP_REQUEST_TYPE,
@@ -59,7 +59,7 @@ def _common_headers(exchange: WireExchange) -> list[tuple[str, str]]:
     return headers
 
 
-def build_records(exchange: WireExchange, dedup: DedupIndex | None = None) -> ExchangeRecords:
+def build_records(exchange: WireExchange, dedup: DedupStore | None = None) -> ExchangeRecords:
     """Build the records of an exchange that received at least one response byte."""
     date = warc_date(exchange.started)
     header_length = http_header_length(exchange.response_bytes)
@@ -85,7 +85,7 @@ def build_records(exchange: WireExchange, dedup: DedupIndex | None = None) -> Ex
 
 
 def _apply_dedup(
-    result: ExchangeRecords, exchange: WireExchange, dedup: DedupIndex, head: bytes
+    result: ExchangeRecords, exchange: WireExchange, dedup: DedupStore, head: bytes
 ) -> None:
     response = result.main
     digest = response.payload_digest or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 DEFAULT_MAX_ENTRIES = 2_000_000
 _SCHEMA = """
@@ -31,6 +32,22 @@ class Capture:
     record_id: str
     date: str
     filename: str
+
+
+class DedupStore(Protocol):
+    """What the WARC writer needs of a dedup index (this SQLite one, or a shared one)."""
+
+    def lookup(self, url: str, digest: str) -> Capture | None:
+        """The earlier capture of ``url`` with this payload digest, if any."""
+
+    def last_capture(self, url: str) -> Capture | None:
+        """The most recent full capture of ``url``."""
+
+    def add(self, capture: Capture) -> None:
+        """Remember a full capture."""
+
+    def commit(self) -> None:
+        """Make the writes durable."""
 
 
 class DedupIndex:

@@ -7,17 +7,18 @@ import socket
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from crawler import __version__
 from crawler.archive.builder import ExchangeRecords, build_records
 from crawler.archive.cdxj import index_warc
-from crawler.archive.dedup import DEFAULT_MAX_ENTRIES, DedupIndex
+from crawler.archive.dedup import DEFAULT_MAX_ENTRIES, DedupIndex, DedupStore
 from crawler.archive.exchange import WireExchange
 from crawler.archive.files import DEFAULT_MAX_SIZE, WarcFileSet
 from crawler.archive.records import Record, warc_date
 from crawler.archive.recover import recover_open_files
+from crawler.timestamps import parse_timestamp
 
 WARC_SUBDIR = "warc"
 INDEX_SUBDIR = "indexes"
@@ -38,18 +39,6 @@ def warcinfo_block(fields: Sequence[tuple[str, str]]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def _as_datetime(value: datetime | str | None) -> datetime | None:
-    """Accept a datetime or an ISO 8601 string (naive means UTC); None for now or unparsable."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
-
-
 @dataclasses.dataclass
 class WriterOptions:
     """How a WarcWriter names, sizes and indexes its files."""
@@ -68,6 +57,11 @@ class WarcWriter:
     """Writes WARC/1.1 records under ``archive_dir/warc``, CDXJ indexes under ``indexes``."""
 
     def __init__(self, archive_dir: str | Path, options: WriterOptions | None = None) -> None:
+        """Check the folders are writable, finish files left open by dead crawls.
+
+        ``dedup`` is the archive's own SQLite index; a crawl shared in Redis replaces it by
+        one that all its workers share (crawler.frontier.redisstate.RedisDedupIndex).
+        """
         self.options = options or WriterOptions()
         self.archive_dir = Path(archive_dir)
         self.warc_dir = self.archive_dir / WARC_SUBDIR
@@ -85,10 +79,9 @@ class WarcWriter:
         for path in recover_open_files(self.warc_dir):
             self.stats["recovered_files"] += 1
             self._file_finished(path)
-        self.dedup = (
-            DedupIndex(self.index_dir / DEDUP_FILENAME, self.options.dedup_max_entries)
-            if self.options.dedup else None
-        )
+        self.dedup: DedupStore | None = None
+        if self.options.dedup:
+            self.dedup = DedupIndex(self.index_dir / DEDUP_FILENAME, self.options.dedup_max_entries)
 
     def _warcinfo_record(self, filename: str) -> Record:
         self.stats["files"] += 1
@@ -139,7 +132,7 @@ class WarcWriter:
         self, target_uri: str, refers_to: str, text: str, date: datetime | str | None = None
     ) -> dict:
         """Write derived text (e.g. cleaned article text) as a ``conversion`` record."""
-        when = warc_date(_as_datetime(date))
+        when = warc_date(parse_timestamp(date))
         record = Record(
             "conversion", "text/plain; charset=utf-8", text.encode("utf-8"), target_uri, when,
             headers=[("WARC-Refers-To", refers_to)] if refers_to else [],

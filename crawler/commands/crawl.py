@@ -27,6 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="crawl only this site of --sites (repeatable)")
     parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", default=[],
                         help="Scrapy or project setting, as `scrapy crawl -s` (repeatable)")
+    parser.add_argument("--redis", metavar="URL",
+                        help="be a worker of a crawl shared in Redis (redis://HOST:PORT/DB): "
+                             "every worker started with the same seeds, on any machine, joins it")
+    parser.add_argument("--workers", metavar="N",
+                        help="run N worker processes of one shared crawl on this machine "
+                             "(uses --redis, or a private redis-server in the archive folder)")
+    parser.add_argument("--report-json", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--full", action="store_true",
                         help="fetch every article again, even those archived and not due "
                              "(crawls into an archive are otherwise incremental)")
@@ -41,12 +48,24 @@ def run(args: argparse.Namespace) -> int:
         cli["INCREMENTAL_FULL"] = "true"
     archive_dir = Path(args.archive_dir or cli.pop("ARCHIVE_DIR", "") or "archives")
     max_pages = _max_pages(args.max_pages)
+    workers = _workers(args.workers)
     jobs = _jobs(args)
+    redis_url = args.redis or ""
+    if redis_url:
+        from crawler.frontier import sharedcrawl
+
+        sharedcrawl.connect(redis_url)  # a one-line error now, not a traceback later
     runner.check_archive_dir(archive_dir)
-    if jobs:
-        report = runner.run_jobs(jobs, archive_dir, cli, max_pages)
+    if workers:
+        report = _run_workers(args, workers, archive_dir, redis_url)
+    elif jobs:
+        report = runner.run_jobs(jobs, archive_dir, cli, max_pages, redis_url)
     else:
-        report = _crawl_demo(archive_dir, cli, max_pages)
+        report = _crawl_demo(archive_dir, cli, max_pages, redis_url)
+    if args.report_json:
+        from crawler.workers import write_report
+
+        write_report(report, Path(args.report_json))
     return _outcome(report)
 
 
@@ -88,6 +107,38 @@ def _outcome(report: CrawlReport) -> int:
             f"see the log {report.log_file}"
         )
     return 0
+
+
+def _workers(value: str | None) -> int:
+    """``--workers`` as a whole number from 1 to 64 (0 when absent)."""
+    if value is None:
+        return 0
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise UserError(f"--workers {value!r} is not a number of processes: e.g. --workers 2")
+    return int(value)
+
+
+def _run_workers(
+    args: argparse.Namespace, count: int, archive_dir: Path, redis_url: str
+) -> CrawlReport:
+    """Run ``count`` worker processes of this crawl (the demo site is served here for them)."""
+    from crawler import workers
+
+    child = ["--archive-dir", str(archive_dir)]
+    for flag, value in (("--max-pages", args.max_pages), ("--sites", args.sites)):
+        if value:
+            child += [flag, value]
+    child += [f"--site={name}" for name in args.site or []]
+    child += [f"--set={pair}" for pair in args.set] + (["--full"] if args.full else [])
+    if args.seeds or args.sites:
+        return workers.run_workers([*child, *args.seeds], count, archive_dir, redis_url)
+    from crawler.demosite import DemoSiteServer
+    from crawler.runner import DEMO_SETTINGS
+
+    with DemoSiteServer.on_fixed_port() as server:
+        print(f"Crawling the bundled demo site at {server.url} with {count} workers", flush=True)
+        demo = [f"--set={k}={v}" for k, v in DEMO_SETTINGS.items() if f"{k}=" not in str(args.set)]
+        return workers.run_workers([*child, *demo, server.url], count, archive_dir, redis_url)
 
 
 def _records(job: JobResult) -> int:
@@ -153,7 +204,9 @@ def _seed_hint(seed: str) -> str:
     return "check the host name and port, e.g. https://news.example.com/"
 
 
-def _crawl_demo(archive_dir: Path, cli: dict[str, str], max_pages: int) -> CrawlReport:
+def _crawl_demo(
+    archive_dir: Path, cli: dict[str, str], max_pages: int, redis_url: str = ""
+) -> CrawlReport:
     """Serve the demo site on its fixed port (the next free one if taken), crawl it, stop it."""
     from crawler.demosite import DemoSiteServer
     from crawler.runner import DEMO_SETTINGS, CrawlJob, run_jobs
@@ -162,7 +215,7 @@ def _crawl_demo(archive_dir: Path, cli: dict[str, str], max_pages: int) -> Crawl
         print(f"Crawling the bundled demo site at {server.url} "
               "(give seed URLs to crawl real sites)", flush=True)
         job = CrawlJob("demo", [server.url], settings=dict(DEMO_SETTINGS))
-        return run_jobs([job], archive_dir, cli, max_pages)
+        return run_jobs([job], archive_dir, cli, max_pages, redis_url)
 
 
 def _finish(job: JobResult) -> str:

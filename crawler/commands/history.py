@@ -12,6 +12,7 @@ from typing import Any
 
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
+from crawler.timestamps import parse_timestamp
 
 NOT_MODIFIED_STATUS = "304"
 
@@ -37,19 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def fmt_time(value: Any) -> str:
     """Render a datetime or an ISO string as ``YYYY-MM-DD HH:MM:SS UTC``."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            return value
     if value is None:
         return "-"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    moment = parse_timestamp(value)
+    if moment is None:
+        return str(value)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def open_versions(archive_dir: str, url: str) -> tuple[str, list[Any]]:

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
+
+from crawler.timestamps import iso_utc, parse_timestamp
 
 
 def parse_date(value: str | None) -> str | None:
     """Return ``value`` as an ISO 8601 UTC timestamp, or None if it is not a date we know."""
-    if not value:
-        return None
-    value = value.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc(value)
 
 
 def age_days(iso: str | None, now: datetime) -> float | None:
     """Days between ``iso`` (as returned by :func:`parse_date`) and ``now``; None if unknown."""
     if not iso:
         return None
-    try:
-        then = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
+    then = parse_timestamp(iso)
+    if then is None:
         return None
     return (now - then).total_seconds() / 86400.0
 

@@ -1,10 +1,11 @@
 """WarcWriterExtension: writes every captured HTTP exchange into WARC files (settings ``WARC_*``).
 
 Listens to ``crawler.signals.exchange_captured`` (sent by crawler.handlers for every exchange),
-writes request/response (or revisit) records with crawler.archive.WarcWriter, sets
-``request.meta["warc_record"]`` before the response reaches the spider, and exposes the writer
-as ``crawler.warc_writer``. Responses that did not come through the wire-capture handler are
-written as reconstructed records, marked with a ``WARC-Reconstructed`` header.
+writes request/response (or revisit) records with crawler.archive.WarcWriter, notes where in
+the request's :class:`crawler.frontier.CrawlTask` (``task.warc``) before the response reaches
+the spider, and shares the writer through :func:`warc_writer_for`. Responses that did not
+come through the wire-capture handler are written as reconstructed records, marked with a
+``WARC-Reconstructed`` header.
 """
 
 from __future__ import annotations
@@ -21,12 +22,28 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.archive import WarcWriter, WireExchange, WriterOptions
+from crawler.archive import DedupIndex, WarcWriter, WireExchange, WriterOptions
 from crawler.exceptions import ArchiveError
 from crawler.extensions.fatal import stop_crawl
+from crawler.frontier import sharedcrawl
+from crawler.frontier.redisstate import RedisDedupIndex
+from crawler.frontier.seedgate import SeedGate
+from crawler.frontier.task import TASK_META_KEY, CrawlTask
 from crawler.signals import exchange_captured, seed_checked
 
 logger = logging.getLogger(__name__)
+_WRITERS: weakref.WeakKeyDictionary[Any, WarcWriter] = weakref.WeakKeyDictionary()
+
+
+def warc_writer_for(crawler: Any) -> WarcWriter | None:
+    """The WARC writer of a crawl (None when WARC writing is off)."""
+    return _WRITERS.get(crawler)
+
+
+def _task(request: Request) -> CrawlTask | None:
+    found = request.meta.get(TASK_META_KEY)
+    return found if isinstance(found, CrawlTask) else None
+
 
 _POLITENESS = (
     "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
@@ -90,11 +107,8 @@ class WarcWriterExtension:
         self.writer = writer
         self._captured: weakref.WeakSet[Response] = weakref.WeakSet()
         self._seeds = crawler.settings.getlist("CRAWL_SEEDS")
-        # Held back until a seed is known to be usable (spiders with ``checks_seeds``).
-        self._holds_seeds = False
-        self._usable_seed = False
-        self._early: list[tuple[WireExchange, Request]] = []
-        self._held: list[list[tuple[WireExchange, Request]]] = []
+        #: Holds a seed's exchanges until it is known usable (spiders with ``checks_seeds``).
+        self._gate: SeedGate[tuple[WireExchange, Request]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcWriterExtension:
@@ -103,8 +117,12 @@ class WarcWriterExtension:
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
         writer = WarcWriter(settings.get("ARCHIVE_DIR") or "archives", writer_options(settings))
+        if settings.get("FRONTIER_REDIS_URL") and isinstance(writer.dedup, DedupIndex):
+            # A shared crawl: revisits refer to captures any worker made.
+            client = sharedcrawl.connect(settings["FRONTIER_REDIS_URL"])
+            writer.dedup = RedisDedupIndex(client, local=writer.dedup)
         ext = cls(crawler, writer)
-        crawler.warc_writer = writer
+        _WRITERS[crawler] = writer
         crawler.signals.connect(ext.exchange_captured, signal=exchange_captured)
         crawler.signals.connect(ext.seed_checked, signal=seed_checked)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
@@ -117,7 +135,8 @@ class WarcWriterExtension:
         """Fill the warcinfo fields (seeds from CRAWL_SEEDS, else the spider's start URLs)."""
         seeds = self._seeds or [str(u) for u in getattr(spider, "start_urls", []) or []]
         self.writer.options.warcinfo = warcinfo_fields(self.crawler.settings, seeds)
-        self._holds_seeds = bool(getattr(spider, "checks_seeds", False))
+        if getattr(spider, "checks_seeds", False):
+            self._gate = SeedGate()
 
     def exchange_captured(
         self, exchange: WireExchange, request: Request, response: Response | None, **_: Any
@@ -125,39 +144,28 @@ class WarcWriterExtension:
         """Write one captured exchange and note where its main record went."""
         if response is not None:
             self._captured.add(response)
-        if not self._hold(exchange, request):
+        if self._gate is None:
             self._write(exchange, request)
-
-    def _hold(self, exchange: WireExchange, request: Request) -> bool:
-        """Hold a seed's exchange until the spider says the seed is usable (see seed_checked)."""
-        role = request.meta.get("page_role")
-        if not self._holds_seeds or role not in ("seed", None):
-            return False
-        if role is None and self._usable_seed:
-            return False
-        exchange.retained = True
-        if role is None:  # robots.txt, fetched before the first seed
-            self._early.append((exchange, request))
-        else:  # redirects copy the meta dict, not the list: one list per seed
-            if "warc_held" not in request.meta:
-                request.meta["warc_held"] = []
-                self._held.append(request.meta["warc_held"])
-            request.meta["warc_held"].append((exchange, request))
-        return True
+            return
+        exchange.retained = True  # it may wait: keep its bytes until written or dropped
+        for item in self._gate.offer(_task(request), (exchange, request)):
+            self._write_released(*item)
 
     def seed_checked(self, request: Request, accepted: bool, **_: Any) -> None:
         """Write a usable seed's held exchanges (robots.txt first); drop a rejected seed's."""
-        held = request.meta.get("warc_held") or []
-        if accepted and not self._usable_seed:
-            self._usable_seed = True
-            held[:0], self._early = self._early, []
-        for exchange, original in held:
-            if accepted:
-                self._write(exchange, original)
-            else:
-                self._stats().inc_value("warc/rejected_seed_exchanges")
+        task = _task(request)
+        if self._gate is None or task is None:
+            return
+        write, drop = self._gate.verdict(task, accepted)
+        for item in write:
+            self._write_released(*item)
+        for exchange, _request in drop:
+            self._stats().inc_value("warc/rejected_seed_exchanges")
             exchange.release(force=True)
-        held.clear()
+
+    def _write_released(self, exchange: WireExchange, request: Request) -> None:
+        self._write(exchange, request)
+        exchange.release(force=True)
 
     def response_downloaded(self, response: Response, request: Request, **_: Any) -> None:
         """Archive, as reconstructed, an HTTP response that no wire tap saw."""
@@ -168,6 +176,7 @@ class WarcWriterExtension:
     def _write(self, exchange: WireExchange, request: Request) -> None:
         if self._stats().get_value("crawl/fatal_error"):
             self._stats().inc_value("warc/not_written")  # stopping: in flight when it failed
+            self._not_archived(request)
             return
         try:
             location = self.writer.write_exchange(exchange)
@@ -175,10 +184,21 @@ class WarcWriterExtension:
             self._stats().inc_value("warc/write_errors")
             logger.error("WARC: could not archive %s: %s", exchange.url, exc)
             stop_crawl(self.crawler, f"cannot write WARC records in {self.writer.warc_dir}", exc)
+            self._not_archived(request)
             return
         if location is not None:
-            request.meta["warc_record"] = location
+            task = _task(request)
+            if task is None:
+                task = request.meta[TASK_META_KEY] = CrawlTask(request.url)
+            task.warc = location
         self._sync_stats()
+
+    @staticmethod
+    def _not_archived(request: Request) -> None:
+        """The response is in no WARC (a redirect's record may be): not a capture to keep."""
+        task = _task(request)
+        if task is not None:
+            task.warc = None
 
     def _stats(self) -> Any:
         return self.crawler.stats
@@ -190,9 +210,8 @@ class WarcWriterExtension:
 
     def spider_closed(self, spider: Any) -> None:
         """Drop what no usable seed confirmed, finish the file (rename, index), log a summary."""
-        for exchange, _ in [*self._early, *(pair for held in self._held for pair in held)]:
+        for exchange, _ in self._gate.drain() if self._gate is not None else []:
             exchange.release(force=True)
-        self._early, self._held = [], []
         self._close()
         files = self.writer.finished_files
         counts = self.writer.stats

@@ -7,8 +7,8 @@ from crawler.incremental.policy import (
     KnownCapture,
     RevisitPolicy,
     conditional_headers,
-    parse_timestamp,
 )
+from crawler.timestamps import parse_timestamp
 
 __all__ = [
     "ALWAYS_FETCHED_ROLES",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from crawler.schedule.timing import as_utc
+from crawler.timestamps import as_utc, parse_timestamp
 
 
 def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
@@ -74,7 +74,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _parse(value: str | None) -> datetime | None:
-    return as_utc(datetime.fromisoformat(value)) if value else None
+    return parse_timestamp(value)
 
 
 class FetchLog:
@@ -114,9 +114,9 @@ class FetchLog:
         ).fetchone()
         if row is None:
             return None
-        return Fetch(
-            row[0], _parse(row[1]), row[2], row[3], row[4], row[5], _parse(row[6]), _parse(row[7])
-        )
+        last = _parse(row[1])
+        assert last is not None  # NOT NULL column
+        return Fetch(row[0], last, row[2], row[3], row[4], row[5], _parse(row[6]), _parse(row[7]))
 
     def record(self, fetch: Fetch) -> None:
         """Buffer one fetch; flush when the buffer is full (keeping it if the file is busy)."""

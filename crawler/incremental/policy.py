@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
-from crawler.schedule.timing import as_utc, parse_durations
+from crawler.schedule.timing import parse_durations
+from crawler.timestamps import as_utc
 
 DEFAULT_REVISIT_AFTER = "1h,6h,1d,1w"
 
-#: Page roles (request meta ``page_role``) fetched on every run: they are how new articles
+#: Page roles (``CrawlTask.role``) fetched on every run: they are how new articles
 #: and fresh ``lastmod`` dates are found.
 ALWAYS_FETCHED_ROLES = frozenset({"seed", "feed", "sitemap", "list"})
 
@@ -55,7 +55,9 @@ class RevisitPolicy:
     revisit_after: tuple[timedelta, ...]
 
     @classmethod
-    def from_text(cls, text: str | list | tuple = DEFAULT_REVISIT_AFTER) -> RevisitPolicy:
+    def from_text(
+        cls, text: str | list[str] | tuple[str, ...] = DEFAULT_REVISIT_AFTER
+    ) -> RevisitPolicy:
         """Build from "1h,6h,1d,1w" (ValueError on a bad duration)."""
         return cls(parse_durations(text))
 
@@ -113,28 +115,9 @@ def _is_newer(lastmod: datetime, known: KnownCapture) -> bool:
     site that dates edits by day): the date moved, so the page changed.
     """
     lastmod = as_utc(lastmod)
-    if lastmod > as_utc(known.last_fetch):
+    if known.last_fetch is None or lastmod > as_utc(known.last_fetch):
         return True
     return known.modified is not None and lastmod > as_utc(known.modified)
-
-
-def parse_timestamp(value: object) -> datetime | None:
-    """Read an ISO 8601 date or datetime (as sitemaps, feeds and the store write them)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return as_utc(value)
-    text = str(value).strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        return as_utc(datetime.fromisoformat(text))
-    except ValueError:
-        pass
-    try:  # RSS and HTTP dates: "Wed, 25 Nov 2026 15:00:00 GMT"
-        return as_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def conditional_headers(known: KnownCapture) -> dict[str, str]:

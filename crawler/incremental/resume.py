@@ -13,9 +13,13 @@ before a crawl starts, :func:`resume_from_warcs`:
    store lacks into the store;
 3. marks those files, in table ``warc_reconciled`` of ``articles.sqlite``.
 
-The incremental policy (crawler.middlewares) then skips what has a complete record on disk,
-exactly as it skips what an earlier finished crawl archived. Seeds, feeds, sitemaps and list
-pages are fetched again by policy. A crawl that ends cleanly marks its own files
+The frontier's incremental policy (crawler.frontier.incremental) then skips what has a
+complete record on disk, exactly as it skips what an earlier finished crawl archived; seeds,
+feeds, sitemaps and list pages are fetched again by policy. In a crawl shared in Redis every
+worker reconciles its archive folder before it starts (and at its end, for workers of the
+folder that died), the captures go to the shared fetch log too (``fetch_log``), and a task a
+dead worker held is decided again when another worker takes it (crawler.frontier.Frontier):
+what that worker archived is not fetched twice. A crawl that ends cleanly marks its own files
 (:func:`mark_reconciled`), so a normal start costs one small query.
 """
 
@@ -26,15 +30,16 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from crawler.archive.cdxj import index_path, index_warc
 from crawler.archive.naming import is_warc_name
 from crawler.archive.recover import owner_is_gone, recover_open_files
 from crawler.incremental.fetchlog import Fetch, FetchLog, store_path
-from crawler.incremental.policy import parse_timestamp
+from crawler.timestamps import parse_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +52,16 @@ CREATE TABLE IF NOT EXISTS warc_reconciled (
     size INTEGER NOT NULL
 )
 """
+
+
+class FetchSink(Protocol):
+    """Where recovered captures go (FetchLog, or a crawl's shared fetch log)."""
+
+    def record(self, fetch: Fetch) -> None:
+        """Remember one fetch."""
+
+    def close(self) -> None:
+        """Write what is buffered and close."""
 
 
 @dataclass
@@ -67,17 +82,27 @@ class ResumeReport:
                 f"counted as fetched, {self.stored} pages added to the store")
 
 
-def resume_from_warcs(archive_dir: str | Path, jobs: int | None = None) -> ResumeReport:
-    """Recover dead crawls' WARC files and make the store and fetch log know their captures."""
+def resume_from_warcs(
+    archive_dir: str | Path, jobs: int | None = None, fetch_log: FetchSink | None = None
+) -> ResumeReport:
+    """Recover dead crawls' WARC files and make the store and fetch log know their captures.
+
+    ``fetch_log`` (closed here) takes the captures instead of the archive's own fetch log: a
+    shared crawl's, which writes through to the archive's.
+    """
     archive = Path(archive_dir)
     archive.mkdir(parents=True, exist_ok=True)
-    # Crawls of one archive starting together (a schedule) take turns: one reconciles.
-    with open(archive / ".resume.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _resume(archive, jobs)
+    # Crawls (or shared-crawl workers) of one archive starting together take turns.
+    try:
+        with open(archive / ".resume.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return _resume(archive, jobs, fetch_log)
+    finally:
+        if fetch_log is not None:
+            fetch_log.close()
 
 
-def _resume(archive: Path, jobs: int | None) -> ResumeReport:
+def _resume(archive: Path, jobs: int | None, fetch_log: FetchSink | None) -> ResumeReport:
     """The work of :func:`resume_from_warcs`, under its lock."""
     warc_dir, index_dir = archive / "warc", archive / "indexes"
     report = ResumeReport()
@@ -89,7 +114,12 @@ def _resume(archive: Path, jobs: int | None) -> ResumeReport:
         report.files = _unreconciled(conn, warc_dir)
     if not report.files:
         return report
-    report.captures = _record_fetches(archive, report.files, index_dir)
+    log = fetch_log or FetchLog(archive)
+    try:
+        report.captures = _record_fetches(log, report.files, index_dir)
+    finally:
+        if fetch_log is None:
+            log.close()
     report.stored = _store_missing(archive, report.files, jobs)
     mark_reconciled(archive, report.files)
     logger.info("%s", report.summary())
@@ -122,7 +152,7 @@ class _Connection:
         self.conn.commit()
         self.conn.close()
 
-    def executemany(self, sql: str, rows: list[tuple]) -> None:
+    def executemany(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
         """Run ``sql`` for each row."""
         self.conn.executemany(sql, rows)
 
@@ -152,17 +182,13 @@ def _unreconciled(conn: _Connection, warc_dir: Path) -> list[Path]:
     ]
 
 
-def _record_fetches(archive: Path, files: list[Path], index_dir: Path) -> int:
+def _record_fetches(log: FetchSink, files: list[Path], index_dir: Path) -> int:
     """Enter each complete capture of ``files`` in the fetch log; return how many."""
-    log = FetchLog(archive)
     count = 0
-    try:
-        for path in files:
-            for fetch in _captures(path, index_dir):
-                log.record(fetch)
-                count += 1
-    finally:
-        log.close()
+    for path in files:
+        for fetch in _captures(path, index_dir):
+            log.record(fetch)
+            count += 1
     return count
 
 
@@ -192,7 +218,8 @@ def _store_missing(archive: Path, files: list[Path], jobs: int | None) -> int:
     """Extract the HTML responses of ``files`` that the store does not hold; return how many."""
     from crawler.reextract import reextract
 
-    report = reextract(files, archive, jobs=jobs, only_missing=True)
+    paths: list[str | Path] = list(files)
+    report = reextract(paths, archive, jobs=jobs, only_missing=True)
     for error in report.errors:  # a torn tail, say: the records before it are stored
         logger.warning("resume: %s", error)
     return sum(report.outcomes.values())

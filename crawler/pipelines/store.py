@@ -2,9 +2,12 @@
 
 Settings: ``STORE_ENABLED`` (switch), ``STORE_PATH`` (default ``ARCHIVE_DIR/articles.sqlite``),
 ``STORE_CONVERSION_RECORDS`` (write each new article version's text into the WARC as a
-``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit). Stats: ``store/*``.
-An article's syndication sketch (MinHash) is computed in the analysis process pool, off the
-reactor thread; the store clusters it with the copies already stored.
+``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit; 1 in a crawl
+shared in Redis: each page is committed before its task is finished, and the workers writing
+one store hold its lock briefly). Stats: ``store/*``. An article's syndication sketch
+(MinHash) is computed in the analysis process pool, off the reactor thread; the store
+clusters it with the copies already stored. The first write the disk refuses stops the crawl
+(crawler/extensions/fatal.py); a page whose WARC write failed is not stored.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.exceptions import ArchiveError
 from crawler.extensions.fatal import is_disk_failure, stop_crawl
+from crawler.extensions.warc import warc_writer_for
 from crawler.items import PageItem
 from crawler.spiders.pool import AnalysisPool, default_workers
 from crawler.store import PageRecord, Store, WarcLocation
@@ -94,7 +98,8 @@ class StorePipeline:
         return cls(
             Path(path),
             conversion_records=settings.getbool("STORE_CONVERSION_RECORDS", True),
-            commit_every=settings.getint("STORE_COMMIT_EVERY", 500),
+            commit_every=(1 if settings.get("FRONTIER_REDIS_URL")
+                          else settings.getint("STORE_COMMIT_EVERY", 500)),
             crawler=crawler,
         )
 
@@ -135,7 +140,7 @@ class StorePipeline:
         """Store a PageItem; pass every other item through unchanged."""
         if not isinstance(item, PageItem) or item.extraction is None:
             return item
-        if item.warc is None and getattr(self.crawler, "warc_writer", None) is not None:
+        if item.warc is None and self._writes_warcs():
             self._inc("store/not_archived")  # the WARC write failed: not a capture to keep
             return item
         if self.store is None:
@@ -143,10 +148,15 @@ class StorePipeline:
         record = page_record(item, self.version)
         if record.is_article and record.text:
             record = replace(record, sketch=await self._sketch(record.text))
-        if self.store is None:  # closed while the sketch was computed
+        store = self.store
+        if store is None:  # closed while the sketch was computed
             return item
         try:
-            result = self.store.add_page(record)
+            result = store.add_page(record)
+            if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
+                self._write_conversion(store, record, result.page_id)
+            if self.commit_every <= 1:
+                store.commit()  # durable before the crawl counts the page as done
         except sqlite3.OperationalError as exc:  # locked or full disk: the WARC still has it
             self._inc("store/errors")
             if is_disk_failure(exc) and self.crawler is not None:
@@ -157,9 +167,11 @@ class StorePipeline:
             self._inc("errors/store")
             return item
         self._inc(f"store/{result.outcome}")
-        if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
-            self._write_conversion(record, result.page_id)
         return item
+
+    def _writes_warcs(self) -> bool:
+        """True if this crawl writes WARCs (then only archived pages are stored)."""
+        return self.crawler is not None and warc_writer_for(self.crawler) is not None
 
     async def _sketch(self, text: str) -> Sketch | None:
         """The text's sketch from a pool worker; None (the store computes it) if that fails."""
@@ -171,9 +183,9 @@ class StorePipeline:
             logger.debug("Sketch computed in the store instead: %s", exc)
             return None
 
-    def _write_conversion(self, record: PageRecord, page_id: int | None) -> None:
+    def _write_conversion(self, store: Store, record: PageRecord, page_id: int | None) -> None:
         """Write the article text into the WARC as a conversion record referring to the page."""
-        writer = getattr(self.crawler, "warc_writer", None) if self.crawler else None
+        writer = warc_writer_for(self.crawler) if self.crawler else None
         if not self.conversion_records or writer is None or record.warc is None:
             return
         if page_id is None or not record.warc.record_id:
@@ -190,7 +202,7 @@ class StorePipeline:
             return
         found = WarcLocation.from_dict(location)
         if found is not None:
-            self.store.set_conversion(page_id, found)
+            store.set_conversion(page_id, found)
             self._inc("store/conversion_records")
 
     def _inc(self, key: str) -> None:

@@ -1,8 +1,9 @@
 """Name the kind of a failed request, so "errors" counts real failures only, by kind.
 
 Not failures: requests dropped on purpose (``IgnoreRequest``: robots.txt disallows, the page
-budget is spent, the incremental policy skips), and a missing or broken ``robots.txt`` (it is
-optional). A retried download counts once, when it finally fails. Stats: ``errors/<kind>``.
+budget is spent, the incremental policy skips), a ``304 Not Modified`` answer to a revisit,
+and a missing or broken ``robots.txt`` (it is optional). A retried download counts once, when
+it finally fails. Stats: ``errors/<kind>``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.frontier import FREE_ROLES, TASK_META_KEY
+
 #: Display names of the error kinds, in the summary's order.
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
@@ -29,11 +32,14 @@ KIND_LABELS = {
 def failure_kind(failure: Any) -> str | None:
     """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``other``; None if not a failure."""
     request = getattr(failure, "request", None)
-    if request is not None and request.meta.get("page_role") in ("robots", "internal"):
+    task = request.meta.get(TASK_META_KEY) if request is not None else None
+    if getattr(task, "role", None) in FREE_ROLES:  # robots.txt is optional
         return None
     error = failure.value
     if isinstance(error, HttpError):
-        return f"http-{error.response.status}"
+        status = error.response.status
+        # 304: the answer to a conditional revisit (the page did not change), archived as such.
+        return None if status == 304 else f"http-{status}"
     if isinstance(error, IgnoreRequest):
         return None
     if isinstance(error, DownloadTimeoutError | TimeoutError):
@@ -51,6 +57,19 @@ def count_failure(stats: Any, failure: Any) -> None:
     kind = failure_kind(failure)
     if kind is not None:
         stats.inc_value(f"errors/{kind}")
+
+
+def seed_problem(url: str, failure: Any) -> str:
+    """The one-line problem of a seed that could not be fetched, with its fix."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"seed {url} answered HTTP {response.status}: check the URL"
+    if "robots.txt" in (failure.getErrorMessage() or ""):
+        return f"seed {url} is disallowed by the site's robots.txt: pick another seed"
+    kind = failure.type.__name__ if failure.type is not None else "error"
+    message = (failure.getErrorMessage() or kind).rstrip(".")
+    return (f"could not fetch seed {url} ({message}): check the address and that the site is "
+            "reachable")
 
 
 def error_counts(stats: dict[str, Any]) -> dict[str, int]:

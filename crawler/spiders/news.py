@@ -5,18 +5,26 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
 
 - ``CRAWL_SEEDS``: seed URLs (list or comma-separated): home/section pages, feeds, sitemaps.
 - ``CRAWL_ALLOWED_DOMAINS``: hosts to stay on (default: the seeds' hosts and their subdomains).
-- ``CRAWL_SITE_NAME``: the ``site`` stored with every page (default: the page's host).
+- ``CRAWL_SITE_NAME``: the ``site`` stored with every page (default: the name the store
+  already files the page's host under, else its registered domain).
 - ``CRAWL_MAX_PAGES``: fetch at most this many pages (0: no limit); the budget is spent as
-  requests reach the downloader (crawler.pagebudget.PageBudgetMiddleware), so request
-  priority decides what it buys. The spider schedules at most ``_SCHEDULE_FACTOR`` times it.
+  requests reach the downloader (crawler.middlewares.FrontierMiddleware), so request
+  priority decides what it buys (see crawler/frontier/).
 - ``CRAWL_FOLLOW_LINKS``, ``CRAWL_USE_FEEDS``, ``CRAWL_USE_SITEMAPS``: the discovery routes
   (page links; feeds linked from pages; sitemaps listed in robots.txt). Seeds are always read.
 - ``CRAWL_MAX_LINKS_PER_PAGE``: cap on links taken from one page (hostile pages).
 - ``EXTRACT_WORKERS``: analysis processes (``auto``: one per core; 0: inline, for debugging).
-- ``EXTRACT_WARMUP_PAGES``, ``EXTRACT_MAX_HELD``: site-profile warm-up (see spiders/warmup.py).
+- ``EXTRACT_WARMUP_PAGES``, ``EXTRACT_MAX_HELD``: site-profile warm-up (see frontier/warmup.py).
 - ``EXTRACT_MIN_ARTICLE_CHARS``: shorter bodies are not articles.
 
+The crawl policy (seen set, priority, budget, parked pages, incremental decisions) is the
+frontier's (crawler/frontier/): this spider hands it what each page links to and turns the
+tasks it gives back into Requests (:meth:`NewsSpider.request_for`). It tells the WARC
+extension whether a seed is usable (signal ``seed_checked``): a rejected seed leaves the
+archive untouched.
+
 Stats: ``pages/article``, ``pages/list/<reason>``, ``pages/not-html``, ``seeds/<kind>``,
+``seeds/accepted``, ``errors/<kind>`` (real failures, once per URL: crawler/spiders/failures.py),
 ``discovery/<route>`` (URLs found), ``discovery/scheduled``, ``discovery/not_scheduled`` (over
 the scheduling cap or after the budget was spent), ``discovery/budget_exhausted`` (refused by
 the downloader middleware).
@@ -24,11 +32,10 @@ the downloader middleware).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,178 +48,123 @@ from twisted.python.failure import Failure
 from crawler import analysis, discovery
 from crawler.discovery import Discovered, LinkOptions
 from crawler.extract import ExtractOptions
+from crawler.frontier import SOURCE_PRIORITY, TASK_META_KEY, CrawlTask, Frontier, IdleAction
+from crawler.frontier.warmup import Held, SiteWarmup
 from crawler.items import PageItem
+from crawler.scheduler import open_frontier, task_of
 from crawler.signals import seed_checked
-from crawler.spiders.budget import FLUSH_URL, SOURCE_PRIORITY, PageBudgetMixin
 from crawler.spiders.config import CrawlConfig
-from crawler.spiders.failures import count_failure
+from crawler.spiders.failures import count_failure, seed_problem
 from crawler.spiders.pool import AnalysisPool, default_workers
-from crawler.spiders.warmup import Held, SiteWarmup
-from crawler.store.sitenames import SiteNames
 
 logger = logging.getLogger(__name__)
 
-#: Requests scheduled per page of budget at most: enough for priority to choose among,
-#: bounded so that a huge sitemap does not fill memory.
-_SCHEDULE_FACTOR = 4
+FLUSH_URL = "data:,flush-held-pages"
 
 
-class NewsSpider(PageBudgetMixin, scrapy.Spider):
+class NewsSpider(scrapy.Spider):
     """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
 
     name = "news"
     #: Tells the WARC extension to hold a seed's exchanges until :meth:`_seed_verdict`.
     checks_seeds = True
+    frontier: Frontier
+    pool: AnalysisPool
+    warmup: SiteWarmup
+    profile_dir: str | None
+    crawl_id: str
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.config: CrawlConfig | None = None
         self.seed_problems: list[str] = []
-        self._seen: set[bytes] = set()
-        # URLs the incremental middleware dropped: a later sighting with a lastmod may revive.
-        self._skipped: set[bytes] = set()
-        self._scheduled = 0
-        self._budget_spent = False
-        self._budget_done = 0  # budgeted requests whose callback or errback has finished
-        self._closing = False
-        # With a page budget, undated pages found while a seed, feed, sitemap or robots.txt
-        # is still unread wait here: the dated articles those name must compete for it too.
-        self._sources_pending = 0
-        self._parked: list[Request] = []
         self._robots_done: set[str] = set()
-        self._now = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
-        """Read the CRAWL_*/EXTRACT_* settings and hook the open/idle/close signals."""
+        """Read the CRAWL_*/EXTRACT_* settings, open the frontier, hook the signals."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config = CrawlConfig.from_settings(crawler.settings, kwargs)
-        cfg = spider.config
+        spider.config = cfg = CrawlConfig.from_settings(crawler.settings, kwargs)
+        spider.frontier = open_frontier(crawler, cfg.max_pages)
         workers = default_workers() if cfg.workers is None else cfg.workers
         spider.pool = AnalysisPool.acquire(workers)
         spider.profile_dir = tempfile.mkdtemp(prefix="crawler-profiles-") if workers else None
         spider.warmup = SiteWarmup(cfg.warmup_pages, cfg.max_held, profile_dir=spider.profile_dir)
         spider.crawl_id = crawler.settings.get("CRAWL_ID", "")
-        spider.site_names = SiteNames.for_archive(
-            crawler.settings.get("STORE_PATH") or crawler.settings.get("ARCHIVE_DIR", "archives"))
-        spider.depth_limit = crawler.settings.getint("DEPTH_LIMIT", 0)
-        spider.depth_priority = crawler.settings.getint("DEPTH_PRIORITY", 0)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._item_done, signal=signal)
         return spider
 
-    # --- scheduling ---------------------------------------------------------------------
+    # --- tasks and requests ---------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        """The seeds; each usable seed's robots.txt follows once the seed has been read."""
+        """The seeds, then the archived articles due for a revisit (incremental crawls)."""
         assert self.config is not None
         for seed in self.config.seeds:
-            request = self._request(Discovered(seed, "seed"), priority=SOURCE_PRIORITY)
-            if request is not None:
-                yield request
+            task = self.frontier.task_for(Discovered(seed, "seed"), site=self.config.site_name,
+                                          priority=SOURCE_PRIORITY)
+            yield self.request_for(task)
+        self.frontier.add_revisits(self._sites())
 
-    def _robots_request(self, url: str) -> Request | None:
+    def request_for(self, task: CrawlTask) -> Request:
+        """The Request that fetches a task (called by the scheduler for every task)."""
+        callback = self.parse_robots if task.role == "robots" else self.parse
+        errback = self._seed_failed if task.role == "seed" else self._ignore
+        return Request(task.url, callback=callback, errback=errback, priority=task.priority,
+                       meta={TASK_META_KEY: task, "depth": task.depth})
+
+    def _sites(self) -> list[str]:
+        """The store's site names of this crawl: the site's name, else the seeds' sites."""
+        assert self.config is not None
+        if self.config.site_name:
+            return [self.config.site_name]
+        return list(dict.fromkeys(n for n in map(self.frontier.site_of, self.config.seeds) if n))
+
+    def _robots_task(self, url: str) -> CrawlTask | None:
         """The robots.txt of ``url``'s origin, once per origin, for its ``Sitemap:`` lines."""
         assert self.config is not None
         robots = robots_url(url)
         if not self.config.use_sitemaps or robots in self._robots_done:
             return None
         self._robots_done.add(robots)
-        meta = {"page_role": "robots", "site": self.config.site_name}
-        self._count_source(meta)
-        return Request(robots, callback=self.parse_robots, errback=self._ignore, meta=meta,
-                       priority=SOURCE_PRIORITY + 1)
+        return self.frontier.task_for(Discovered(robots, "robots"), site=self.config.site_name,
+                                      priority=SOURCE_PRIORITY + 1)
 
-    def _request(
-        self, found: Discovered, priority: int | None = None, depth: int = 0, route: str = "seed"
-    ) -> Request | None:
-        """A request for a discovered URL, or None if seen, too deep or out of budget.
-
-        Too-deep URLs are not marked seen: a shorter path to them may turn up later.
-        """
+    def _follow(self, links: tuple[Discovered, ...], route: str, depth: int) -> None:
+        """Hand the links one route (``links``, ``feed``, ``sitemap``...) found to the frontier."""
         assert self.config is not None
-        key = hashlib.blake2b(found.url.encode(), digest_size=8).digest()
-        if key in self._seen:
-            if not ((found.modified or found.lastmod) and key in self._skipped):
-                return None
-            self._skipped.discard(key)
-        if self.depth_limit and depth > self.depth_limit:
-            self.crawler.stats.inc_value("discovery/too_deep")
-            return None
-        cfg = self.config
-        if cfg.max_pages and (
-            self._budget_spent or self._scheduled >= cfg.max_pages * _SCHEDULE_FACTOR
-        ):
-            self.crawler.stats.inc_value("discovery/not_scheduled")
-            return None
-        self._seen.add(key)
-        self._scheduled += 1
-        self.crawler.stats.inc_value("discovery/scheduled")
-        if priority is None:
-            priority = discovery.priority_for(found.lastmod, self._now)
-            if found.role in ("feed", "sitemap"):
-                priority = SOURCE_PRIORITY
-        meta = {"page_role": found.role, "site": cfg.site_name or self.site_names(found.url),
-                "discovered_lastmod": found.lastmod, "discovered_modified": found.modified,
-                "discovered_via": route}
-        if found.role in ("seed", "feed", "sitemap"):
-            self._count_source(meta)
-        errback = self._seed_failed if found.role == "seed" else self._ignore
-        return Request(found.url, callback=self.parse, errback=errback, meta=meta,
-                       priority=priority)
+        self.frontier.add_links(links, route, depth, self.config.site_name)
 
-    def incremental_skipped(self, request: Request) -> None:
-        """Hook of IncrementalSpiderMiddleware: the URL was dropped as archived and not due."""
-        self._skipped.add(hashlib.blake2b(request.url.encode(), digest_size=8).digest())
-        # Never queued: it must not use up the scheduling cap.
-        self._scheduled = max(0, self._scheduled - 1)
+    # --- callbacks ------------------------------------------------------------------------
 
-    def _follow(
-        self, links: tuple[Discovered, ...], route: str, depth: int
-    ) -> Iterator[Request]:
-        """Requests for the links found by one route (``links``, ``feed``, ``sitemap``)."""
-        self.crawler.stats.inc_value(f"discovery/{route}", len(links))
-        if any(found.lastmod for found in links):
-            # Newest first, so that a page budget is spent on the newest articles.
-            links = tuple(sorted(links, key=lambda d: d.lastmod or "", reverse=True))
-        for found in links:
-            request = self._request(found, depth=depth, route=route)
-            if request is None:
-                continue
-            if self._sources_pending and not found.lastmod and found.role not in (
-                "feed", "sitemap"
-            ):
-                self._park(request, depth)
-            else:
-                yield request
-
-    # --- callbacks ----------------------------------------------------------------------
-
-    def parse_robots(self, response: Response) -> Iterator[Request]:
-        """Schedule the sitemaps a robots.txt lists."""
-        text = response.body[:512 * 1024].decode("utf-8", "replace")
-        sitemaps = discovery.sitemaps_in_robots(text, response.url)
-        depth = int(response.meta.get("depth", 0)) + 1
-        yield from self._follow(tuple(Discovered(u, "sitemap") for u in sitemaps), "robots", depth)
-        self._source_done(response.meta)
+    def parse_robots(self, response: Response) -> None:
+        """Follow the sitemaps a robots.txt lists."""
+        task = _task(response)
+        try:
+            text = response.body[:512 * 1024].decode("utf-8", "replace")
+            sitemaps = discovery.sitemaps_in_robots(text, response.url)
+            self._follow(tuple(Discovered(u, "sitemap") for u in sitemaps), "robots",
+                         task.depth + 1)
+        finally:
+            self.frontier.release(task)
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
-        """Analyse one response in the pool; yield follow-up requests and the page's item."""
+        """Analyse one response in the pool; hand on its links; yield the page's item."""
+        task = _task(response)
         try:
-            async for out in self._parse_page(response):
+            async for out in self._parse_page(response, task):
                 yield out
         finally:
-            self._source_done(response.meta)
-            self._budget_request_done(response.meta)
+            self.frontier.release(task)
 
-    async def _parse_page(self, response: Response) -> AsyncIterator[Any]:
+    async def _parse_page(self, response: Response, task: CrawlTask) -> AsyncIterator[Any]:
         """The work of ``parse``."""
-        assert self.config is not None
-        role = response.meta.get("page_role", "unknown")
-        if role == "seed":
+        if task.role == "seed":
             self._widen_scope(response)
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-        request = self._analysis_request(response.url, ctype, _listed(response))
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
+        request = self._analysis_request(response.url, ctype, _listed(task))
         try:
             result = await self.pool.run(analysis.analyze_page, response.body, request)
         except Exception:  # noqa: BLE001 - one bad page must not stop the crawl
@@ -220,26 +172,23 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             logger.exception("could not analyse %s", response.url)
             self.crawler.stats.inc_value("analysis/errors")
             self.crawler.stats.inc_value("errors/analysis")
-            if role == "seed":  # a real page: keep it, re-extraction can retry it
+            if task.role == "seed":  # a real page: keep it, re-extraction can retry it
                 self._seed_verdict(response.request, True)
             return
-        if role == "seed":
+        if task.role == "seed":
             self._check_seed(response, result.kind, ctype)
-            robots = self._robots_request(response.url) if result.kind != "unknown" else None
+            robots = self._robots_task(response.url) if result.kind != "unknown" else None
             if robots is not None:
-                yield robots
-        for request in self._follow_analysis(result, role, int(response.meta.get("depth", 0)) + 1):
-            yield request
+                self.frontier.add([robots])
+        self._follow_analysis(result, task.role, task.depth + 1)
         if result.kind != discovery.HTML:
             if result.kind == discovery.UNKNOWN:
                 self.crawler.stats.inc_value("pages/not-html")
             return
-        async for item in self._page_items(response, result, ctype):
+        async for item in self._page_items(response, task, result, ctype):
             yield item
 
-    def _follow_analysis(
-        self, result: analysis.PageAnalysis, role: str, depth: int
-    ) -> Iterator[Request]:
+    def _follow_analysis(self, result: analysis.PageAnalysis, role: str, depth: int) -> None:
         """Follow what the analysis found, as far as the enabled discovery routes allow.
 
         A feed or sitemap reached through a plain link is read only if its route is on;
@@ -250,17 +199,16 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         seed = role == "seed"
         if result.kind == discovery.FEED:
             if seed or cfg.use_feeds:
-                yield from self._follow(result.links, "feed", depth)
+                self._follow(result.links, "feed", depth)
         elif result.kind != discovery.HTML:
             if seed or cfg.use_sitemaps or role == "sitemap":
-                yield from self._follow(result.links, "sitemap", depth)
+                self._follow(result.links, "sitemap", depth)
         else:
             if cfg.use_feeds:
-                feeds = tuple(d for d in result.links if d.role == "feed")
-                yield from self._follow(feeds, "feed_links", depth)
+                self._follow(tuple(d for d in result.links if d.role == "feed"), "feed_links",
+                             depth)
             if cfg.follow_links:
-                pages = tuple(d for d in result.links if d.role != "feed")
-                yield from self._follow(pages, "links", depth)
+                self._follow(tuple(d for d in result.links if d.role != "feed"), "links", depth)
 
     def _analysis_request(
         self, url: str, ctype: str | None, listed: bool = False
@@ -281,15 +229,17 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         return analysis.AnalysisRequest(url, ctype, links, options, profile=ref)
 
     async def _page_items(
-        self, response: Response, result: analysis.PageAnalysis, ctype: str | None
+        self, response: Response, task: CrawlTask, result: analysis.PageAnalysis,
+        ctype: str | None,
     ) -> AsyncIterator[PageItem]:
         """The page's item now, or later together with its site's other early articles."""
         extraction = result.result
         assert extraction is not None
         self.warmup.observe(response.url, extraction.block_signatures)
-        item = self._item(response, extraction)
+        item = self._item(response, task, extraction)
+        self.frontier.hold(task)  # finished once the item is stored
         if extraction.is_article and not self.warmup.is_warm(response.url):
-            self.warmup.hold(response.url, Held(item, response.body, ctype, _listed(response)))
+            self.warmup.hold(response.url, Held(item, response.body, ctype, _listed(task)))
         else:
             self._count(extraction)
             yield item
@@ -309,22 +259,23 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
             self.crawler.stats.inc_value("extract/reextracted_after_warmup", len(held))
         return items
 
-    def flush_held(self, response: Response) -> AsyncIterator[PageItem]:
-        """Callback of the internal ``data:`` request (crawl idle, or page budget done)."""
-        return self._yield_all(self.warmup.take_all(), response.meta.get("close_after", False))
-
-    async def _yield_all(self, held: list[Held], close: bool = False) -> AsyncIterator[PageItem]:
-        for item in await self._release(held):
+    async def flush_held(self, response: Response) -> AsyncIterator[PageItem]:
+        """Callback of the internal ``data:`` request: the crawl went idle with held pages."""
+        for item in await self._release(self.warmup.take_all()):
             yield item
-        if close:
-            self._close_now()
 
-    # --- helpers ------------------------------------------------------------------------
+    def _item_done(self, item: Any, **_: Any) -> None:
+        """A page's item was stored, dropped or failed: its task may be finished."""
+        if isinstance(item, PageItem) and item.task is not None:
+            self.frontier.item_stored(item.task, bool(getattr(item.extraction, "is_article",
+                                                              False)))
+            self.frontier.release(item.task)
 
-    def _item(self, response: Response, extraction: Any) -> PageItem:
+    # --- helpers --------------------------------------------------------------------------
+
+    def _item(self, response: Response, task: CrawlTask, extraction: Any) -> PageItem:
         """Build the PageItem of one HTML response."""
-        warc = response.meta.get("warc_record")
-        redirects = response.meta.get("redirect_urls") or [response.request.url]
+        redirects = response.meta.get("redirect_urls") or [task.url]
         headers = {
             k.decode("latin-1"): b", ".join(v).decode("latin-1")
             for k, v in response.headers.items()
@@ -332,15 +283,17 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
         return PageItem(
             url=response.url,
             requested_url=redirects[0],
-            site=response.meta.get("site") or self.site_names(response.url),
+            site=task.site or self.frontier.site_of(response.url),
             status=response.status,
-            fetched_at=(warc or {}).get("date") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            fetched_at=(task.warc or {}).get("date")
+            or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             crawl_id=self.crawl_id,
             extraction=extraction,
-            warc=warc,
+            warc=task.warc,
             http_headers=headers,
-            depth=int(response.meta.get("depth", 0)),
-            source=response.meta.get("page_role", "link"),
+            depth=task.depth,
+            source=task.role,
+            task=task,
         )
 
     def _count(self, extraction: Any) -> None:
@@ -371,72 +324,60 @@ class NewsSpider(PageBudgetMixin, scrapy.Spider):
                 "sitemap URL"
             )
 
-    def _seed_verdict(self, request: Request, usable: bool) -> None:
+    def _seed_verdict(self, request: Request | None, usable: bool) -> None:
         """Tell the WARC extension whether to archive the seed's held exchanges."""
-        self.crawler.signals.send_catch_log(signal=seed_checked, request=request, accepted=usable)
+        if request is not None:
+            self.crawler.signals.send_catch_log(signal=seed_checked, request=request,
+                                                accepted=usable)
 
     def _seed_failed(self, failure: Failure) -> None:
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
-        request = getattr(failure, "request", None)
-        if request is not None:
-            self._source_done(request.meta)
-            self._budget_request_done(request.meta)
-            self._seed_verdict(request, False)
-        if request is not None and request.meta.get("page_budget_refused"):
+        task = self._ignore(failure)
+        self._seed_verdict(getattr(failure, "request", None), False)
+        if task is not None and task.budget == "refused":
             return  # more seeds than pages to fetch: not a problem of the seed
-        url = request.url if request is not None else "?"
-        response = getattr(failure.value, "response", None)
         self.crawler.stats.inc_value("seeds/failed")
-        count_failure(self.crawler.stats, failure)
-        if response is not None:
-            problem = f"seed {url} answered HTTP {response.status}: check the URL"
-        elif "robots.txt" in (failure.getErrorMessage() or ""):
-            problem = f"seed {url} is disallowed by the site's robots.txt: pick another seed"
-        else:
-            message = (failure.getErrorMessage() or failure.type.__name__).rstrip(".")
-            problem = (f"could not fetch seed {url} ({message}): check the address and that "
-                       "the site is reachable")
-        self.seed_problems.append(problem)
+        self.seed_problems.append(seed_problem(task.url if task is not None else "?", failure))
 
-    def _ignore(self, failure: Failure) -> None:
-        """Count a real failure by kind (``errors/<kind>``); a failed source is done."""
+    def _ignore(self, failure: Failure) -> CrawlTask | None:
+        """Count a real failure by kind (``errors/<kind>``); the task is finished."""
         count_failure(self.crawler.stats, failure)
         request = getattr(failure, "request", None)
-        if request is not None:
-            self._source_done(request.meta)
-            self._budget_request_done(request.meta)
+        task = task_of(request) if request is not None else None
+        if task is not None:
+            self.frontier.release(task)
+        return task
 
     def _on_idle(self) -> None:
-        """Before closing, queue parked pages and release the pages held for warm-up."""
-        if self._parked:
-            # A source that never answered (dropped by a filter): do not wait for it.
-            self._sources_pending = 0
-            self._release_parked()
-            raise DontCloseSpider
+        """Release held pages, then ask the frontier whether the crawl is over."""
         if self.warmup.held_count:
-            self.crawler.engine.crawl(
-                Request(FLUSH_URL, callback=self.flush_held, dont_filter=True,
-                        meta={"page_role": "internal"})
-            )
+            self.crawler.engine.crawl(Request(FLUSH_URL, callback=self.flush_held,
+                                              dont_filter=True))
+            raise DontCloseSpider
+        if self.frontier.on_idle() is not IdleAction.FINISH:
             raise DontCloseSpider
 
     def _on_closed(self) -> None:
         held = self.warmup.held_count
-        if held:
+        if held and not self.frontier.backend.shared:
             # Interrupted before the crawl went idle: these are in the WARCs, not in the store.
             self.crawler.stats.set_value("extract/held_at_close", held)
             logger.warning("%d articles held for site warm-up were not stored; run "
                            "`crawler extract` on this crawl's WARCs to add them", held)
         self.pool.release()
-        self.site_names.close()
         if self.profile_dir:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
 
 
-def _listed(response: Response) -> bool:
+def _task(response: Response) -> CrawlTask:
+    """The task of a response (a bare one for responses of requests made elsewhere)."""
+    found = task_of(response.request) if response.request is not None else None
+    return found or CrawlTask(response.url, role="unknown")
+
+
+def _listed(task: CrawlTask) -> bool:
     """True if a feed or a news sitemap listed the page (evidence that it is an article)."""
-    meta = response.meta
-    return meta.get("page_role") == "article" and meta.get("discovered_via") in ("feed", "sitemap")
+    return task.role == "article" and task.via in ("feed", "sitemap")
 
 
 def robots_url(url: str) -> str:

@@ -20,7 +20,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BENCHMARK = Path(__file__).resolve().parents[3] / "shared" / "data" / "article-extraction-benchmark"
+
+def _benchmark_dir() -> Path:
+    """``shared/data/article-extraction-benchmark`` beside the repository (or beside a parent
+    folder of it, for a git worktree)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents[2:]:
+        found = parent / "shared" / "data" / "article-extraction-benchmark"
+        if found.is_dir():
+            return found
+    return here.parents[3] / "shared" / "data" / "article-extraction-benchmark"
+
+
+BENCHMARK = _benchmark_dir()
 PAGE_SIZE, SECTIONS = 15, 8
 _HEAD = re.compile(rb"<head[^>]*>", re.I)
 

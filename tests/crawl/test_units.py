@@ -12,9 +12,9 @@ import pytest
 from crawler.discovery import priority_for
 from crawler.exceptions import UserError
 from crawler.extensions.progress import ProgressBoard, plain_line, snapshot
+from crawler.frontier.warmup import Held, SiteWarmup
 from crawler.settingscheck import check_setting, parse_pairs
 from crawler.sites import load_sites, parse_interval, select_sites
-from crawler.spiders.warmup import Held, SiteWarmup
 from tests.conftest import REPO_ROOT
 
 

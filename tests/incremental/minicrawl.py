@@ -1,4 +1,4 @@
-"""A minimal Scrapy crawl through the incremental middlewares, run in a subprocess by tests.
+"""A minimal Scrapy crawl through the frontier's incremental policy, run in a subprocess by tests.
 
 ``python -m tests.incremental.minicrawl SPEC.json``: SPEC holds ``archive_dir``, ``hub`` (a
 seed URL fetched first), ``requests`` (``url``, ``role``, ``lastmod``) yielded from the hub's
@@ -13,9 +13,13 @@ import sys
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
+from crawler.discovery import Discovered
+from crawler.frontier import TASK_META_KEY, CrawlTask
+from crawler.scheduler import frontier_for
+
 
 class MiniSpider(scrapy.Spider):
-    """Fetches the hub, then yields the spec's requests from its callback."""
+    """Fetches the hub, then hands the spec's URLs to the frontier from its callback."""
 
     name = "mini"
 
@@ -24,17 +28,21 @@ class MiniSpider(scrapy.Spider):
         self.spec = spec
 
     async def start(self):
-        yield scrapy.Request(self.spec["hub"], meta={"page_role": "seed", "site": "demo"})
+        yield self.request_for(CrawlTask(self.spec["hub"], role="seed", site="demo"))
+
+    def request_for(self, task):
+        return scrapy.Request(task.url, callback=self.parse, errback=self.failed,
+                              meta={TASK_META_KEY: task})
 
     def parse(self, response):
-        for entry in self.spec["requests"]:
-            meta = {"page_role": entry.get("role", "article"), "site": "demo"}
-            if entry.get("lastmod"):
-                meta["discovered_lastmod"] = entry["lastmod"]
-            yield scrapy.Request(entry["url"], meta=meta, callback=self.parse_article)
+        found = [Discovered(e["url"], e.get("role", "article"), e.get("lastmod"))
+                 for e in self.spec["requests"] if response.meta[TASK_META_KEY].role == "seed"]
+        frontier = frontier_for(self.crawler)
+        frontier.add_links(found, "sitemap", 1, "demo")
+        frontier.release(response.meta[TASK_META_KEY])
 
-    def parse_article(self, response):
-        return None
+    def failed(self, failure):
+        frontier_for(self.crawler).release(failure.request.meta[TASK_META_KEY])
 
 
 def main(spec_path: str) -> int:
@@ -47,8 +55,8 @@ def main(spec_path: str) -> int:
         "LOG_LEVEL": "WARNING",
         "TELNETCONSOLE_ENABLED": False,
         "HTTPERROR_ALLOWED_CODES": [304],
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.IncrementalMiddleware": 120},
-        "SPIDER_MIDDLEWARES": {"crawler.middlewares.IncrementalSpiderMiddleware": 50},
+        "SCHEDULER": "crawler.scheduler.FrontierScheduler",
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.FrontierMiddleware": 130},
         **spec.get("settings", {}),
     }
     process = CrawlerProcess(settings)

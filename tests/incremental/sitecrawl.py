@@ -10,9 +10,9 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.frontier.incremental import known_capture
 from crawler.incremental import RevisitPolicy
 from crawler.incremental.fetchlog import FetchLog
-from crawler.middlewares import known_capture
 from crawler.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+from crawler.frontier.incremental import known_capture
 from crawler.incremental.fetchlog import Fetch, FetchLog
-from crawler.middlewares import known_capture
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 

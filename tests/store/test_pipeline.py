@@ -9,7 +9,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.archive.writer import WarcWriter, WriterOptions
+from crawler.extensions.warc import WarcWriterExtension, warc_writer_for
 from crawler.extract import extract
 from crawler.items import PageItem
 from crawler.pipelines.store import StorePipeline
@@ -36,13 +36,14 @@ def _process(pipeline: StorePipeline, thing: object) -> object:
 @pytest.fixture
 def pipeline(tmp_path):
     """A StorePipeline on a crawler whose WARC writer is real (conversion records)."""
-    crawler = get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path), "EXTRACT_WORKERS": "1"})
-    crawler.warc_writer = WarcWriter(tmp_path, WriterOptions(cdxj=False, dedup=False))
+    crawler = get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path), "WARC_CDXJ": False,
+                                         "WARC_DEDUP": False, "EXTRACT_WORKERS": "1"})
+    writer = WarcWriterExtension.from_crawler(crawler).writer
     pipe = build_from_crawler(StorePipeline, crawler)
     pipe.open_spider()
     yield pipe
     pipe.close_spider()
-    crawler.warc_writer.close()
+    writer.close()
 
 
 def test_pages_versions_and_conversion_records(pipeline, tmp_path):
@@ -62,7 +63,7 @@ def test_pages_versions_and_conversion_records(pipeline, tmp_path):
     assert stats.get_value("store/unchanged") == 1
     assert stats.get_value("store/conversion_records") == 2
     pipeline.close_spider()
-    pipeline.crawler.warc_writer.close()
+    warc_writer_for(pipeline.crawler).close()
     with open_store(tmp_path, create=False) as store:
         versions = store.versions(URL)
         state = store.capture_state(URL)

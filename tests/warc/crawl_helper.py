@@ -3,7 +3,7 @@
     python -m tests.warc.crawl_helper ARCHIVE_DIR RESULT_JSON URL... [-s NAME=VALUE ...]
 
 The spider follows redirects as Scrapy does and records, per response, the status, the decoded
-body's sha1 and the ``warc_record`` meta it saw, into RESULT_JSON.
+body's sha1 and the WARC location it saw (``CrawlTask.warc``), into RESULT_JSON.
 """
 
 from __future__ import annotations
@@ -17,6 +17,13 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
+from crawler.frontier import TASK_META_KEY
+
+
+def _warc(meta: dict) -> dict | None:
+    """Where the WARC extension archived the exchange (set on the request's crawl task)."""
+    task = meta.get(TASK_META_KEY)
+    return task.warc if task is not None else None
 
 
 class WireTestSpider(scrapy.Spider):
@@ -41,13 +48,13 @@ class WireTestSpider(scrapy.Spider):
             "body_sha1": hashlib.sha1(response.body).hexdigest(),
             "headers": {k.decode(): [v.decode("latin-1") for v in vs]
                         for k, vs in response.headers.items()},
-            "warc_record": response.meta.get("warc_record"),
+            "warc_record": _warc(response.meta),
         })
 
     def failed(self, failure):
         request = failure.request
         self.seen.append({"url": request.url, "error": failure.type.__name__,
-                          "warc_record": request.meta.get("warc_record")})
+                          "warc_record": _warc(request.meta)})
 
     def closed(self, reason):
         with open(self.result_path, "w") as fh:
@@ -69,6 +76,8 @@ def main() -> None:
         "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_ENABLED": False,
         "LOG_LEVEL": "WARNING", "HTTPERROR_ALLOW_ALL": True, "DOWNLOAD_TIMEOUT": 10,
         "CRAWL_SEEDS": args.urls, "CRAWL_ID": "wire-test",
+        # A plain spider: Scrapy's own scheduler (the frontier serves the news spider).
+        "SCHEDULER": "scrapy.core.scheduler.Scheduler", "DOWNLOADER_MIDDLEWARES": {},
     })
     for item in args.settings:
         name, _, value = item.partition("=")

@@ -7,7 +7,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.exceptions import ArchiveError
-from crawler.extensions.warc import WarcWriterExtension
+from crawler.extensions.warc import WarcWriterExtension, warc_writer_for
 from tests.warc.warcs import read_warc, run_crawl, warc_files, warcio_check
 from tests.warc.wireserver import WireServer
 
@@ -29,10 +29,10 @@ def test_unwritable_archive_dir_fails_at_start_with_one_line(tmp_path):
     assert "\n" not in message and "ARCHIVE_DIR" in message and str(blocker) in message
 
 
-def test_enabled_sets_crawler_warc_writer(tmp_path):
+def test_enabled_shares_the_warc_writer(tmp_path):
     crawler = get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path)})
     ext = WarcWriterExtension.from_crawler(crawler)
-    assert crawler.warc_writer is ext.writer
+    assert warc_writer_for(crawler) is ext.writer
     assert (tmp_path / "warc").is_dir() and (tmp_path / "indexes").is_dir()
 
 
