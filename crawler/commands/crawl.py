@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.exceptions import PartialFailure, UserError
 
@@ -223,6 +223,12 @@ def _finish(job: JobResult) -> str:
     return job.stats.get("finish_reason") or ("forced stop" if job.started else "not started")
 
 
+def _not_found(stats: dict[str, Any]) -> str:
+    """", 3 broken links (HTTP 404/410)" when found links led nowhere (not errors: archived)."""
+    count = int(stats.get("pages/not_found", 0))
+    return f", {count} broken link{'s' if count != 1 else ''} (HTTP 404/410)" if count else ""
+
+
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
     from crawler.extensions.progress import error_counts, human_bytes, snapshot
@@ -241,7 +247,8 @@ def _print_summary(report: CrawlReport) -> None:
         print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
-              f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''} [{finish}]")
+              f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''}"
+              f"{_not_found(job.stats)} [{finish}]")
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")

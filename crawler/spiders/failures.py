@@ -2,7 +2,9 @@
 
 Not failures: requests dropped on purpose (``IgnoreRequest``: robots.txt disallows, the page
 budget is spent, the incremental policy skips), a ``304 Not Modified`` answer to a revisit,
-and a missing or broken ``robots.txt`` (it is optional). A retried download counts once, when
+a missing or broken ``robots.txt`` (it is optional), and a ``404``/``410`` answer to a link the
+crawl found (the site's broken link, archived as answered: ``pages/not_found``; a seed that
+answers so is the user's problem and reported as such). A retried download counts once, when
 it finally fails. Stats: ``errors/<kind>``.
 """
 
@@ -22,6 +24,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.frontier import FREE_ROLES, TASK_META_KEY
 
+#: Answers that say a page does not exist: archived as answered; the crawl did its job.
+NOT_FOUND = frozenset({404, 410})
+
 #: Display names of the error kinds, in the summary's order.
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
@@ -37,6 +42,8 @@ def failure_kind(failure: Any) -> str | None:
         return None
     error = failure.value
     if isinstance(error, HttpError):
+        if _is_broken_link(failure):
+            return None
         status = error.response.status
         # 304: the answer to a conditional revisit (the page did not change), archived as such.
         return None if status == 304 else f"http-{status}"
@@ -53,10 +60,22 @@ def failure_kind(failure: Any) -> str | None:
 
 
 def count_failure(stats: Any, failure: Any) -> None:
-    """Count one failed request under ``errors/<kind>`` (nothing for non-failures)."""
+    """Count one failed request under ``errors/<kind>``, a broken link under ``pages/not_found``."""
     kind = failure_kind(failure)
     if kind is not None:
         stats.inc_value(f"errors/{kind}")
+    elif _is_broken_link(failure):
+        stats.inc_value("pages/not_found")
+
+
+def _is_broken_link(failure: Any) -> bool:
+    """A 404 or 410 answer to a page the crawl found (not to a seed the user gave)."""
+    error = failure.value
+    if not isinstance(error, HttpError) or error.response.status not in NOT_FOUND:
+        return False
+    task = failure.request.meta.get(TASK_META_KEY) if getattr(failure, "request", None) else None
+    role = getattr(task, "role", None)
+    return role != "seed" and role not in FREE_ROLES  # robots.txt is optional
 
 
 def seed_problem(url: str, failure: Any) -> str:

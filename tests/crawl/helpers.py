@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -36,16 +35,9 @@ def crawler(*args: str, timeout: float = 120) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
-def crawl(archive: Path, *args: str, timeout: float = 120, allow_404: bool = False) -> Run:
-    """``crawler crawl --archive-dir ARCHIVE ARGS... (fast settings)``; fail on a bad exit.
-
-    ``allow_404``: real pages link to pages the local copy lacks; a crawl whose only failures
-    are such 404s exits 1 (partial failure) and is accepted.
-    """
+def crawl(archive: Path, *args: str, timeout: float = 120) -> Run:
+    """``crawler crawl --archive-dir ARCHIVE ARGS... (fast settings)``; fail on a bad exit."""
     run = crawler("crawl", "--archive-dir", str(archive), *FAST, *args, timeout=timeout)
-    if allow_404 and run.returncode == 1:
-        assert re.search(r"errors? \(HTTP 404 \d+\)", run.stderr), run.stderr
-        return run
     assert run.returncode == 0, run.stderr
     return run
 

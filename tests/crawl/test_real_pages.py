@@ -15,7 +15,7 @@ pytestmark = [
 
 def test_real_article_pages_are_found_and_stored_as_articles(tmp_path):
     with realsite.RealSiteServer(copies=1) as site:
-        run = crawl(tmp_path, site.url, timeout=300, allow_404=True)
+        run = crawl(tmp_path, site.url, timeout=300)
         expected = {p.path for p in site.pages}
     pages = stored_pages(tmp_path)
     found = expected & set(pages)
