@@ -22,7 +22,13 @@ TEXT_COLUMNS = ("log_chars", "log_words", "link_density", "punct_rate", "sentenc
 _SEPARATOR = "\x00"  # parse_document strips control characters: never in a block's text
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
-_CAPITALISED = re.compile(r"\b[A-Z]")
+# Capitals of the Latin (with Latin-1), Greek and Cyrillic alphabets at the start of a word.
+_CAPITALISED = re.compile("\\b[A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f]")
+# Letters of scripts without capitals (Arabic, Hebrew, Indic, Thai, Georgian, Hangul, Ethiopic).
+_CASELESS = re.compile(
+    "[\u0590-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f\u10d0-\u10ff"
+    "\u1100-\u11ff\u1200-\u137f\uac00-\ud7af]"
+)
 # Clause and sentence marks of Latin, CJK, Arabic and Devanagari text.
 _PUNCTUATION = re.compile(r",|\. |，|。|、|،|।")
 _UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -93,6 +99,9 @@ def _word_columns(
     capital = np.where(words > 0, _per_block(_CAPITALISED, texts) / safe, 0.0)
     short = np.where(words > 0, shorts / safe, 0.0)
     length = np.where(words > 0, letters / safe, 0.0)
+    caseless = _mostly(_CASELESS, texts, 0.3)
+    if caseless.any():
+        capital[caseless] = _PROSE_SHARES[0]
     unspaced = _unspaced(texts)
     if unspaced.any():
         estimate = np.maximum(1.0, np.array([len(t) // 2 for t in texts], dtype=np.float64))
@@ -105,12 +114,17 @@ def _word_columns(
 
 def _unspaced(texts: list[str]) -> np.ndarray:
     """Blocks mostly written in a script without spaces between words."""
+    return _mostly(_UNSPACED, texts, 0.3)
+
+
+def _mostly(script: re.Pattern[str], texts: list[str], share: float) -> np.ndarray:
+    """Blocks whose characters are more than ``share`` letters of ``script``."""
     flags = np.zeros(len(texts), dtype=bool)
     candidates = [i for i, t in enumerate(texts) if not t.isascii()]
     if candidates:
-        counts = _per_block(_UNSPACED, [texts[i] for i in candidates])
+        counts = _per_block(script, [texts[i] for i in candidates])
         sizes = np.array([len(texts[i]) for i in candidates], dtype=np.float64)
-        flags[candidates] = counts > sizes * 0.3
+        flags[candidates] = counts > sizes * share
     return flags
 
 

@@ -113,3 +113,27 @@ def test_article_text_is_the_story_only(sidebar: str) -> None:
 def test_extraction_is_deterministic() -> None:
     html = _page("<div class='promo'><p>Subscribe to our newsletter today.</p></div>")
     assert len({extract(html, URL).text for _ in range(3)}) == 1
+
+
+def test_text_columns_see_capitals_in_every_cased_script_and_none_in_caseless_ones():
+    from lxml.html import fragment_fromstring
+
+    from crawler.extract.text import Block
+    from crawler.extract.textstats import TEXT_COLUMNS, text_columns
+
+    texts = {
+        "latin": "Der Rat hat am Montag beschlossen, dass die Brücke im Mai gesperrt wird.",
+        "cyrillic": "Совет решил в Понедельник, что Мост будет закрыт в Мае для ремонта.",
+        "greek": "Το Συμβούλιο αποφάσισε τη Δευτέρα ότι η Γέφυρα θα κλείσει τον Μάιο.",
+        "arabic": "قرر المجلس يوم الاثنين أن الجسر سيغلق في شهر مايو من أجل الإصلاح.",
+        "lowercase": "the council decided on monday that the bridge will close in may.",
+    }
+    blocks = [Block(fragment_fromstring("<p>x</p>"), text) for text in texts.values()]
+    rows = text_columns(blocks, [0.0] * len(blocks), None, frozenset())
+    capital = dict(zip(texts, rows[:, TEXT_COLUMNS.index("capital_rate")], strict=True))
+    for cased in ("latin", "cyrillic", "greek"):
+        assert 0.2 < capital[cased] < 0.6, (cased, capital[cased])
+    assert capital["lowercase"] == 0.0
+    # A script without capitals neither looks like shouting nor like lower-case junk: it
+    # gets the share of ordinary prose.
+    assert 0.05 < capital["arabic"] < 0.2
