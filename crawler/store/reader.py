@@ -119,7 +119,9 @@ def row_to_article(row: sqlite3.Row) -> Article:
     )
 
 
-def _stream(conn: sqlite3.Connection, sql: str, params: tuple) -> Iterator[sqlite3.Row]:
+def _stream(
+    conn: sqlite3.Connection, sql: str, params: tuple[object, ...]
+) -> Iterator[sqlite3.Row]:
     """Yield the rows of a query a batch at a time (never the whole result in memory)."""
     cur = conn.cursor()
     cur.execute(sql, params)
