@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -272,7 +272,7 @@ class Store:
     def iter_articles(
         self, site: str | None = None, since: str | None = None, all_versions: bool = False,
         dedupe: str | None = None,
-    ) -> Iterator[Article]:
+    ) -> Generator[Article, None, None]:
         """Yield articles (latest version per URL unless ``all_versions``), streaming.
 
         ``since`` (ISO date or datetime) keeps versions first captured at or after it;
