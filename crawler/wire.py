@@ -7,13 +7,13 @@ protocol's transport is the TLS layer, so the tap sees the plaintext HTTP messag
 
 Requests on one HTTP/1.1 connection are sequential in Twisted, so each ``request()`` starts a
 new :class:`~crawler.archive.WireExchange`. The exchange reaches whoever asked for it through
-a :class:`CaptureSlot` carried by the request's ``Headers`` object (see ``tap_agent_request``).
+a :class:`CaptureSlot` carried by the request's ``Headers`` object (see :class:`SlotAgent`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +38,8 @@ class SlotHeaders(Headers):
     def copy(self) -> SlotHeaders:
         """Copy the headers and keep the slot."""
         new = super().copy()
+        if not isinstance(new, SlotHeaders):  # Twisted's copy() builds a self.__class__
+            raise TypeError(f"Headers.copy() made a {type(new).__name__}, not SlotHeaders")
         new.wire_slot = self.wire_slot
         return new
 
@@ -52,14 +54,20 @@ def headers_with_slot(headers: Headers | None, slot: CaptureSlot) -> SlotHeaders
     return new
 
 
-def tap_agent_request(request: Callable[..., Any], slot: CaptureSlot) -> Callable[..., Any]:
-    """Wrap an Agent's ``request`` method so the exchange it causes lands in ``slot``."""
+class SlotAgent:
+    """A Twisted agent whose requests carry ``slot``, so the exchange each causes lands there."""
 
-    def request_with_slot(method, uri, headers=None, bodyProducer=None):  # noqa: N803
-        """Same as ``Agent.request``, with headers that carry the slot."""
-        return request(method, uri, headers_with_slot(headers, slot), bodyProducer)
+    def __init__(self, agent: Any, slot: CaptureSlot) -> None:
+        self._agent = agent
+        self._slot = slot
 
-    return request_with_slot
+    def request(
+        self, method: bytes, uri: bytes, headers: Headers | None = None,
+        bodyProducer: Any = None,  # noqa: N803 - Twisted API
+    ) -> Any:
+        """Same as ``IAgent.request``, with headers that carry the slot."""
+        return self._agent.request(method, uri, headers_with_slot(headers, self._slot),
+                                   bodyProducer)
 
 
 class TeeTransport:
