@@ -71,7 +71,7 @@ def load_profile(ref: ProfileRef) -> SiteProfile | None:
         return cached[1]
     try:
         with open(ref.path, "rb") as handle:
-            profile = pickle.load(handle)
+            profile: SiteProfile = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError):
         return cached[1] if cached else None
     _PROFILES[ref.site] = (ref.version, profile)

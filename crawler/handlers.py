@@ -36,7 +36,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.archive.exchange import WireExchange
 from crawler.signals import exchange_captured
-from crawler.wire import CaptureSlot, WireTapMixin, tap_agent_request
+from crawler.wire import CaptureSlot, SlotAgent, WireTapMixin
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ class _TappedFactory(_LenientHTTP11ClientFactory):
 
     def buildProtocol(self, addr: Any) -> _TappedProtocol:  # noqa: N802 - Twisted API
         """Build one tapped protocol."""
-        return _TappedProtocol(self._quiescentCallback)
+        # Twisted's HTTP11ClientProtocol.__init__ has no annotations.
+        return _TappedProtocol(self._quiescentCallback)  # type: ignore[no-untyped-call]
 
 
 class _TappedAgent(_ScrapyAgent):
@@ -61,9 +62,7 @@ class _TappedAgent(_ScrapyAgent):
         self.slot = CaptureSlot()
 
     def _get_agent(self, request: Request, timeout: float) -> Any:
-        agent = super()._get_agent(request, timeout)
-        agent.request = tap_agent_request(agent.request, self.slot)
-        return agent
+        return SlotAgent(super()._get_agent(request, timeout), self.slot)
 
 
 def truncation_reason(

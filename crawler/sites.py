@@ -133,9 +133,9 @@ def _seeds(where: str, value: Any) -> tuple[str, ...]:
 
 
 def _int(where: str, key: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise UserError(f"{where}: {key} must be a whole number >= 0, not {value!r}")
-    return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise UserError(f"{where}: {key} must be a whole number >= 0, not {value!r}")
 
 
 def _schedule(where: str, value: Any) -> str | None:

@@ -7,20 +7,26 @@ protocol's transport is the TLS layer, so the tap sees the plaintext HTTP messag
 
 Requests on one HTTP/1.1 connection are sequential in Twisted, so each ``request()`` starts a
 new :class:`~crawler.archive.WireExchange`. The exchange reaches whoever asked for it through
-a :class:`CaptureSlot` carried by the request's ``Headers`` object (see ``tap_agent_request``).
+a :class:`CaptureSlot` carried by the request's ``Headers`` object (see :class:`SlotAgent`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twisted.web.http_headers import Headers
 from zope.interface import directlyProvides, providedBy
 
 from crawler.archive.exchange import WireExchange
+
+if TYPE_CHECKING:
+    # What the mixin goes in front of, for the type checker: super() and self.transport.
+    from twisted.web._newclient import HTTP11ClientProtocol as _TapBase
+else:
+    _TapBase = object
 
 
 class CaptureSlot:
@@ -38,6 +44,8 @@ class SlotHeaders(Headers):
     def copy(self) -> SlotHeaders:
         """Copy the headers and keep the slot."""
         new = super().copy()
+        if not isinstance(new, SlotHeaders):  # Twisted's copy() builds a self.__class__
+            raise TypeError(f"Headers.copy() made a {type(new).__name__}, not SlotHeaders")
         new.wire_slot = self.wire_slot
         return new
 
@@ -52,14 +60,20 @@ def headers_with_slot(headers: Headers | None, slot: CaptureSlot) -> SlotHeaders
     return new
 
 
-def tap_agent_request(request: Callable[..., Any], slot: CaptureSlot) -> Callable[..., Any]:
-    """Wrap an Agent's ``request`` method so the exchange it causes lands in ``slot``."""
+class SlotAgent:
+    """A Twisted agent whose requests carry ``slot``, so the exchange each causes lands there."""
 
-    def request_with_slot(method, uri, headers=None, bodyProducer=None):  # noqa: N803
-        """Same as ``Agent.request``, with headers that carry the slot."""
-        return request(method, uri, headers_with_slot(headers, slot), bodyProducer)
+    def __init__(self, agent: Any, slot: CaptureSlot) -> None:
+        self._agent = agent
+        self._slot = slot
 
-    return request_with_slot
+    def request(
+        self, method: bytes, uri: bytes, headers: Headers | None = None,
+        bodyProducer: Any = None,  # noqa: N803 - Twisted API
+    ) -> Any:
+        """Same as ``IAgent.request``, with headers that carry the slot."""
+        return self._agent.request(method, uri, headers_with_slot(headers, self._slot),
+                                   bodyProducer)
 
 
 class TeeTransport:
@@ -108,14 +122,15 @@ def _note_tls(exchange: WireExchange, transport: Any) -> None:
         exchange.cipher_suite = cipher if isinstance(cipher, str) else None
 
 
-class WireTapMixin:
+class WireTapMixin(_TapBase):
     """Mixin for ``HTTP11ClientProtocol`` subclasses: capture each exchange's wire bytes."""
 
     _wire_exchange: WireExchange | None = None
 
     def makeConnection(self, transport: Any) -> None:  # noqa: N802 - Twisted API
         """Install the tee in front of the real transport."""
-        super().makeConnection(TeeTransport(transport, self))  # type: ignore[misc]
+        # Twisted's Protocol.makeConnection has no annotations.
+        super().makeConnection(TeeTransport(transport, self))  # type: ignore[no-untyped-call]
 
     def request(self, request: Any) -> Any:
         """Start a new exchange for this request, then send it."""
@@ -124,14 +139,14 @@ class WireTapMixin:
             url=parsed.toBytes().decode("ascii", "replace") if parsed is not None else "",
             method=request.method.decode("ascii", "replace"),
             started=datetime.now(UTC),
-            peer_ip=peer_ip(self.transport),  # type: ignore[attr-defined]
+            peer_ip=peer_ip(self.transport),
             started_monotonic=time.monotonic(),
         )
         self._wire_exchange = exchange
         slot = getattr(request.headers, "wire_slot", None)
         if slot is not None:
             slot.exchange = exchange
-        return super().request(request)  # type: ignore[misc]
+        return super().request(request)
 
     def wire_sent(self, data: bytes) -> None:
         """Bytes written to the connection."""
@@ -143,12 +158,13 @@ class WireTapMixin:
         exchange = self._wire_exchange
         if exchange is not None:
             if not exchange.has_response:
-                _note_tls(exchange, self.transport)  # type: ignore[attr-defined]
+                _note_tls(exchange, self.transport)
             exchange.add_received(data)
-        super().dataReceived(data)  # type: ignore[misc]
+        # Twisted's HTTP11ClientProtocol.dataReceived has no annotations.
+        super().dataReceived(data)  # type: ignore[no-untyped-call]
 
     def _finishResponse(self, rest: bytes) -> None:  # noqa: N802 - Twisted API
         # ``rest`` holds bytes after the end of the response: not part of this message.
         if self._wire_exchange is not None:
             self._wire_exchange.finish_response(len(rest))
-        super()._finishResponse(rest)  # type: ignore[misc]
+        super()._finishResponse(rest)

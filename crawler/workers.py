@@ -91,7 +91,7 @@ def run_workers(
     from crawler.spiders.pool import default_workers
 
     private = None if redis_url else PrivateRedis(archive_dir)
-    url = redis_url or private.start()  # type: ignore[union-attr]
+    url = redis_url if private is None else private.start()
     started = time.monotonic()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     log_dir = archive_dir / "logs"

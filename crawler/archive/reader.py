@@ -53,7 +53,8 @@ def read_block(path: str | Path, offset: int, limit: int | None = None) -> bytes
         fh.seek(offset)
         iterator = ArchiveIterator(fh, no_record_parse=True)  # keep it alive while reading
         record = next(iter(iterator))
-        return record.raw_stream.read(limit)
+        block: bytes = record.raw_stream.read(limit)
+        return block
 
 
 def digest_problems(path: str | Path) -> list[str]:

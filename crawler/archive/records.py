@@ -57,7 +57,8 @@ def http_header_length(block: ByteSpool) -> int:
         StatusAndHeadersParser([], verify=False).parse(reader)
     except EOFError:
         return 0
-    return reader.tell()
+    size: int = reader.tell()
+    return size
 
 
 @dataclass

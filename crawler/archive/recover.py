@@ -53,7 +53,7 @@ def complete_length(path: str | Path) -> int:
 
 def recover_open_files(warc_dir: str | Path) -> list[Path]:
     """Close the ``.open`` files of dead crawls in ``warc_dir``; return the finished paths."""
-    finished = []
+    finished: list[Path] = []
     folder = Path(warc_dir)
     if not folder.is_dir():
         return finished

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO
 
 #: Bytes kept in memory before the spool moves to a temporary file.
 DEFAULT_MEMORY_LIMIT = 1024 * 1024
@@ -15,7 +15,7 @@ class ByteSpool:
     """Append-only bytes, kept in memory up to a limit and on disk past it."""
 
     def __init__(self, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> None:
-        self._file: BinaryIO = tempfile.SpooledTemporaryFile(max_size=memory_limit)  # noqa: SIM115
+        self._file = tempfile.SpooledTemporaryFile(max_size=memory_limit)  # noqa: SIM115
         self._size = 0
         self._closed = False
         # Reads move the file position; appends only seek back to the end after a read.
@@ -42,7 +42,7 @@ class ByteSpool:
         self._file.truncate(self._size)
         self._at_end = False
 
-    def open(self) -> BinaryIO:
+    def open(self) -> IO[bytes]:
         """Return the underlying file positioned at the start (read it, don't close it)."""
         self._at_end = False
         self._file.seek(0)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from crawler import __version__
 from crawler.archive.builder import ExchangeRecords, build_records
@@ -73,7 +74,7 @@ class WarcWriter:
         )
         self.files.on_finished = self._file_finished
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdxj")
-        self._index_jobs: list[Future] = []
+        self._index_jobs: list[Future[Path]] = []
         self.files.check_writable()
         WarcFileSet(self.index_dir).check_writable()
         for path in recover_open_files(self.warc_dir):
@@ -101,7 +102,7 @@ class WarcWriter:
             job.result()
             self.stats["cdxj_indexes"] += 1
 
-    def write_exchange(self, exchange: WireExchange) -> dict | None:
+    def write_exchange(self, exchange: WireExchange) -> dict[str, Any] | None:
         """Write an exchange's response (or revisit) and request records; return the main one.
 
         Returns None (and writes nothing) when no response byte was received.
@@ -130,7 +131,7 @@ class WarcWriter:
 
     def write_conversion(
         self, target_uri: str, refers_to: str, text: str, date: datetime | str | None = None
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Write derived text (e.g. cleaned article text) as a ``conversion`` record."""
         when = warc_date(parse_timestamp(date))
         record = Record(
@@ -142,7 +143,9 @@ class WarcWriter:
         self.stats["records/conversion"] += 1
         return self._location(record, self.files.current_name, offset, length)
 
-    def _location(self, record: Record, name: str, offset: int, length: int) -> dict:
+    def _location(
+        self, record: Record, name: str, offset: int, length: int
+    ) -> dict[str, Any]:
         return {
             "filename": name,
             "offset": offset,

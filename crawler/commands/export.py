@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _format(args: argparse.Namespace) -> str:
     """The format asked for, or the one the output file's suffix names."""
     if args.format:
-        return args.format
+        return str(args.format)
     suffix = Path(args.output).suffix.lower().lstrip(".")
     return _SUFFIXES.get(suffix, "jsonl")
 

@@ -68,7 +68,7 @@ def url_variants(url: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
-def _record_kind(entry: dict) -> str:
+def _record_kind(entry: dict[str, Any]) -> str:
     if entry.get("mime") != "warc/revisit":
         return "response"
     if entry.get("status") == NOT_MODIFIED_STATUS:

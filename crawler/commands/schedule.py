@@ -6,9 +6,13 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
+
+if TYPE_CHECKING:
+    from crawler.schedule.state import RunLog
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +45,7 @@ def _extra_args(settings: list[str]) -> list[str]:
     return [arg for name, value in pairs.items() for arg in ("-s", f"{name}={value}")]
 
 
-def _run_log(archive_dir: Path, keep: int):
+def _run_log(archive_dir: Path, keep: int) -> RunLog:
     """The archive's run log; UserError if the folder or its store cannot be used."""
     import sqlite3
 

@@ -111,7 +111,7 @@ class DemoSiteServer:
     def url(self) -> str:
         """Base URL of the running site, with a trailing slash."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host!s}:{port}/"
 
     @property
     def port(self) -> int:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crawler.discovery.model import Discovered
 from crawler.discovery.urls import in_scope, looks_like_asset, normalize_url, url_page_hint
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
@@ -24,16 +28,17 @@ class LinkOptions:
     find_feeds: bool = True
 
 
-def page_base(root: object, url: str) -> str:
+def page_base(root: HtmlElement, url: str) -> str:
     """The base URL links resolve against: ``<base href>`` if present, else the page URL."""
-    find = getattr(root, "find", None)
-    base = find(".//base[@href]") if find else None
+    base = root.find(".//base[@href]")
     if base is not None:
         return normalize_url(base.get("href", ""), url) or url
     return url
 
 
-def extract_links(root: object, url: str, options: LinkOptions | None = None) -> list[Discovered]:
+def extract_links(
+    root: HtmlElement, url: str, options: LinkOptions | None = None
+) -> list[Discovered]:
     """Return the in-scope links of the page rooted at ``root`` (an lxml element), in order.
 
     ``<a>``/``<area>`` hrefs become pages (role from the URL's shape); ``<link rel=alternate>``
@@ -45,7 +50,7 @@ def extract_links(root: object, url: str, options: LinkOptions | None = None) ->
     seen: set[str] = set()
     hrefs: set[str] = set()
     found: list[Discovered] = []
-    for elem in root.iter("a", "area", "link"):  # type: ignore[attr-defined]
+    for elem in root.iter("a", "area", "link"):
         href = elem.get("href")
         # Most hrefs of a page repeat or leave the site: skip those before normalising.
         if not href or href in hrefs or _off_scope(href, base, options.allowed_domains):
@@ -73,14 +78,14 @@ def _off_scope(href: str, base: str, allowed: frozenset[str]) -> bool:
     return bool(host) and not any(host == d or host.endswith("." + d) for d in allowed)
 
 
-def _link_of(elem: object, base: str, options: LinkOptions) -> Discovered | None:
+def _link_of(elem: HtmlElement, base: str, options: LinkOptions) -> Discovered | None:
     """The discovered link of one ``a``/``area``/``link`` element, or None to skip it."""
-    href = elem.get("href")  # type: ignore[attr-defined]
+    href = elem.get("href")
     if not href:
         return None
-    rel = (elem.get("rel") or "").lower()  # type: ignore[attr-defined]
-    if elem.tag == "link":  # type: ignore[attr-defined]
-        kind = (elem.get("type") or "").lower()  # type: ignore[attr-defined]
+    rel = (elem.get("rel") or "").lower()
+    if elem.tag == "link":
+        kind = (elem.get("type") or "").lower()
         if not options.find_feeds or "alternate" not in rel or kind not in _FEED_TYPES:
             return None
         url = normalize_url(href, base)

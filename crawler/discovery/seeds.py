@@ -41,7 +41,8 @@ def detect_kind(body: bytes, content_type: str | None = None) -> str:
     """
     head = maybe_gunzip(body, _SNIFF_BYTES)[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf")
     ctype = (content_type or "").split(";")[0].strip().lower()
-    match = _FIRST_TAG.search(head, _PROLOG.match(head).end())
+    prolog = _PROLOG.match(head)  # always matches, perhaps empty
+    match = _FIRST_TAG.search(head, prolog.end() if prolog else 0)
     if match:
         name = match.group(1).lower()
         local = name.split(b":")[-1] if name != b"rdf:rdf" else name

@@ -65,7 +65,9 @@ def write_parquet(articles: Iterable[Any], out: BinaryIO) -> int:
     schema = arrow_schema()
     count = 0
     batch: list[dict[str, Any]] = []
-    with pq.ParquetWriter(pa.PythonFile(out, mode="w"), schema, compression="zstd") as writer:
+    # pyarrow-stubs ask for an io.IOBase; PythonFile takes any binary file object (stdout too).
+    sink = pa.PythonFile(out, mode="w")  # type: ignore[arg-type]
+    with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
         for row in _rows(articles):
             batch.append(row)
             if len(batch) >= PARQUET_BATCH:

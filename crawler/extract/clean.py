@@ -114,7 +114,7 @@ def _structural(element: HtmlElement) -> bool:
     if element.tag in _GUARDED_TAGS:
         return True
     role = element.get("role")
-    return bool(role) and role.lower() in patterns.JUNK_ROLES
+    return role is not None and role.lower() in patterns.JUNK_ROLES
 
 
 def _furniture(element: HtmlElement, verdicts: dict[str, int]) -> int:

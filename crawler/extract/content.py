@@ -168,7 +168,7 @@ def _signature(element: HtmlElement | None, depth: int = 3) -> tuple[str, ...]:
     steps: list[str] = []
     while element is not None and len(steps) < depth:
         classes = (element.get("class") or "").split()
-        steps.append(f"{element.tag}.{classes[0] if classes else ''}")
+        steps.append(f"{element.tag!s}.{classes[0] if classes else ''}")
         element = element.getparent()
     return tuple(steps)
 

@@ -95,7 +95,7 @@ def block_features(blocks: list[Block], selection: Selection, context: PageConte
     title = context.title
     own = text_columns(blocks, selection.scores, title, topic)
     tags = np.zeros((count, len(_TAG_COLUMNS)), dtype=np.float32)
-    tags[np.arange(count), [_TAG_GROUPS.get(b.element.tag, 9) for b in blocks]] = 1.0
+    tags[np.arange(count), [_TAG_GROUPS.get(str(b.element.tag), 9) for b in blocks]] = 1.0
     flags = _flag_matrix(blocks)
     place = _context(blocks, selection, context)
     ancestors = _ancestors(blocks, selection)
@@ -119,7 +119,8 @@ def _flag_matrix(blocks: list[Block]) -> np.ndarray:
     names: dict[str, int] = {}  # class/id strings repeat a lot within a page
     masks = np.fromiter((_flags(b.element, memo, names) for b in blocks), dtype=np.int64)
     bits = np.array([bit for _, bit in _FLAG_COLUMNS], dtype=np.int64)
-    return ((masks[:, None] & bits) != 0).astype(np.float32)
+    matrix: np.ndarray = ((masks[:, None] & bits) != 0).astype(np.float32)
+    return matrix
 
 
 def _flags(element: HtmlElement, memo: dict[HtmlElement, int], names: dict[str, int]) -> int:
@@ -312,4 +313,5 @@ def _mean_window(values: np.ndarray) -> np.ndarray:
     index = np.arange(count)
     low = np.maximum(index - _NEIGHBOURS, 0)
     high = np.minimum(index + _NEIGHBOURS + 1, count)
-    return ((sums[high] - sums[low]) / (high - low)).astype(np.float32)
+    means: np.ndarray = ((sums[high] - sums[low]) / (high - low)).astype(np.float32)
+    return means

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from crawler.extract import patterns
 from crawler.extract.dates import find_date_in_text
 from crawler.extract.text import Block
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _DATE_LINE = re.compile(
     r"^(?:(?:updated|published|posted|last updated|modified|first published)\b[:\s]*)",
@@ -165,23 +169,25 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _prompt_boxes(blocks: list[Block], junk: list[bool]) -> set:
+def _prompt_boxes(blocks: list[Block], junk: list[bool]) -> set[HtmlElement]:
     """Small containers headed by a prompt ("Have a tip?", "Sign up"): the box goes whole."""
-    boxes = set()
+    boxes: set[HtmlElement] = set()
     for block, is_junk in zip(blocks, junk, strict=True):
         if not is_junk or block.element.tag not in patterns.HEADING_TAGS:
             continue
         box = block.element.getparent()
-        members = [b for b in blocks if _inside(b, {box})] if box is not None else []
+        if box is None:
+            continue
+        members = [b for b in blocks if _inside(b, {box})]
         if 1 < len(members) <= _MAX_BOX_BLOCKS and sum(len(b.text) for b in members) < 600:
             boxes.add(box)
     return boxes
 
 
-def _inside(block: Block, boxes: set) -> bool:
+def _inside(block: Block, boxes: set[HtmlElement]) -> bool:
     if not boxes:
         return False
-    node = block.element
+    node: HtmlElement | None = block.element
     for _ in range(_BOX_DEPTH):
         if node is None:
             return False

@@ -58,7 +58,8 @@ def _own_texts(element: HtmlElement) -> Iterator[Line]:
             elif node.text:
                 yield node.text, node
         elif node is not element and node.tail:
-            yield node.tail, node.getparent()
+            parent = node.getparent()  # inside ``element``: never None
+            yield node.tail, parent if parent is not None else node
 
 
 def _own_texts_backwards(element: HtmlElement) -> Iterator[Line]:
@@ -91,8 +92,9 @@ def _texts_before(element: HtmlElement) -> Iterator[Line]:
     """Texts before ``element`` (not its ancestors' own text), nearest first."""
     node: HtmlElement | None = element
     while node is not None and node.tag != "html":
+        parent = node.getparent()
         for sibling in node.itersiblings(preceding=True):
             if sibling.tail:
-                yield sibling.tail, sibling.getparent()
+                yield sibling.tail, parent if parent is not None else sibling
             yield from _own_texts_backwards(sibling)
         node = node.getparent()

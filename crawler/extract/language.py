@@ -33,7 +33,8 @@ def guess_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if len(sample.strip()) < _MIN_CHARS:
         return None
-    language, confidence = _identifier().classify(sample)
+    classified: tuple[str, float] = _identifier().classify(sample)
+    language, confidence = classified
     if confidence < _MIN_CONFIDENCE:
         return None
     return _ALIASES.get(language, language)

@@ -157,8 +157,9 @@ def _language(
 
 def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
     for link in tree.iter("link"):
-        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
-            return urljoin(url or "", link.get("href").strip())
+        href = link.get("href")
+        if (link.get("rel") or "").lower() == "canonical" and href:
+            return urljoin(url or "", href.strip())
     value = meta.get("og:url")
     return urljoin(url or "", value) if value else None
 

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,10 +63,11 @@ class BlockModel:
             values = flat[row_base + self.feature[node]]
             node = np.where(values <= self.threshold[node], self.left[node], self.right[node])
         raw = self.init + self.learning_rate * self.value[node].sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-raw))
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
+        return probabilities
 
 
-def from_dict(data: dict) -> BlockModel:
+def from_dict(data: dict[str, Any]) -> BlockModel:
     """Build a model from its JSON form (``trees``: per tree, node arrays where a leaf has
     ``left == right == -1``)."""
     trees = data["trees"]

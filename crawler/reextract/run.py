@@ -19,7 +19,13 @@ from pathlib import Path
 
 from crawler import settings
 from crawler.exceptions import UserError
-from crawler.extract import EXTRACTOR_VERSION, ExtractOptions, ExtractResult, SiteLearner
+from crawler.extract import (
+    EXTRACTOR_VERSION,
+    ExtractOptions,
+    ExtractResult,
+    SiteLearner,
+    SiteProfile,
+)
 from crawler.extract.sitelearn import site_of
 from crawler.reextract.scan import Capture, WarcScanner, file_problem
 from crawler.reextract.worker import extract_capture, init_worker, ordered_map, signatures_of
@@ -153,7 +159,7 @@ def _short_hash(value: str) -> bytes:
 def learn_profiles(
     files: list[Path], jobs: int, progress: ProgressFn | None,
     keep: Callable[[Capture], bool] | None = None,
-) -> dict:
+) -> dict[str, SiteProfile]:
     """First pass: learn each site's boilerplate from the block signatures of its pages."""
     learner = SiteLearner()
     sites: set[str] = set()

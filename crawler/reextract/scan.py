@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -98,7 +98,7 @@ def _problem(record: ArcWarcRecord) -> str | None:
     return None
 
 
-class _QuietIterator(ArchiveIterator):
+class _QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio has no type information
     """warcio's iterator without its raw stderr warning per bad record (we report them)."""
 
     INC_RECORD = ""
@@ -196,12 +196,14 @@ class WarcScanner:
                     break
                 start = find_next_record(stream, failed_at, gzip)
 
-    def _scan_from(self, stream: BinaryIO, start: int) -> Iterator[Capture]:
+    def _scan_from(
+        self, stream: BinaryIO, start: int
+    ) -> Generator[Capture, None, int | None]:
         """Scan from ``start`` to the end; return the offset of a failed record, else None."""
         stream.seek(start)
         # ARC files (older Heritrix, Internet Archive) read as WARC response records.
         records = _QuietIterator(stream, arc2warc=True)
-        offset = start
+        offset: int = start
         try:
             for record in records:
                 offset = records.offset

@@ -26,9 +26,16 @@ patch_all()
 # ruff: noqa: E402 - gevent must patch the standard library before anything else is imported.
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
 from pywb.apps.cli import WaybackCli
+from pywb.warcserver.index.cdxobject import CDXObject
 from pywb.warcserver.resource.resolvingloader import ResolvingLoader
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+
+if TYPE_CHECKING:
+    from crawler.replay.browse.app import WsgiApp
 
 #: Headers that describe the payload bytes rather than the response.
 PAYLOAD_HEADERS = ("Transfer-Encoding", "Content-Encoding", "Content-Length")
@@ -36,7 +43,7 @@ PAYLOAD_HEADERS = ("Transfer-Encoding", "Content-Encoding", "Content-Length")
 _original_load = ResolvingLoader.load_headers_and_payload
 
 
-def align_revisit_headers(revisit_http, original_http) -> None:
+def align_revisit_headers(revisit_http: StatusAndHeaders, original_http: StatusAndHeaders) -> None:
     """Make a revisit's HTTP headers describe the original's payload bytes (in place)."""
     if revisit_http.get_statuscode() == "304":
         revisit_http.statusline = original_http.statusline
@@ -50,7 +57,9 @@ def align_revisit_headers(revisit_http, original_http) -> None:
             revisit_http.add_header(name, value)
 
 
-def _load_headers_and_payload(self, cdx, failed_files, cdx_loader):
+def _load_headers_and_payload(
+    self: ResolvingLoader, cdx: CDXObject, failed_files: list[str], cdx_loader: Any
+) -> tuple[ArcWarcRecord | None, ArcWarcRecord | None]:
     if cdx.get("mime") == "warc/revisit" and cdx.get("status") == "304" and cdx.get("filename"):
         # pywb would replay any 3xx revisit as-is, empty; a 304 revisit stands for the original.
         headers_record = self._resolve_path_load(cdx, False, failed_files)
@@ -79,13 +88,13 @@ def _load_headers_and_payload(self, cdx, failed_files, cdx_loader):
     return headers_record, payload_record
 
 
-class BrowsingWaybackCli(WaybackCli):
+class BrowsingWaybackCli(WaybackCli):  # type: ignore[misc]  # pywb has no type information
     """pywb's ``wayback`` command with the archive browser in front of its application."""
 
     archive_dir = "."
     collection = "archive"
 
-    def load(self):
+    def load(self) -> "WsgiApp":
         """pywb's application, wrapped by the browser's dispatcher."""
         from crawler.replay.browse.app import BrowseApp, mount
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,7 +38,7 @@ document.addEventListener("DOMContentLoaded", function () {
 """
 
 
-def pywb_config(layout: ArchiveLayout) -> dict:
+def pywb_config(layout: ArchiveLayout) -> dict[str, Any]:
     """The pywb configuration serving the archive folder as one collection."""
     return {
         "collections": {

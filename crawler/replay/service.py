@@ -15,6 +15,9 @@ from crawler.replay.listing import pages_from_indexes
 from crawler.replay.pywbroot import COLLECTION, write_pywb_root
 from crawler.replay.server import PywbProcess
 
+#: File name, size and modification time of each file replay serves from.
+Signature = tuple[tuple[str, int, int], ...]
+
 
 def count_articles(layout: ArchiveLayout) -> int:
     """Archived articles: the store's latest versions, else the indexes' HTML captures."""
@@ -47,7 +50,7 @@ def upgrade_store(layout: ArchiveLayout) -> str | None:
         return f"warning: the article store cannot be read or upgraded ({exc})"
 
 
-def archive_signature(layout: ArchiveLayout) -> tuple:
+def archive_signature(layout: ArchiveLayout) -> Signature:
     """A cheap fingerprint of the archive folder: changes when a crawl adds or closes files."""
     paths: list[Path] = [*layout.closed_warcs(), *layout.index_files()]
     for name in ("articles.sqlite", "articles.sqlite-wal"):
@@ -74,7 +77,7 @@ class ReplayService:
         self.refresher = IndexRefresher(layout)
         self.server = PywbProcess(layout.replay_dir, host, port, layout.root, COLLECTION)
         self.articles = 0
-        self._signature: tuple = ()
+        self._signature: Signature = ()
 
     def update(self) -> RefreshResult:
         """Index uncovered WARCs and count the archived articles."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +28,7 @@ class SiteJob:
     schedule: Schedule
 
 
-class ScheduleTrigger(BaseTrigger):
+class ScheduleTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 has no type information
     """An APScheduler trigger backed by :class:`Schedule` (croniter for cron expressions).
 
     APScheduler's own ``CronTrigger.from_crontab`` reads weekday 0 as Monday; croniter reads
@@ -102,7 +102,7 @@ def run_once(jobs: list[SiteJob], runner: CrawlRunner, log: RunLog, emit: Emit) 
     return 1 if any(code != 0 for _site, code in runner.results) else 0
 
 
-def _forwarding(runner: CrawlRunner, emit: Emit):
+def _forwarding(runner: CrawlRunner, emit: Emit) -> Callable[[], None]:
     def force() -> None:
         runner.interrupt()
         try:  # a signal handler: the main thread may be printing right now

@@ -12,15 +12,21 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
+from typing import IO, Any
 
 from crawler.schedule.state import RunLog
 
 try:  # POSIX advisory locks keep two schedulers (or cron --once runs) from overlapping a site
     import fcntl
+
+    _HAS_FLOCK = True
 except ImportError:  # pragma: no cover - Windows: only the in-process guard applies
-    fcntl = None
+    _HAS_FLOCK = False
 
 Emit = Callable[[str], None]
+#: What ``signal.signal`` takes and returns.
+SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 CommandFor = Callable[[str], list[str]]
 
 
@@ -51,13 +57,13 @@ class SiteLock:
     def __init__(self, lock_dir: Path, site: str) -> None:
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", site) or "_"
         self.path = lock_dir / f"{safe}.lock"
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def acquire(self) -> bool:
         """Take the lock; False if another process holds it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = open(self.path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
-        if fcntl is None:
+        if not _HAS_FLOCK:
             return True
         try:
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -90,7 +96,7 @@ class CrawlRunner:
         self.emit = emit
         self.stopping = False
         self.results: list[tuple[str, int]] = []
-        self._children: dict[str, subprocess.Popen] = {}
+        self._children: dict[str, subprocess.Popen[bytes]] = {}
         # Re-entrant: the signal handler (stop, interrupt) may run while this thread holds it.
         self._lock = threading.RLock()
 
@@ -123,7 +129,7 @@ class CrawlRunner:
                 self._children.pop(site, None)
             lock.release()
 
-    def _wait(self, site: str, child: subprocess.Popen) -> int:
+    def _wait(self, site: str, child: subprocess.Popen[bytes]) -> int:
         started = now_utc()
         run_id = self.log.start(site, started, child.pid)
         self.emit(f"{site}: run {run_id} started (pid {child.pid})")
@@ -168,7 +174,7 @@ class StopSignals:
         self.on_stop = on_stop
         self.on_force = on_force
         self.count = 0
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, SignalHandler] = {}
 
     def _handle(self, signum: int, frame: object) -> None:
         self.count += 1

@@ -42,8 +42,12 @@ def _iso(moment: datetime) -> str:
     return as_utc(moment).isoformat(timespec="seconds")
 
 
+def _moment(value: str) -> datetime:
+    return as_utc(datetime.fromisoformat(value))
+
+
 def _parse(value: str | None) -> datetime | None:
-    return as_utc(datetime.fromisoformat(value)) if value else None
+    return _moment(value) if value else None
 
 
 class RunLog:
@@ -77,7 +81,9 @@ class RunLog:
                 "INSERT INTO schedule_run (site, started_at, pid) VALUES (?, ?, ?)",
                 (site, _iso(started_at), pid),
             )
-            return int(cur.lastrowid)
+            if cur.lastrowid is None:  # sqlite3 sets it on every INSERT
+                raise sqlite3.InterfaceError("no run was recorded")
+            return cur.lastrowid
 
     def finish(self, run_id: int, finished_at: datetime, exit_code: int) -> None:
         """Record how a run ended, then prune the site's old runs."""
@@ -104,7 +110,7 @@ class RunLog:
     def runs(self, site: str | None = None, limit: int = 50) -> list[Run]:
         """The latest runs, newest first (of one site, or all)."""
         query = "SELECT id, site, started_at, finished_at, exit_code, pid FROM schedule_run"
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if site is not None:
             query += " WHERE site = ?"
             params = (site,)
@@ -112,5 +118,5 @@ class RunLog:
         with self._connect() as conn:
             rows = conn.execute(query, (*params, limit)).fetchall()
         return [
-            Run(row[0], row[1], _parse(row[2]), _parse(row[3]), row[4], row[5]) for row in rows
+            Run(row[0], row[1], _moment(row[2]), _parse(row[3]), row[4], row[5]) for row in rows
         ]

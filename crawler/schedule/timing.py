@@ -31,7 +31,7 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def parse_durations(text: str | list | tuple) -> tuple[timedelta, ...]:
+def parse_durations(text: str | list[str] | tuple[str, ...]) -> tuple[timedelta, ...]:
     """Parse a comma-separated list (or a list) of durations, sorted ascending."""
     items = text.split(",") if isinstance(text, str) else list(text)
     return tuple(sorted(parse_duration(item) for item in items if str(item).strip()))
@@ -78,6 +78,8 @@ class Schedule:
         moment = as_utc(moment)
         if self.interval is not None:
             return moment + self.interval
+        if self.cron is None:
+            raise ValueError("a schedule needs a cron expression or an interval")
         # Cron fields are read in the machine's local time zone, as crontab does.
         local = moment.astimezone()
         return as_utc(croniter(self.cron, local).get_next(datetime))

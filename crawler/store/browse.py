@@ -8,7 +8,7 @@ page costs the same on the first and the thousandth page of a 100,000-article st
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crawler.exceptions import UserError
@@ -251,12 +251,7 @@ def _with_snippet(conn: sqlite3.Connection, query: str, item: ListedArticle) -> 
     ).fetchone()
     if row is None:
         return item
-    return ListedArticle(**{**_fields(item), "snippet": row[0] or ""})
-
-
-def _fields(item: ListedArticle) -> dict[str, object]:
-    """A list row's fields as a dict (slots dataclasses have no ``__dict__``)."""
-    return {name: getattr(item, name) for name in ListedArticle.__dataclass_fields__}
+    return replace(item, snippet=row[0] or "")
 
 
 def distinct_values(conn: sqlite3.Connection, column: str) -> list[str]:
@@ -280,7 +275,8 @@ def list_pages(
 
     ``decision`` is "" (all), "article" or "other".
     """
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if site:
         where.append("p.site = ?")
         params.append(site)

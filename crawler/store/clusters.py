@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from crawler.store.schema import inserted_id
 from crawler.syndication import (
     FORMAT,
     Match,
@@ -74,7 +75,7 @@ def assign(conn: sqlite3.Connection, article_id: int) -> int:
     matches = _matches(conn, index, sketch, text_id, article_id) if sketch is not None else []
     cluster = choose_cluster(url, matches)
     if cluster is None:  # a story of its own: it is its cluster's first capture
-        cluster = int(conn.execute("INSERT INTO clusters DEFAULT VALUES").lastrowid)
+        cluster = inserted_id(conn.execute("INSERT INTO clusters DEFAULT VALUES"))
         conn.execute("UPDATE articles SET cluster_id = ?, cluster_similarity = 1.0 WHERE id = ?",
                      (cluster, article_id))
         return cluster

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from crawler.store.model import Article, CaptureState, Copy, Page
@@ -119,7 +119,9 @@ def row_to_article(row: sqlite3.Row) -> Article:
     )
 
 
-def _stream(conn: sqlite3.Connection, sql: str, params: tuple) -> Iterator[sqlite3.Row]:
+def _stream(
+    conn: sqlite3.Connection, sql: str, params: tuple[object, ...]
+) -> Iterator[sqlite3.Row]:
     """Yield the rows of a query a batch at a time (never the whole result in memory)."""
     cur = conn.cursor()
     cur.execute(sql, params)
@@ -139,7 +141,7 @@ def iter_articles(
     all_versions: bool = False,
     url: str | None = None,
     dedupe: str | None = None,
-) -> Iterator[Article]:
+) -> Generator[Article, None, None]:
     """Yield article versions (the latest per URL unless ``all_versions``) in storage order.
 
     ``dedupe`` (``earliest`` or ``longest``, see :data:`DEDUPE_ORDER`) keeps one of the

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from crawler.exceptions import UserError
 from crawler.store.dates import to_store_time
@@ -115,6 +116,14 @@ def connect(path: str) -> sqlite3.Connection:
     return conn
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row the cursor's INSERT just made."""
+    # sqlite3 leaves lastrowid None only on a cursor that never inserted a row.
+    if cursor.lastrowid is None:
+        raise sqlite3.InterfaceError("the statement inserted no row")
+    return cursor.lastrowid
+
+
 def _upgrade(conn: sqlite3.Connection, version: int) -> None:
     """Create the schema, or bring a store written by an older crawler up to date."""
     if version >= 1:
@@ -151,7 +160,7 @@ def _add_cluster_columns(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
 
 
-def browse_facts(meta: dict, first_seen: str) -> tuple[str, str | None]:
+def browse_facts(meta: dict[str, Any], first_seen: str) -> tuple[str, str | None]:
     """An article version's date (published, else first captured) and primary language tag."""
     dated = to_store_time(meta.get("published")) or first_seen
     language = str(meta.get("language") or "").strip().lower().replace("_", "-")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from crawler.exceptions import StoreNotFound, UserError
 from crawler.store import clusters, reader
@@ -28,7 +29,7 @@ from crawler.store.model import (
     PageRecord,
     WarcLocation,
 )
-from crawler.store.schema import connect
+from crawler.store.schema import connect, inserted_id
 
 #: Longest a batch of writes stays uncommitted (seconds).
 COMMIT_SECONDS = 1.0
@@ -82,7 +83,8 @@ class Store:
                 f"cannot create the folder {self.path.parent} ({exc.strerror}): "
                 "choose another --archive-dir"
             ) from None
-        self.conn: sqlite3.Connection | None = _connect(self.path)
+        self.conn = _connect(self.path)
+        self._open = True
         # A store made before clustering, or with another index format, is clustered now.
         clusters.ensure_current(self.conn)
         self.commit_every = max(1, commit_every)
@@ -110,7 +112,7 @@ class Store:
 
     def close(self) -> None:
         """Commit and close the database (closed even when the commit fails)."""
-        if self.conn is not None:
+        if self._open:
             try:
                 self.commit()
             finally:
@@ -118,9 +120,10 @@ class Store:
 
     def abandon(self) -> None:
         """Close without committing (after a failed commit: SQLite rolls the batch back)."""
-        if self.conn is not None:
+        if self._open:
+            self._open = False
+            # Any later use raises sqlite3.ProgrammingError (a closed database).
             self.conn.close()
-            self.conn = None
 
     def _wrote(self) -> None:
         """Count one write; commit when a batch is full or the oldest write is a second old.
@@ -159,7 +162,7 @@ class Store:
         return result
 
     def _add_new_page(
-        self, record: PageRecord, key: str | None, values: dict, fingerprint: str | None
+        self, record: PageRecord, key: str | None, values: dict[str, Any], fingerprint: str | None
     ) -> AddResult:
         """Insert a capture not stored before and attach it to its URL's versions."""
         if fingerprint is not None:
@@ -192,7 +195,9 @@ class Store:
             outcome = OUTCOME_UNCHANGED
         return AddResult(outcome, version=row["version"], article_id=row["id"], page_id=page_id)
 
-    def _insert_page(self, record: PageRecord, key: str | None, values: dict) -> int:
+    def _insert_page(
+        self, record: PageRecord, key: str | None, values: dict[str, Any]
+    ) -> int:
         """Insert the page row; return its id."""
         warc = record.warc
         row = {
@@ -219,9 +224,11 @@ class Store:
         marks = ", ".join("?" * len(row))
         sql = f"INSERT INTO pages ({names}) VALUES ({marks})"
         cur = self.conn.execute(sql, tuple(row.values()))
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
-    def _update_page(self, existing: sqlite3.Row, record: PageRecord, values: dict) -> AddResult:
+    def _update_page(
+        self, existing: sqlite3.Row, record: PageRecord, values: dict[str, Any]
+    ) -> AddResult:
         """Re-extraction of a stored capture: rewrite it only if the extraction differs."""
         page_id = existing["id"]
         if all(existing[name] == values[name] for name in _EXTRACTION_COLUMNS):
@@ -265,7 +272,7 @@ class Store:
     def iter_articles(
         self, site: str | None = None, since: str | None = None, all_versions: bool = False,
         dedupe: str | None = None,
-    ) -> Iterator[Article]:
+    ) -> Generator[Article, None, None]:
         """Yield articles (latest version per URL unless ``all_versions``), streaming.
 
         ``since`` (ISO date or datetime) keeps versions first captured at or after it;
@@ -350,7 +357,7 @@ class Store:
         }
 
 
-def _extraction_values(record: PageRecord, fingerprint: str | None) -> dict:
+def _extraction_values(record: PageRecord, fingerprint: str | None) -> dict[str, Any]:
     """The extraction columns of a page row, as stored."""
     return {
         "is_article": 1 if fingerprint is not None else 0,

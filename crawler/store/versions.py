@@ -11,7 +11,7 @@ import json
 import sqlite3
 
 from crawler.store import clusters
-from crawler.store.schema import browse_facts
+from crawler.store.schema import browse_facts, inserted_id
 
 _FTS_DELETE = (
     "INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)"
@@ -23,18 +23,20 @@ def ensure_text(conn: sqlite3.Connection, fingerprint: str, text: str) -> int:
     conn.execute(
         "INSERT OR IGNORE INTO texts (fingerprint, text) VALUES (?, ?)", (fingerprint, text)
     )
-    return conn.execute("SELECT id FROM texts WHERE fingerprint = ?", (fingerprint,)).fetchone()[0]
+    row = conn.execute("SELECT id FROM texts WHERE fingerprint = ?", (fingerprint,)).fetchone()
+    return int(row[0])
 
 
 # "+is_latest" keeps SQLite on the (url, version) index: through an index on is_latest it would
 # read every latest article for each page stored (a 100,000-article store took minutes).
 def latest_version(conn: sqlite3.Connection, url: str) -> sqlite3.Row | None:
     """Return the latest version row of a URL (with its text fingerprint), or None."""
-    return conn.execute(
+    row: sqlite3.Row | None = conn.execute(
         "SELECT a.id, a.version, a.last_seen, t.fingerprint FROM articles a "
         "JOIN texts t ON t.id = a.text_id WHERE a.url = ? AND +a.is_latest = 1",
         (url,),
     ).fetchone()
+    return row
 
 
 def new_version(conn: sqlite3.Connection, page: sqlite3.Row, text_id: int, version: int) -> int:
@@ -53,7 +55,7 @@ def new_version(conn: sqlite3.Connection, page: sqlite3.Row, text_id: int, versi
             page["fetched_at"], page["fetched_at"], dated, language,
         ),
     )
-    article_id = int(cur.lastrowid)
+    article_id = inserted_id(cur)
     text = conn.execute("SELECT text FROM texts WHERE id = ?", (text_id,)).fetchone()[0]
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (article_id, title, text)

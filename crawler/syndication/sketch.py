@@ -68,7 +68,10 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's permutation parameters, generated once per process (they are costly)."""
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    permutations: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=NUM_PERM, seed=SEED, scheme=SCHEME
+    ).permutations
+    return permutations
 
 
 def banding() -> tuple[int, int]:

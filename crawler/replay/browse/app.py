@@ -17,11 +17,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from crawler.exceptions import UserError
 from crawler.replay.browse import filters, views
-from crawler.replay.browse.views import NotFound, Request, View
+from crawler.replay.browse.views import Context, NotFound, Request, View
 from crawler.replay.layout import ArchiveLayout
 
+Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict, StartResponse], Iterable[bytes]]
+WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 #: The browser's stylesheet (the only file it serves; no scripts at all).
 STYLE_PATH = "/_browse/style.css"
@@ -71,7 +72,7 @@ class BrowseApp:
         """True for the paths this app answers (everything else is pywb's)."""
         return path in ROUTES or path == STYLE_PATH
 
-    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """Answer one request."""
         path = environ.get("PATH_INFO") or "/"
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
@@ -94,7 +95,7 @@ class BrowseApp:
                               {"message": str(exc)})
         return self._send(start_response, "200 OK", template, context)
 
-    def _view(self, view: View, request: Request) -> tuple[str, dict]:
+    def _view(self, view: View, request: Request) -> tuple[str, Context]:
         """Run a view with a read-only store connection (None when there is no store)."""
         conn = None
         if self.layout.store_path.is_file():
@@ -110,7 +111,7 @@ class BrowseApp:
                 conn.close()
 
     def _send(
-        self, start_response: StartResponse, status: str, template: str, context: dict
+        self, start_response: StartResponse, status: str, template: str, context: Context
     ) -> list[bytes]:
         body = self.env.get_template(template).render(**context).encode("utf-8")
         start_response(status, [("Content-Type", "text/html; charset=utf-8"),
@@ -121,7 +122,7 @@ class BrowseApp:
 def mount(browse: BrowseApp, pywb: WsgiApp) -> WsgiApp:
     """One WSGI application: the browser's paths go to ``browse``, the rest to pywb."""
 
-    def dispatch(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    def dispatch(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         if browse.handles(environ.get("PATH_INFO") or "/"):
             return browse(environ, start_response)
         return pywb(environ, start_response)

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -20,6 +21,7 @@ from crawler.store.browse import (
     list_articles,
     list_pages,
 )
+from crawler.store.model import Article, Page
 from crawler.store.textdiff import Style, pick_versions, word_counts, word_diff
 
 #: Most captures the no-store fallback lists (read from the CDXJ indexes).
@@ -51,7 +53,9 @@ class Request:
         return int(value)
 
 
-View = Callable[[sqlite3.Connection | None, Request], tuple[str, dict]]
+#: A template's variables.
+Context = dict[str, Any]
+View = Callable[[sqlite3.Connection | None, Request], tuple[str, Context]]
 
 
 class HtmlStyle(Style):
@@ -92,12 +96,12 @@ def article_filter(request: Request) -> ArticleFilter:
     )
 
 
-def home(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
+def home(conn: sqlite3.Connection | None, request: Request) -> tuple[str, Context]:
     """The article list: search, filters, keyset paging (captures by URL without a store)."""
     form = {name: request.get(name) for name in ("q", "site", "lang", "from", "to", "sort")}
     if form["sort"] not in ORDERS:
         form["sort"] = "relevance" if form["q"] else "newest"
-    context: dict = {"form": form, "error": "", "page": None, "sites": [], "languages": [],
+    context: Context = {"form": form, "error": "", "page": None, "sites": [], "languages": [],
                      "captures": [], "cursor": request.get("after"), "has_store": conn is not None,
                      "rank_cap": RANK_CAP}
     if conn is None:
@@ -125,7 +129,9 @@ def _need_store(conn: sqlite3.Connection | None) -> sqlite3.Connection:
     return conn
 
 
-def _find_url(conn: sqlite3.Connection, typed: str) -> tuple[str, list, list]:
+def _find_url(
+    conn: sqlite3.Connection, typed: str
+) -> tuple[str, list[Article], list[Page]]:
     """The URL as stored, its text versions and its captures; NotFound if it was never fetched."""
     from crawler.commands.history import url_variants
 
@@ -138,9 +144,10 @@ def _find_url(conn: sqlite3.Connection, typed: str) -> tuple[str, list, list]:
     raise NotFound(f"{typed!r} is not in this archive: give the URL as crawled")
 
 
-def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
+def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, Context]:
     """One URL: its text (a chosen version), metadata, versions, captures and their decisions."""
-    url, versions, captures = _find_url(_need_store(conn), request.get("url"))
+    store = _need_store(conn)
+    url, versions, captures = _find_url(store, request.get("url"))
     wanted = request.number("v")
     shown = next((v for v in versions if v.version == wanted), versions[-1] if versions else None)
     if wanted is not None and (shown is None or shown.version != wanted):
@@ -149,11 +156,11 @@ def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dic
         "url": url, "versions": versions, "shown": shown, "captures": captures,
         "latest": captures[-1] if captures else None,
         # The story's copies on other URLs (syndication clusters): itself alone is no copy.
-        "copies": reader.copies(conn, url) if versions else [],
+        "copies": reader.copies(store, url) if versions else [],
     }
 
 
-def diff(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
+def diff(conn: sqlite3.Connection | None, request: Request) -> tuple[str, Context]:
     """The word diff of two versions of a URL's text (the same diff as ``crawler diff``)."""
     url, versions, _ = _find_url(_need_store(conn), request.get("url"))
     if not versions:
@@ -167,7 +174,7 @@ def diff(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
     }
 
 
-def pages(conn: sqlite3.Connection | None, request: Request) -> tuple[str, dict]:
+def pages(conn: sqlite3.Connection | None, request: Request) -> tuple[str, Context]:
     """Every fetched page with its article/list decision and reason, newest first."""
     conn = _need_store(conn)
     form = {"site": request.get("site"), "decision": request.get("decision")}
