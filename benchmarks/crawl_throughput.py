@@ -12,7 +12,13 @@ page in fresh subprocesses, delays and AutoThrottle off, robots.txt obeyed:
   analysis pool (one parse for links and extraction), site warm-up, the SQLite text store;
 - ``ours-inline``: the same with ``EXTRACT_WORKERS=0`` (analysis on the reactor thread);
 - ``workers-2``: ``crawler crawl --workers 2 --redis URL``: two worker processes of one crawl
-  shared in a real redis-server (started here on 127.0.0.1), one archive folder.
+  shared in a real redis-server (started here on 127.0.0.1), one archive folder;
+- ``workers-2-inline``: the same with ``EXTRACT_WORKERS=0``: each worker does its analysis
+  itself, so each needs one core (compare with ``ours-inline``: what sharing adds per core).
+
+"cores busy" is the whole machine's CPU use during the run (``/proc/stat``: the crawl, its
+analysis workers, redis-server and the local site's server alike), in cores: where it is
+already near the machine's core count for one process, more processes cannot go faster.
 
 Prints pages/s (pages / Scrapy's crawl time; for ``workers-2`` the longest worker's), CPU ms
 per page and the peak RSS of every process. ``--memory-copies`` then crawls a bigger copy of
@@ -42,7 +48,7 @@ FAST = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": False,
     "DEPTH_LIMIT": 4,
 }
-MODES = ("anchor", "ours", "ours-inline", "workers-2")
+MODES = ("anchor", "ours", "ours-inline", "workers-2", "workers-2-inline")
 
 ANCHOR = r"""
 import json, resource, sys
@@ -91,6 +97,17 @@ print(json.dumps({"pages": stats.get("response_received_count", 0),
 """
 
 
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far (Linux ``/proc/stat``)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def _workers(url: str, settings: dict[str, Any], tmp: str) -> dict[str, Any]:
     """``crawler crawl --workers 2`` against a redis-server of our own; its merged report."""
     from tests.redisserver import RedisServer
@@ -126,10 +143,23 @@ def _redis_peak_kb(port: int) -> int:
 
 def run_mode(mode: str, url: str) -> dict[str, Any]:
     """Crawl ``url`` once in ``mode`` in fresh processes; return its figures."""
+    before = _busy_jiffies()
+    result = _run_mode(mode, url)
+    after = _busy_jiffies()
+    if after[1] > before[1]:
+        share = (after[0] - before[0]) / (after[1] - before[1])
+        # The share of the run's wall time; the crawl proper is most of it.
+        result["cores_busy"] = share * (os.cpu_count() or 1)
+    return result
+
+
+def _run_mode(mode: str, url: str) -> dict[str, Any]:
     settings: dict[str, Any] = dict(FAST)
     with tempfile.TemporaryDirectory() as tmp:
-        if mode == "workers-2":
+        if mode.startswith("workers-2"):
             settings["PROGRESS_ENABLED"] = False
+            if mode.endswith("-inline"):
+                settings["EXTRACT_WORKERS"] = 0
             return _workers(url, settings, tmp)
         if mode == "anchor":
             # A file, not -c: Scrapy reads the callback's source (inspect.getsource).
@@ -148,18 +178,19 @@ def run_mode(mode: str, url: str) -> dict[str, Any]:
 
 
 def _print_table(best: dict[str, dict[str, Any]]) -> None:
-    print(f"{'mode':<12} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} "
-          f"{'CPU ms/page':>11}  peak RSS per process (MB)")
+    print(f"{'mode':<16} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} "
+          f"{'CPU ms/page':>11} {'cores busy':>10}  peak RSS per process (MB)")
     for mode, r in best.items():
         cpu = f"{1000 * r['cpu'] / max(r['pages'], 1):.1f}" if r.get("cpu") else "-"
+        busy = f"{r['cores_busy']:.2f}" if "cores_busy" in r else "-"
         rss = ", ".join(f"{name} {kb / 1024:.0f}" for name, kb in r["rss"].items())
-        print(f"{mode:<12} {r['pages']:>6} {r.get('articles', '-'):>8} {r['elapsed']:>8.1f} "
-              f"{r['rate']:>8.1f} {cpu:>11}  {rss}")
-    if "workers-2" in best:
-        for anchor in ("ours", "anchor"):
-            if anchor in best:
-                ratio = best["workers-2"]["rate"] / max(best[anchor]["rate"], 1e-9)
-                print(f"workers-2 / {anchor}: {ratio:.2f}x pages/s (target >= 1.5x)")
+        print(f"{mode:<16} {r['pages']:>6} {r.get('articles', '-'):>8} {r['elapsed']:>8.1f} "
+              f"{r['rate']:>8.1f} {cpu:>11} {busy:>10}  {rss}")
+    for shared, single in (("workers-2", "ours"), ("workers-2", "anchor"),
+                           ("workers-2-inline", "ours-inline")):
+        if shared in best and single in best:
+            ratio = best[shared]["rate"] / max(best[single]["rate"], 1e-9)
+            print(f"{shared} / {single}: {ratio:.2f}x pages/s (target >= 1.5x)")
 
 
 def _memory(small: dict[str, Any], copies: int) -> None:
@@ -169,7 +200,7 @@ def _memory(small: dict[str, Any], copies: int) -> None:
     grow = (big["rss"]["crawl"] - small["rss"]["crawl"]) / max(big["pages"] - small["pages"], 1)
     print(f"\nmemory: crawl process peak RSS {small['rss']['crawl'] / 1024:.0f} MB at "
           f"{small['pages']} pages, {big['rss']['crawl'] / 1024:.0f} MB at {big['pages']} pages "
-          f"({grow * 1024:.2f} kB more per page; projected at 100,000 pages: "
+          f"({grow:.2f} kB more per page; projected at 100,000 pages: "
           f"{(big['rss']['crawl'] + grow * (100_000 - big['pages'])) / 1024:.0f} MB, "
           "target <= 300 MB)")
 
