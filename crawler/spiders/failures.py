@@ -61,11 +61,12 @@ def failure_kind(failure: Any) -> str | None:
 
 def count_failure(stats: Any, failure: Any) -> None:
     """Count one failed request under ``errors/<kind>``, a broken link under ``pages/not_found``."""
+    if _is_broken_link(failure):
+        stats.inc_value("pages/not_found")
+        return
     kind = failure_kind(failure)
     if kind is not None:
         stats.inc_value(f"errors/{kind}")
-    elif _is_broken_link(failure):
-        stats.inc_value("pages/not_found")
 
 
 def _is_broken_link(failure: Any) -> bool:
