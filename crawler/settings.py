@@ -110,7 +110,10 @@ WARC_FSYNC = False
 EXTENSIONS = {
     "crawler.extensions.warc.WarcWriterExtension": 100,
     "crawler.extensions.progress.ProgressExtension": 500,
+    "crawler.extensions.memory.MemoryTrimExtension": 900,
 }
+#: Seconds between returns of the C heap's free pages to the system (0: never).
+MEMORY_TRIM_INTERVAL = 30.0
 ITEM_PIPELINES = {
     "crawler.pipelines.store.StorePipeline": 500,
 }
@@ -135,6 +138,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Timeouts get their own, smaller retry budget (crawler/retry.py).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.TimeoutRetryMiddleware": 550,
+    # Scrapy's decodes every whole page to find a refresh tag in its head (crawler/metarefresh.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
 }
 #: redis://HOST:PORT/DB of a shared crawl (`crawler crawl --redis`); empty: this process only.
 FRONTIER_REDIS_URL = ""

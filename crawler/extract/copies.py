@@ -1,29 +1,41 @@
-"""Recognising one page seen again: by URL, or by the text it shares with an earlier page."""
+"""Recognising one page seen again: by URL, or by the text it shares with a recent page."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 _MIN_CHARS = 50
 _SHARE = 0.9
-_PAGES_PER_TEXT = 4
+_SAMPLE = 8  # a page's longest texts: enough to recognise it, few enough to keep
+
+
+@dataclass
+class _Generation:
+    """The URLs and texts of one stretch of recent pages (text key -> latest page)."""
+
+    urls: set[int] = field(default_factory=set)
+    text_pages: dict[int, int] = field(default_factory=dict)
 
 
 class CopyDetector:
-    """Tells, for one site, whether a page is a copy of one already recorded.
+    """Tells, for one site, whether a page is a copy of a recent one.
 
-    A page is a copy when its URL was seen, or when nine tenths of its own text (blocks not
-    yet known as boilerplate) sits in a single earlier page: the same article reached through
-    another URL (tracking parameters, AMP, print view) or crawled again.
+    A page is a copy when its URL was seen, or when nine tenths of its own longest texts
+    (blocks not yet known as boilerplate) sit in a single earlier page: the same article
+    reached through another URL (tracking parameters, AMP, print view) or crawled again. Only
+    the last ``window`` to ``2 * window`` pages are remembered, in two generations, so memory
+    stays bounded however long the crawl; a copy found later counts once more for its texts,
+    which the learner's decay forgets again.
     """
 
-    def __init__(self, max_keys: int = 200_000) -> None:
-        """``max_keys`` bounds the URLs, pages and texts remembered."""
-        self.max_keys = max_keys
-        self._urls: set[str] = set()
-        self._page_chars: list[int] = []
-        self._text_pages: dict[str, list[int]] = {}
+    def __init__(self, window: int = 64) -> None:
+        """``window``: pages per generation."""
+        self.window = max(1, window)
+        self._pages = 0
+        self._new = _Generation()
+        self._old = _Generation()
 
     def is_copy(
         self,
@@ -32,32 +44,34 @@ class CopyDetector:
         is_boilerplate: Callable[[str], bool],
     ) -> bool:
         """True for a copy; otherwise records the page (``blocks``: text hash, length)."""
-        if url_key in self._urls:
+        url = _key(url_key)
+        if url in self._new.urls or url in self._old.urls:
             return True
-        if len(self._urls) < self.max_keys:
-            self._urls.add(url_key)
-        own = {d: n for d, n in blocks if n >= _MIN_CHARS and not is_boilerplate(d)}
-        total = sum(own.values())
+        if len(self._new.urls) >= self.window:
+            self._old, self._new = self._new, _Generation()
+        self._new.urls.add(url)
+        own = {_key(d): n for d, n in blocks if n >= _MIN_CHARS and not is_boilerplate(d)}
+        sample = sorted(own.items(), key=lambda pair: -pair[1])[:_SAMPLE]
+        total = sum(n for _, n in sample)
         if not total:
             return False
         shared: Counter[int] = Counter()
-        for digest, chars in own.items():
-            for page in self._text_pages.get(digest, ()):
-                shared[page] += chars
+        for text, chars in sample:
+            for generation in (self._new, self._old):
+                page = generation.text_pages.get(text)
+                if page is not None:
+                    shared[page] += chars
         if shared and shared.most_common(1)[0][1] >= _SHARE * total:
             return True
-        self._record(own, total)
+        self._pages += 1
+        for text, _ in sample:
+            self._new.text_pages[text] = self._pages
         return False
 
-    def _record(self, own: dict[str, int], total: int) -> None:
-        if len(self._page_chars) >= self.max_keys:
-            return
-        page = len(self._page_chars)
-        self._page_chars.append(total)
-        for digest in own:
-            pages = self._text_pages.get(digest)
-            if pages is None:
-                if len(self._text_pages) < self.max_keys:
-                    self._text_pages[digest] = [page]
-            elif len(pages) < _PAGES_PER_TEXT:
-                pages.append(page)
+
+def _key(digest: str) -> int:
+    """A compact key for a hex fingerprint (an int is a third of the size of its string)."""
+    try:
+        return int(digest, 16)
+    except ValueError:
+        return hash(digest)

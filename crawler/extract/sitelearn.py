@@ -8,6 +8,11 @@ mostly such texts is boilerplate too (``p:<path>``), so the next teaser in a sid
 the first time it is seen. Counting distinct pages (by URL and by their text), never
 occurrences, keeps text that repeats inside one article, or an article crawled twice under two
 URLs; requiring the same position keeps an article's lead that list pages quote.
+
+Counts halve every ``decay_every`` pages of a site and what reaches zero is forgotten (an
+article's own text, seen once), so a site's learner holds its template and a window of recent
+pages, never the whole crawl: memory per site stays flat over a crawl of any length, and
+boilerplate that appears late (a new teaser) is learned as it repeats.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from crawler.extract.copies import CopyDetector
 from crawler.extract.model import SiteProfile
+from crawler.extract.seenonce import SeenOnce
 from crawler.extract.text import Block
 
 _PATH_DEPTH = 8
@@ -115,61 +122,113 @@ def _parse(signatures: tuple[str, ...] | list[str]) -> list[tuple[str, str, int]
     return blocks
 
 
+@dataclass
+class _SiteCounts:
+    """What one site's pages taught so far, in counts that halve every ``decay_every`` pages.
+
+    A (position, text) pair is counted from its second page on (``once`` remembers the
+    first), and halving, dropping what reaches zero, forgets pairs that stop repeating: an
+    article's own text never enters the counts, and memory per site stays bounded by the
+    site's template, not by the length of the crawl.
+    """
+
+    copies: CopyDetector
+    pages: int = 0
+    since_decay: int = 0
+    once: SeenOnce = field(default_factory=SeenOnce)
+    pairs: dict[int, int] = field(default_factory=dict)  # pair key -> pages (from the 2nd)
+    named: dict[int, tuple[str, str]] = field(default_factory=dict)  # pair key -> (path, text)
+    path_blocks: dict[str, int] = field(default_factory=dict)  # path -> blocks seen there
+    repeated: Counter[str] = field(default_factory=Counter)  # text hash -> counted pairs
+
+    def count(self, pairs: set[tuple[str, str]], max_paths: int) -> None:
+        """Count one new page's (path, text hash) pairs."""
+        self.pages += 1
+        self.since_decay += 1
+        for path, digest in pairs:
+            if path not in self.path_blocks and len(self.path_blocks) >= max_paths:
+                continue
+            self.path_blocks[path] = self.path_blocks.get(path, 0) + 1
+            key = hash((path, digest))
+            seen = self.pairs.get(key)
+            if seen is not None:
+                self.pairs[key] = seen + 1
+            elif self.once.check_and_add(key):
+                self.pairs[key] = 2
+                self.named[key] = (path, digest)
+                self.repeated[digest] += 1
+
+    def decay(self) -> None:
+        """Halve every count; forget what reaches zero, and the pairs seen once."""
+        self.since_decay = 0
+        self.once.clear()
+        for key, seen in list(self.pairs.items()):
+            if seen > 1:
+                self.pairs[key] = seen // 2
+                continue
+            del self.pairs[key]
+            digest = self.named.pop(key)[1]
+            self.repeated[digest] -= 1
+            if self.repeated[digest] <= 0:
+                del self.repeated[digest]
+        self.path_blocks = {p: n // 2 for p, n in self.path_blocks.items() if n > 1}
+
+
 class SiteLearner:
     """Learns each site's repeated blocks from the pages it is shown; hands out snapshots."""
 
-    def __init__(self, min_pages: int = 3, path_share: float = 0.6, max_keys: int = 200_000):
+    def __init__(
+        self, min_pages: int = 3, path_share: float = 0.6, decay_every: int = 64,
+        max_paths: int = 4096,
+    ):
         """Text seen on ``min_pages`` pages is boilerplate; so is a position whose blocks are
-        boilerplate in ``path_share`` of cases. ``max_keys`` bounds memory per site."""
+        boilerplate in ``path_share`` of cases. Counts halve every ``decay_every`` pages of a
+        site and at most ``max_paths`` positions are tracked per site, which bound memory."""
         self.min_pages = min_pages
         self.path_share = path_share
-        self.max_keys = max_keys
-        self._pages: Counter[str] = Counter()
-        self._copies: dict[str, CopyDetector] = {}
-        self._texts: dict[str, Counter[str]] = {}
-        self._paths: dict[str, dict[str, Counter[str]]] = {}
+        self.decay_every = max(1, decay_every)
+        self.max_paths = max_paths
+        self._sites: dict[str, _SiteCounts] = {}
 
     def observe(self, url: str, block_signatures: tuple[str, ...] | list[str]) -> None:
         """Record the block signatures of one page of the site of ``url``.
 
-        A page seen before (same URL, or its text under another URL) is skipped, so an
+        A page seen recently (same URL, or its text under another URL) is skipped, so an
         article's own text never looks repeated.
         """
         site = site_of(url)
+        counts = self._sites.get(site)
+        if counts is None:
+            counts = self._sites[site] = _SiteCounts(CopyDetector(self.decay_every))
         blocks = _parse(block_signatures)
-        texts = self._texts.setdefault(site, Counter())
-        copies = self._copies.get(site)
-        if copies is None:
-            copies = self._copies[site] = CopyDetector(self.max_keys)
-        known = self.min_pages - 1  # on this many pages already: boilerplate, not identity
-        if copies.is_copy(
+        if counts.copies.is_copy(
             text_hash(url.split("#")[0]),
             ((digest, size) for _, digest, size in blocks),
-            lambda digest: texts.get(digest, 0) >= known,
+            counts.repeated.__contains__,  # on two pages already: boilerplate, not identity
         ):
             return
-        self._pages[site] += 1
-        paths = self._paths.setdefault(site, {})
-        pairs = {(path, digest) for path, digest, _ in blocks}
-        for path, digest in pairs:
-            if path in paths or len(paths) < self.max_keys:
-                paths.setdefault(path, Counter())[digest] += 1
         # A text counts once per page, however often it repeats on that page.
-        for digest in {d for _, d in pairs}:
-            if digest in texts or len(texts) < self.max_keys:
-                texts[digest] += 1
+        counts.count({(path, digest) for path, digest, _ in blocks}, self.max_paths)
+        if counts.since_decay >= self.decay_every:
+            counts.decay()
 
     def profile(self, site_or_url: str) -> SiteProfile:
         """A frozen snapshot of what is known about the site, for ``ExtractOptions``."""
         site = site_of(site_or_url)
+        counts = self._sites.get(site)
+        if counts is None:
+            return SiteProfile(site=site, boilerplate=frozenset(), pages_seen=0)
         learned: set[str] = set()
-        for path, digests in self._paths.get(site, {}).items():
+        boiler: Counter[str] = Counter()
+        for key, (path, digest) in counts.named.items():
             # A text is boilerplate where it repeats: the same slot of the same template. The
             # lead of an article quoted on list pages sits elsewhere and stays in the article.
-            repeated = [(d, n) for d, n in digests.items() if n >= self.min_pages]
-            learned.update(f"t:{d}@{path}" for d, _ in repeated)
-            total = sum(digests.values())
-            boiler = sum(n for _, n in repeated)
-            if total >= self.min_pages and boiler >= total * self.path_share:
+            seen = counts.pairs[key]
+            if seen >= self.min_pages:
+                learned.add(f"t:{digest}@{path}")
+                boiler[path] += seen
+        for path, seen in boiler.items():
+            total = counts.path_blocks.get(path, 0)
+            if total >= self.min_pages and seen >= total * self.path_share:
                 learned.add(f"p:{path}")
-        return SiteProfile(site=site, boilerplate=frozenset(learned), pages_seen=self._pages[site])
+        return SiteProfile(site=site, boilerplate=frozenset(learned), pages_seen=counts.pages)

@@ -20,6 +20,8 @@ from crawler.analysis import ProfileRef
 from crawler.extract import SiteLearner, SiteProfile
 from crawler.extract.sitelearn import site_of
 
+_REFRESH_CAP = 256
+
 
 @dataclass
 class Held:
@@ -58,16 +60,18 @@ class SiteWarmup:
         return current[2] if current else None
 
     def _current(self, url: str) -> tuple[int, SiteProfile, ProfileRef | None] | None:
-        """The cached snapshot, recomputed every ``refresh_every`` pages at first and then
-        every quarter of the pages seen so far (a snapshot scans everything learned)."""
+        """The cached snapshot, recomputed every ``refresh_every`` pages at first, then every
+        quarter of the pages seen so far, at most ``_REFRESH_CAP`` pages apart (a snapshot
+        scans what the learner holds, which its decay bounds), so late boilerplate is learned."""
         site = site_of(url)
         seen = self._seen.get(site, 0)
         if seen == 0:
             return None
         cached = self._profiles.get(site)
-        if cached is None or seen - cached[0] >= max(self.refresh_every, cached[0] // 4) or (
-            seen >= self.warmup_pages > cached[0]
-        ):
+        stale = cached is None or seen - cached[0] >= max(
+            self.refresh_every, min(cached[0] // 4, _REFRESH_CAP)
+        )
+        if stale or (cached is not None and seen >= self.warmup_pages > cached[0]):
             profile = self.learner.profile(site)
             cached = (seen, profile, self._store(site, seen, profile))
             self._profiles[site] = cached

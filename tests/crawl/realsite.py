@@ -5,14 +5,17 @@ Generated home and paginated section pages link to the real pages, which are ser
 throughput benchmark to get ~1,000 pages). A ``<base href>`` pointing at the page's original
 URL is added to each real page, so its own relative links resolve to its original (off-scope)
 site, as they would on a mirror, instead of to thousands of local 404s.
-Bodies are gzip-compressed once when the client accepts it. Needs /work/shared (absent on
-users' machines: callers skip then).
+Bodies are gzip-compressed once when the client accepts it. With ``distinct=True`` every
+extra copy is a new text: the letters of its text are permuted, one permutation per copy, as
+it is served (a long crawl of new articles, for memory measurements). Needs /work/shared
+(absent on users' machines: callers skip then).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 import threading
 from dataclasses import dataclass
@@ -35,6 +38,8 @@ def _benchmark_dir() -> Path:
 BENCHMARK = _benchmark_dir()
 PAGE_SIZE, SECTIONS = 15, 8
 _HEAD = re.compile(rb"<head[^>]*>", re.I)
+_TEXT = re.compile(rb">([^<]+)<")
+_LETTERS = b"abcdefghijklmnopqrstuvwxyz"
 
 
 def available() -> bool:
@@ -84,6 +89,24 @@ def _with_base(html: bytes, url: str) -> bytes:
     return html[: match.end()] + tag + html[match.end():] if match else tag + html
 
 
+def copy_number(path: str) -> int:
+    """Which copy of its page ``path`` serves (0: the original)."""
+    if not path.startswith("/mirror"):
+        return 0
+    digits = path[len("/mirror"):path.find("/", 1)]
+    return int(digits) if digits.isdigit() else 0
+
+
+def distinct_copy(html: bytes, copy: int) -> bytes:
+    """``html`` with the letters of its text permuted by a permutation of its own for ``copy``
+    (markup, links and spacing unchanged), so every copy is a text never seen before."""
+    order = list(_LETTERS)
+    random.Random(copy).shuffle(order)
+    shuffled = bytes(order)
+    table = bytes.maketrans(_LETTERS + _LETTERS.upper(), shuffled + shuffled.upper())
+    return _TEXT.sub(lambda m: b">" + m.group(1).translate(table) + b"<", html)
+
+
 def _list_page(title: str, links: list[RealPage], nav: str) -> bytes:
     items = "".join(f'<li><a href="{p.path}">Story {i}</a></li>' for i, p in enumerate(links))
     return (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1>"
@@ -126,6 +149,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(404)
         else:
             body, packed = found
+            copy = copy_number(path) if self.server.distinct else 0  # type: ignore[attr-defined]
+            if copy and packed is not None:
+                body = distinct_copy(body, copy)
+                packed = gzip.compress(body, compresslevel=1)
             self.send_response(200)
         ctype = "text/plain" if path == "/robots.txt" else "text/html"
         self.send_header("Content-Type", ctype)
@@ -143,13 +170,14 @@ class _Handler(BaseHTTPRequestHandler):
 class RealSiteServer:
     """Serve the real-page site on 127.0.0.1:0 in a thread (context manager)."""
 
-    def __init__(self, copies: int = 1) -> None:
+    def __init__(self, copies: int = 1, distinct: bool = False) -> None:
         self.pages = load_pages(copies)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.routes = build_routes(self.pages)  # type: ignore[attr-defined]
         self._server.hits = []  # type: ignore[attr-defined]
         self._server.lock = threading.Lock()  # type: ignore[attr-defined]
+        self._server.distinct = distinct  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

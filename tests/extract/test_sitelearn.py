@@ -133,3 +133,34 @@ def test_article_lead_quoted_on_list_pages_stays_in_the_article() -> None:
     text = extract(html, url, ExtractOptions(site_profile=learner.profile(url))).text
     assert text.startswith(lead)
     assert "otters are back" not in text
+
+
+def _long_site_page(n: int, sidebar: str) -> tuple[str, tuple[str, ...]]:
+    """Page ``n`` of a long crawl: 30 blocks of its own text, a nav bar and a sidebar."""
+    own = tuple(f"b:article/div.body/p\tpage{n}block{k}\t300" for k in range(30))
+    shared = ("b:nav/ul/li\tmenu\t40", f"b:aside.most-read/ul/li\t{sidebar}\t80")
+    return f"{sitepages.SITE}/news/{n}", own + shared
+
+
+def test_learner_memory_stays_bounded_on_a_long_crawl() -> None:
+    import tracemalloc
+
+    learner = SiteLearner()
+    tracemalloc.start()
+    try:
+        for n in range(500):
+            learner.observe(*_long_site_page(n, "teaser-a"))
+        early = tracemalloc.get_traced_memory()[0]
+        for n in range(500, 3000):
+            learner.observe(*_long_site_page(n, "teaser-a" if n < 2000 else "teaser-b"))
+        late = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    # Six times the pages, not six times the memory: an article's own text is forgotten.
+    assert late < early * 1.5, (early, late)
+    profile = learner.profile(sitepages.SITE)
+    assert profile.pages_seen == 3000
+    assert "t:menu@nav/ul/li" in profile.boilerplate
+    assert "t:teaser-b@aside.most-read/ul/li" in profile.boilerplate  # learned late
+    assert "p:article/div.body/p" not in profile.boilerplate
+    assert not any("page2999" in key for key in profile.boilerplate)
