@@ -3,13 +3,16 @@
 The article store only learns of pages the spider parsed; a ``304 Not Modified`` never
 reaches it. This table remembers every fetch the incremental middleware let through, so a
 304 counts as a capture and the next run does not ask again. Writes are buffered and
-flushed in one short transaction, because the store's own writer keeps long transactions.
+written in one short transaction by a thread of their own: the store's writer keeps
+transactions of up to a second, and the crawl's thread must not wait for them.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,9 +27,10 @@ def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
         return path
     return path / "articles.sqlite"
 
-#: Longest a recorded fetch stays in memory only (seconds).
+#: Longest a recorded fetch stays in memory only (seconds), while the file is free.
 FLUSH_SECONDS = 1.0
-RETRY_SECONDS = 0.1
+
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS incremental_fetch (
@@ -80,15 +84,20 @@ def _parse(value: str | None) -> datetime | None:
 class FetchLog:
     """Table ``incremental_fetch`` of articles.sqlite: one row per URL, so it stays bounded.
 
-    Rows of URLs whose last fetch is older than ``forget_after`` are deleted by
-    :meth:`prune`; the store itself still knows those URLs were archived.
+    Recorded fetches are buffered and written in batches by a thread of its own, which waits
+    as long as it takes for the store's writer to finish its batch: the crawl's thread never
+    waits for the file, and a busy store never makes the buffer grow beyond one batch in
+    flight and the fetches of the time it waits. Rows of URLs whose last fetch is older than
+    ``forget_after`` are deleted by :meth:`prune`; the store itself still knows those URLs
+    were archived.
     """
 
     def __init__(self, archive_dir: str | Path, flush_every: int = 500) -> None:
         self.path = store_path(archive_dir)
         self.flush_every = max(1, flush_every)
         self._pending: dict[str, Fetch] = {}
-        self._flush_at = self.flush_every
+        self._writing: dict[str, Fetch] = {}  # handed to the writer thread, not yet committed
+        self._write: Future[bool] | None = None
         self._flushed = time.monotonic()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Reads run on the crawl's thread; a read never waits for the store's writer (WAL).
@@ -96,15 +105,19 @@ class FetchLog:
         self._conn.execute("PRAGMA busy_timeout=60000")
         with self._conn:
             self._conn.execute(_SCHEMA)
+        self._writer_conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="fetchlog")
 
     def get(self, url: str) -> Fetch | None:
         """What the log knows about ``url`` (buffered fetches included), or None."""
-        if url in self._pending:
-            pending = self._pending[url]
-            stored = self._read(url)
-            first = stored.first_fetched if stored else pending.fetched_at
-            return Fetch(**{**pending.__dict__, "first_fetched": first})
-        return self._read(url)
+        buffered = self._pending.get(url) or self._writing.get(url)
+        if buffered is None:
+            return self._read(url)
+        stored = self._read(url)
+        earlier = self._writing.get(url) if url in self._pending else None
+        first = (stored.first_fetched if stored else None) or (
+            earlier.fetched_at if earlier else buffered.fetched_at)
+        return Fetch(**{**buffered.__dict__, "first_fetched": first})
 
     def _read(self, url: str) -> Fetch | None:
         row = self._conn.execute(
@@ -119,8 +132,8 @@ class FetchLog:
         return Fetch(row[0], last, row[2], row[3], row[4], row[5], _parse(row[6]), _parse(row[7]))
 
     def record(self, fetch: Fetch) -> None:
-        """Buffer one fetch; flush when the buffer is full (keeping it if the file is busy)."""
-        previous = self._pending.get(fetch.url)
+        """Buffer one fetch; hand a full batch, or a second's worth, to the writer thread."""
+        previous = self._pending.get(fetch.url) or self._writing.get(fetch.url)
         if previous is not None:  # keep validators a later 304 does not repeat
             fetch = Fetch(**{
                 **fetch.__dict__,
@@ -129,35 +142,67 @@ class FetchLog:
                 "lastmod": fetch.lastmod or previous.lastmod,
             })
         self._pending[fetch.url] = fetch
-        # A batch, or a second's worth: a crash loses at most about a second of what was
-        # learnt (the WARC still has the fetches themselves; see crawler.incremental.resume).
-        if len(self._pending) >= self._flush_at:
-            if not self.flush(timeout=0.2):
-                # Busy: try again after another batch rather than stall every fetch.
-                self._flush_at = len(self._pending) + self.flush_every
-        elif time.monotonic() - self._flushed >= FLUSH_SECONDS and not self.flush(timeout=0):
-            # The store is mid-batch: never wait for it here, look again a little later.
-            self._flushed = time.monotonic() - FLUSH_SECONDS + RETRY_SECONDS
+        # A crash loses at most about a second of what was learnt, plus a batch the store
+        # kept waiting (the WARC still has the fetches; see crawler.incremental.resume).
+        if len(self._pending) >= self.flush_every or (
+            time.monotonic() - self._flushed >= FLUSH_SECONDS
+        ):
+            self._hand_over()
 
-    def flush(self, timeout: float = 60.0) -> bool:
-        """Write buffered fetches in one transaction; False if the file stayed locked."""
+    def _hand_over(self) -> bool:
+        """Start writing the buffer unless a write is still running; True if one started."""
+        if self._write is not None:
+            if not self._write.done():
+                return False
+            self._finish_write()
         if not self._pending:
-            return True
+            return False
+        self._writing, self._pending = self._pending, {}
+        self._flushed = time.monotonic()
+        self._write = self._writer.submit(self._write_rows, list(self._writing.values()))
+        return True
+
+    def _finish_write(self) -> bool:
+        """Collect the running write; a failed batch goes back to the buffer."""
+        assert self._write is not None
+        written = self._write.result()
+        self._write = None
+        if not written:
+            for url, fetch in self._writing.items():
+                self._pending.setdefault(url, fetch)
+        self._writing = {}
+        return written
+
+    def _write_rows(self, fetches: list[Fetch]) -> bool:
+        """(Writer thread) upsert one batch in one transaction; False if SQLite refused."""
         rows = [
             (f.url, f.site, _iso(f.fetched_at), _iso(f.fetched_at), f.status, f.etag,
              f.last_modified, _iso(f.lastmod))
-            for f in self._pending.values()
+            for f in fetches
         ]
-        self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         try:
-            with self._conn:
-                self._conn.executemany(_UPSERT, rows)
-        except sqlite3.OperationalError:
+            with self._writer_conn:
+                self._writer_conn.executemany(_UPSERT, rows)
+        except sqlite3.Error as exc:
+            logger.warning("fetch log: %d fetches not written yet (%s)", len(rows), exc)
             return False
-        self._pending.clear()
-        self._flush_at = self.flush_every
-        self._flushed = time.monotonic()
         return True
+
+    def flush(self, timeout: float = 60.0) -> bool:
+        """Write every buffered fetch now; False if that took over ``timeout`` seconds (the
+        write goes on in the background) or SQLite refused it (the fetches stay buffered)."""
+        deadline = time.monotonic() + timeout
+        for _ in range(2):  # the write running now, then what is still buffered
+            if self._write is None and not self._hand_over():
+                break
+            assert self._write is not None
+            try:
+                self._write.result(timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                return False
+            if not self._finish_write():
+                return False
+        return not self._pending and self._write is None
 
     def prune(self, older_than: datetime) -> int:
         """Forget URLs last fetched before ``older_than``; return how many rows went."""
@@ -172,4 +217,6 @@ class FetchLog:
         try:
             self.flush()
         finally:
+            self._writer.shutdown(wait=True)
+            self._writer_conn.close()
             self._conn.close()

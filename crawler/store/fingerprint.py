@@ -11,7 +11,6 @@ import hashlib
 import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
 _CLOCK = re.compile(
     r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?(?:\s?(?:utc|gmt|[a-z]{2,4}t))?\b",
     re.IGNORECASE,
@@ -25,10 +24,18 @@ _RELATIVE = re.compile(
 
 def normalize_text(text: str) -> str:
     """Return the text in NFKC form with every run of whitespace collapsed to one space."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    # str.split() splits on exactly the characters \s matches, several times faster than
+    # substituting each run of them.
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def text_fingerprint(text: str) -> str:
     """Return a 32-hex-digit fingerprint (blake2b) of the normalised, timestamp-masked text."""
-    masked = _RELATIVE.sub("#ago", _CLOCK.sub("#time", normalize_text(text)))
+    masked = normalize_text(text)
+    # Each mask only where its anchor occurs: the patterns try every word of a long text.
+    if ":" in masked:
+        masked = _CLOCK.sub("#time", masked)
+    lower = masked.lower()
+    if "ago" in lower or "now" in lower:
+        masked = _RELATIVE.sub("#ago", masked)
     return hashlib.blake2b(masked.encode("utf-8"), digest_size=16).hexdigest()

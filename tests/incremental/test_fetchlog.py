@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -70,3 +71,27 @@ def test_known_capture_merges_store_and_log():
     assert known_capture(None, None) is None
     only_store = known_capture(state, None)
     assert only_store.etag == '"s"' and only_store.last_fetch == T0
+
+
+def test_a_store_always_mid_batch_does_not_hold_the_log_back(tmp_path):
+    # The store's writer (on the crawl's thread, as in a crawl) commits a batch and begins
+    # the next one right after the crawl's other work: the log gets its turn in that gap.
+    log = FetchLog(tmp_path, flush_every=20)
+    store = sqlite3.connect(tmp_path / "articles.sqlite", isolation_level=None)
+    store.execute("CREATE TABLE batch (n INTEGER)")
+    store.execute("BEGIN IMMEDIATE")
+    for n in range(600):
+        store.execute("INSERT INTO batch VALUES (?)", (n,))
+        log.record(Fetch(f"http://x/{n}", T0, 200))
+        if n % 60 == 59:
+            store.execute("COMMIT")
+            time.sleep(0.15)  # the crawl's other callbacks
+            store.execute("BEGIN IMMEDIATE")
+    written = store.execute("SELECT count(*) FROM incremental_fetch").fetchone()[0]
+    store.execute("COMMIT")
+    store.close()
+    assert written >= 300  # written while the store was busy, not all at the end
+    assert log.flush()
+    log.close()
+    with sqlite3.connect(tmp_path / "articles.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM incremental_fetch").fetchone()[0] == 600
