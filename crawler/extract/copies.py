@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 _MIN_CHARS = 50
 _SHARE = 0.9
-_SAMPLE = 8  # a page's longest texts: enough to recognise it, few enough to keep
 
 
 @dataclass
@@ -22,8 +21,8 @@ class _Generation:
 class CopyDetector:
     """Tells, for one site, whether a page is a copy of a recent one.
 
-    A page is a copy when its URL was seen, or when nine tenths of its own longest texts
-    (blocks not yet known as boilerplate) sit in a single earlier page: the same article
+    A page is a copy when its URL was seen, or when nine tenths of its own text (blocks not
+    yet known as boilerplate) sits in a single earlier page: the same article
     reached through another URL (tracking parameters, AMP, print view) or crawled again. Only
     the last ``window`` to ``2 * window`` pages are remembered, in two generations, so memory
     stays bounded however long the crawl; a copy found later counts once more for its texts,
@@ -51,12 +50,11 @@ class CopyDetector:
             self._old, self._new = self._new, _Generation()
         self._new.urls.add(url)
         own = {_key(d): n for d, n in blocks if n >= _MIN_CHARS and not is_boilerplate(d)}
-        sample = sorted(own.items(), key=lambda pair: -pair[1])[:_SAMPLE]
-        total = sum(n for _, n in sample)
+        total = sum(own.values())
         if not total:
             return False
         shared: Counter[int] = Counter()
-        for text, chars in sample:
+        for text, chars in own.items():
             for generation in (self._new, self._old):
                 page = generation.text_pages.get(text)
                 if page is not None:
@@ -64,7 +62,7 @@ class CopyDetector:
         if shared and shared.most_common(1)[0][1] >= _SHARE * total:
             return True
         self._pages += 1
-        for text, _ in sample:
+        for text in own:
             self._new.text_pages[text] = self._pages
         return False
 
