@@ -22,11 +22,11 @@ class CopyDetector:
     """Tells, for one site, whether a page is a copy of a recent one.
 
     A page is a copy when its URL was seen, or when nine tenths of its own text (blocks not
-    yet known as boilerplate) sits in a single earlier page: the same article
-    reached through another URL (tracking parameters, AMP, print view) or crawled again. Only
-    the last ``window`` to ``2 * window`` pages are remembered, in two generations, so memory
-    stays bounded however long the crawl; a copy found later counts once more for its texts,
-    which the learner's decay forgets again.
+    yet known as boilerplate) sits in a single earlier page: the same article reached through
+    another URL (tracking parameters, AMP, print view) or crawled again. Only the last
+    ``window`` to ``2 * window`` pages are remembered, in two generations, so memory stays
+    bounded however long the crawl; a copy found later counts once more for its texts, which
+    the learner's decay forgets again.
     """
 
     def __init__(self, window: int = 64) -> None:
