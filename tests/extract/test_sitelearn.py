@@ -111,6 +111,25 @@ def test_one_article_under_several_urls_is_one_page() -> None:
     assert "Repairs to the harbour wall began" in text
 
 
+def test_articles_under_many_urls_far_apart_never_become_boilerplate() -> None:
+    # 50 articles, each under 28 URLs (mirrors, tracking parameters), crawled mirror by
+    # mirror: a page's copies come 50 URLs apart, with no new page in between.
+    learner = SiteLearner()
+    lost = []
+    for mirror in range(28):
+        for n in range(50):
+            url, signatures = _long_site_page(n, "teaser-a")
+            profile = learner.profile(sitepages.SITE)
+            if f"t:page{n}block0@article/div.body/p" in profile.boilerplate or (
+                "p:article/div.body/p" in profile.boilerplate
+            ):
+                lost.append((mirror, n))
+            learner.observe(f"{url}?mirror={mirror}", signatures)
+    assert lost == []
+    assert learner.profile(sitepages.SITE).pages_seen == 50
+    assert "t:teaser-a@aside.most-read/ul/li" in learner.profile(sitepages.SITE).boilerplate
+
+
 def test_old_two_field_signatures_are_accepted() -> None:
     learner = SiteLearner(min_pages=2)
     for n in range(2):
