@@ -21,7 +21,8 @@ analysis workers, redis-server and the local site's server alike), in cores: whe
 already near the machine's core count for one process, more processes cannot go faster.
 
 Prints pages/s (pages / Scrapy's crawl time; for ``workers-2`` the longest worker's), CPU ms
-per page and the peak RSS of every process. ``--memory-copies`` then crawls sites of the given
+per page and the peak RSS of every process (``VmHWM``; see benchmarks/procmem.py for why not
+``ru_maxrss``). ``--memory-copies`` then crawls sites of the given
 sizes with ``ours``, every copy of a page a new text (its letters permuted per copy, so the
 site learner, the copy detector and the store see a new article on every page, as on a real
 news site), and prints the crawl process's peak RSS at each size, the growth per page and
@@ -43,6 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.procmem import TreePeaks  # noqa: E402
 from tests.crawl import realsite  # noqa: E402
 
 FAST = {
@@ -55,6 +57,7 @@ MODES = ("anchor", "ours", "ours-inline", "workers-2", "workers-2-inline")
 ANCHOR = r"""
 import json, resource, sys
 import scrapy
+from benchmarks.procmem import peak_rss_kb
 from scrapy.crawler import CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
 
@@ -79,12 +82,13 @@ stats = crawler.stats.get_stats()
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"pages": stats.get("response_received_count", 0),
                   "elapsed": stats.get("elapsed_time_seconds", 0),
-                  "cpu": usage.ru_utime + usage.ru_stime, "rss": {"crawl": usage.ru_maxrss}}))
+                  "cpu": usage.ru_utime + usage.ru_stime, "rss": {"crawl": peak_rss_kb()}}))
 """
 
 OURS = r"""
 import json, resource, sys
 from pathlib import Path
+from benchmarks.procmem import peak_rss_kb
 from crawler.runner import CrawlJob, run_jobs
 settings = {k: str(v) for k, v in json.loads(sys.argv[2]).items()}
 report = run_jobs([CrawlJob("bench", [sys.argv[1]])], Path(sys.argv[3]), settings)
@@ -95,7 +99,7 @@ print(json.dumps({"pages": stats.get("response_received_count", 0),
                   "articles": stats.get("pages/article", 0),
                   "elapsed": stats.get("elapsed_time_seconds", 0),
                   "cpu": usage.ru_utime + usage.ru_stime + kids.ru_utime + kids.ru_stime,
-                  "rss": {"crawl": usage.ru_maxrss, "largest analysis worker": kids.ru_maxrss}}))
+                  "rss": {"crawl": peak_rss_kb()}}))
 """
 
 
@@ -120,14 +124,12 @@ def _workers(url: str, settings: dict[str, Any], tmp: str) -> dict[str, Any]:
         cmd = [sys.executable, "-m", "crawler.cli", "crawl", url, "--workers", "2", "--redis",
                redis.url, "--archive-dir", str(Path(tmp) / "archive"), *pairs,
                "--report-json", str(report)]
-        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-        if out.returncode != 0:
-            raise SystemExit(f"workers-2 failed:\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
+        _stdout, peaks = _run_followed(cmd, 1800)
         peak = _redis_peak_kb(redis.port)
     data = json.loads(report.read_text())
     workers = data["workers"]
     rss = {f"worker {n + 1}": w["max_rss_kb"] for n, w in enumerate(workers)}
-    rss |= {f"worker {n + 1} analysis": w["children_max_rss_kb"] for n, w in enumerate(workers)}
+    rss["largest analysis worker"] = peaks.largest_below(1)
     rss["redis-server"] = peak
     stats = data["jobs"][0]["stats"]
     return {"pages": stats.get("response_received_count", 0),
@@ -173,10 +175,28 @@ def _run_mode(mode: str, url: str) -> dict[str, Any]:
             if mode == "ours-inline":
                 settings["EXTRACT_WORKERS"] = 0
             cmd = [sys.executable, "-c", OURS, url, json.dumps(settings), tmp]
-        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
-        if out.returncode != 0:
-            raise SystemExit(f"{mode} failed:\n{out.stderr[-2000:]}")
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        stdout, peaks = _run_followed(cmd, 3600)
+        result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+        if mode != "anchor":
+            result["rss"]["largest analysis worker"] = peaks.largest_below(0)
+        return result
+
+
+def _run_followed(cmd: list[str], timeout: float) -> tuple[str, TreePeaks]:
+    """Run ``cmd``, following the peak RSS of its process tree; its stdout and the peaks."""
+    # The anchor runs as a script in a temporary folder: it finds benchmarks/ on the path.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env=env) as proc, TreePeaks(proc.pid) as peaks:
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise SystemExit(f"timed out after {timeout:.0f} s: {' '.join(cmd[:4])}") from None
+    if proc.returncode != 0:
+        raise SystemExit(f"failed:\n{stdout[-2000:]}{stderr[-2000:]}")
+    return stdout, peaks
 
 
 def _print_table(best: dict[str, dict[str, Any]]) -> None:

@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python -m benchmarks.export_memory [--small 1000] [--large 10000]``
 
 Two stores of synthetic articles (about 4 kB of text each) are built in a temporary folder.
-Each export runs in a fresh subprocess that reports its peak resident memory (ru_maxrss):
+Each export runs in a fresh subprocess that reports its peak resident memory (``VmHWM``,
+benchmarks/procmem.py):
 
 - ``stream``: our export (``crawler.export.export_articles`` over ``Store.iter_articles``);
 - ``naive`` (the anchor): load every article into a list, then write it in one go
@@ -20,12 +21,13 @@ import csv
 import io
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.procmem import peak_rss_kb
 
 FORMATS = ("jsonl", "csv", "parquet")
 _WORDS = ("council budget river harbour school library mayor road bridge market festival train "
@@ -80,11 +82,11 @@ def _stream(store_dir: str, fmt: str, out_path: str) -> None:
 
 
 def child(mode: str, store_dir: str, fmt: str, out_path: str) -> None:
-    """Run one export and print ``peak_kb seconds`` (ru_maxrss is in kB on Linux)."""
+    """Run one export and print ``peak_kb seconds``."""
     started = time.perf_counter()
     (_naive if mode == "naive" else _stream)(store_dir, fmt, out_path)
     elapsed = time.perf_counter() - started
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, f"{elapsed:.3f}")
+    print(peak_rss_kb(), f"{elapsed:.3f}")
 
 
 def measure(mode: str, store_dir: Path, fmt: str, out: Path) -> tuple[float, float]:

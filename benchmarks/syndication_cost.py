@@ -9,7 +9,6 @@ import gzip
 import json
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks import crawl_throughput, devsets
+from benchmarks.procmem import peak_rss_kb
 from crawler.store import PageRecord, open_store
 from crawler.store import clusters as store_clusters
 from crawler.syndication import sketch_text
@@ -69,7 +69,7 @@ def synthetic(count: int, root: Path, seed: int = 5) -> Iterator[str]:
 
 def _peak_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_kb() / 1024
 
 
 def _store_articles(count: int, root: Path) -> list[dict]:

@@ -60,9 +60,8 @@ class CrawlReport:
     log_file: Path
     elapsed: float
     pid: int = 0
-    #: Peak resident memory (kB) of this process and of its largest child process.
+    #: Peak resident memory (kB) of this process (its analysis workers not included).
     max_rss_kb: int = 0
-    children_max_rss_kb: int = 0
     #: One entry per worker process when the run was ``--workers N``.
     workers: list[dict[str, Any]] = field(default_factory=list)
     #: What was recovered from the WARCs of a crawl that died ('' if nothing).
@@ -180,8 +179,7 @@ def run_jobs(
         crawl_id=crawl_id, archive_dir=archive_dir, jobs=results, warc_files=warc_files,
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
         elapsed=time.monotonic() - started, resumed=resumed, pid=os.getpid(),
-        max_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        children_max_rss_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        max_rss_kb=_peak_rss_kb(),
     )
 
 
@@ -290,6 +288,22 @@ def _result(job: CrawlJob, crawler: Any) -> JobResult:
     problems = list(getattr(spider, "seed_problems", []) or [])
     name = job.name or ", ".join(dict.fromkeys(registered_domain(s) for s in job.seeds))
     return JobResult(name, dict(stats), problems, started=spider is not None)
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak RSS in kB: ``VmHWM`` where there is /proc.
+
+    Not ``ru_maxrss`` there: on Linux it carries the parent's RSS at the fork into a process
+    started by fork and exec, so a crawl started by a large process would report that size.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _warc_files(archive_dir: Path, since: float) -> list[Path]:

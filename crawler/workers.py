@@ -69,7 +69,6 @@ def merge_reports(reports: list[dict[str, Any]], archive_dir: Path, elapsed: flo
             (f for f in ("shutdown", "archive_error", "finished") if f in finishes),
             next((f for f in finishes if f), None))
     workers = [{"pid": r["pid"], "elapsed": r["elapsed"], "max_rss_kb": r["max_rss_kb"],
-                "children_max_rss_kb": r["children_max_rss_kb"],
                 "pages": sum(j["stats"].get("response_received_count", 0) for j in r["jobs"]),
                 "crawl_seconds": max((j["stats"].get("elapsed_time_seconds", 0)
                                       for j in r["jobs"]), default=0)} for r in reports]
