@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.procmem import peak_rss_kb
+from crawler.extensions.memory import peak_rss_kb
 
 FORMATS = ("jsonl", "csv", "parquet")
 _WORDS = ("council budget river harbour school library mayor road bridge market festival train "

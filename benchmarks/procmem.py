@@ -1,30 +1,19 @@
-"""Peak resident memory of a process and of a process tree, as the kernel counts it (Linux).
+"""Peak resident memory of every process of a process tree, as the kernel counts it (Linux).
 
 ``getrusage().ru_maxrss`` is not the peak of a process's own memory: on Linux a process
 started by fork and exec carries the RSS its parent had at the fork as its own maximum. A
 crawl started by a benchmark that serves a 100,000-page site from memory reports the server's
 size. ``VmHWM`` in ``/proc/<pid>/status`` is the high-water mark of the process's current
-memory only, so that is what we report; ``ru_maxrss`` is the fallback where ``/proc`` is missing.
+memory only, so that is what we report (:func:`crawler.extensions.memory.peak_rss_kb`).
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import threading
 from pathlib import Path
 
-
-def peak_rss_kb(pid: int | None = None) -> int:
-    """The peak RSS (``VmHWM``) of ``pid`` (this process by default), in kB; 0 if it is gone."""
-    try:
-        status = Path(f"/proc/{pid or 'self'}/status").read_text()
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if pid is None else 0
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0  # a zombie: its memory is gone
+from crawler.extensions.memory import peak_rss_kb
 
 
 def _parent_of(pid: int) -> int:

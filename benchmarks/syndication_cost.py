@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks import crawl_throughput, devsets
-from benchmarks.procmem import peak_rss_kb
+from crawler.extensions.memory import peak_rss_kb
 from crawler.store import PageRecord, open_store
 from crawler.store import clusters as store_clusters
 from crawler.syndication import sketch_text

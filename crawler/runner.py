@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import resource
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 
 from crawler.discovery.domains import registered_domain
 from crawler.exceptions import UserError
+from crawler.extensions.memory import peak_rss_kb
 from crawler.incremental.resume import mark_reconciled, resume_from_warcs
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def run_jobs(
         crawl_id=crawl_id, archive_dir=archive_dir, jobs=results, warc_files=warc_files,
         store_path=archive_dir / "articles.sqlite", log_file=log_file,
         elapsed=time.monotonic() - started, resumed=resumed, pid=os.getpid(),
-        max_rss_kb=_peak_rss_kb(),
+        max_rss_kb=peak_rss_kb(),
     )
 
 
@@ -288,22 +288,6 @@ def _result(job: CrawlJob, crawler: Any) -> JobResult:
     problems = list(getattr(spider, "seed_problems", []) or [])
     name = job.name or ", ".join(dict.fromkeys(registered_domain(s) for s in job.seeds))
     return JobResult(name, dict(stats), problems, started=spider is not None)
-
-
-def _peak_rss_kb() -> int:
-    """This process's peak RSS in kB: ``VmHWM`` where there is /proc.
-
-    Not ``ru_maxrss`` there: on Linux it carries the parent's RSS at the fork into a process
-    started by fork and exec, so a crawl started by a large process would report that size.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _warc_files(archive_dir: Path, since: float) -> list[Path]:

@@ -6,18 +6,39 @@ long crawl its free space, scattered among live blocks, makes the process's resi
 creep up although nothing is kept. ``malloc_trim(0)`` returns whole free pages to the system;
 calling it every ``MEMORY_TRIM_INTERVAL`` seconds (default 30; 0 switches this off) costs a
 few milliseconds. Off where the C library is not glibc. Stats: ``memory/trims``.
+
+``peak_rss_kb`` reads a process's peak resident size as the kernel counts it.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import resource
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
+
+
+def peak_rss_kb(pid: int | None = None) -> int:
+    """The peak RSS (``VmHWM``) of ``pid`` (this process by default) in kB; 0 if it is gone.
+
+    Not ``ru_maxrss`` where there is /proc: on Linux it carries the parent's RSS at the fork
+    into a process started by fork and exec, so a crawl started by a large process (a
+    benchmark serving a site from memory) would report that process's size.
+    """
+    try:
+        status = Path(f"/proc/{pid or 'self'}/status").read_text(encoding="ascii")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if pid is None else 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0  # a zombie: its memory is gone
 
 
 def glibc_malloc_trim() -> Callable[[int], int] | None:

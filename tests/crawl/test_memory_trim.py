@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.extensions.memory import MemoryTrimExtension, glibc_malloc_trim
+from crawler.extensions.memory import MemoryTrimExtension, glibc_malloc_trim, peak_rss_kb
 from crawler.settings import EXTENSIONS
 
 GLIBC = platform.libc_ver()[0] == "glibc"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(not GLIBC, reason="malloc_trim is glibc's")
@@ -38,3 +43,27 @@ def test_off_with_zero_interval_and_on_by_default() -> None:
         MemoryTrimExtension.from_crawler(get_crawler(settings_dict={"MEMORY_TRIM_INTERVAL": 0}))
     assert "crawler.extensions.memory.MemoryTrimExtension" in EXTENSIONS
     assert (glibc_malloc_trim() is not None) == GLIBC
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
+def test_peak_rss_is_the_process_own_not_its_parents() -> None:
+    # A parent of 150 MB starts a small child: ru_maxrss would give the child the parent's
+    # size (Linux carries it over fork and exec); the child's own peak is far smaller.
+    child = (
+        "import resource; from crawler.extensions.memory import peak_rss_kb; "
+        "print(peak_rss_kb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    parent = (
+        "import subprocess, sys\n"
+        "big = bytearray(150 * 1024 * 1024)\n"
+        "for i in range(0, len(big), 4096): big[i] = 1\n"
+        f"print(subprocess.run([sys.executable, '-c', {child!r}], capture_output=True, "
+        "text=True, check=True).stdout)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True,
+                         check=True, timeout=60, cwd=ROOT).stdout
+    own, maxrss = (int(n) for n in out.split())
+    assert own < 100_000
+    assert peak_rss_kb() > 0 and peak_rss_kb(os.getpid()) > 0
+    assert peak_rss_kb(2**22 + 7) == 0  # no such process
+    assert maxrss >= 150_000 or platform.system() != "Linux"
