@@ -87,7 +87,6 @@ def run_workers(
 ) -> CrawlReport:
     """Start ``count`` workers of ``crawler crawl CHILD_ARGS``, wait, merge their reports."""
     from crawler.localredis import PrivateRedis
-    from crawler.spiders.pool import default_workers
 
     private = None if redis_url else PrivateRedis(archive_dir)
     url = redis_url if private is None else private.start()
@@ -95,17 +94,12 @@ def run_workers(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     log_dir = archive_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    analysis = ["-s", f"EXTRACT_WORKERS={max(1, default_workers() // count)}"]
-    if any(a.startswith("EXTRACT_WORKERS=") for a in child_args):
-        analysis = []
     try:
         procs, outs = [], []
         for index in range(count):
             out = log_dir / f"worker-{stamp}-{index}"
             outs.append(out)
-            argv = [sys.executable, "-m", "crawler.cli", "crawl", *child_args, *analysis,
-                    "-s", "PROGRESS_ENABLED=false", "--redis", url,
-                    "--report-json", str(out.with_suffix(".json"))]
+            argv = worker_argv(child_args, count, url, out.with_suffix(".json"))
             with open(out.with_suffix(".out"), "wb") as fh:
                 procs.append(subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT,
                                               stdin=subprocess.DEVNULL,
@@ -119,6 +113,21 @@ def run_workers(
             private.stop()
     return merge_reports(_read_reports(procs, outs), archive_dir, time.monotonic() - started,
                          log_dir)
+
+
+def worker_argv(child_args: list[str], count: int, url: str, report: Path) -> list[str]:
+    """The command line of one of ``count`` workers of ``crawler crawl CHILD_ARGS``.
+
+    Each worker gets its share of the cores for its analysis pool, unless the user set
+    ``EXTRACT_WORKERS`` (``--set=NAME=VALUE`` as the crawl command passes it, or ``-s NAME=VALUE``).
+    """
+    from crawler.spiders.pool import default_workers
+
+    analysis = ["-s", f"EXTRACT_WORKERS={max(1, default_workers() // count)}"]
+    if any(a.removeprefix("--set=").startswith("EXTRACT_WORKERS=") for a in child_args):
+        analysis = []
+    return [sys.executable, "-m", "crawler.cli", "crawl", *child_args, *analysis,
+            "-s", "PROGRESS_ENABLED=false", "--redis", url, "--report-json", str(report)]
 
 
 def _wait(procs: list[subprocess.Popen[bytes]], url: str) -> None:
