@@ -49,11 +49,6 @@ class TreePeaks:
         self._stop.set()
         self._thread.join()
 
-    def largest_at_depth(self, depth: int) -> int:
-        """The largest peak (kB) of the processes ``depth`` generations below the root."""
-        return max((kb for pid, kb in self.peaks.items() if self.depths.get(pid) == depth),
-                   default=0)
-
     def largest_below(self, depth: int) -> int:
         """The largest peak (kB) of the processes more than ``depth`` generations below."""
         return max((kb for pid, kb in self.peaks.items() if self.depths.get(pid, 0) > depth),
