@@ -38,6 +38,7 @@ _CREDIT_TAIL = re.compile(
 # A figure whose own text (caption aside) is longer than this is a layout wrapper: left alone.
 _MAX_FIGURE_TEXT = 300
 _MAX_CAPTION = 600
+_MAX_WRAPPER_CHILDREN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +55,9 @@ def harvest(tree: HtmlElement, url: str | None) -> list[Figure]:
     """Read the page's figures and replace each with a ``<x-figure data-i=N>`` marker."""
     found: list[Figure] = []
     seen: set[str] = set()
+    hidden = {img for box in tree.iter("noscript", "template") for img in box.iter("img")}
     for element in list(tree.iter("figure", "img")):
-        if element.getparent() is None or _inside_marker_or_noscript(element):
+        if element.getparent() is None or element in hidden:
             continue
         if element.tag == "img":
             if next(element.iterancestors("figure"), None) is not None:
@@ -78,8 +80,11 @@ def harvest(tree: HtmlElement, url: str | None) -> list[Figure]:
     return found
 
 
-def _inside_marker_or_noscript(element: HtmlElement) -> bool:
-    return any(a.tag in ("noscript", "template", MARKER) for a in element.iterancestors())
+def resolved(figure: Figure, url: str | None) -> Figure:
+    """The figure with its image URL made absolute against the page's URL."""
+    if not url or figure.src.startswith(("http://", "https://")):
+        return figure
+    return Figure(urljoin(url, figure.src), figure.alt, figure.caption, figure.credit)
 
 
 def _picture_of(img: HtmlElement) -> HtmlElement:
@@ -134,7 +139,7 @@ def _image_src(img: HtmlElement, url: str | None) -> str:
     candidates.extend((img.get(a) or "").strip() for a in _SRC_ATTRS)
     for value in candidates:
         if value and not value.startswith(("data:", "about:", "javascript:")):
-            return urljoin(url or "", value)
+            return value  # made absolute by :func:`resolved` for the figures kept
     return ""
 
 
@@ -190,8 +195,8 @@ def _nearby_caption(element: HtmlElement) -> tuple[str, str]:
             if sibling.tag == "figcaption":
                 return _caption_of(sibling)
         parent = node.getparent()
-        # Climb only through wrappers of the image alone (a link, a media div).
-        if parent is None or len(normalize(parent.text_content())) > _MAX_CAPTION:
+        # Climb only through small wrappers of the image (a link, a media div).
+        if parent is None or len(parent) > _MAX_WRAPPER_CHILDREN:
             break
         node = parent
     return "", ""

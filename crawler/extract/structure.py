@@ -53,12 +53,11 @@ class _Item:
 def build(
     chosen: Sequence[TextBlock],
     base_url: str | None = None,
-    figures: Sequence[tuple[int, Figure]] = (),
-    order: dict[HtmlElement, int] | None = None,
+    figures: Sequence[tuple[tuple[int, ...], Figure]] = (),
     subheads: bool = True,
 ) -> list[Block]:
-    """Typed blocks of ``chosen`` in document order, with ``figures`` (each with its document
-    position in ``order``) set among them."""
+    """Typed blocks of ``chosen`` in document order, with ``figures`` (each with its
+    :func:`doc_path`) set among them."""
     kept = drop_repeats(list(chosen))
     items = _locate(kept)
     out: list[Block] = []
@@ -66,8 +65,8 @@ def build(
     index = 0
     while index < len(items):
         item = items[index]
-        if pending and order is not None:
-            at = order.get(item.block.element, -1)
+        if pending:
+            at = doc_path(item.block.element)
             while pending and pending[0][0] < at:
                 out.append(_figure_block(pending.pop(0)[1]))
         end, block = _next_block(items, index, base_url, subheads)
@@ -76,6 +75,18 @@ def build(
         index = end
     out.extend(_figure_block(figure) for _, figure in pending)
     return out
+
+
+def doc_path(element: HtmlElement) -> tuple[int, ...]:
+    """The element's place in document order: child indices from the root (paths compare
+    as the elements stand in the page; an ancestor comes before what it holds)."""
+    steps = []
+    node = element
+    parent = node.getparent()
+    while parent is not None:
+        steps.append(parent.index(node))
+        node, parent = parent, parent.getparent()
+    return tuple(reversed(steps))
 
 
 def _next_block(
@@ -265,7 +276,8 @@ def _links(block: TextBlock, base_url: str | None) -> tuple[tuple[str, str], ...
             continue
         text = normalize(anchor.text_content())
         if text and text in block.text:
-            found.append((text, urljoin(base_url or "", href)))
+            absolute = href.startswith(("http://", "https://")) or not base_url
+            found.append((text, href if absolute else urljoin(base_url or "", href)))
     return tuple(found)
 
 
@@ -316,10 +328,14 @@ def drop_repeats(blocks: list[TextBlock]) -> list[TextBlock]:
     holds (a quote of an earlier post, in a forum, is whole and stays)."""
     if len(blocks) < 3 or len(blocks) > _MAX_REPEAT_BLOCKS:
         return blocks
-    pulled = [i for i, b in enumerate(blocks) if len(b.text) >= _MIN_REPEAT and _is_pull(b)]
+    folded = [" ".join(b.text.lower().split()) for b in blocks]
+    joined = "\n".join(folded)
+    pulled = [
+        i for i, b in enumerate(blocks)
+        if len(folded[i]) >= _MIN_REPEAT and joined.count(folded[i]) > 1 and _is_pull(b)
+    ]  # fmt: skip
     if not pulled:
         return blocks
-    folded = [" ".join(b.text.lower().split()) for b in blocks]
     dropped = {
         i for i in pulled
         if any(j != i and len(other) > len(folded[i]) and folded[i] in other
