@@ -250,3 +250,4 @@ def _article_of(element: HtmlElement) -> HtmlElement | None:
 def _headline_of(article: HtmlElement) -> str | None:
     headline = next(article.iter("h1"), None)
     return _fold(headline.text_content()) if headline is not None else None
+

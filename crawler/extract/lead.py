@@ -73,7 +73,8 @@ def candidates(tree: HtmlElement, description: str | None, title: str | None) ->
             if paragraphs > _WINDOW:
                 break
         named = _named(element, verdicts)
-        if not named and (wanted is None or element.tag not in _PLAIN_TAGS):
+        if not named and (wanted is None or element.tag not in _PLAIN_TAGS
+                          or not _may_be(element, wanted)):
             continue
         text = _text(element)
         if text is None or _fold(text) == folded_title:
@@ -84,6 +85,15 @@ def candidates(tree: HtmlElement, description: str | None, title: str | None) ->
             seen.add(element)
             found.append(LeadCandidate(element, text, positions[element]))
     return Leads(tuple(found), positions) if found else Leads()
+
+
+def _may_be(element: HtmlElement, wanted: str) -> bool:
+    """Whether the element's first words can open ``wanted`` (a cheap test before its text)."""
+    head = element.text
+    if not head or not head.strip():
+        return True
+    start = _fold(head)[:24]
+    return wanted.startswith(start)
 
 
 def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:

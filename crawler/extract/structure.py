@@ -10,7 +10,7 @@ sets the page's figures where their markers stand. The words are the chosen bloc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -32,7 +32,9 @@ _CELL_TAGS = frozenset({"td", "th"})
 # A bold-only paragraph or a line in capitals reads as a subheading when it is short, does not
 # end a sentence and is followed by prose.
 _MAX_SUBHEAD = 100
-_SENTENCE_END = re.compile(r"[.!?…,;]$|[.!?…][\"'”’)»]$")
+_SENTENCE_END = re.compile(r"[.!?…,;:]$|[.!?…][\"'”’)»]$")
+# Figures (prices, shares, scores) mark a line of data, not a subheading.
+_FIGURES = re.compile(r"[%$€£¥]|(?:\d+\D+){3}")
 _MIN_REPEAT = 40
 _MAX_REPEAT_BLOCKS = 400
 _PULL_NAMES = re.compile(r"pull|callout", re.IGNORECASE)
@@ -126,10 +128,10 @@ def _next_block(
     return index + 1, Block("paragraph", block.text, links=_links(block, base_url))
 
 
-def _run(items: list[_Item], start: int, same: object) -> int:
+def _run(items: list[_Item], start: int, same: Callable[[_Item], bool]) -> int:
+    """The index after the run of items from ``start`` that belong together."""
     end = start + 1
-    test = same  # a predicate over items
-    while end < len(items) and test(items[end]):  # type: ignore[operator]
+    while end < len(items) and same(items[end]):
         end += 1
     return end
 
@@ -302,7 +304,7 @@ def is_subheading(block: TextBlock, following: TextBlock | None) -> bool:
         or following.element.tag in patterns.HEADING_TAGS
     ):
         return False
-    if block.element.tag not in ("p", "div"):
+    if block.element.tag not in ("p", "div") or _FIGURES.search(text):
         return False
     return _all_bold(block.element, text) or _in_capitals(text)
 

@@ -160,7 +160,8 @@ def test_standfirst_from_the_description() -> None:
     dek = "Officials say the barrier failed because a seal at the eastern end gave way early."
     head = f'<meta name="description" content="{dek}">'
     html = (f"<html><head><title>Flood defences fail</title>{head}</head><body><header><h1>"
-            f"Flood defences fail</h1><h2>{dek}</h2></header><main>{_prose(4)}</main></body></html>")
+            f"Flood defences fail</h1><h2>{dek}</h2></header><main>{_prose(4)}</main>"
+            "</body></html>")
     result = extract(html, URL)
     assert result.lead == dek
     assert dek not in result.text
