@@ -330,14 +330,10 @@ def drop_repeats(blocks: list[TextBlock]) -> list[TextBlock]:
     holds (a quote of an earlier post, in a forum, is whole and stays)."""
     if len(blocks) < 3 or len(blocks) > _MAX_REPEAT_BLOCKS:
         return blocks
-    folded = [" ".join(b.text.lower().split()) for b in blocks]
-    joined = "\n".join(folded)
-    pulled = [
-        i for i, b in enumerate(blocks)
-        if len(folded[i]) >= _MIN_REPEAT and joined.count(folded[i]) > 1 and _is_pull(b)
-    ]  # fmt: skip
+    pulled = [i for i, b in enumerate(blocks) if len(b.text) >= _MIN_REPEAT and _is_pull(b)]
     if not pulled:
         return blocks
+    folded = [" ".join(b.text.lower().split()) for b in blocks]
     dropped = {
         i for i in pulled
         if any(j != i and len(other) > len(folded[i]) and folded[i] in other

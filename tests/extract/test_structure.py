@@ -221,3 +221,18 @@ def test_markdown_carries_the_words_of_the_text() -> None:
     assert _words("\n".join(lines)) == _words(result.text)
     assert "\\# point" not in result.markdown  # a "#" inside a line needs no escape...
     assert "1\\. A line" in result.markdown  # ...one that would start a list does
+
+
+def test_reason_names_both_texts_when_the_text_is_read_outside_the_main_column() -> None:
+    from crawler.extract.metadata import Metadata
+    from crawler.extract.pagetype import PageEvidence, classify
+
+    evidence = PageEvidence("https://x.example/a-b-c-d", 0, 5000, 100, 10, 4, 0)
+    first = classify(evidence, Metadata(), 200)
+    held = classify(evidence, Metadata(), 200, text_chars=466)
+    assert first.discard_reason == "too-short: 0 chars of body text (min 200)"
+    assert held.role == first.role  # the decision is the same; its reason describes the text
+    assert held.discard_reason == (
+        "too-short: 0 chars of prose in the main column; the text's 466 chars are read "
+        "outside it (min 200)"
+    )
