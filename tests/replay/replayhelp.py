@@ -42,6 +42,12 @@ def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 20) 
         return Fetched(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
 
 
+def replay_of(base: str) -> str:
+    """The replay origin of a `crawler replay` whose browser is at ``base`` (the next port)."""
+    host, port = base.rsplit(":", 1)
+    return f"{host}:{int(port) + 1}"
+
+
 @contextlib.contextmanager
 def running_replay(archive_dir: Path, port: int, refresh: float = 0.5) -> Iterator[str]:
     """Run `crawler replay` on 127.0.0.1:port; yield its base URL; stop its process group."""

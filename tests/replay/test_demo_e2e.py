@@ -21,7 +21,14 @@ from warcio.timeutils import iso_date_to_timestamp
 from crawler.store import open_store
 from tests.conftest import free_port
 from tests.replay.browser import dump_dom, why_chromium_cannot_run
-from tests.replay.replayhelp import REPO, archived_responses, fetch, run_cli, running_replay
+from tests.replay.replayhelp import (
+    REPO,
+    archived_responses,
+    fetch,
+    replay_of,
+    run_cli,
+    running_replay,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -122,7 +129,7 @@ def test_rewritten_article_shows_its_headline(demo_replay):
     assert article.title and article.title in text
     listing = fetch(base + "/").body.decode()  # the archive browser, newest first
     newest = iso_date_to_timestamp(article.last_seen)
-    assert f'href="/archive/{newest}/{article.url}">replay</a>' in listing
+    assert f'href="{replay_of(base)}/archive/{newest}/{article.url}">replay</a>' in listing
     assert f">{escape(article.title)}</a>" in listing
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import free_port
 from tests.replay.conftest import make_archive
-from tests.replay.replayhelp import archived_responses, fetch, running_replay
+from tests.replay.replayhelp import archived_responses, fetch, replay_of, running_replay
 from tests.replay.warcs import Page
 
 pytestmark = pytest.mark.slow
@@ -79,7 +79,7 @@ def test_listing_page_links_every_article_to_its_replay(replay):
     for page in pages:
         article = f"/article?url={urllib.parse.quote_plus(page.url)}"
         assert f'href="{article}">{page.title}</a>' in listing
-        assert f'href="/archive/20260102030405/{page.url}">replay</a>' in listing
+        assert f'href="{replay_of(base)}/archive/20260102030405/{page.url}">replay</a>' in listing
         assert page.paragraph in fetch(base + article).body.decode()
     assert "2026-01-02 03:04 UTC" in listing
 
