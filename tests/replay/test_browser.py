@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import free_port
 from tests.replay.browser import dump_dom, why_chromium_cannot_run
-from tests.replay.replayhelp import fetch, replay_of, running_replay
+from tests.replay.replayhelp import fetch, free_ports, replay_of, running_replay
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,7 +16,7 @@ def test_chromium_reads_replayed_article(sample_archive):
         pytest.skip(reason)
     root, pages = sample_archive
     page = pages[3]  # gzip + chunked on the wire: the hardest to replay
-    with running_replay(root, free_port()) as base:
+    with running_replay(root, free_ports()) as base:
         listing = fetch(base + "/").body.decode()
         link = f"{replay_of(base)}/archive/20260102030405/{page.url}"
         assert f'href="{link}"' in listing  # what the user clicks

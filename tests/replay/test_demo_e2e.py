@@ -25,6 +25,7 @@ from tests.replay.replayhelp import (
     REPO,
     archived_responses,
     fetch,
+    free_ports,
     replay_of,
     run_cli,
     running_replay,
@@ -76,7 +77,7 @@ def demo_archive(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def demo_replay(demo_archive):
     """`crawler replay` of the demo archive."""
-    with running_replay(demo_archive, free_port()) as base:
+    with running_replay(demo_archive, free_ports()) as base:
         yield base, demo_archive
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import free_port
 from tests.replay.browser import Chromium, open_and_report, why_chromium_cannot_run
-from tests.replay.replayhelp import replay_of, run_cli, running_replay
+from tests.replay.replayhelp import free_ports, replay_of, run_cli, running_replay
 from tests.replay.reqarchive import archive_site, serving_wacz
 from tests.sites.requisites import RequisiteSite
 
@@ -63,7 +63,7 @@ def _check_page(browser, origin: str, url: str) -> list[str]:
 
 def test_crawler_replay_shows_every_requisite(archived, browser):
     root, pages, how = archived
-    with running_replay(root, free_port()) as base:
+    with running_replay(root, free_ports()) as base:
         origin = replay_of(base)
         problems = {url: _check_page(browser, origin, url) for url in pages}
     assert not any(problems.values()), (how, problems)
