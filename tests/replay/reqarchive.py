@@ -129,3 +129,34 @@ def wacz_index_lines(indexes: Path) -> list[bytes]:
         assert block.startswith(key.encode()), f"index.idx block {key} does not start its block"
         lines += block.splitlines(keepends=True)
     return lines
+
+
+def ensure_article(root: Path, url: str, title: str) -> None:
+    """Make sure the store holds ``url`` as an article, linked to its archived response.
+
+    ``crawler extract`` of the site's near-identical pages may drop their text as boilerplate
+    repeated across the site; the browser checks need one article tied to its real record.
+    """
+    from crawler.archive import refresh_indexes
+    from crawler.store import PageRecord, WarcLocation, open_store
+
+    refresh_indexes(root / "warc", root / "indexes")
+    with open_store(root, create=True) as store:
+        if store.versions(url):
+            return
+        for index in sorted((root / "indexes").glob("*.cdxj")):
+            for line in index.read_text(encoding="utf-8").splitlines():
+                _, ts, fields = line.split(" ", 2)
+                entry = json.loads(fields)
+                if entry.get("url") == url and entry.get("status") == "200":
+                    when = f"{ts[:4]}-{ts[4:6]}-{ts[6:8]}T{ts[8:10]}:{ts[10:12]}:{ts[12:14]}Z"
+                    store.add_page(PageRecord(
+                        url=url, site="requisites", fetched_at=when, is_article=True,
+                        page_reason="test", text="The harbour committee met on Tuesday.",
+                        meta={"title": title},
+                        warc=WarcLocation(entry["filename"], int(entry["offset"]),
+                                          int(entry["length"])),
+                    ))  # fmt: skip
+                    store.commit()
+                    return
+    raise LookupError(f"{url} is not in the archive's indexes")

@@ -9,13 +9,14 @@ come from it. One archive, one replay, one Chromium for the module.
 from __future__ import annotations
 
 import shutil
+import urllib.parse
 
 import pytest
 
 from tests.conftest import free_port
 from tests.replay.browser import Chromium, open_and_report, why_chromium_cannot_run
 from tests.replay.replayhelp import free_ports, replay_of, run_cli, running_replay
-from tests.replay.reqarchive import archive_site, serving_wacz
+from tests.replay.reqarchive import archive_site, ensure_article, serving_wacz
 from tests.sites.requisites import RequisiteSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,6 +34,10 @@ def archived(tmp_path_factory):
     with RequisiteSite() as site:
         how = archive_site(site, root)
         pages = list(site.clean_pages)
+    if not (root / "articles.sqlite").exists():  # wget wrote only the WARC: store its text
+        stored = run_cli("extract", str(root / "warc"), "--archive-dir", str(root))
+        assert stored.returncode == 0, stored.stderr
+    ensure_article(root, next(url for url in pages if "story-1" in url), "Story 1")
     return root, pages, how
 
 
@@ -66,7 +71,16 @@ def test_crawler_replay_shows_every_requisite(archived, browser):
     with running_replay(root, free_ports()) as base:
         origin = replay_of(base)
         problems = {url: _check_page(browser, origin, url) for url in pages}
+        # The archive browser: an article's lead image (its og:image), from the replay origin.
+        article = next(url for url in pages if "story-1" in url)
+        browser.goto(f"{base}/article?url={urllib.parse.quote(article, safe='')}")
+        image = browser.js("(i => i && [i.src, i.complete && i.naturalWidth])"
+                           "(document.querySelector('#lead-image img'))")
+        replay_link = browser.js("document.querySelector('#replay-shown').href")
     assert not any(problems.values()), (how, problems)
+    assert image and image[0].startswith(origin + "/archive/") and image[1] > 0, image
+    assert image[0].endswith("/img/a1-og.png")
+    assert replay_link.startswith(origin + "/archive/") and replay_link.endswith(article)
 
 
 def test_wacz_replays_every_requisite_from_its_own_index(archived, browser, tmp_path):
