@@ -47,7 +47,7 @@ def archive_site(site: RequisiteSite, root: Path) -> str:
     (root / "warc").mkdir(exist_ok=True)
     work = root / "wget"
     work.mkdir(exist_ok=True)
-    urls = sorted({*site.clean_pages, *site.expected_requisites()})
+    urls = sorted({*site.clean_pages, site.faults_page, *site.expected_requisites()})
     subprocess.run(
         ["wget", "--quiet", "--page-requisites", "--span-hosts", "--no-verbose", "-e",
          "robots=off", "--tries=1", "--timeout=10", "--no-proxy",
