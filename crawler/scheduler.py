@@ -112,7 +112,9 @@ def open_frontier(
     )
     backend: Backend
     if settings.get("FRONTIER_REDIS_URL"):
-        backend, fetchlog = _shared_backend(settings, max_pages)
+        shared, fetchlog = _shared_backend(settings, max_pages)
+        shared.pop_after_budget = config.requisites.enabled
+        backend = shared
     else:
         backend, fetchlog = LocalBackend(max_pages), None
     stats = CrawlerStats(crawler)
@@ -137,7 +139,9 @@ def requisite_config(settings: BaseSettings, seeds: list[str]) -> RequisiteConfi
     )
 
 
-def _shared_backend(settings: BaseSettings, max_pages: int) -> tuple[Backend, SharedFetchLog]:
+def _shared_backend(
+    settings: BaseSettings, max_pages: int
+) -> tuple[RedisBackend, SharedFetchLog]:
     """Join the crawl shared in Redis (``FRONTIER_REDIS_URL``) as a new worker."""
     client = sharedcrawl.connect(settings["FRONTIER_REDIS_URL"])
     ref = settings.get("FRONTIER_CRAWL") or sharedcrawl.crawl_name(
