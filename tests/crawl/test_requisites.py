@@ -95,8 +95,8 @@ def test_every_requisite_is_archived_and_fetched_once(crawled: Crawled) -> None:
     expected = site.expected_requisites()
     assert expected - archived == set()
     assert {_key(u) for u in expected} <= {k for k, v in crawled.first_hits.items() if v == 1}
-    shared = [site.main + "/static/site.css", site.main + "/favicon.ico", site.cdn + "/img/logo.png",
-              site.main + "/js/site.js", site.main + "/fonts/box.woff2"]
+    shared = [site.main + "/static/site.css", site.main + "/favicon.ico",
+              site.cdn + "/img/logo.png", site.main + "/js/site.js", site.main + "/fonts/box.woff2"]
     assert all(crawled.first_hits[_key(u)] == 1 for u in shared)
     uris = Counter(r.uri for r in crawled.first_records)
     assert all(uris[u] == 1 for u in expected)
