@@ -27,6 +27,10 @@ from tests.replay.replayhelp import fetch, run_cli
 from tests.sites.requisites import RequisiteSite
 
 
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "RETRY_TIMES=0"]
+
+
 def crawler_archives_requisites() -> bool:
     """True when ``crawler crawl`` fetches page requisites (the CRAWL_REQUISITES setting)."""
     from crawler import settings
@@ -38,7 +42,8 @@ def archive_site(site: RequisiteSite, root: Path) -> str:
     """Archive the running site into ``root``; returns how ("crawler" or "wget")."""
     root.mkdir(parents=True, exist_ok=True)
     if crawler_archives_requisites():
-        result = run_cli("crawl", site.home, "--archive-dir", str(root), timeout=300)
+        # Default requisite settings; no politeness delay (a local test site, one client).
+        result = run_cli("crawl", site.home, "--archive-dir", str(root), *FAST, timeout=300)
         if result.returncode not in (0, 1):
             raise RuntimeError(f"crawl failed: {result.stderr[-800:]}")
         return "crawler"
