@@ -26,7 +26,6 @@ import yaml
 from tests.replay.replayhelp import fetch, run_cli
 from tests.sites.requisites import RequisiteSite
 
-
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "RETRY_TIMES=0"]
 
