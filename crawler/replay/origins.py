@@ -28,6 +28,8 @@ WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 #: Raw replay: ``/{collection}/{timestamp}id_/{url}`` (timestamp optional).
 _RAW_RE = re.compile(r"^/[^/]+/[0-9]*id_/")
+#: A host name safe to put into a URL and a header: a DNS name, IPv4, or bracketed IPv6.
+_SAFE_HOST_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\]")
 #: The header that makes a document an opaque-origin sandbox with scripts, forms, popups off.
 RAW_CSP = ("Content-Security-Policy", "sandbox")
 
@@ -52,8 +54,16 @@ def host_name(header: str) -> str:
 
 
 def request_host(environ: Environ) -> str:
-    """The host name the client used (``Host``), else the address the server is bound to."""
-    return host_name(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "127.0.0.1")
+    """The host name the client used (``Host``), else the address the server is bound to.
+
+    It goes into links, a ``Location`` and the CSP: anything but a plain DNS name or IP address
+    (``;``, spaces, quotes) is ignored.
+    """
+    for candidate in (environ.get("HTTP_HOST"), environ.get("SERVER_NAME")):
+        name = host_name(candidate or "")
+        if _SAFE_HOST_RE.fullmatch(name):
+            return name
+    return "127.0.0.1"
 
 
 def guard_hosts(app: WsgiApp, bind: str) -> WsgiApp:

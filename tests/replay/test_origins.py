@@ -79,3 +79,12 @@ def test_browser_origin_redirects_replay_urls_to_the_replay_origin():
 def test_lead_image_from_the_archived_page(head, expected):
     html = f"<html><head>{head}</head><body><p>Text</p></body></html>".encode()
     assert image_from_html(html, "https://news.example/2026/story") == expected
+
+
+def test_a_hostile_host_header_never_reaches_links_or_headers():
+    from crawler.replay.origins import replay_base
+
+    for host in ("x; script-src *", 'x"><script>', "x\r\nSet-Cookie: a=b"):
+        assert replay_base({"HTTP_HOST": host, "SERVER_NAME": "0.0.0.0"}, 9091) == \
+            "http://0.0.0.0:9091"
+    assert replay_base({"HTTP_HOST": "news.lan:9090"}, 9091) == "http://news.lan:9091"
