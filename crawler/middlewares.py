@@ -93,6 +93,8 @@ class RequisiteHostsMiddleware:
     requisite gets its robots.txt fetched with the requisite's timeout and no retry; once a
     requisite or that robots.txt fails to connect (DNS, refused, timeout) the host is marked
     down and its other requisites are dropped at once (counted as failed, ``unreachable``).
+    A requisite redirected to a loopback or private address is dropped too, unless a seed is
+    on such an address (crawler/frontier/requisites.py).
     """
 
     def __init__(self, frontier: Frontier, crawler: Crawler) -> None:
@@ -126,6 +128,9 @@ class RequisiteHostsMiddleware:
             return None
         if self.frontier.host_down(request.url):
             raise IgnoreRequest(f"host unreachable: {request.url}")
+        if not self.frontier.config.requisites.host_allowed(request.url):
+            # A redirect from a public host to a private address: not ours to fetch.
+            raise IgnoreRequest(f"private address: {request.url}")
         if len(self._requisite_hosts) < 100_000:
             self._requisite_hosts.add(host)
         return None

@@ -69,7 +69,8 @@ _FRONTIERS: weakref.WeakKeyDictionary[Crawler, Frontier] = weakref.WeakKeyDictio
 POLL_SECONDS = 0.2
 #: Stats a worker publishes with its heartbeat (for ``crawler status``).
 PUBLISHED_STATS = ("response_received_count", "pages/article", "item_scraped_count",
-                   "downloader/response_bytes", "log_count/ERROR", "frontier/requeued")
+                   "downloader/response_bytes", "log_count/ERROR", "frontier/requeued",
+                   "requisites/responses", "requisites/fetched")
 
 
 class TaskSpider(Protocol):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from crawler.discovery.css import css_text_requisites, style_attribute_requisites
@@ -28,6 +29,8 @@ KINDS = ("stylesheet", "script", "font", "image", "media", "other")
 #: Kinds fetched by default: video and audio are big and rarely needed to read a page.
 DEFAULT_KINDS = ("stylesheet", "script", "font", "image")
 DEFAULT_PER_PAGE = 200
+#: References looked at per page at most (a hostile page may hold a million).
+MAX_REFERENCES = 5_000
 
 _ICON_RELS = frozenset({"icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed",
                         "mask-icon"})
@@ -74,7 +77,7 @@ def find_requisites(
     options = options or RequisiteOptions()
     base = page_base(root, url)
     by_kind: dict[str, dict[str, None]] = {kind: {} for kind in KINDS}
-    for ref, kind in _references(root, base):
+    for ref, kind in islice(_references(root, base), MAX_REFERENCES):
         if kind not in options.kinds:
             continue
         resolved = resolve_requisite(ref, base)

@@ -122,7 +122,7 @@ class RequisiteFetcher:
 
 
 def requisite_outcome(failure: Any) -> str:
-    """``not_modified``, ``robots_blocked``, ``over_limit`` or ``failed``."""
+    """``not_modified``, ``robots_blocked``, ``over_limit``, ``private_host``, ``failed``..."""
     error = failure.value
     if isinstance(error, HttpError):  # an IgnoreRequest too: first
         return "not_modified" if error.response.status == 304 else "failed"
@@ -132,6 +132,8 @@ def requisite_outcome(failure: Any) -> str:
         return "over_limit"
     if isinstance(error, IgnoreRequest) and str(error).startswith("host unreachable"):
         return "failed"
+    if isinstance(error, IgnoreRequest) and str(error).startswith("private address"):
+        return "private_host"
     if isinstance(error, IgnoreRequest):
         return "dropped"
     return "failed"

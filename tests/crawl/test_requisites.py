@@ -208,3 +208,17 @@ def test_bad_requisite_settings_are_refused_before_the_crawl(tmp_path: Path) -> 
     assert run.returncode == 2
     assert "CRAWL_REQUISITES" in run.stderr and "unknown kind 'images'" in run.stderr
     assert not (tmp_path / "warc").exists()
+
+
+def test_workers_of_a_shared_crawl_fetch_each_requisite_once(tmp_path: Path, redis_url) -> None:
+    shared = ["-s", "FRONTIER_LEASE_TIMEOUT=3", "-s", "FRONTIER_HEARTBEAT=0.5",
+              "-s", "EXTRACT_WORKERS=1", "-s", "PROGRESS_ENABLED=false"]
+    with RequisiteSite() as site:
+        run = crawler("crawl", "--archive-dir", str(tmp_path), "--workers", "2", "--redis",
+                      redis_url, *FAST, *shared, site.home, timeout=240)
+        hits = Counter(site.hits)
+    assert run.returncode == 0, run.stderr
+    expected = site.expected_requisites()
+    assert all(hits[_key(u)] == 1 for u in expected), sorted(
+        u for u in expected if hits[_key(u)] != 1)
+    assert expected <= {r.uri for r in records(tmp_path)}
