@@ -215,3 +215,33 @@ def test_sigterm_during_start_up_leaves_no_pywb(tmp_path):
             except ProcessLookupError:
                 pass
         proc.wait(timeout=10)
+
+
+def test_pywb_stops_when_replay_is_killed(tmp_path):
+    """Even SIGKILL (no handler runs) of `crawler replay` leaves no pywb serving on its own."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
+    archive = tmp_path / "a"
+    make_archive(archive, sample_pages()[:1])
+    port = free_ports()
+    log = open(tmp_path / "replay.log", "w+b")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "replay", "--archive-dir", str(archive), "--port",
+         str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while b"Open http" not in (tmp_path / "replay.log").read_bytes():
+            assert proc.poll() is None and time.monotonic() < deadline, "replay never started"
+            time.sleep(0.1)
+        assert _pywb_children(archive)
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while _pywb_children(archive) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _pywb_children(archive) == []
+    finally:
+        for pid in _pywb_children(archive):
+            os.kill(pid, signal.SIGKILL)
+        log.close()
