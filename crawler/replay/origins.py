@@ -109,10 +109,17 @@ def replay_base(environ: Environ, replay_port: int) -> str:
     return f"http://{request_host(environ)}:{replay_port}"
 
 
-def redirect_to_replay(replay_port: int) -> WsgiApp:
-    """Send a replay URL asked of the browser's origin to the replay origin (old bookmarks)."""
+def redirect_to_replay(replay_port: int, collection: str = "archive") -> WsgiApp:
+    """Send a replay URL asked of the browser's origin to the replay origin (old bookmarks);
+    any other path is a 404 here."""
+    prefix = f"/{collection}/"
 
     def redirect(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if not (environ.get("PATH_INFO") or "/").startswith(prefix):
+            body = b"404 Not Found: not a page of the archive browser\n"
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"),
+                                             ("Content-Length", str(len(body)))])
+            return [body]
         target = environ.get("REQUEST_URI") or ""
         if not target.startswith("/"):  # absent, or an absolute URL: rebuild it from the path
             query = environ.get("QUERY_STRING") or ""

@@ -104,7 +104,7 @@ class BrowsingWaybackCli(WaybackCli):  # type: ignore[misc]  # pywb has no type 
 
         bind = self.r.bind
         browse = BrowseApp(self.archive_dir, self.collection, replay_port=self.replay_port)
-        front = mount(browse, redirect_to_replay(self.replay_port))
+        front = mount(browse, redirect_to_replay(self.replay_port, self.collection))
         replay = WSGIServer((bind, self.replay_port), guard_hosts(sandbox_raw(self.application),
                             bind), handler_class=RequestURIWSGIHandler)
         browser = WSGIServer((bind, self.r.port), guard_hosts(front, bind),

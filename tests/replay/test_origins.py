@@ -88,3 +88,13 @@ def test_a_hostile_host_header_never_reaches_links_or_headers():
         assert replay_base({"HTTP_HOST": host, "SERVER_NAME": "0.0.0.0"}, 9091) == \
             "http://0.0.0.0:9091"
     assert replay_base({"HTTP_HOST": "news.lan:9090"}, 9091) == "http://news.lan:9091"
+
+
+def test_browser_origin_answers_other_paths_itself():
+    status, _, _ = _call(redirect_to_replay(9091), "/favicon.ico", HTTP_HOST="localhost:9090")
+    assert status == "404 Not Found"
+
+
+def test_an_empty_og_image_is_no_image():
+    html = b'<html><head><meta property="og:image" content=""></head><body></body></html>'
+    assert image_from_html(html, "https://news.example/2026/story") is None

@@ -30,6 +30,7 @@ _META_XPATH = (
     " | //link[@rel='image_src']/@href"
 )
 _STATUS_RE = re.compile(rb'"status":\s*"(\d{3})"')
+_MIME_RE = re.compile(rb'"mime":\s*"([^"]*)"')
 
 
 def image_from_html(payload: bytes, page_url: str) -> str | None:
@@ -69,6 +70,8 @@ def _jsonld_image(text: str) -> str | None:
 
 
 def _absolute(value: str, base: str) -> str | None:
+    if not value.strip():  # an empty content="" would resolve to the page itself
+        return None
     url = urllib.parse.urljoin(base, value.strip())
     return url if urllib.parse.urlsplit(url).scheme in ("http", "https") else None
 
@@ -91,7 +94,7 @@ def lead_image_url(article: Any, layout: ArchiveLayout) -> str | None:
 
 
 def archived_capture(layout: ArchiveLayout, url: str) -> str | None:
-    """The 14-digit timestamp of a successful capture of ``url`` in the indexes, or None."""
+    """The 14-digit timestamp of a successful image capture of ``url`` in the indexes, or None."""
     try:
         key = surt.surt(url).encode("utf-8")
     except Exception:  # noqa: BLE001 - a URL surt cannot parse is not in any index
@@ -101,8 +104,9 @@ def archived_capture(layout: ArchiveLayout, url: str) -> str | None:
         try:
             with open(path, "rb") as fh:
                 for line in iter_exact(fh, key):
-                    status = _STATUS_RE.search(line)
-                    if status and status.group(1) == b"200":
+                    status, mime = _STATUS_RE.search(line), _MIME_RE.search(line)
+                    if status and status.group(1) == b"200" and mime and \
+                            mime.group(1).startswith(b"image/"):
                         return str(line.split(b" ", 2)[1].decode("ascii", "replace"))
         except OSError:
             continue
