@@ -69,7 +69,8 @@ def test_state_follows_site_and_since_filters(tmp_path):
 def _big_archive(root: Path, n: int = 60) -> None:
     with open_store(root, create=True) as store:
         for i in range(n):
-            add(store, f"http://n.test/{i}", unique_text(i, sentences=40), f"2026-11-20T10:{i:02}:00Z")
+            text = unique_text(i, sentences=40)
+            add(store, f"http://n.test/{i}", text, f"2026-11-20T10:{i:02}:00Z")
 
 
 def test_an_export_killed_midway_leaves_the_state_where_it_was(tmp_path):
