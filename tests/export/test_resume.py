@@ -191,3 +191,17 @@ def test_a_state_ahead_of_the_store_is_refused(tmp_path, capsys):
     assert main(["export", "--archive-dir", str(archive), "--state", str(state)]) == 2
     assert "ahead of this store" in capsys.readouterr().err
     assert os.path.getsize(state) > 0
+
+
+def test_state_with_markdown_files_writes_only_the_new_versions(tmp_path):
+    archive, state, folder = tmp_path / "archive", tmp_path / "s", tmp_path / "md"
+    with open_store(archive, create=True) as store:
+        add(store, "http://n.test/a", LOREM, "2026-11-20T10:00:00Z")
+    base = ["export", "--archive-dir", str(archive), "--state", str(state), "-f", "markdown"]
+    folder.mkdir()
+    assert main([*base, "-o", str(folder / "1")]) == 0
+    with open_store(archive, create=True) as store:
+        add(store, "http://n.test/a", LOREM + " Corrected.", "2026-11-21T10:00:00Z")
+    assert main([*base, "-o", str(folder / "2")]) == 0
+    assert [p.name[-6:] for p in (folder / "1").rglob("*.md")] == ["-v1.md"]
+    assert [p.name[-6:] for p in (folder / "2").rglob("*.md")] == ["-v2.md"]
