@@ -56,10 +56,16 @@ def load_state(path: Path) -> ExportState:
         if not path.parent.is_dir():
             raise UserError(f"folder {path.parent} of the export state does not exist: "
                             "create it or choose another --state") from None
+        if not os.access(path.parent, os.W_OK):
+            raise UserError(f"cannot write the export state into {path.parent}: "
+                            "choose another --state") from None
         return ExportState()
     except OSError as exc:
         raise UserError(f"cannot read the export state {path} ({exc.strerror}): "
                         "choose another --state") from None
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise UserError(f"cannot update the export state {path} (no write access to it or "
+                        "its folder): choose another --state")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
