@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             articles = store.iter_new_versions(state.last_page_id, top, args.site, args.since)
         else:
             articles = store.iter_articles(args.site, args.since, args.all_versions, args.dedupe)
-        count = _write(_rows(articles, args), fmt, args.output)
+        count = _write(_rows(articles, args, fmt), fmt, args.output)
         articles.close()
         if count == 0 and args.site and args.site not in store.sites():
             known = ", ".join(store.sites()) or "none yet"
@@ -122,14 +122,19 @@ def _record(path: Path, new: ExportState, count: int, fmt: str, where: str) -> N
           f"{new.last_page_id}", file=sys.stderr)
 
 
-def _rows(articles: Iterable[Article], args: argparse.Namespace) -> Iterator[Any]:
-    """The articles, with their Markdown rendered with figures/links when asked for."""
-    if not (args.figures or args.links):
+def _rows(articles: Iterable[Article], args: argparse.Namespace, fmt: str) -> Iterator[Any]:
+    """The articles, their Markdown with figures/links when asked for.
+
+    A Markdown file is the article as a reader sees it: its standfirst (``lead``) opens it;
+    the ``markdown`` column, like ``text``, leaves it to the ``lead`` column.
+    """
+    lead = fmt == "markdown"
+    if not (args.figures or args.links or lead):
         yield from articles
         return
     for article in articles:
         row = article.to_dict()
-        row["markdown"] = article.to_markdown(figures=args.figures, links=args.links)
+        row["markdown"] = article.to_markdown(args.figures, args.links, lead)
         yield row
 
 

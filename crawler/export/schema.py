@@ -74,13 +74,14 @@ FIELDS: tuple[Field, ...] = (
     _f("cluster_size", "int", "How many URLs carry this story (1: no copy known).", False),
     _f("cluster_first_url", "str", "URL of the cluster's first capture (the original, as far "
        "as the archive knows).", False),
-    _f("markdown", "str", "The text as CommonMark with GFM tables: the same words as 'text', "
-       "with its headings, lists, quotes and tables (figures and links only with --figures, "
-       "--links).", False),
+    _f("markdown", "str", "The text as CommonMark with GFM tables: the same words as 'text' "
+       "(the standfirst is 'lead'), with its headings, lists, quotes and tables (figures and "
+       "links only with --figures, --links).", False),
     _f("blocks", "blocks", "The text's structure: typed blocks in document order (see $defs/"
        "block); empty for versions stored before blocks were kept. CSV and Parquet: the same "
        "array as JSON text.", False),
-    _f("lead", "str", "The standfirst/summary that opens the article (also its first block)."),
+    _f("lead", "str", "The standfirst/summary that opens the article: its first block (marked "
+       "'lead'), not part of 'text' or 'markdown'."),
     _f("lead_image", "str", "URL of the lead image (og:image, JSON-LD image or the body's first "
        "figure), as the page gave it."),
 )

@@ -181,7 +181,8 @@ class Article:
     cluster_similarity: float | None = None
     cluster_size: int = 1
     cluster_first_url: str | None = None
-    #: The standfirst that opens the article (also its first block), if the page set one.
+    #: The standfirst that opens the article, if the page set one: its first block (marked
+    #: ``lead``), not part of ``text`` or ``markdown``.
     lead: str | None = None
     #: The lead image's URL (og:image, JSON-LD image or the body's first figure).
     lead_image: str | None = None
@@ -194,8 +195,9 @@ class Article:
         """The text as CommonMark (GFM tables), the same words as ``text``."""
         return self.to_markdown()
 
-    def to_markdown(self, figures: bool = False, links: bool = False) -> str:
-        """The text as CommonMark; figures (image, caption, credit) and links when asked for.
+    def to_markdown(self, figures: bool = False, links: bool = False, lead: bool = False) -> str:
+        """The text as CommonMark; figures (image, caption, credit), links and the standfirst
+        (``lead``, not part of ``text``) when asked for.
 
         A version stored without blocks gives its paragraphs as Markdown paragraphs.
         """
@@ -203,7 +205,7 @@ class Article:
             Block("paragraph", text=part.strip()) for part in self.text.split("\n\n")
             if part.strip()
         )
-        return to_markdown(blocks, figures=figures, links=links)
+        return to_markdown(blocks, figures=figures, links=links, lead=lead)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form in schema order (authors as a list, blocks as dicts), JSON-ready."""

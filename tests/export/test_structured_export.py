@@ -74,7 +74,7 @@ def test_jsonl_has_markdown_blocks_lead_and_lead_image(archive, tmp_path):
         assert (row["lead"], row["lead_image"]) == (article.lead, IMAGE)
         assert list(row)[-4:] == ["markdown", "blocks", "lead", "lead_image"]
     assert rows[0]["markdown"] == (
-        "Standfirst number 1.\n\n## Background\n\nBody of story 1 with a \\[link\\].\n\n"
+        "## Background\n\nBody of story 1 with a \\[link\\].\n\n"
         "1. first\n2. second\n\n| Year | Seats |\n|---|---|\n| 2026 | 1 |\n")
 
 
@@ -123,7 +123,8 @@ def test_markdown_files_with_front_matter_and_safe_names(archive, tmp_path):
         by_url[(meta["url"], meta["version"])] = (meta, body, path)
     for article in stored(archive):
         meta, body, path = by_url[(article.url, article.version)]
-        assert body == "\n" + article.markdown
+        assert body == "\n" + article.to_markdown(lead=True)  # the standfirst opens it
+        assert body.startswith("\nStandfirst number ") and meta["lead"] == article.lead
         assert meta["title"] == article.title and meta["authors"] == ["Ann Writer"]
         assert (meta["site"], meta["language"], meta["published"]) == (
             article.site, "en", "2026-11-20T08:00:00Z")

@@ -54,7 +54,10 @@ def test_each_version_keeps_its_own_blocks_lead_and_image(tmp_path):
     assert [(v.lead, v.lead_image) for v in versions] == [
         ("The council agreed a budget.", IMAGE), ("The council agreed a budget.", None)]
     assert blocks_rows == 3  # one row per distinct structure, shared by equal captures
-    assert versions[1].markdown.startswith("The council agreed a budget.\n\n## WHAT CHANGED\n")
+    # The standfirst is the lead, not part of the text or its Markdown unless asked for.
+    assert versions[1].markdown.startswith("## WHAT CHANGED\n\nMembers argued")
+    assert versions[1].to_markdown(lead=True).startswith(
+        "The council agreed a budget.\n\n## WHAT CHANGED\n")
     assert "| Ward | Seats |" in versions[1].markdown and "- schools" in versions[1].markdown
     assert IMAGE not in versions[1].markdown
     assert f"![](<{IMAGE}>)" in versions[1].to_markdown(figures=True)
