@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from crawler.cli import main
+from crawler.extract.blocks import blocks_from_json, plain_text
 from crawler.reextract import reextract
 from crawler.store import open_store, read_warc_record
 
@@ -50,6 +51,9 @@ def test_exports_read_back_and_point_at_the_warc(crawled, tmp_path):
             row["warc_record_id"], row["url"], row["payload_digest"])
         assert record.record_type in ("response", "revisit")
         assert row["crawl_id"] and row["extractor_version"] and row["title"]
+        # The crawl stored each article's blocks: they hold its text, word for word.
+        assert row["blocks"] and plain_text(blocks_from_json(json.dumps(row["blocks"]))) == row[
+            "text"]
 
 
 def test_conversion_records_carry_the_text(crawled):
