@@ -22,7 +22,7 @@ from crawler.export.resume import ExportState, check_state, load_state, next_sta
 from crawler.store import Article, open_store
 
 _SUFFIXES = {"jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl", "csv": "csv",
-             "parquet": "parquet", "pq": "parquet", "md": "markdown"}
+             "parquet": "parquet", "pq": "parquet"}
 
 #: Every format: the stream formats of crawler.export, and Markdown files into a folder.
 ALL_FORMATS = (*FORMATS, "markdown")
