@@ -176,8 +176,14 @@ def _add_cluster_columns(conn: sqlite3.Connection) -> None:
 def _add_column(conn: sqlite3.Connection, table: str, name: str, kind: str) -> None:
     """Add a column an older store lacks (its rows get NULL: a value not known then)."""
     columns = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
-    if name not in columns:
+    if name in columns:
+        return
+    try:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    except sqlite3.OperationalError as exc:
+        # Another process opening the same old store (workers of one crawl) added it first.
+        if "duplicate column" not in str(exc):
+            raise
 
 
 def store_id(conn: sqlite3.Connection) -> str:
