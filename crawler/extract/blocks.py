@@ -1,8 +1,10 @@
 """Typed blocks of an article's main text, their JSON form, plain text and CommonMark (pure).
 
 The extractor keeps the structure of the main text as a tuple of :class:`Block` in document
-order. ``ExtractResult.text`` is :func:`plain_text` of the blocks; ``ExtractResult.markdown``
-is :func:`to_markdown` of them. The store keeps :func:`blocks_to_json` with every text version.
+order, the standfirst (``lead``) first. ``ExtractResult.text`` is :func:`plain_text` of the
+blocks and ``ExtractResult.markdown`` is :func:`to_markdown` of them: both leave the standfirst
+out unless asked for (``lead=True``), as the text always has; it is ``ExtractResult.lead``.
+The store keeps :func:`blocks_to_json` with every text version.
 """
 
 from __future__ import annotations
@@ -94,9 +96,12 @@ def blocks_from_json(text: str | None) -> tuple[Block, ...]:
     return tuple(Block.from_dict(item) for item in json.loads(text))
 
 
-def plain_text(blocks: tuple[Block, ...]) -> str:
-    """The blocks' words as plain text: blocks apart by blank lines, no figures."""
-    parts = [_block_text(block) for block in blocks if block.kind != "figure"]
+def plain_text(blocks: tuple[Block, ...], *, lead: bool = False) -> str:
+    """The blocks' words as plain text: blocks apart by blank lines, no figures; the
+    standfirst (the block marked ``lead``) only when asked for, as ``ExtractResult.text``
+    leaves it out."""
+    parts = [_block_text(block) for block in blocks
+             if block.kind != "figure" and (lead or not block.lead)]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -109,9 +114,12 @@ def _block_text(block: Block) -> str:
     return block.text
 
 
-def to_markdown(blocks: tuple[Block, ...], *, figures: bool = False, links: bool = False) -> str:
-    """The blocks as CommonMark with GFM tables; figures and links only when asked for."""
-    parts = [_markdown(block, figures, links) for block in blocks]
+def to_markdown(
+    blocks: tuple[Block, ...], *, figures: bool = False, links: bool = False, lead: bool = False
+) -> str:
+    """The blocks as CommonMark with GFM tables; figures, links and the standfirst only when
+    asked for (by default the same words as :func:`plain_text`)."""
+    parts = [_markdown(block, figures, links) for block in blocks if lead or not block.lead]
     return "\n\n".join(part for part in parts if part) + ("\n" if parts else "")
 
 

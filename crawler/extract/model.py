@@ -100,9 +100,11 @@ class ExtractResult:
     page_reason: str = ""
     is_partial: bool = False
     encoding: str | None = None
-    #: The main text's structure in document order (``text`` is their plain text).
+    #: The main text's structure in document order, the standfirst first (``text`` is their
+    #: plain text without the standfirst).
     blocks: tuple[Block, ...] = ()
-    #: The standfirst/summary paragraph that opens the article, if any (also ``blocks[0]``).
+    #: The standfirst/summary paragraph that opens the article, if any (also ``blocks[0]``,
+    #: marked ``lead``; not part of ``text``).
     lead: str | None = None
     #: The article's lead image URL (og:image, JSON-LD image, or the body's first figure).
     lead_image: str | None = None
@@ -115,7 +117,8 @@ class ExtractResult:
 
     @property
     def markdown(self) -> str:
-        """The main text as CommonMark (GFM tables): the same words as ``text``."""
+        """The main text as CommonMark (GFM tables): the same words as ``text`` (for the
+        standfirst, figures and links: ``to_markdown(blocks, lead=True, ...)``)."""
         return to_markdown(self.blocks)
 
     def to_dict(self) -> dict[str, Any]:

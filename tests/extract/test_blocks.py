@@ -31,7 +31,10 @@ def test_json_round_trip_keeps_every_field() -> None:
 
 def test_plain_text_leaves_figures_out() -> None:
     text = plain_text(BLOCKS)
-    assert text.startswith("A standfirst that opens the story.\n\nWhat happened\n\n")
+    assert text.startswith("What happened\n\n")  # the standfirst only when asked for
+    assert plain_text(BLOCKS, lead=True).startswith(
+        "A standfirst that opens the story.\n\nWhat happened\n\n"
+    )
     assert "First point\nSecond point\nnested a\nnested b" in text
     assert "Party Seats\nBlue 41" in text
     assert "bridge" not in text
@@ -45,7 +48,9 @@ def test_markdown_of_every_kind() -> None:
     assert "| Party | Seats |\n|---|---|\n| Blue | 41 |" in md
     assert "```\nx = 1\n```" in md
     assert "![" not in md and "](" not in md  # no figures, no links unless asked for
-    rich = to_markdown(BLOCKS, figures=True, links=True)
+    assert "standfirst" not in md and md.startswith("## What happened\n")
+    rich = to_markdown(BLOCKS, figures=True, links=True, lead=True)
+    assert rich.startswith("A standfirst that opens the story.\n\n## What happened\n")
     assert "![A bridge](<https://img.example/a.jpg>)\nThe bridge. (Photo: A. Smith)" in rich
     assert "[the report](<https://gov.example/report>)" in rich
 
