@@ -1,7 +1,7 @@
 """Replay fidelity: each page of the requisites test site, live and replayed, in headless Chromium.
 
-Run: ``.venv/bin/python -m benchmarks.replay_fidelity [--keep DIR]`` (needs chromium and wget;
-Pillow from the ``bench`` extra).
+Run: ``.venv/bin/python -m benchmarks.replay_fidelity [--keep DIR]`` (needs chromium; Pillow
+from the ``bench`` extra).
 
 The site (tests/sites/requisites.py: two hosts on 127.0.0.0/8, every kind of page requisite) is
 served, each page is opened live and screenshotted, the site is archived (``crawler crawl`` when
@@ -11,8 +11,9 @@ share of identical pixels between the two screenshots (the replay banner removed
 before its screenshot; everything else is compared), the requests that failed during replay, and
 those that left the archive (any request not to the replay origin).
 
-Anchor, in the same run: the same pages archived without their requisites (``wget`` of the HTML
-only, what the crawl archived before issue 20), replayed and compared the same way.
+Anchor, in the same run: the same pages archived without their requisites (``crawler crawl -s
+CRAWL_REQUISITES=off``, what the crawl archived before issue 20), replayed and compared the
+same way.
 Target: >= 99 % identical pixels and 0 failed requests on the pages whose requisites all exist
 (the faults page references a missing, a robots-blocked and an unreachable file by design: its
 failed requests are listed apart).
@@ -71,7 +72,18 @@ def shoot(browser: object, url: str, path: Path, origin: str | None = None) -> S
 
 
 def archive_html_only(pages: list[str], root: Path) -> None:
-    """The anchor's archive: the pages' HTML alone, as the crawl archived before issue 20."""
+    """The anchor's archive: the pages' HTML alone, as the crawl archived before issue 20
+    (``crawler crawl -s CRAWL_REQUISITES=off``; wget of the pages while the crawl has no
+    requisites to turn off)."""
+    from tests.replay.replayhelp import run_cli
+    from tests.replay.reqarchive import FAST, crawler_archives_requisites
+
+    if crawler_archives_requisites():
+        result = run_cli("crawl", pages[0], "--archive-dir", str(root), *FAST,
+                         "-s", "CRAWL_REQUISITES=off", timeout=300)
+        if result.returncode not in (0, 1):
+            raise RuntimeError(f"crawl failed: {result.stderr[-800:]}")
+        return
     (root / "warc").mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["wget", "--quiet", "-e", "robots=off", "--tries=1", "--timeout=10", "--no-proxy",
@@ -98,10 +110,11 @@ def replay_shots(root: Path, pages: list[str], out: Path, browser: object) -> li
 def run(work: Path) -> int:
     """Measure and print; non-zero when the target is missed on the clean pages."""
     from tests.replay.browser import Chromium, why_chromium_cannot_run
-    from tests.replay.reqarchive import archive_site
+    from tests.replay.reqarchive import archive_site, crawler_archives_requisites
     from tests.sites.requisites import RequisiteSite
 
-    reason = why_chromium_cannot_run() or (None if shutil.which("wget") else "no wget")
+    needs_wget = not crawler_archives_requisites() and not shutil.which("wget")
+    reason = why_chromium_cannot_run() or ("no wget" if needs_wget else None)
     if reason:
         print(f"skipped: {reason}")
         return 0
