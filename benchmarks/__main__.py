@@ -16,6 +16,7 @@ BENCHMARKS = [
     "benchmarks.browse",
     "benchmarks.crash_resume",
     "benchmarks.syndication",
+    "benchmarks.replay_fidelity",
 ]
 
 
