@@ -63,8 +63,8 @@ class Candidates:
     paths: dict[HtmlElement, tuple[str, ...]]
     #: What the classifier weighed (its text length is the rules' text).
     evidence: PageEvidence | None = None
-    #: The page's figures, read before cleaning (markers stand in their place).
-    figures: list[figures.Figure] = field(default_factory=list)
+    #: The page's figures, taken out before cleaning (markers stand in their place).
+    figures: list[figures.FigureRef] = field(default_factory=list)
     #: Standfirst candidates, read before cleaning.
     leads: lead.Leads = field(default_factory=lead.Leads)
     #: The cleaned tree (figure and standfirst markers stand in it).
@@ -85,7 +85,7 @@ def candidates(
         return None
     meta = extract_metadata(tree, url, options.capture_time)
     links = _count_links(tree)
-    found_figures = figures.harvest(tree, url)
+    found_figures = figures.harvest(tree)
     leads = lead.candidates(tree, meta.description, meta.title)
     paywall_prompt = clean_tree(tree, strict)
     all_blocks = iter_blocks(tree)
@@ -211,6 +211,7 @@ def _placed_figures(
     start, end = doc_path(first), doc_path(last)
     container = _container_of(first)
     placed = []
+    seen: set[str] = set()
     for marker in found.tree.iter(figures.MARKER):
         index = int(marker.get("data-i") or -1)
         if not 0 <= index < len(found.figures):
@@ -219,8 +220,10 @@ def _placed_figures(
         inside = start < at < end or (
             at < start and container is not None and _descends(marker, container)
         )
-        if inside:
-            placed.append((at, figures.resolved(found.figures[index], found.url)))
+        figure = figures.read(found.figures[index], found.url) if inside else None
+        if figure is not None and figure.src not in seen:
+            seen.add(figure.src)
+            placed.append((at, figure))
     return placed
 
 

@@ -25,7 +25,6 @@ from crawler.extract.text import normalize
 
 _LIST_TAGS = frozenset({"ul", "ol", "menu"})
 _STOP = frozenset({"article", "main", "body", "html"})
-_LIST_DEPTH = 8
 _QUOTE_DEPTH = 4
 _LAYOUT_SHARE = 0.5
 _CELL_TAGS = frozenset({"td", "th"})
@@ -138,7 +137,8 @@ def _run(items: list[_Item], start: int, same: Callable[[_Item], bool]) -> int:
 
 def _locate(kept: list[TextBlock]) -> list[_Item]:
     """Each block's list items (outermost first), quote, table row and pre, found once."""
-    items = [_place(block) for block in kept]
+    memo: dict[HtmlElement, _Context] = {}
+    items = [_place(block, memo) for block in kept]
     total = sum(len(b.text) for b in kept) or 1
     under: dict[HtmlElement, int] = {}
     for item in items:
@@ -151,30 +151,41 @@ def _locate(kept: list[TextBlock]) -> list[_Item]:
     return items
 
 
-def _place(block: TextBlock) -> _Item:
-    element = block.element
-    tag = element.tag
-    lis: list[HtmlElement] = []
-    quote = pre = row = None
-    if tag == "tr":
-        row = element
-    elif tag == "pre":
-        pre = element
+#: Where an element stands: its list items (outermost first), nearest blockquote and its
+#: distance, nearest pre.
+_Context = tuple[tuple[HtmlElement, ...], HtmlElement | None, int, HtmlElement | None]
+_OUTSIDE: _Context = ((), None, _QUOTE_DEPTH, None)
+
+
+def _context(element: HtmlElement, memo: dict[HtmlElement, _Context]) -> _Context:
+    """The element's :data:`_Context`, built on its parent's (blocks share ancestors: each
+    climbs only to the first one already seen)."""
+    chain = []
     node: HtmlElement | None = element
-    for depth in range(_LIST_DEPTH):
-        if node is None or node.tag in _STOP:
-            break
-        if node.tag == "li":
-            lis.append(node)
-        elif node.tag == "blockquote" and quote is None and depth < _QUOTE_DEPTH:
-            quote = node
-        elif node.tag == "pre" and pre is None:
-            pre = node
+    while node is not None and node not in memo and node.tag not in _STOP:
+        chain.append(node)
         node = node.getparent()
-    lis.reverse()
-    if tag in patterns.HEADING_TAGS:
-        lis = []
-    return _Item(block, lis, quote, row, pre)
+    context = memo[node] if node is not None and node in memo else _OUTSIDE
+    for step in reversed(chain):
+        lis, quote, distance, pre = context
+        distance += 1
+        if step.tag == "li":
+            lis = (*lis, step)
+        elif step.tag == "blockquote":
+            quote, distance = step, 0
+        elif step.tag == "pre":
+            pre = step
+        context = memo[step] = (lis, quote, distance, pre)
+    return context
+
+
+def _place(block: TextBlock, memo: dict[HtmlElement, _Context]) -> _Item:
+    element = block.element
+    lis, quote, distance, pre = _context(element, memo)
+    row = element if element.tag == "tr" else None
+    if element.tag in patterns.HEADING_TAGS:
+        lis = ()
+    return _Item(block, list(lis), quote if distance < _QUOTE_DEPTH else None, row, pre)
 
 
 def _pre_text(pre: HtmlElement) -> str:
