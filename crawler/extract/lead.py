@@ -30,7 +30,7 @@ _NOT_LEAD = re.compile(r"image|img|photo|video|media|caption|figure|credit|list|
 _MIN_CHARS, _MAX_CHARS = 40, 700
 _WINDOW = 8  # paragraphs after the headline that may still be the standfirst
 _CONTAINERS = frozenset({"li", "a", "nav", "aside", "footer", "figure", "button", "form"})
-_LEAD_TAGS = ("p", "div", "h2", "h3", "span", "section", "header")
+_LEAD_TAGS = ("p", "div", "h2", "h3")
 # Tags read for a copy of the description (named candidates may be any of the above).
 _PLAIN_TAGS = frozenset({"p", "h2", "h3"})
 _SENTENCE = re.compile(r"[.!?…:;\"'”’)»。]$")
