@@ -52,7 +52,8 @@ from crawler.extract.scorer import BlockModel  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_ITEM_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+# A list item's line; an item that opens with a nested list carries two markers ("2. 1. x").
+_ITEM_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)+(.*)$")
 _TRUTH_MARKER = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d{1,9}[.)]\s+|>\s*)")
 _ESCAPE = re.compile(r"\\(.)")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")
@@ -144,15 +145,28 @@ class Found:
     table_rows: list[str]
 
 
+def _fence(line: str, open_fence: str) -> str | None:
+    """The fence state after ``line`` when it opens or closes a fence (``""``: closed), else
+    None. Only the fence that opened a block closes it (a ``~~~~`` block may hold ```)."""
+    stripped = line.strip()
+    if open_fence:
+        return "" if stripped == open_fence else None
+    for mark in ("```", "~~~"):
+        if stripped.startswith(mark):
+            return stripped[: len(stripped) - len(stripped.lstrip(mark[0]))]
+    return None
+
+
 def read_markdown(markdown: str) -> Found:
     """Headings, list items and table rows of a Markdown text (fenced code skipped)."""
     headings, items, rows = [], set(), []
-    fenced = False
+    fence = ""
     for line in markdown.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
+        marker = _fence(line, fence)
+        if marker is not None:
+            fence = marker
             continue
-        if fenced:
+        if fence:
             continue
         if match := _HEADING_LINE.match(line):
             if heading := fold(match.group(1)):
@@ -167,17 +181,17 @@ def read_markdown(markdown: str) -> Found:
 def same_words(markdown: str, text: str) -> bool:
     """Whether the Markdown holds exactly the text's words (list markers and escapes aside)."""
     lines = []
-    fenced = False
+    fence = ""
     for line in markdown.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
+        marker = _fence(line, fence)
+        if marker is not None:
+            fence = marker
             continue
-        if not fenced:
+        if not fence:  # code is set as it is; everything else may hold escapes
             match = _ITEM_LINE.match(line)
-            line = match.group(1) if match else line
+            line = _ESCAPE.sub(r"\1", match.group(1) if match else line)
         lines.append(line)
-    words = _WORD.findall(_ESCAPE.sub(r"\1", " ".join(lines)))
-    return Counter(words) == Counter(_WORD.findall(text))
+    return Counter(_WORD.findall(" ".join(lines))) == Counter(_WORD.findall(text))
 
 
 @dataclass(slots=True)
