@@ -26,6 +26,7 @@ from crawler.extract.text import normalize
 _LIST_TAGS = frozenset({"ul", "ol", "menu"})
 _STOP = frozenset({"article", "main", "body", "html"})
 _QUOTE_DEPTH = 4
+_HEADING_DEPTH = 3  # a block this close under a heading element is the heading's text
 _LAYOUT_SHARE = 0.5
 _CELL_TAGS = frozenset({"td", "th"})
 # A bold-only paragraph or a line in capitals reads as a subheading when it is short, does not
@@ -49,6 +50,7 @@ class _Item:
     quote: HtmlElement | None
     row: HtmlElement | None
     pre: HtmlElement | None
+    heading: HtmlElement | None = None
 
 
 def build(
@@ -118,9 +120,8 @@ def _next_block(
         links = tuple(link for it in items[index:end] for link in _links(it.block, base_url))
         return end, Block("quote", "\n\n".join(texts), links=links)
     block = item.block
-    tag = block.element.tag
-    if tag in patterns.HEADING_TAGS:
-        return index + 1, Block("heading", block.text, level=int(str(tag)[1]))
+    if item.heading is not None:
+        return index + 1, Block("heading", block.text, level=int(str(item.heading.tag)[1]))
     following = items[index + 1].block if index + 1 < len(items) else None
     if subheads and is_subheading(block, following):
         return index + 1, Block("heading", block.text, level=3)
@@ -152,9 +153,11 @@ def _locate(kept: list[TextBlock]) -> list[_Item]:
 
 
 #: Where an element stands: its list items (outermost first), nearest blockquote and its
-#: distance, nearest pre.
-_Context = tuple[tuple[HtmlElement, ...], HtmlElement | None, int, HtmlElement | None]
-_OUTSIDE: _Context = ((), None, _QUOTE_DEPTH, None)
+#: distance, nearest pre, nearest heading and its distance.
+_Context = tuple[
+    tuple[HtmlElement, ...], HtmlElement | None, int, HtmlElement | None, HtmlElement | None, int
+]
+_OUTSIDE: _Context = ((), None, _QUOTE_DEPTH, None, None, _HEADING_DEPTH)
 
 
 def _context(element: HtmlElement, memo: dict[HtmlElement, _Context]) -> _Context:
@@ -167,24 +170,28 @@ def _context(element: HtmlElement, memo: dict[HtmlElement, _Context]) -> _Contex
         node = node.getparent()
     context = memo[node] if node is not None and node in memo else _OUTSIDE
     for step in reversed(chain):
-        lis, quote, distance, pre = context
+        lis, quote, distance, pre, heading, height = context
         distance += 1
+        height += 1
         if step.tag == "li":
             lis = (*lis, step)
         elif step.tag == "blockquote":
             quote, distance = step, 0
         elif step.tag == "pre":
             pre = step
-        context = memo[step] = (lis, quote, distance, pre)
+        elif step.tag in patterns.HEADING_TAGS:
+            heading, height, lis = step, 0, ()  # what a heading holds is the heading
+        context = memo[step] = (lis, quote, distance, pre, heading, height)
     return context
 
 
 def _place(block: TextBlock, memo: dict[HtmlElement, _Context]) -> _Item:
     element = block.element
-    lis, quote, distance, pre = _context(element, memo)
+    lis, quote, distance, pre, heading, height = _context(element, memo)
     row = element if element.tag == "tr" else None
-    if element.tag in patterns.HEADING_TAGS:
-        lis = ()
+    if heading is not None and height < _HEADING_DEPTH:
+        # A heading (or a block a heading holds) stands alone, even inside a quote.
+        return _Item(block, [], None, None, None, heading)
     return _Item(block, list(lis), quote if distance < _QUOTE_DEPTH else None, row, pre)
 
 
