@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import cast
 
 import lxml.etree
 import lxml.html
@@ -118,10 +119,10 @@ def _parse_text(text: str, data: bytes | None = None) -> lxml.html.HtmlElement |
     parser.set_element_class_lookup(_LOOKUP)
     try:
         # Bytes in a fixed encoding: lxml rejects str input that carries its own declaration.
-        tree = lxml.html.document_fromstring(data, parser=parser)
+        root = lxml.etree.fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return None
-    return tree if tree is not None and tree.tag == "html" else tree
+    return cast("lxml.html.HtmlElement | None", root)
 
 
 def _has_control(text: str, data: bytes) -> bool:
