@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from crawler import settings
 from crawler.exceptions import UserError
@@ -28,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--limit {args.limit} must be at least 1")
     with open_store(args.archive_dir, create=False) as store:
         hits = store.search(args.query, limit=args.limit, all_versions=args.all_versions)
+        total = store.count_matches(args.query, all_versions=args.all_versions) if (
+            len(hits) == args.limit) else len(hits)
     for rank, hit in enumerate(hits, 1):
         article = hit.article
         if args.json:
@@ -43,4 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if not hits:
         print(f"No article matches {args.query!r}.")
         return 1
+    if total > len(hits) and not args.json:
+        print(f"{total - len(hits)} more: --limit {total} shows them all")
+    elif total > len(hits):
+        print(f"{total - len(hits)} more: --limit {total} shows them all", file=sys.stderr)
     return 0

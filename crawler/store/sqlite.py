@@ -331,6 +331,10 @@ class Store:
                 'e.g. \'"city council"\', and use AND/OR/NOT in capitals'
             ) from None
 
+    def count_matches(self, query: str, all_versions: bool = False) -> int:
+        """How many articles an FTS5 query matches (the query was checked by ``search``)."""
+        return reader.count_matches(self.conn, query, all_versions)
+
     def sites(self) -> list[str]:
         """Names of the sites that have articles, sorted."""
         rows = self.conn.execute("SELECT DISTINCT site FROM articles ORDER BY site").fetchall()
