@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from crawler import __version__
 from crawler.exceptions import UserError
+from crawler.terminal import printable
 
 #: subcommand name -> module exposing ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
@@ -74,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # inside the try: a reader gone early is handled below
         return code
     except UserError as exc:
-        print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
+        # The message may quote a URL or title from an archived page.
+        print(f"crawler {args.command}: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"crawler {args.command}: interrupted", file=sys.stderr)

@@ -9,6 +9,7 @@ import sys
 from crawler import settings
 from crawler.exceptions import UserError
 from crawler.store import open_store
+from crawler.terminal import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,11 +41,12 @@ def run(args: argparse.Namespace) -> int:
                               "snippet": hit.snippet}, ensure_ascii=False))
             continue
         date = article.published or article.first_seen
-        print(f"{rank}. {article.title or '(no title)'}  [{article.site}, {date}]")
-        print(f"   {article.url}  (version {article.version})")
-        print(f"   {' '.join(hit.snippet.split())}")
+        title = printable(article.title or "(no title)")
+        print(f"{rank}. {title}  [{printable(article.site)}, {printable(str(date))}]")
+        print(f"   {printable(article.url)}  (version {article.version})")
+        print(f"   {printable(' '.join(hit.snippet.split()))}")
     if not hits:
-        print(f"No article matches {args.query!r}.")
+        print(f"No article matches {printable(repr(args.query))}.")
         return 1
     if total > len(hits) and not args.json:
         print(f"{total - len(hits)} more: --limit {total} shows them all")
