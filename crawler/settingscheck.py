@@ -9,6 +9,7 @@ and by range, so a bad one is a one-line error before anything is fetched.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,11 @@ _AT_LEAST_ONE = frozenset({
 _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
                        "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT"})
+#: The largest value of a setting: a delay of a day is already not a crawl; past 2**63 SQLite,
+#: Twisted's timers and date arithmetic overflow.
+_LARGEST = {"DOWNLOAD_DELAY": 86400.0, "AUTOTHROTTLE_START_DELAY": 86400.0,
+            "AUTOTHROTTLE_MAX_DELAY": 86400.0, "DOWNLOAD_TIMEOUT": 86400.0 * 7}
+_LARGEST_ANY = float(2**62)
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")
 #: Settings in seconds: Scrapy reads them as floats whatever their default's type.
@@ -116,6 +122,10 @@ def _number(name: str, text: str, kind: type, what: str) -> str | None:
         number = kind(text)
     except ValueError:
         return f"expected {what}"
+    if not math.isfinite(number):  # inf and nan parse as floats; a delay of inf never ends
+        return f"expected a finite {what.removeprefix('a ')}"
+    if abs(number) > _LARGEST.get(name, _LARGEST_ANY):
+        return f"expected {what} of at most {int(_LARGEST.get(name, _LARGEST_ANY))}"
     if name in _AT_LEAST_ONE and number < 1:
         return f"expected {what} of at least 1"
     if name in _POSITIVE and number <= 0:

@@ -71,7 +71,8 @@ def _taken_port() -> socket.socket:
 
 # (command line with {A}: archive, {N}: a folder that does not exist, {F}: a file,
 #  {U}: an archived article URL, {T}: a text file named .warc.gz, {E}: an empty .warc,
-#  {D}: an empty folder, {P}: a port in use), exit status, words of the error line
+#  {D}: an empty folder, {P}: a port in use, sites files: {I} an interval of 10**20 days,
+#  {C} a cron that never fires, {W} DOWNLOAD_DELAY = inf), exit status, words of the error
 CASES = [
     ("crawl news.example.com --archive-dir {A}", 2, "not a valid http(s) URL"),
     ("crawl ftp://news.example.com/ --archive-dir {A}", 2, "not a valid http(s) URL"),
@@ -79,6 +80,16 @@ CASES = [
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOD_DELAY=1", 2, "did you mean"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=soon", 2, "expected a"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DEPTH_LIMIT=-1", 2, "0 or more"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=inf", 2, "finite"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=nan", 2, "finite"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_TIMEOUT=1e400", 2, "finite"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=1e12", 2, "at most 86400"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s CONCURRENT_REQUESTS=99999999999999999999",
+     2, "at most"),
+    ("crawl --archive-dir {A} --sites {I}", 2, "longer than 10 years"),
+    ("crawl --archive-dir {A} --sites {C}", 2, "never fires"),
+    ("schedule --sites {C} --archive-dir {A} --once", 2, "never fires"),
+    ("crawl --archive-dir {A} --sites {W}", 2, "finite"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s WARC_MAX_SIZE=-1", 2, "at least 1"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s WARC_PREFIX=a/b", 2, "WARC file name"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s INCREMENTAL_REVISIT_AFTER=bogus", 2,
@@ -153,11 +164,16 @@ def places(archive, tmp_path) -> Iterator[dict[str, str]]:
     (tmp_path / "text.warc.gz").write_text("just some text, not an archive\n")
     (tmp_path / "empty.warc").write_bytes(b"")
     (tmp_path / "emptydir").mkdir()
+    site = '[[site]]\nname = "x"\nseeds = ["http://127.0.0.1:9/"]\n'
+    (tmp_path / "interval.toml").write_text(site + 'interval = "99999999999999999999d"\n')
+    (tmp_path / "cron.toml").write_text(site + 'schedule = "0 0 31 2 *"\n')
+    (tmp_path / "inf.toml").write_text(site + "[site.settings]\nDOWNLOAD_DELAY = inf\n")
     with _taken_port() as taken:
         yield {"A": str(archive), "N": str(tmp_path / "nowhere"), "F": str(tmp_path / "file"),
                "T": str(tmp_path / "text.warc.gz"), "E": str(tmp_path / "empty.warc"),
                "D": str(tmp_path / "emptydir"), "U": _article_url(archive),
-               "P": str(taken.getsockname()[1])}
+               "P": str(taken.getsockname()[1]), "I": str(tmp_path / "interval.toml"),
+               "C": str(tmp_path / "cron.toml"), "W": str(tmp_path / "inf.toml")}
 
 
 def test_matrix_is_big_enough():

@@ -11,6 +11,9 @@ from crawler.exceptions import UserError
 from crawler.store import open_store
 from crawler.terminal import printable
 
+#: SQLite's integers end at 2**63 - 1: a larger --limit means "all" anyway.
+MAX_LIMIT = 2**62
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the subcommand's arguments."""
@@ -28,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the best matches, best first; exit 1 when nothing matched."""
     if args.limit < 1:
         raise UserError(f"--limit {args.limit} must be at least 1")
+    args.limit = min(args.limit, MAX_LIMIT)
     with open_store(args.archive_dir, create=False) as store:
         hits = store.search(args.query, limit=args.limit, all_versions=args.all_versions)
         total = store.count_matches(args.query, all_versions=args.all_versions) if (

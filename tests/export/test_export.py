@@ -152,6 +152,16 @@ def test_search_says_how_many_more_matched(archive, capsys):
     assert "more:" not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("command", ["search", "duplicates"])
+def test_a_limit_past_sqlite_integers_means_all(archive, capsys, command):
+    words = ["Alpha"] if command == "search" else []
+    code = main([command, *words, "--archive-dir", str(archive), "--limit", str(2**64)])
+    assert code in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
+    if command == "search":
+        assert code == 0
+
+
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
 def test_stdout_pipes_into_jq(archive):
     export = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -175,3 +176,14 @@ def test_an_extractor_crash_on_one_page_does_not_stop_the_run(tmp_path, monkeypa
     with open_store(tmp_path / "x") as store:
         bomb = [p for p in store.iter_pages() if p.url.endswith("/bomb")][0]
     assert bomb.discard_reason.startswith("extractor failed: RecursionError")
+
+
+def test_jobs_beyond_four_per_core_are_capped_in_one_line(tmp_path, capsys):
+    write_warc(tmp_path / "a.warc.gz", [
+        ("http://news.test/a", article_html("A story", unique_text(3)), "2026-11-20T10:00:00Z")])
+    assert main(["extract", str(tmp_path / "a.warc.gz"), "--archive-dir", str(tmp_path / "out"),
+                 "--jobs", "10000"]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "--jobs" in line]
+    most = 4 * (os.cpu_count() or 1)
+    assert err == [f"crawler extract: --jobs 10000 is more than {most} (4 per CPU core): "
+                   f"using {most}"]
