@@ -9,7 +9,6 @@ import sys
 from crawler.commands.history import fmt_time, open_versions
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
-from crawler.terminal import printable
 from crawler.store.textdiff import (
     CONTEXT_WORDS,
     Style,
@@ -18,6 +17,7 @@ from crawler.store.textdiff import (
     word_counts,
     word_diff,
 )
+from crawler.terminal import printable
 
 __all__ = ["CONTEXT_WORDS", "Style", "line_diff", "pick_versions", "word_counts", "word_diff"]
 

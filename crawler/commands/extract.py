@@ -24,6 +24,7 @@ from crawler import settings
 from crawler.exceptions import UserError
 from crawler.reextract import find_warcs, reextract, usable_files
 
+
 def max_jobs() -> int:
     """The most worker processes worth starting: 4 per core (more only thrash and fork)."""
     return 4 * (os.cpu_count() or 1)

@@ -18,6 +18,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
+from crawler.archive import decoding  # noqa: F401 - caps brotli bodies (a bomb stays small)
+
 #: What a broken or hostile WARC makes warcio (or zlib underneath it) raise.
 READ_ERRORS = (
     ArchiveLoadFailed,

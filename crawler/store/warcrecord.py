@@ -14,6 +14,7 @@ from surt import surt
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
+from crawler.archive import decoding  # noqa: F401 - caps brotli bodies (a bomb stays small)
 from crawler.exceptions import ArchiveError
 
 #: Largest payload :func:`read_warc_record` returns (a page; the crawl caps downloads lower).

@@ -191,5 +191,6 @@ def test_csv_cells_are_never_live_formulas(tmp_path):
     assert main(["export", "--archive-dir", str(root), "-o", str(out)]) == 0
     with open(out, newline="", encoding="utf-8") as handle:
         got = {row["url"]: row["title"] for row in csv.DictReader(handle)}
-    want = {url: ("'" + t if t[0] in "=+-@" else t) for (url, _, _), t in zip(pages, titles)}
+    want = {url: ("'" + t if t[0] in "=+-@" else t)
+            for (url, _, _), t in zip(pages, titles, strict=True)}
     assert got == want
