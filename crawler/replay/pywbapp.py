@@ -34,7 +34,7 @@ from pywb.warcserver.resource.resolvingloader import ResolvingLoader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-from crawler.archive import decoding  # noqa: F401 - caps brotli bodies pywb decodes
+from crawler.archive import readlimits  # noqa: F401 - caps brotli bodies pywb decodes
 
 if TYPE_CHECKING:
     from crawler.replay.browse.app import WsgiApp

@@ -13,10 +13,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import crawler.archive  # noqa: F401 - installs the cap, as every process of ours does
-from crawler.archive import decoding
-from crawler.archive.decoding import MAX_DECODED_BYTES, CappedBrotli
+from crawler.archive import readlimits
+from crawler.archive.readlimits import MAX_DECODED_BYTES, CappedBrotli
 
-_brotli = decoding.native_brotli()
+_brotli = readlimits.native_brotli()
 pytestmark = pytest.mark.skipif(_brotli is None, reason="Brotli is not installed")
 MIB = 1 << 20
 
@@ -53,7 +53,7 @@ def test_warcio_brotli_decoding_is_capped():
 def test_capped_decoder_decodes_normal_bodies(monkeypatch, native):
     if not native:  # brotlipy only (no output limit): fed in slices
         pytest.importorskip("brotli")
-        monkeypatch.setattr(decoding, "_native_decoder", lambda: None)
+        monkeypatch.setattr(readlimits, "_native_decoder", lambda: None)
     page = b"<html><body>" + b"news of the day " * 5000 + b"</body></html>"
     whole = _compress(page)
     decoder = CappedBrotli()
@@ -71,7 +71,9 @@ def _compress(data: bytes) -> bytes:
 
 def _peak_mb(code: str) -> int:
     """Run ``code`` in a fresh Python; return its peak resident memory in MB."""
-    probe = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    # VmHWM, not ru_maxrss: the latter starts at the forking parent's (pytest's) peak.
+    probe = code + ("\nimport re; print(re.search(r'VmHWM:\\s+(\\d+)', "
+                    "open('/proc/self/status').read()).group(1))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          timeout=300, check=True).stdout.split()
     return int(out[-1]) // 1024
