@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from typing import NoReturn
 
@@ -78,6 +79,14 @@ def main(argv: list[str] | None = None) -> int:
         # The message may quote a URL or title from an archived page.
         print(f"crawler {args.command}: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:
+        # The store went bad under a command (a damaged page is only met when read).
+        from crawler.store.damage import store_problem
+
+        where = getattr(args, "archive_dir", None) or "archives"
+        print(f"crawler {args.command}: error: {printable(store_problem(where, exc))}",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"crawler {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -13,6 +13,7 @@ from typing import Any
 from crawler.exceptions import StoreNotFound, UserError
 from crawler.store import clusters, reader
 from crawler.store import versions as versioning
+from crawler.store.damage import store_problem
 from crawler.store.dates import to_store_time
 from crawler.store.fingerprint import text_fingerprint
 from crawler.store.model import (
@@ -83,10 +84,20 @@ class Store:
                 f"cannot create the folder {self.path.parent} ({exc.strerror}): "
                 "choose another --archive-dir"
             ) from None
+        if not create and self.path.is_file() and self.path.stat().st_size == 0:
+            # A reader must not write a schema into it (and so make it look like a store).
+            raise UserError(
+                f"the article store {self.path} is empty (0 bytes): it holds no articles; run "
+                "`crawler crawl` or `crawler extract WARC...` into this folder, or delete the file"
+            )
         self.conn = _connect(self.path)
         self._open = True
         # A store made before clustering, or with another index format, is clustered now.
-        clusters.ensure_current(self.conn)
+        try:
+            clusters.ensure_current(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise UserError(store_problem(self.path, exc)) from None
         self.commit_every = max(1, commit_every)
         self._pending = 0
         self._batch_started = 0.0
@@ -378,9 +389,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         return connect(str(path))
     except sqlite3.DatabaseError as exc:
-        raise UserError(
-            f"cannot open the article store {path} ({exc}): is it an articles.sqlite file?"
-        ) from None
+        raise UserError(store_problem(path, exc)) from None
 
 
 def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = False) -> Store:
