@@ -173,6 +173,11 @@ def _interval(where: str, value: Any) -> str | None:
 def _settings(where: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UserError(f"{where}: settings must be a table: [site.settings]")
+    from crawler.settingscheck import check_setting, check_sites_file_component
+
+    for name, setting in value.items():
+        check_setting(name, setting, f"{where}: setting")
+        check_sites_file_component(name, setting, f"{where}: setting")
     return dict(value)
 
 

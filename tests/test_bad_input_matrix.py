@@ -8,6 +8,7 @@ archive's WARC files, indexes and store rows are compared before and after.
 from __future__ import annotations
 
 import shlex
+import shutil
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -72,7 +73,8 @@ def _taken_port() -> socket.socket:
 # (command line with {A}: archive, {N}: a folder that does not exist, {F}: a file,
 #  {U}: an archived article URL, {T}: a text file named .warc.gz, {E}: an empty .warc,
 #  {D}: an empty folder, {P}: a port in use, sites files: {I} an interval of 10**20 days,
-#  {C} a cron that never fires, {W} DOWNLOAD_DELAY = inf), exit status, words of the error
+#  {C} a cron that never fires, {W} DOWNLOAD_DELAY = inf, {X} ITEM_PIPELINES naming os.system;
+#  {K} an archive whose store is damaged, {Z} one whose store is 0 bytes), exit status, words
 CASES = [
     ("crawl news.example.com --archive-dir {A}", 2, "not a valid http(s) URL"),
     ("crawl ftp://news.example.com/ --archive-dir {A}", 2, "not a valid http(s) URL"),
@@ -90,6 +92,19 @@ CASES = [
     ("crawl --archive-dir {A} --sites {C}", 2, "never fires"),
     ("schedule --sites {C} --archive-dir {A} --once", 2, "never fires"),
     ("crawl --archive-dir {A} --sites {W}", 2, "finite"),
+    ("crawl --archive-dir {A} --sites {X}", 2, "may only name the crawler's and Scrapy's"),
+    ("schedule --sites {X} --archive-dir {A} --once", 2, "may only name"),
+    ("search flood --archive-dir {K}", 2, "is damaged"),
+    ("history {U} --archive-dir {K}", 2, "is damaged"),
+    ("diff {U} --archive-dir {K}", 2, "is damaged"),
+    ("export --archive-dir {K}", 2, "is damaged"),
+    ("duplicates --archive-dir {K}", 2, "is damaged"),
+    ("extract {A}/warc --archive-dir {K}", 2, "is damaged"),
+    ("search flood --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("history {U} --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("diff {U} --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("export --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("duplicates --archive-dir {Z}", 2, "is empty (0 bytes)"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s WARC_MAX_SIZE=-1", 2, "at least 1"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s WARC_PREFIX=a/b", 2, "WARC file name"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s INCREMENTAL_REVISIT_AFTER=bogus", 2,
@@ -168,12 +183,22 @@ def places(archive, tmp_path) -> Iterator[dict[str, str]]:
     (tmp_path / "interval.toml").write_text(site + 'interval = "99999999999999999999d"\n')
     (tmp_path / "cron.toml").write_text(site + 'schedule = "0 0 31 2 *"\n')
     (tmp_path / "inf.toml").write_text(site + "[site.settings]\nDOWNLOAD_DELAY = inf\n")
+    (tmp_path / "code.toml").write_text(
+        site + '[site.settings]\nITEM_PIPELINES = {"os.system" = 1}\n')
+    damaged, empty = tmp_path / "damaged", tmp_path / "empty"
+    for folder in (damaged, empty):
+        folder.mkdir()
+        (folder / "articles.sqlite").write_bytes(b"")
+    (damaged / "articles.sqlite").write_bytes(b"SQLite format 3\0" + b"\xff" * 8000)
     with _taken_port() as taken:
         yield {"A": str(archive), "N": str(tmp_path / "nowhere"), "F": str(tmp_path / "file"),
                "T": str(tmp_path / "text.warc.gz"), "E": str(tmp_path / "empty.warc"),
                "D": str(tmp_path / "emptydir"), "U": _article_url(archive),
                "P": str(taken.getsockname()[1]), "I": str(tmp_path / "interval.toml"),
-               "C": str(tmp_path / "cron.toml"), "W": str(tmp_path / "inf.toml")}
+               "C": str(tmp_path / "cron.toml"), "W": str(tmp_path / "inf.toml"),
+               "X": str(tmp_path / "code.toml"), "K": str(damaged), "Z": str(empty)}
+    # Read-only commands never write a schema into an empty store file.
+    assert (empty / "articles.sqlite").stat().st_size == 0
 
 
 def test_matrix_is_big_enough():
@@ -234,3 +259,37 @@ def free_tcp_port() -> int:
     from tests.conftest import free_port
 
     return free_port()
+
+
+def _zero_pages(store: Path, first: int, count: int) -> None:
+    """Overwrite ``count`` 4 kB pages of an SQLite file with zeros (a torn disk write)."""
+    data = bytearray(store.read_bytes())
+    data[first * 4096:(first + count) * 4096] = b"\0" * (count * 4096)
+    store.write_bytes(bytes(data))
+
+
+@pytest.mark.slow
+def test_a_store_damaged_inside_is_one_line_for_readers_and_the_crawl(archive, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(archive, copy)
+    for extra in copy.glob("articles.sqlite-*"):
+        extra.unlink()
+    sqlite3.connect(copy / "articles.sqlite").execute("PRAGMA wal_checkpoint").close()
+    _zero_pages(copy / "articles.sqlite", 1, 3)
+    for args in (["search", "story"], ["export", "-o", "-"],
+                 ["crawl", "http://127.0.0.1:9/", *FAST]):
+        run = crawler(*args, "--archive-dir", str(copy), timeout=120)
+        lines = run.stderr.strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1, (args, lines)
+        assert "is damaged" in lines[0] and "crawler extract" in lines[0], lines
+
+
+@pytest.mark.slow
+def test_a_component_that_fails_at_set_up_is_one_line_not_interrupted(tmp_path):
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nname = "x"\nseeds = ["http://127.0.0.1:9/"]\n[site.settings]\n'
+                     'ITEM_PIPELINES = {"crawler.pipelines.NoSuchPipeline" = 1}\n')
+    run = crawler("crawl", "--sites", str(sites), "--archive-dir", str(tmp_path / "a"), *FAST)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1, lines
+    assert "could not be set up" in lines[0] and "NoSuchPipeline" in lines[0], lines
