@@ -22,8 +22,12 @@ def index_warc(warc_path: str | Path, index_dir: str | Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     # A unique temp name: replay and a crawl may index the same WARC at the same moment.
     tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    CDXJIndexer(output=str(tmp), inputs=[str(warc_path)], sort=True, post_append=True).process_all()
-    os.replace(tmp, target)
+    try:
+        CDXJIndexer(output=str(tmp), inputs=[str(warc_path)], sort=True,
+                    post_append=True).process_all()
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)  # a WARC that cannot be indexed leaves no .tmp behind
     return target
 
 

@@ -68,6 +68,8 @@ class ScanStats:
     errors: list[str] = field(default_factory=list)
     #: Bytes passed over to resynchronise after bad records.
     skipped_bytes: int = 0
+    #: (offset, length) of every record read whole and sound, in file order.
+    good: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _charset(content_type: str) -> str | None:
@@ -184,8 +186,12 @@ def find_next_record(stream: BinaryIO, start: int, gzip: bool) -> int | None:
 class WarcScanner:
     """Iterate the HTML responses of one WARC file, streaming; ``position`` tracks progress."""
 
-    def __init__(self, path: Path, max_body: int) -> None:
-        """Scan ``path``; HTML bodies over ``max_body`` bytes (decoded) are skipped as hostile."""
+    def __init__(self, path: Path, max_body: int, keep_good: bool = False) -> None:
+        """Scan ``path``; HTML bodies over ``max_body`` bytes (decoded) are skipped as hostile.
+
+        ``keep_good``: list every sound record's location in ``stats.good`` (for packaging).
+        """
+        self.keep_good = keep_good
         self.path = path
         self.max_body = max_body
         self.position = 0
@@ -230,6 +236,8 @@ class WarcScanner:
                 self.position = stream.tell()
                 self.stats.records += 1
                 problem = _problem(record)
+                if problem is None and self.keep_good:
+                    self.stats.good.append((offset, records.get_record_length()))
                 if problem is not None:
                     self._error(offset, problem)
                 elif capture is not None:
