@@ -42,6 +42,13 @@ STORE_FILENAME = "articles.sqlite"
 _EXTRACTION_COLUMNS = (
     "is_article", "page_reason", "discard_reason", "fingerprint", "meta", "extractor_version",
 )
+#: What re-extraction compares: the decision, the text, the metadata and the extractor. Not the
+#: reasons: the crawl's cite what only the crawl knew ("listed in a feed or news sitemap") and
+#: the body-text size under the site profile learned so far, so re-extracting the same bytes
+#: would always look different (61 of 120 demo articles did) and churn versions and clusters.
+_COMPARED_COLUMNS = ("is_article", "fingerprint", "meta", "extractor_version")
+#: What the URL's versions (and their syndication clusters) are computed from.
+_VERSION_COLUMNS = ("is_article", "fingerprint", "meta")
 
 
 def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
@@ -242,8 +249,8 @@ class Store:
     ) -> AddResult:
         """Re-extraction of a stored capture: rewrite it only if the extraction differs."""
         page_id = existing["id"]
-        if all(existing[name] == values[name] for name in _EXTRACTION_COLUMNS):
-            return self._same_result(page_id)
+        if all(existing[name] == values[name] for name in _COMPARED_COLUMNS):
+            return self._same_result(page_id)  # the reasons recorded at crawl time are kept
         if values["fingerprint"] is not None:
             versioning.ensure_text(self.conn, values["fingerprint"], record.text)
         sets = ", ".join(f"{name} = ?" for name in _EXTRACTION_COLUMNS)
@@ -251,7 +258,8 @@ class Store:
             f"UPDATE pages SET {sets} WHERE id = ?",
             (*[values[name] for name in _EXTRACTION_COLUMNS], page_id),
         )
-        versioning.rebuild_url(self.conn, existing["url"])
+        if any(existing[name] != values[name] for name in _VERSION_COLUMNS):
+            versioning.rebuild_url(self.conn, existing["url"])
         self._wrote()
         return self._result_of(page_id, OUTCOME_UPDATED)
 
