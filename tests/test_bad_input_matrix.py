@@ -293,3 +293,52 @@ def test_a_component_that_fails_at_set_up_is_one_line_not_interrupted(tmp_path):
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 2 and len(lines) == 1, lines
     assert "could not be set up" in lines[0] and "NoSuchPipeline" in lines[0], lines
+
+
+def _hostile_warcs(folder: Path) -> dict[str, Path]:
+    """Damaged and hostile WARCs (issue 22): each beside nothing else in its own folder."""
+    import gzip
+
+    from crawler.archive.readlimits import native_brotli
+    from tests.store.warcs import article_html, unique_text, write_warc
+
+    def good(name: str, seed: int, gz: bool = True) -> bytes:
+        path = folder / name
+        write_warc(path, [(f"http://127.0.0.1/{seed}", article_html(f"S{seed}", unique_text(seed)),
+                           "2026-11-20T10:00:00Z")], gzip=gz)
+        return path.read_bytes()
+
+    folder.mkdir()
+    out = {}
+    out["junk-between-members"] = folder / "mixed.warc.gz"
+    out["junk-between-members"].write_bytes(good("a.warc.gz", 1) + good("j.warc", 2, gz=False)
+                                            + good("b.warc.gz", 3))
+    headers = (b"WARC/1.0\r\nWARC-Type: response\r\n" + b"X-Junk: line\r\n" * 200_000
+               + b"Content-Length: 0\r\n\r\n\r\n\r\n")
+    out["8-mb-of-headers"] = folder / "headers.warc.gz"
+    out["8-mb-of-headers"].write_bytes(gzip.compress(headers) + good("c.warc.gz", 4))
+    brotli = native_brotli()
+    if brotli is not None:
+        from tests.archive.test_readlimits import bomb_warc
+
+        out["brotli-bomb"] = bomb_warc(folder / "bomb.warc.gz", 256)
+    for name in ("a.warc.gz", "j.warc", "b.warc.gz", "c.warc.gz"):
+        (folder / name).unlink()
+    return out
+
+
+@pytest.mark.parametrize("kind", ["junk-between-members", "8-mb-of-headers", "brotli-bomb"])
+def test_hostile_archives_are_reported_and_the_rest_kept(tmp_path, capsys, kind):
+    warcs = _hostile_warcs(tmp_path / "in")
+    if kind not in warcs:
+        pytest.skip("Brotli is not installed")
+    archive = tmp_path / "archive"
+    status = _run(["extract", str(warcs[kind]), "--archive-dir", str(archive), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert status == (0 if kind == "brotli-bomb" else 1), err
+    with sqlite3.connect(archive / "articles.sqlite") as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert stored == {"junk-between-members": 2, "8-mb-of-headers": 1, "brotli-bomb": 0}[kind]
+    if kind != "brotli-bomb":
+        assert "skipped" in err and "bytes to the next record" in err, err
