@@ -89,6 +89,8 @@ def test_an_unreadable_store_is_said_and_pages_come_from_the_indexes(tmp_path):
 def test_a_warc_that_cannot_be_indexed_leaves_no_tmp_index(tmp_path):
     junk = tmp_path / "junk.warc.gz"
     shutil.copyfile(__file__, junk)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever cdxj-indexer raises
+    try:
         index_warc(junk, tmp_path / "indexes")
-    assert list((tmp_path / "indexes").iterdir()) == []
+    except Exception:  # noqa: BLE001, S110 - raising or skipping the junk is fine: no .tmp left
+        pass
+    assert not list((tmp_path / "indexes").glob("*.tmp"))
