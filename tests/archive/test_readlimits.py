@@ -97,3 +97,21 @@ def test_replay_process_installs_the_cap():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True).stdout.split()
     assert out[-1] == "CappedBrotli"
+
+
+def test_cdxj_indexing_skips_a_header_block_past_the_caps(tmp_path):
+    import gzip
+
+    from crawler.archive.cdxj import write_index
+    from tests.store.warcs import article_html, unique_text, write_warc
+
+    good = tmp_path / "good.warc.gz"
+    write_warc(good, [("http://127.0.0.1/good", article_html("S", unique_text(1)),
+                       "2026-11-20T10:00:00Z")])
+    headers = (b"WARC/1.0\r\nWARC-Type: response\r\n" + b"X-Junk: line\r\n" * 200_000
+               + b"Content-Length: 0\r\n\r\n\r\n\r\n")
+    warc = tmp_path / "headers.warc.gz"
+    warc.write_bytes(gzip.compress(headers) + good.read_bytes())
+    report = write_index(warc, tmp_path / "out.cdxj")
+    assert report.skipped and "header" in report.skipped[0][1], report.skipped
+    assert "http://127.0.0.1/good" in (tmp_path / "out.cdxj").read_text()
