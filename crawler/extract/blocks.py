@@ -3,7 +3,8 @@
 The extractor keeps the structure of the main text as a tuple of :class:`Block` in document
 order, the standfirst (``lead``) first. ``ExtractResult.text`` is :func:`plain_text` of the
 blocks and ``ExtractResult.markdown`` is :func:`to_markdown` of them: both leave the standfirst
-out unless asked for (``lead=True``), as the text always has; it is ``ExtractResult.lead``. The store keeps :func:`blocks_to_json` with every text version.
+out unless asked for (``lead=True``), as the text always has; it is ``ExtractResult.lead``.
+The store keeps :func:`blocks_to_json` with every text version.
 """
 
 from __future__ import annotations

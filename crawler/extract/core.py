@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml.html import HtmlElement
 
-from crawler.extract import content, filters, figures, lead, sitelearn
+from crawler.extract import content, figures, filters, lead, sitelearn
 from crawler.extract.blocks import Block as OutBlock
 from crawler.extract.blocks import plain_text
 from crawler.extract.clean import clean_tree
@@ -179,7 +179,9 @@ def final_page(found: Candidates, text: str, options: ExtractOptions) -> PageTyp
                     options.listed_as_article, text_chars=len(text))
 
 
-def structured(body: Body, meta: Metadata, url: str | None) -> tuple[tuple[OutBlock, ...], str | None]:
+def structured(
+    body: Body, meta: Metadata, url: str | None
+) -> tuple[tuple[OutBlock, ...], str | None]:
     """The body as typed blocks, the standfirst first; and the standfirst's text."""
     found = body.found
     if body.blocks is None or found is None:
