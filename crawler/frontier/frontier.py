@@ -169,6 +169,11 @@ class Frontier:
                            priority=REQUISITE_PRIORITY - nesting, via=r.kind) for r in allowed
                  if len(r.url) <= self.config.max_url_length]
         fresh, _ = self.backend.unseen(tasks) if tasks else ([], 0)
+        down = [t for t in fresh if self.host_down(t.url)]
+        if down:
+            self.backend.admit([(t, Action.SKIP) for t in down], 0)  # seen: counted once
+            self._unreachable(len(down))
+            fresh = [t for t in fresh if not self.host_down(t.url)]
         if not fresh:
             return 0
         if cfg.max_bytes and self.requisite_bytes >= cfg.max_bytes:
@@ -199,6 +204,10 @@ class Frontier:
     def host_down(self, url: str) -> bool:
         """True if a requisite found this URL's host unreachable in this crawl."""
         return bool(self._hosts_down) and discovery.host_of(url) in self._hosts_down
+
+    def _unreachable(self, count: int) -> None:
+        self.stats.inc_value("requisites/failed", count)
+        self.stats.inc_value("requisites/failed/unreachable", count)
 
     def requisite_fetched(self, size: int) -> None:
         """Count a fetched requisite's bytes against the per-crawl limit."""
@@ -269,6 +278,10 @@ class Frontier:
             if self._budget_spent and task.role != REQUISITE:
                 # The budget is spent: only requisites of the pages fetched are still due.
                 self.stats.inc_value("frontier/dropped_after_budget")
+                self.release(task)
+                continue
+            if task.role == REQUISITE and self.host_down(task.url):
+                self._unreachable(1)  # not worth a request: its host did not answer
                 self.release(task)
                 continue
             if not (task.requeued and self._archived_meanwhile(task)):
