@@ -64,16 +64,19 @@ class FigureRef:
 def harvest(tree: HtmlElement) -> list[FigureRef]:
     """Take the page's figures out, each replaced with a ``<x-figure data-i=N>`` marker."""
     found: list[FigureRef] = []
-    hidden = {img for box in tree.iter("noscript", "template") for img in box.iter("img")}
+    # Images of scripts' fallbacks, and those a figure holds (read with it): a figure comes
+    # before its images in page order.
+    skip = {img for box in tree.iter("noscript", "template") for img in box.iter("img")}
     for element in list(tree.iter("figure", "img")):
-        if element.getparent() is None or element in hidden:
+        if element.getparent() is None or element in skip:
             continue
         if element.tag == "img":
-            if _is_small(element) or next(element.iterancestors("figure"), None) is not None:
-                continue  # an icon; or read with its figure
+            if _is_small(element):
+                continue  # an icon, a logo, a tracking pixel
             ref = FigureRef(element, _nearby_caption(element))
             target = _picture_of(element)
         else:
+            skip.update(element.iter("img"))
             if _wraps_prose(element):
                 continue  # a figure that wraps prose: left to the cleaning rules
             ref = FigureRef(element)
