@@ -290,7 +290,7 @@ def test_a_store_damaged_inside_is_one_line_for_readers_and_the_crawl(archive, t
 def test_a_component_that_fails_at_set_up_is_one_line_not_interrupted(tmp_path):
     sites = tmp_path / "sites.toml"
     sites.write_text('[[site]]\nname = "x"\nseeds = ["http://127.0.0.1:9/"]\n[site.settings]\n'
-                     'ITEM_PIPELINES = {"crawler.pipelines.NoSuchPipeline" = 1}\n')
+                     'ITEM_PIPELINES = {"crawler.shell.pipelines.NoSuchPipeline" = 1}\n')
     run = crawler("crawl", "--sites", str(sites), "--archive-dir", str(tmp_path / "a"), *FAST)
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 2 and len(lines) == 1, lines

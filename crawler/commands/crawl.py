@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.exceptions import PartialFailure, UserError
 
 if TYPE_CHECKING:
-    from crawler.runner import CrawlJob, CrawlReport, JobResult
+    from crawler.processes.runner import CrawlJob, CrawlReport, JobResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the input, run the crawl, print the summary; UserError for bad input."""
-    from crawler import runner, settingscheck
+    from crawler.config import settingscheck
+    from crawler.processes import runner
 
     cli = settingscheck.parse_pairs(args.set)
     if getattr(args, "full", False):
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         report = _crawl_demo(archive_dir, cli, max_pages, redis_url)
     if args.report_json:
-        from crawler.workers import write_report
+        from crawler.processes.workers import write_report
 
         write_report(report, Path(args.report_json))
     return _outcome(report)
@@ -76,7 +77,7 @@ def _outcome(report: CrawlReport) -> int:
     unusable or some requests failed, the rest is kept; 2: no seed was usable (nothing was
     archived); 130: interrupted.
     """
-    from crawler.extensions.progress import error_counts
+    from crawler.shell.extensions.progress import error_counts
 
     setup = [job.setup_error for job in report.jobs if job.setup_error]
     if setup:
@@ -125,7 +126,7 @@ def _run_workers(
     args: argparse.Namespace, count: int, archive_dir: Path, redis_url: str
 ) -> CrawlReport:
     """Run ``count`` worker processes of this crawl (the demo site is served here for them)."""
-    from crawler import workers
+    from crawler.processes import workers
 
     child = ["--archive-dir", str(archive_dir)]
     for flag, value in (("--max-pages", args.max_pages), ("--sites", args.sites)):
@@ -136,7 +137,7 @@ def _run_workers(
     if args.seeds or args.sites:
         return workers.run_workers([*child, *args.seeds], count, archive_dir, redis_url)
     from crawler.demosite import DemoSiteServer
-    from crawler.runner import DEMO_SETTINGS
+    from crawler.processes.runner import DEMO_SETTINGS
 
     with DemoSiteServer.on_fixed_port() as server:
         print(f"Crawling the bundled demo site at {server.url} with {count} workers", flush=True)
@@ -172,8 +173,9 @@ def _max_pages(value: str | None) -> int:
 
 def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
     """One job per site of ``--sites`` (or those picked by ``--site``) plus one for the seeds."""
-    from crawler import discovery, settingscheck, sites
-    from crawler.runner import CrawlJob
+    from crawler import discovery
+    from crawler.config import settingscheck, sites
+    from crawler.processes.runner import CrawlJob
 
     if args.site and not args.sites:
         raise UserError("--site picks sites from a sites file: add --sites FILE")
@@ -212,7 +214,7 @@ def _crawl_demo(
 ) -> CrawlReport:
     """Serve the demo site on its fixed port (the next free one if taken), crawl it, stop it."""
     from crawler.demosite import DemoSiteServer
-    from crawler.runner import DEMO_SETTINGS, CrawlJob, run_jobs
+    from crawler.processes.runner import DEMO_SETTINGS, CrawlJob, run_jobs
 
     with DemoSiteServer.on_fixed_port() as server:
         print(f"Crawling the bundled demo site at {server.url} "
@@ -234,8 +236,13 @@ def _not_found(stats: dict[str, Any]) -> str:
 
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
-    from crawler.extensions.progress import error_counts, human_bytes, requisite_line, snapshot
     from crawler.incremental.report import summary as incremental_summary
+    from crawler.shell.extensions.progress import (
+        error_counts,
+        human_bytes,
+        requisite_line,
+        snapshot,
+    )
 
     print(f"\nCrawl finished in {report.elapsed:.1f} s (crawl id {report.crawl_id})")
     if report.resumed:

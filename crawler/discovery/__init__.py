@@ -1,5 +1,8 @@
 """URL discovery: seed-type detection, feeds, sitemaps, robots.txt sitemaps, page links and
-page requisites (pure)."""
+page requisites (pure).
+
+Layer: pure core. It may import ``crawler.common`` and ``crawler.exceptions`` only.
+"""
 
 from crawler.discovery.dates import parse_date, priority_for
 from crawler.discovery.links import LinkOptions, extract_links
@@ -16,7 +19,7 @@ from crawler.discovery.seeds import (
     detect_kind,
     maybe_gunzip,
 )
-from crawler.discovery.urls import host_of, in_scope, normalize_url, url_page_hint
+from crawler.discovery.urls import host_of, in_scope, normalize_url, url_page_hint, url_variants
 from crawler.discovery.xmlfeeds import parse_feed, parse_sitemap, parse_text_sitemap
 
 __all__ = [
@@ -24,5 +27,5 @@ __all__ = [
     "Discovered", "LinkOptions", "Requisite", "RequisiteOptions", "detect_kind",
     "find_requisites", "extract_links", "host_of", "in_scope",
     "maybe_gunzip", "normalize_url", "parse_date", "parse_feed", "parse_sitemap",
-    "parse_text_sitemap", "priority_for", "sitemaps_in_robots", "url_page_hint",
+    "parse_text_sitemap", "priority_for", "sitemaps_in_robots", "url_page_hint", "url_variants",
 ]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from crawler.common.durations import parse_duration
+from crawler.common.timestamps import parse_timestamp
 from crawler.exceptions import UserError
 from crawler.frontier.requisites import REQUISITE
 from crawler.frontier.task import CrawlTask
@@ -26,8 +28,6 @@ from crawler.incremental import (
     conditional_headers,
 )
 from crawler.incremental.fetchlog import Fetch
-from crawler.schedule.timing import parse_duration
-from crawler.timestamps import parse_timestamp
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from crawler.archive.dedup import Capture, DedupIndex
+from crawler.common.timestamps import parse_timestamp
 from crawler.frontier.task import url_key
 from crawler.incremental.fetchlog import Fetch, FetchLog
-from crawler.timestamps import parse_timestamp
 
 FETCHLOG_KEY = "na:fetchlog"
 DEDUP_PREFIX = "na:dedup:"
