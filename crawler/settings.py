@@ -141,6 +141,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's decodes every whole page to find a refresh tag in its head (crawler/metarefresh.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
+    # Scrapy's decodes br with whatever `import brotli` finds: pywb's brotlipy, which fails
+    # (crawler/compression.py).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.compression.DecodingMiddleware": 590,
 }
 #: redis://HOST:PORT/DB of a shared crawl (`crawler crawl --redis`); empty: this process only.
 FRONTIER_REDIS_URL = ""

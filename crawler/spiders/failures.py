@@ -22,6 +22,7 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.exceptions import ContentDecodingError
 from crawler.frontier import FREE_ROLES, TASK_META_KEY
 
 #: Answers that say a page does not exist: archived as answered; the crawl did its job.
@@ -30,12 +31,13 @@ NOT_FOUND = frozenset({404, 410})
 #: Display names of the error kinds, in the summary's order.
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
-    "analysis": "analysis", "store": "store", "archive": "archive", "other": "other",
+    "decoding": "decoding", "analysis": "analysis", "store": "store", "archive": "archive",
+    "other": "other",
 }
 
 
 def failure_kind(failure: Any) -> str | None:
-    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``other``; None if not a failure."""
+    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``decoding``, ``other``; None if not a failure."""
     request = getattr(failure, "request", None)
     task = request.meta.get(TASK_META_KEY) if request is not None else None
     if getattr(task, "role", None) in FREE_ROLES:  # robots.txt is optional
@@ -47,6 +49,8 @@ def failure_kind(failure: Any) -> str | None:
         status = error.response.status
         # 304: the answer to a conditional revisit (the page did not change), archived as such.
         return None if status == 304 else f"http-{status}"
+    if isinstance(error, ContentDecodingError):
+        return "decoding"
     if isinstance(error, IgnoreRequest):
         return None
     if isinstance(error, DownloadTimeoutError | TimeoutError):
