@@ -209,6 +209,8 @@ class FrontierScheduler(BaseScheduler):
         found = task_of(request)
         if found is None or found.leased:
             redirected = found is not None and request.url != found.url
+            if redirected and found is not None and self._refused(found, request):
+                return False  # dropped: the request_dropped signal finishes the task
             if redirected and not request.dont_filter and not self.frontier.claim_redirect(
                 request.url
             ):
@@ -216,6 +218,17 @@ class FrontierScheduler(BaseScheduler):
             self._ready.append(request)
             return True
         return self.frontier.add([found]) > 0
+
+    def _refused(self, found: CrawlTask, request: Request) -> bool:
+        """True (and logged) if a redirect or refresh leaves the crawl's scope."""
+        assert self.frontier is not None
+        reason = self.frontier.redirect_refusal(found, request.url)
+        if reason is None:
+            return False
+        source = (request.meta.get("redirect_urls") or [found.url])[-1]
+        logger.warning("Not following the redirect of %s to %s (%s: out of the crawl's scope)",
+                       source, request.url, reason)
+        return True
 
     def next_request(self) -> Request | None:
         """A request this worker holds, else the frontier's next task."""

@@ -4,6 +4,7 @@ from crawler.discovery.dates import parse_date, priority_for
 from crawler.discovery.links import LinkOptions, extract_links
 from crawler.discovery.model import Discovered
 from crawler.discovery.robots import sitemaps_in_robots
+from crawler.discovery.scope import Scope, address_class, is_internal
 from crawler.discovery.seeds import (
     FEED,
     HTML,
@@ -19,7 +20,8 @@ from crawler.discovery.xmlfeeds import parse_feed, parse_sitemap, parse_text_sit
 
 __all__ = [
     "FEED", "HTML", "SITEMAP", "SITEMAP_INDEX", "TEXT_SITEMAP", "UNKNOWN",
-    "Discovered", "LinkOptions", "detect_kind", "extract_links", "host_of", "in_scope",
+    "Discovered", "LinkOptions", "Scope", "address_class", "detect_kind", "extract_links",
+    "host_of", "in_scope", "is_internal",
     "maybe_gunzip", "normalize_url", "parse_date", "parse_feed", "parse_sitemap",
     "parse_text_sitemap", "priority_for", "sitemaps_in_robots", "url_page_hint",
 ]

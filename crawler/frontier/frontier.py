@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from crawler import discovery
-from crawler.discovery import Discovered
+from crawler.discovery import Discovered, Scope
 from crawler.discovery.domains import registered_domain
 from crawler.frontier.backend import Action, Admitted, Backend, Counts
 from crawler.frontier.incremental import IncrementalPolicy, Stats
@@ -85,6 +85,8 @@ class Frontier:
         self._now = datetime.now(UTC)
         self._open: dict[str, _Open] = {}
         self._budget_spent = False
+        #: Where redirects may lead (None: anywhere); set by the spider from its seeds.
+        self.scope: Scope | None = None
 
     # --- admission ------------------------------------------------------------------------
 
@@ -179,6 +181,26 @@ class Frontier:
     def _note_spent(self, spent: int) -> None:
         if self.config.max_pages and spent >= self.config.max_pages:
             self._budget_spent = True
+
+    def redirect_refusal(self, task: CrawlTask, url: str) -> str | None:
+        """Why a redirect (or refresh) of ``task`` to ``url`` is refused; None to follow it.
+
+        A seed may redirect to another host (which then joins the scope), never to another
+        port or an internal address; any other task's redirect stays in scope. Refusals are
+        counted (``scope/refused_redirects``, and by reason).
+        """
+        if self.scope is None:
+            return None
+        reason = self.scope.refusal(url)
+        if reason == "other-host" and task.role == "seed":
+            widened = self.scope.widened(url)
+            if widened.refusal(url) is None:
+                self.scope = widened
+                return None
+        if reason is not None:
+            self.stats.inc_value("scope/refused_redirects")
+            self.stats.inc_value(f"scope/refused_redirects/{reason}")
+        return reason
 
     def claim_redirect(self, url: str) -> bool:
         """Mark a redirect target seen; False if it was fetched or queued already."""

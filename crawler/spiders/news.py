@@ -86,6 +86,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = cfg = CrawlConfig.from_settings(crawler.settings, kwargs)
         spider.frontier = open_frontier(crawler, cfg.max_pages)
+        spider.frontier.scope = discovery.Scope.for_seeds(cfg.seeds, cfg.allowed_domains)
         workers = default_workers() if cfg.workers is None else cfg.workers
         spider.pool = AnalysisPool.acquire(workers)
         spider.profile_dir = tempfile.mkdtemp(prefix="crawler-profiles-") if workers else None

@@ -207,3 +207,29 @@ def test_workers_of_the_same_seeds_join_one_crawl_until_it_finished(redis_url):
     again = join(client, "site-abc", "id-3")
     assert (again.generation, again.crawl_id, again.started) == (2, "id-3", True)
     assert join(client, first.ref, "id-4").crawl_id == "id-1"  # a late worker of run 1
+
+
+def test_redirects_leave_no_scope():
+    """A redirect to another host, port or an internal address is refused and counted."""
+    from crawler.discovery import Scope
+    from crawler.frontier import CrawlTask, Frontier, FrontierConfig, LocalBackend
+
+    class Stats(dict):
+        def inc_value(self, key, count=1, start=0):
+            self[key] = self.get(key, start) + count
+
+    stats = Stats()
+    frontier = Frontier(LocalBackend(), FrontierConfig(), stats)
+    frontier.scope = Scope.for_seeds(["https://news.example/"])
+    page = CrawlTask("https://news.example/a", role="article")
+    seed = CrawlTask("https://news.example/", role="seed")
+    assert frontier.redirect_refusal(page, "https://www.news.example/a") is None
+    assert frontier.redirect_refusal(page, "https://evil.example/a") == "other-host"
+    assert frontier.redirect_refusal(page, "https://news.example:2375/") == "other-port"
+    assert frontier.redirect_refusal(seed, "http://169.254.169.254/") == "internal-address"
+    # A seed may move to another public host, which joins the scope.
+    assert frontier.redirect_refusal(seed, "https://news.example.org/") is None
+    assert frontier.redirect_refusal(page, "https://news.example.org/b") is None
+    assert stats["scope/refused_redirects"] == 3
+    assert stats["scope/refused_redirects/other-port"] == 1
+    frontier.close()
