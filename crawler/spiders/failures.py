@@ -37,7 +37,10 @@ KIND_LABELS = {
 
 
 def failure_kind(failure: Any) -> str | None:
-    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``decoding``, ``other``; None if not a failure."""
+    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``decoding``, ``other``.
+
+    None if it is not a failure.
+    """
     request = getattr(failure, "request", None)
     task = request.meta.get(TASK_META_KEY) if request is not None else None
     if getattr(task, "role", None) in FREE_ROLES:  # robots.txt is optional

@@ -22,8 +22,8 @@ def test_redirects_to_other_ports_and_hosts_are_refused_and_counted(tmp_path):
             "/": (200, {}, html("".join(f'<a href="{p}">{p}</a>' for p in (
                 "/go-port", "/go-host", "/refresh", "/go-fine")))),
             "/go-port": (302, {"Location": target}, b""),
-            "/refresh": (200, {}, html("").replace(
-                b"<head>", f'<head><meta http-equiv="refresh" content="0; url={target}">'.encode())),
+            "/refresh": (200, {}, html("").replace(b"<head>", (
+                f'<head><meta http-equiv="refresh" content="0; url={target}">').encode())),
             "/go-fine": (301, {"Location": STORY}, b""),
             STORY: (200, {}, article("Council story")),
         }
