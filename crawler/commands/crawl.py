@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     archive_dir = Path(args.archive_dir or cli.pop("ARCHIVE_DIR", "") or "archives")
     max_pages = _max_pages(args.max_pages)
     workers = _workers(args.workers)
-    jobs = _jobs(args)
+    jobs = _jobs(args, _url_limit(cli))
     redis_url = args.redis or ""
     if redis_url:
         from crawler.frontier import sharedcrawl
@@ -167,7 +167,21 @@ def _max_pages(value: str | None) -> int:
     return number
 
 
-def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
+def _url_limit(cli: dict[str, str]) -> int:
+    """The longest URL the crawl fetches (``URLLENGTH_LIMIT``, Scrapy's 2,083; 0: no limit)."""
+    value = cli.get("URLLENGTH_LIMIT", "2083").strip()
+    return int(value) if value.isdigit() else 2083
+
+
+def _check_length(seed: str, limit: int, where: str = "seed") -> None:
+    """UserError for a seed the crawl would drop as too long (it used to end "finished")."""
+    if limit and len(seed) > limit:
+        raise UserError(f"{where} {seed[:60]!r}... is {len(seed):,} characters long, more than "
+                        f"URLLENGTH_LIMIT ({limit:,}): give a shorter URL, or raise the limit "
+                        "with -s URLLENGTH_LIMIT=N")
+
+
+def _jobs(args: argparse.Namespace, url_limit: int = 2083) -> list[CrawlJob]:
     """One job per site of ``--sites`` (or those picked by ``--site``) plus one for the seeds."""
     from crawler import discovery, settingscheck, sites
     from crawler.runner import CrawlJob
@@ -181,6 +195,8 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
                 settingscheck.check_setting(
                     name, value, f"sites file {args.sites}, site {spec.name!r}: setting"
                 )
+            for seed in spec.seeds:
+                _check_length(seed, url_limit, f"sites file {args.sites}, site {spec.name!r}: seed")
             jobs.append(CrawlJob(spec.name, list(spec.seeds), list(spec.allowed_domains),
                                  spec.max_pages, spec.depth, dict(spec.settings)))
     seeds = []
@@ -188,6 +204,7 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
         url = discovery.normalize_url(seed) if "://" in seed else None
         if url is None:
             raise UserError(f"seed {seed!r} is not a valid http(s) URL: {_seed_hint(seed)}")
+        _check_length(url, url_limit)
         seeds.append(url)
     if seeds:
         jobs.append(CrawlJob("", seeds))

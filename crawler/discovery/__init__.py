@@ -16,7 +16,12 @@ from crawler.discovery.seeds import (
     maybe_gunzip,
 )
 from crawler.discovery.urls import host_of, in_scope, normalize_url, url_page_hint
-from crawler.discovery.xmlfeeds import parse_feed, parse_sitemap, parse_text_sitemap
+from crawler.discovery.xmlfeeds import (
+    parse_feed,
+    parse_sitemap,
+    parse_text_sitemap,
+    xml_problem,
+)
 
 __all__ = [
     "FEED", "HTML", "SITEMAP", "SITEMAP_INDEX", "TEXT_SITEMAP", "UNKNOWN",
@@ -24,4 +29,5 @@ __all__ = [
     "host_of", "in_scope", "is_internal",
     "maybe_gunzip", "normalize_url", "parse_date", "parse_feed", "parse_sitemap",
     "parse_text_sitemap", "priority_for", "sitemaps_in_robots", "url_page_hint",
+    "xml_problem",
 ]
