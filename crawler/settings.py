@@ -141,6 +141,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's decodes every whole page to find a refresh tag in its head (crawler/metarefresh.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
+    # Redirect loops are given up as such and counted (crawler/redirects.py).
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirects.LoopGuardRedirectMiddleware": 600,
     # Scrapy's decodes br with whatever `import brotli` finds: pywb's brotlipy, which fails
     # (crawler/compression.py).
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,

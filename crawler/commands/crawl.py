@@ -246,6 +246,12 @@ def _not_found(stats: dict[str, Any]) -> str:
     return f", {count} broken link{'s' if count != 1 else ''} (HTTP 404/410)" if count else ""
 
 
+def _loops(stats: dict[str, Any]) -> str:
+    """", 1 redirect loop given up": found URLs whose redirects went round (not errors)."""
+    count = int(stats.get("pages/redirect_loop", 0))
+    return f", {count} redirect loop{'s' if count != 1 else ''} given up" if count else ""
+
+
 def _refused(stats: dict[str, Any]) -> str:
     """", 2 redirects refused (out of scope)": redirects and refreshes not followed."""
     count = int(stats.get("scope/refused_redirects", 0))
@@ -271,7 +277,7 @@ def _print_summary(report: CrawlReport) -> None:
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
               f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''}"
-              f"{_not_found(job.stats)}{_refused(job.stats)} [{finish}]")
+              f"{_not_found(job.stats)}{_loops(job.stats)}{_refused(job.stats)} [{finish}]")
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")

@@ -24,6 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.exceptions import ContentDecodingError
 from crawler.frontier import FREE_ROLES, TASK_META_KEY
+from crawler.redirects import RedirectLoop
 
 #: Answers that say a page does not exist: archived as answered; the crawl did its job.
 NOT_FOUND = frozenset({404, 410})
@@ -31,7 +32,7 @@ NOT_FOUND = frozenset({404, 410})
 #: Display names of the error kinds, in the summary's order.
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
-    "decoding": "decoding", "analysis": "analysis", "store": "store", "archive": "archive",
+    "decoding": "decoding", "redirect_loop": "redirect loop", "analysis": "analysis", "store": "store", "archive": "archive",
     "other": "other",
 }
 
@@ -54,6 +55,8 @@ def failure_kind(failure: Any) -> str | None:
         return None if status == 304 else f"http-{status}"
     if isinstance(error, ContentDecodingError):
         return "decoding"
+    if isinstance(error, RedirectLoop):  # a seed's (a found URL's is counted apart)
+        return "redirect_loop"
     if isinstance(error, IgnoreRequest):
         return None
     if isinstance(error, DownloadTimeoutError | TimeoutError):
@@ -71,9 +74,20 @@ def count_failure(stats: Any, failure: Any) -> None:
     if _is_broken_link(failure):
         stats.inc_value("pages/not_found")
         return
+    role = _role(failure)
+    if isinstance(failure.value, RedirectLoop) and role != "seed":
+        if role is not None and role not in FREE_ROLES:  # robots.txt is optional
+            stats.inc_value("pages/redirect_loop")  # the site's fault, shown like a broken link
+        return
     kind = failure_kind(failure)
     if kind is not None:
         stats.inc_value(f"errors/{kind}")
+
+
+def _role(failure: Any) -> str | None:
+    """The role of the failed request's task, if it has one."""
+    request = getattr(failure, "request", None)
+    return getattr(request.meta.get(TASK_META_KEY) if request is not None else None, "role", None)
 
 
 def _is_broken_link(failure: Any) -> bool:
@@ -91,6 +105,8 @@ def seed_problem(url: str, failure: Any) -> str:
     response = getattr(failure.value, "response", None)
     if response is not None:
         return f"seed {url} answered HTTP {response.status}: check the URL"
+    if isinstance(failure.value, RedirectLoop):
+        return f"seed {url} was given up: {failure.getErrorMessage()}: check the URL"
     if "robots.txt" in (failure.getErrorMessage() or ""):
         return f"seed {url} is disallowed by the site's robots.txt: pick another seed"
     kind = failure.type.__name__ if failure.type is not None else "error"
