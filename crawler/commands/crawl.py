@@ -135,7 +135,7 @@ def _run_workers(
     from crawler.demosite import DemoSiteServer
     from crawler.runner import DEMO_SETTINGS
 
-    with DemoSiteServer.on_fixed_port() as server:
+    with DemoSiteServer.for_archive(archive_dir) as server:
         print(f"Crawling the bundled demo site at {server.url} with {count} workers", flush=True)
         demo = [f"--set={k}={v}" for k, v in DEMO_SETTINGS.items() if f"{k}=" not in str(args.set)]
         return workers.run_workers([*child, *demo, server.url], count, archive_dir, redis_url)
@@ -224,11 +224,11 @@ def _seed_hint(seed: str) -> str:
 def _crawl_demo(
     archive_dir: Path, cli: dict[str, str], max_pages: int, redis_url: str = ""
 ) -> CrawlReport:
-    """Serve the demo site on its fixed port (the next free one if taken), crawl it, stop it."""
+    """Serve the demo site on its archive's port (crawler.demosite), crawl it, stop it."""
     from crawler.demosite import DemoSiteServer
     from crawler.runner import DEMO_SETTINGS, CrawlJob, run_jobs
 
-    with DemoSiteServer.on_fixed_port() as server:
+    with DemoSiteServer.for_archive(archive_dir) as server:
         print(f"Crawling the bundled demo site at {server.url} "
               "(give seed URLs to crawl real sites)", flush=True)
         job = CrawlJob("demo", [server.url], settings=dict(DEMO_SETTINGS))
