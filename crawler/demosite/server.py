@@ -17,8 +17,8 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from crawler.demosite.model import build_site
-from crawler.exceptions import UserError
 from crawler.demosite.routes import Page, route
+from crawler.exceptions import UserError
 
 
 class _Handler(BaseHTTPRequestHandler):
