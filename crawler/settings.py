@@ -60,6 +60,9 @@ USER_AGENT = (
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
+# A floor, not an average: Scrapy would wait 0.5 to 1.5 x DOWNLOAD_DELAY (so 0.25 s for 0.5 s),
+# and AutoThrottle's delay (never below DOWNLOAD_DELAY) would be cut the same way.
+RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
