@@ -108,12 +108,23 @@ def extract_document(
     text = main_text(found, options)
     if len(text) < options.min_article_chars:
         text = _second_reading(doc, url, options, text)
+    text, cut = cap_text(text, options.max_text_chars)
     page = found.page
     partial = page.is_article and _is_partial(
-        found.meta, text, doc.truncated or found.paywall_prompt
+        found.meta, text, doc.truncated or found.paywall_prompt or cut
     )
     signatures = sitelearn.block_signatures(found.all_blocks, found.paths)
     return _result(found.meta, page, text, partial, doc.encoding, signatures)
+
+
+def cap_text(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` cut to at most ``limit`` characters, at a paragraph if one ends in the last
+    tenth; and whether it was cut."""
+    if not limit or len(text) <= limit:
+        return text, False
+    head = text[:limit]
+    end = head.rfind("\n\n")
+    return (head[:end] if end >= limit * 9 // 10 else head).rstrip(), True
 
 
 def main_text(found: Candidates, options: ExtractOptions) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -32,13 +33,13 @@ NOT_FOUND = frozenset({404, 410})
 #: Display names of the error kinds, in the summary's order.
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
-    "decoding": "decoding", "redirect_loop": "redirect loop", "analysis": "analysis",
+    "too_large": "too large", "decoding": "decoding", "redirect_loop": "redirect loop", "analysis": "analysis",
     "store": "store", "archive": "archive", "other": "other",
 }
 
 
 def failure_kind(failure: Any) -> str | None:
-    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``decoding``, ``other``.
+    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``too_large``, ``decoding``...
 
     None if it is not a failure.
     """
@@ -59,6 +60,8 @@ def failure_kind(failure: Any) -> str | None:
         return "redirect_loop"
     if isinstance(error, IgnoreRequest):
         return None
+    if isinstance(error, DownloadCancelledError):  # past DOWNLOAD_MAXSIZE (the WARC keeps it)
+        return "too_large"
     if isinstance(error, DownloadTimeoutError | TimeoutError):
         return "timeout"
     if isinstance(error, CannotResolveHostError):

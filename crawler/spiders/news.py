@@ -60,6 +60,9 @@ from crawler.spiders.pool import AnalysisPool, default_workers
 logger = logging.getLogger(__name__)
 
 FLUSH_URL = "data:,flush-held-pages"
+#: Pages held for site warm-up keep their HTML in memory: a bigger one (news pages are
+#: 50-500 kB) goes out at once with the profile so far.
+HOLD_MAX_BYTES = 2 * 1024 * 1024
 
 
 class NewsSpider(scrapy.Spider):
@@ -240,7 +243,8 @@ class NewsSpider(scrapy.Spider):
         self.warmup.observe(response.url, extraction.block_signatures)
         item = self._item(response, task, extraction)
         self.frontier.hold(task)  # finished once the item is stored
-        if extraction.is_article and not self.warmup.is_warm(response.url):
+        small = len(response.body) <= HOLD_MAX_BYTES  # a huge page is not kept in memory
+        if extraction.is_article and small and not self.warmup.is_warm(response.url):
             self.warmup.hold(response.url, Held(item, response.body, ctype, _listed(task)))
         else:
             self._count(extraction)
