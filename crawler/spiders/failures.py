@@ -33,8 +33,8 @@ NOT_FOUND = frozenset({404, 410})
 #: Display names of the error kinds, in the summary's order.
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
-    "too_large": "too large", "decoding": "decoding", "redirect_loop": "redirect loop", "analysis": "analysis",
-    "store": "store", "archive": "archive", "other": "other",
+    "too_large": "too large", "decoding": "decoding", "redirect_loop": "redirect loop",
+    "analysis": "analysis", "store": "store", "archive": "archive", "other": "other",
 }
 
 
