@@ -92,6 +92,10 @@ def check_setting(name: str, value: Any, source: str) -> None:
         return
     problem = _problem(name, value.strip(), known[name])
     if problem:
+        if name == "FRONTIER_REDIS_URL":  # never repeat a password
+            from crawler.frontier.sharedcrawl import redact
+
+            value = redact(value)
         raise UserError(f"{source} {name}={value!r}: {problem}")
 
 

@@ -56,6 +56,9 @@ class RedisClient(Protocol):
     def expire(self, name: str, seconds: int) -> bool:
         """Set a key's time to live."""
 
+    def hsetnx(self, name: str, key: str, value: Any) -> int:
+        """Set a hash field unless it is set."""
+
 
 @dataclass(frozen=True)
 class Politeness:
@@ -83,6 +86,8 @@ class RedisBackend:
         self._scripts = {name: client.register_script(getattr(lua, name)) for name in (
             "UNSEEN", "ADMIT", "POP", "ACK", "SPEND", "RELEASE", "HEARTBEAT", "LEAVE", "COUNTS",
             "FINISH")}
+        # For `crawler status`: the budget the crawl's first worker was given.
+        client.hsetnx(prefix + "meta", "max_pages", budget_limit)
         self._gave_back = False
         self._queued_at = 0.0
         self._queued = False

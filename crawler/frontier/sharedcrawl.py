@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.archive.naming import safe_hostname
 from crawler.exceptions import UserError
@@ -45,20 +46,38 @@ class SharedCrawl:
         return f"{self.name}#{self.generation}"
 
 
+def redact(url: str) -> str:
+    """``url`` with its password (``redis://:secret@host``, ``?password=``) shown as ``***``."""
+    url = re.sub(r"(?<=:)[^:@/]*(?=@)", "***", url)
+    return re.sub(r"(?i)(password=)[^&]*", r"\1***", url)
+
+
 def connect(url: str) -> Any:
-    """A redis-py client for ``url``; UserError naming the fix if Redis cannot be reached."""
+    """A redis-py client for ``url``; UserError naming the fix if Redis cannot be reached.
+
+    Messages never repeat the URL's password.
+    """
     import redis
 
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise UserError(f"--redis {url!r} is not a Redis URL: write e.g. redis://127.0.0.1:6379/0")
+        raise UserError(f"--redis {redact(url)!r} is not a Redis URL: write e.g. "
+                        "redis://127.0.0.1:6379/0")
     try:
         options = {} if url.startswith("unix:") else {"socket_connect_timeout": 5}
         client = redis.StrictRedis.from_url(url, socket_timeout=60, **options)
         client.ping()
     except (redis.exceptions.RedisError, ValueError, OSError) as exc:
-        raise UserError(f"cannot reach Redis at {url} ({exc}): start redis-server there or "
-                        "fix --redis") from None
+        reason = str(exc).replace(_password(url), "***") if _password(url) else str(exc)
+        raise UserError(f"cannot reach Redis at {redact(url)} ({reason}): start redis-server "
+                        "there or fix --redis") from None
     return client
+
+
+def _password(url: str) -> str:
+    try:
+        return urlsplit(url).password or ""
+    except ValueError:
+        return ""
 
 
 def crawl_name(site: str, seeds: list[str]) -> str:
