@@ -252,6 +252,12 @@ def _loops(stats: dict[str, Any]) -> str:
     return f", {count} redirect loop{'s' if count != 1 else ''} given up" if count else ""
 
 
+def _bad_entries(stats: dict[str, Any]) -> str:
+    """", 2 bad queue entries dropped": Redis queue entries that were not this crawl's tasks."""
+    count = int(stats.get("frontier/bad_entries", 0))
+    return f", {count} bad queue entr{'ies' if count != 1 else 'y'} dropped" if count else ""
+
+
 def _refused(stats: dict[str, Any]) -> str:
     """", 2 redirects refused (out of scope)": redirects and refreshes not followed."""
     count = int(stats.get("scope/refused_redirects", 0))
@@ -277,7 +283,8 @@ def _print_summary(report: CrawlReport) -> None:
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
               f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''}"
-              f"{_not_found(job.stats)}{_loops(job.stats)}{_refused(job.stats)} [{finish}]")
+              f"{_not_found(job.stats)}{_loops(job.stats)}{_refused(job.stats)}"
+              f"{_bad_entries(job.stats)} [{finish}]")
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")

@@ -21,7 +21,13 @@ from crawler.discovery import Discovered, Scope
 from crawler.discovery.domains import registered_domain
 from crawler.frontier.backend import Action, Admitted, Backend, Counts
 from crawler.frontier.incremental import IncrementalPolicy, Stats
-from crawler.frontier.task import FREE_ROLES, SOURCE_PRIORITY, SOURCE_ROLES, CrawlTask
+from crawler.frontier.task import (
+    FREE_ROLES,
+    SOURCE_PRIORITY,
+    SOURCE_ROLES,
+    BadEntry,
+    CrawlTask,
+)
 from crawler.incremental import Decision
 
 #: Requests scheduled per page of budget at most: enough for priority to choose among,
@@ -196,6 +202,7 @@ class Frontier:
             widened = self.scope.widened(url)
             if widened.refusal(url) is None:
                 self.scope = widened
+                self.backend.add_scope_host(discovery.host_of(url))
                 return None
         if reason is not None:
             self.stats.inc_value("scope/refused_redirects")
@@ -216,16 +223,39 @@ class Frontier:
         finished instead of fetched twice (stat ``frontier/requeued_archived``).
         """
         while not self._budget_spent:
-            task = self.backend.pop()
+            try:
+                task = self.backend.pop()
+            except BadEntry:  # dropped by the backend, lease and slot freed
+                self.stats.inc_value("frontier/bad_entries")
+                continue
             if task is None:
                 return None
+            if self._out_of_scope(task):
+                self.backend.drop(task)
+                self.stats.inc_value("frontier/bad_entries")
+                continue
             task.leased = True
             self._open[task.key] = _Open(task)
             if not (task.requeued and self._archived_meanwhile(task)):
+                if self.incremental is not None:
+                    self.incremental.restore_headers(task)
                 return task
             self.stats.inc_value("frontier/requeued_archived")
             self.release(task)
         return None
+
+    def _out_of_scope(self, task: CrawlTask) -> bool:
+        """True for a queued URL outside the crawl's scope (an entry another client wrote).
+
+        Hosts a seed of any worker redirected to are in scope (the backend shares them).
+        """
+        if self.scope is None:
+            return False
+        reason = self.scope.refusal(task.url)
+        if reason == "other-host" and discovery.host_of(task.url) in self.backend.scope_hosts():
+            self.scope = self.scope.widened(task.url)
+            return False
+        return reason is not None
 
     def _archived_meanwhile(self, task: CrawlTask) -> bool:
         """True if the incremental policy, asked again, skips a requeued task as archived."""

@@ -160,6 +160,20 @@ class IncrementalPolicy:
                     self.stats.inc_value("incremental/conditional")
         return decision
 
+    def restore_headers(self, task: CrawlTask) -> None:
+        """A revisit's conditional headers, worked out again as its task leaves the queue.
+
+        Headers never travel in a queue entry (another Redis client may have written it).
+        """
+        if not self.config.conditional or task.headers or task.incremental not in (
+            Decision.CHANGED.value, Decision.REVISIT.value
+        ):
+            return
+        state = self.store.capture_state(task.url) if self.store is not None else None
+        known = known_capture(state, self.fetchlog.get(task.url))
+        if known is not None:
+            task.headers.update(conditional_headers(known))
+
     def _unpoliced(self, task: CrawlTask, reason: str) -> None:
         self.stats.inc_value(f"incremental/{reason}")
         task.incremental = reason

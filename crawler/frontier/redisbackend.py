@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from crawler.frontier import redisscripts as lua
 from crawler.frontier.backend import Action, Admitted, Counts
-from crawler.frontier.task import FREE_ROLES, CrawlTask
+from crawler.frontier.task import FREE_ROLES, BadEntry, CrawlTask, entry_key
 
 _ACTION_CODES = {Action.QUEUE: "q", Action.PARK: "p", Action.SKIP: "s"}
 #: How long a request may hold a host's politeness slot before it counts as gone (ms).
@@ -58,6 +58,15 @@ class RedisClient(Protocol):
 
     def hsetnx(self, name: str, key: str, value: Any) -> int:
         """Set a hash field unless it is set."""
+
+    def hdel(self, name: str, *keys: str) -> int:
+        """Delete hash fields."""
+
+    def hincrby(self, name: str, key: str, amount: int = 1) -> int:
+        """Add to a hash field."""
+
+    def smembers(self, name: str) -> set[bytes]:
+        """A set's members."""
 
 
 @dataclass(frozen=True)
@@ -118,15 +127,50 @@ class RedisBackend:
         return bool(self.client.sadd(self.prefix + "seen", CrawlTask(url).key))
 
     def pop(self) -> CrawlTask | None:
-        """The best task of a host with a free politeness slot, leased to this worker."""
+        """The best task of a host with a free politeness slot, leased to this worker.
+
+        BadEntry if the entry taken was not a task of this crawl: it is dropped, counted, and
+        its lease and slot are freed (the caller asks again).
+        """
         p = self.politeness
         reply = self._run("POP", self.worker, p.per_host, p.delay_ms, SLOT_MS,
                           self.budget_limit, SCAN_HOSTS)
-        if int(reply[0]) == 1:
+        code = int(reply[0])
+        if code == 2:
+            raise BadEntry("not a JSON task with a key and a host")
+        if code == 1:
             self.wait_ms = -1
-            return CrawlTask.from_json(reply[1])
+            try:
+                return CrawlTask.from_json(reply[1])
+            except BadEntry:
+                self._forget(reply[1])
+                raise
         self.wait_ms = int(reply[1]) if len(reply) > 1 else -1
         return None
+
+    def _forget(self, raw: bytes | str) -> None:
+        """Free the lease and slot a bad entry took under its own key and host; count it."""
+        key = entry_key(raw)
+        if key is not None:
+            self.client.hdel(self.prefix + "leases:" + self.worker, key)
+            host = _entry_host(raw)
+            if host:
+                self.client.zrem(self.prefix + "slots:" + host, key)
+        self.client.hincrby(self.prefix + "meta", "bad_entries", 1)
+
+    def drop(self, task: CrawlTask) -> None:
+        """Forget a taken task that is not to be fetched (out of scope): lease and slot."""
+        self.client.hdel(self.prefix + "leases:" + self.worker, task.key)
+        self.free_slot(task)
+        self.client.hincrby(self.prefix + "meta", "bad_entries", 1)
+
+    def scope_hosts(self) -> frozenset[str]:
+        """Hosts the crawl's seeds redirected to (shared by every worker)."""
+        return frozenset(_text(h) for h in self.client.smembers(self.prefix + "scope"))
+
+    def add_scope_host(self, host: str) -> None:
+        """A seed redirected to ``host``: in scope for every worker."""
+        self.client.sadd(self.prefix + "scope", host)
 
     def free_slot(self, task: CrawlTask) -> None:
         """Free the host's slot as the download ends (the lease lasts until the task is done)."""
@@ -177,3 +221,19 @@ class RedisBackend:
         """Leave the crawl."""
         if not self._gave_back:
             self._run("LEAVE", self.worker, "done")
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _entry_host(raw: bytes | str) -> str | None:
+    """The host (``d``) a queue entry is filed under, if it has one."""
+    import json
+
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    host = data.get("d") if isinstance(data, dict) else None
+    return host if isinstance(host, str) else None
