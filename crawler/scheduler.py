@@ -37,6 +37,7 @@ from crawler.frontier import (
     Frontier,
     FrontierConfig,
     LocalBackend,
+    resilient,
     sharedcrawl,
 )
 from crawler.frontier.incremental import IncrementalConfig, IncrementalPolicy, open_store_or_none
@@ -111,10 +112,12 @@ def open_frontier(crawler: Crawler, max_pages: int) -> Frontier:
 
 def _shared_backend(settings: BaseSettings, max_pages: int) -> tuple[Backend, SharedFetchLog]:
     """Join the crawl shared in Redis (``FRONTIER_REDIS_URL``) as a new worker."""
-    client = sharedcrawl.connect(settings["FRONTIER_REDIS_URL"])
+    client = sharedcrawl.connect_resilient(settings["FRONTIER_REDIS_URL"],
+                                           settings.getfloat("FRONTIER_REDIS_WAIT", 30.0))
     ref = settings.get("FRONTIER_CRAWL") or sharedcrawl.crawl_name(
         settings.get("CRAWL_SITE_NAME") or "", settings.getlist("CRAWL_SEEDS"))
     crawl = sharedcrawl.join(client, ref, settings.get("CRAWL_ID") or str(uuid.uuid4()))
+    client.state_key = crawl.prefix + "meta"  # must survive an outage
     politeness = Politeness(
         per_host=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4),
         delay_ms=int(settings.getfloat("DOWNLOAD_DELAY", 0) * 1000),
@@ -181,6 +184,7 @@ class FrontierScheduler(BaseScheduler):
         self._request_for = request_for
         self.frontier = frontier_for(self.crawler)
         if self.frontier.backend.shared:
+            resilient.on_lost(self._redis_lost)
             interval = self.crawler.settings.getfloat("FRONTIER_HEARTBEAT", 2.0)
             for call, every in ((self._beat, interval), (self._poll, POLL_SECONDS)):
                 loop = task.LoopingCall(call)
@@ -197,6 +201,17 @@ class FrontierScheduler(BaseScheduler):
         if self.frontier is not None:
             self.frontier.close()
             _FRONTIERS.pop(self.crawler, None)
+
+    def _redis_lost(self, message: str) -> None:
+        """Redis is gone for good: stop the crawl with its one line (never "finished")."""
+        stats = self.crawler.stats
+        if stats is None or stats.get_value("crawl/fatal_error"):
+            return
+        stats.set_value("crawl/fatal_error", message)
+        stats.inc_value("errors/redis")
+        engine = self.crawler.engine
+        if engine is not None and getattr(engine, "spider", None) is not None:
+            deferred_from_coro(engine.close_spider_async(reason="redis_lost"))
 
     def has_pending_requests(self) -> bool:
         """True while this worker holds requests or the frontier has queued tasks."""

@@ -160,6 +160,8 @@ FRONTIER_CRAWL = ""
 FRONTIER_HEARTBEAT = 2.0
 #: Seconds without a heartbeat after which a worker counts as dead and its tasks are requeued.
 FRONTIER_LEASE_TIMEOUT = 30.0
+#: Seconds a worker waits for Redis to answer again before it stops with an error.
+FRONTIER_REDIS_WAIT = 30.0
 
 # --- Incremental crawling (crawler/frontier/incremental.py; docs/schedule.md) -----------------
 # A crawl into an archive that already holds captures fetches seeds, feeds, sitemaps and list

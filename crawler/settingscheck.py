@@ -26,7 +26,7 @@ _AT_LEAST_ONE = frozenset({
 #: Number settings that must be above 0 (a zero timeout or interval is not a value).
 _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
-                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT"})
+                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT", "FRONTIER_REDIS_WAIT"})
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")
 #: Settings in seconds: Scrapy reads them as floats whatever their default's type.

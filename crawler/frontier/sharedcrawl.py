@@ -64,7 +64,9 @@ def connect(url: str) -> Any:
                         "redis://127.0.0.1:6379/0")
     try:
         options = {} if url.startswith("unix:") else {"socket_connect_timeout": 5}
-        client = redis.StrictRedis.from_url(url, socket_timeout=60, **options)
+        # A Lua step takes milliseconds; a silent server (stopped, or a lost network) is
+        # noticed after 15 s and waited out as an outage (crawler/frontier/resilient.py).
+        client = redis.StrictRedis.from_url(url, socket_timeout=15, **options)
         client.ping()
     except (redis.exceptions.RedisError, ValueError, OSError) as exc:
         reason = str(exc).replace(_password(url), "***") if _password(url) else str(exc)
@@ -101,3 +103,10 @@ def join(client: Any, ref: str, candidate_id: str) -> SharedCrawl:
 def worker_id() -> str:
     """This worker's name in the crawl: host, process id and a random tag."""
     return f"{safe_hostname()}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+def connect_resilient(url: str, wait: float) -> Any:
+    """:func:`connect`, then a client that waits out an outage of up to ``wait`` seconds."""
+    from crawler.frontier.resilient import ResilientRedis
+
+    return ResilientRedis(connect(url), url, wait)

@@ -34,7 +34,8 @@ NOT_FOUND = frozenset({404, 410})
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
     "too_large": "too large", "decoding": "decoding", "redirect_loop": "redirect loop",
-    "analysis": "analysis", "store": "store", "archive": "archive", "other": "other",
+    "analysis": "analysis", "store": "store", "archive": "archive", "redis": "Redis",
+    "other": "other",
 }
 
 

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -64,3 +65,74 @@ def test_ctrl_c_of_workers_prints_no_redis_error(tmp_path):
     assert proc.returncode == 130, (out, err)
     assert "Redis" not in err and "Traceback" not in err, err
     assert "[shutdown]" in out
+
+
+def _redis(folder, port: int) -> subprocess.Popen:
+    """A redis-server with an append-only file (its data survives a restart)."""
+    import shutil
+    import socket
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("needs redis-server")
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "yes", "--appendfsync", "always", "--dir",
+                             str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("back_after", [1.5, None])
+def test_redis_going_away_mid_crawl(tmp_path, back_after):
+    """Back within FRONTIER_REDIS_WAIT: the crawl goes on and finishes every page. Gone for
+    good: one line naming Redis, exit 1, and the summary does not say "finished"."""
+    port = free_port()
+    server = _redis(tmp_path / "redis", port)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        with BigSiteServer(300, delay=0.02) as site:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "crawler.cli", "crawl", site.url, "--redis", url,
+                 "--archive-dir", str(tmp_path / "a"), *SHARED, "-s", "FRONTIER_REDIS_WAIT=6",
+                 "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"],
+                cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            wait_for_hits(site, 40, [proc])
+            _stop(server)
+            if back_after is not None:
+                time.sleep(back_after)
+                server = _redis(tmp_path / "redis", port)
+            try:
+                out, err = proc.communicate(timeout=180)
+            finally:
+                if proc.poll() is None:  # it hung: do not leave it behind
+                    proc.kill()
+                    proc.communicate()
+            hits = site.page_hits()
+            paths = set(site.site.paths())
+    finally:
+        if server.poll() is None:
+            _stop(server)
+    assert "Traceback" not in out + err
+    if back_after is not None:
+        assert proc.returncode == 0, (out, err)
+        assert set(hits) == paths and "[finished]" in out
+    else:
+        assert proc.returncode == 1, (out, err)
+        last = err.strip().splitlines()[-1]
+        assert last.startswith("crawler crawl: error: lost the connection to Redis at "
+                               f"redis://127.0.0.1:{port}/0"), err
+        assert "[finished]" not in out and "[redis_lost]" in out, out
