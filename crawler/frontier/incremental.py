@@ -211,7 +211,7 @@ class IncrementalPolicy:
             return
         if status == 304:
             self.stats.inc_value("incremental/not_modified")
-        if task.incremental in ("changed", "revisit", "forced", "new"):
+        if task.incremental in ("changed", "revisit", "new"):
             self.stats.inc_value(f"incremental/fetched/{task.incremental}")
         now, lastmod = datetime.now(UTC), parse_timestamp(task.discovered_date)
         # The URLs that redirected here count as fetched too, or they would look new forever.
@@ -223,7 +223,11 @@ class IncrementalPolicy:
             ))
 
     def item_stored(self, task: CrawlTask, is_article: bool) -> None:
-        """Count a never-archived page of unknown role once it is stored as an article."""
+        """Count a never-archived page of unknown role once it is stored as an article; with
+        ``--full``, count a page as an article page once it is stored as one (a page of
+        unknown role that is a list is not one)."""
+        if task.incremental == "forced" and is_article:
+            self.stats.inc_value("incremental/fetched/forced")
         if task.first_capture and is_article:
             task.first_capture = False
             self.stats.inc_value("incremental/fetched/new")

@@ -79,3 +79,12 @@ def test_demo_crawl_keeps_its_archive_port_or_says_it_is_taken(tmp_path):
     crawl(archive, "--max-pages", "10", "--full")
     pages = stored_pages(archive)
     assert {urlsplit(p.url).port for p in pages.values()} == {port}
+
+
+@pytest.mark.slow
+def test_full_counts_article_pages_not_every_page_of_unknown_role(demo, tmp_path):
+    """--full on the 120-article demo: 120 article pages, not 128 (8 pages of unknown role
+    are lists)."""
+    crawl(tmp_path, demo.url)
+    again = crawl(tmp_path, demo.url, "--full")
+    assert "(--full), 120 article pages fetched" in again.stdout, again.stdout
