@@ -169,6 +169,8 @@ def run_jobs(
     finally:
         ProgressBoard.active = None
     results = [_result(job, crawler) for job, crawler in zip(jobs, crawlers, strict=True)]
+    if not redis_url:  # workers of a shared crawl share its id: each would count them all
+        _count_stored(archive_dir, crawl_id, results)
     warc_files = _warc_files(archive_dir, time.time() - (time.monotonic() - started))
     if all(_clean(result) for result in results):
         # Everything fetched is in the store: the next start need not look at these files.
@@ -229,6 +231,31 @@ def take_in_dead_workers(archive_dir: Path, redis_url: str) -> None:
         return
     if summary:
         logger.info("%s", summary)
+
+
+def _count_stored(archive_dir: Path, crawl_id: str, results: list[JobResult]) -> None:
+    """Put the article pages the store holds from this crawl in each job's stats
+    (``store/articles_held``): the summary's article figure is what the store holds, not what
+    extraction found (a full disk loses the store's last batch; the WARCs keep it)."""
+    import sqlite3
+
+    path = archive_dir / "articles.sqlite"
+    if not path.is_file() or not results:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = dict(conn.execute(
+                "SELECT site, count(*) FROM pages WHERE crawl_id = ? AND is_article = 1 "
+                "GROUP BY site", (crawl_id,)).fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    for result in results:
+        names = {result.name, *result.name.split(", ")}
+        result.stats["store/articles_held"] = sum(rows.values()) if len(results) == 1 else sum(
+            n for site, n in rows.items() if site in names)
 
 
 def _clean(result: JobResult) -> bool:

@@ -264,6 +264,16 @@ def _refused(stats: dict[str, Any]) -> str:
     return f", {count} redirect{'s' if count != 1 else ''} refused (out of scope)" if count else ""
 
 
+def _articles(stats: dict[str, Any], found: int) -> tuple[int, str]:
+    """The articles the store holds from this crawl, and a note on those it lost (a stop)."""
+    held = stats.get("store/articles_held")
+    if held is None or not stats.get("crawl/fatal_error"):
+        return found, ""
+    lost = found - int(held)
+    return int(held), (f" (and {lost} in the WARCs only: the next crawl stores them)"
+                       if lost > 0 else "")
+
+
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
     from crawler.extensions.progress import error_counts, human_bytes, snapshot
@@ -279,7 +289,9 @@ def _print_summary(report: CrawlReport) -> None:
         )
         detail = ", ".join(f"{k} {v}" for k, v in reasons)
         finish = _finish(job)
-        print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
+        articles, note = _articles(job.stats, snap.articles)
+        print(f"  {job.name}: {snap.pages} pages fetched, {articles} articles{note}, "
+              f"{snap.lists} "
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
               f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''}"
