@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from crawler.discovery.domains import registered_domain
 from crawler.exceptions import UserError
@@ -134,7 +134,56 @@ def run_jobs(
 
     With ``redis_url`` each job is a worker of a crawl shared in Redis (see
     crawler/frontier/sharedcrawl.py): it joins the crawl of its seeds and takes its crawl id.
+    UserError if another crawl is running into the folder (:func:`lock_archive`).
     """
+    lock = lock_archive(archive_dir, _crawl_key(jobs), shared=bool(redis_url))
+    try:
+        return _run_jobs(jobs, archive_dir, cli, max_pages, redis_url)
+    finally:
+        lock.close()
+
+
+def _crawl_key(jobs: list[CrawlJob]) -> str:
+    """What makes two crawls the same crawl: their sites' names and seeds."""
+    import hashlib
+
+    text = "\n".join(sorted(f"{job.name}\t{' '.join(sorted(job.seeds))}" for job in jobs))
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def lock_archive(path: Path, key: str, shared: bool = False) -> IO[str]:
+    """Lock the crawl ``key`` (its sites and seeds) in the archive folder; UserError if it runs.
+
+    The same crawl twice into one folder at once would fetch everything twice; it is refused.
+    The workers of a shared crawl share the lock (``shared``), never with a crawl of its own;
+    crawls of other sites (``crawler schedule`` runs several at once) go on side by side. The
+    lock (``flock`` on ``.locks/crawl-KEY.lock``) ends with the process, however it ends.
+    """
+    import fcntl
+
+    (path / ".locks").mkdir(exist_ok=True)
+    handle = open(path / ".locks" / f"crawl-{key}.lock", "a+")  # noqa: SIM115 - held
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        who = f"process {holder}" if holder.isdigit() else "workers of a shared crawl"
+        raise UserError(f"archive folder {path} is in use by the same crawl ({who}): wait for "
+                        "it to end, or choose another --archive-dir") from None
+    if not shared:
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+    return handle
+
+
+def _run_jobs(
+    jobs: list[CrawlJob], archive_dir: Path, cli: dict[str, str], max_pages: int,
+    redis_url: str,
+) -> CrawlReport:
+    """The work of :func:`run_jobs`, with the folder locked."""
     from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
     from crawler.extensions.progress import ProgressBoard

@@ -255,3 +255,34 @@ def free_tcp_port() -> int:
     from tests.conftest import free_port
 
     return free_port()
+
+
+@pytest.mark.slow
+def test_a_second_crawl_into_a_busy_folder_is_one_line(tmp_path):
+    """Two crawls into one archive folder at once: the second is refused (exit 2)."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.bigsite import BigSiteServer
+    from tests.conftest import REPO_ROOT
+
+    archive = tmp_path / "a"
+    with BigSiteServer(200, delay=0.05) as big:
+        first = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", big.url, "--archive-dir",
+             str(archive), *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"],
+            cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while sum(big.page_hits().values()) < 5 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            run = crawler("crawl", big.url, "--archive-dir", str(archive), *FAST, timeout=120)
+            assert max(big.page_hits().values()) == 1  # the second fetched nothing again
+        finally:
+            first.kill()
+            first.wait()
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1, (run.stdout, lines)
+    assert f"archive folder {archive} is in use by the same crawl (process {first.pid})" in \
+        lines[0], lines
