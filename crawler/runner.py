@@ -308,11 +308,15 @@ def _count_stored(archive_dir: Path, crawl_id: str, results: list[JobResult]) ->
 
 
 def _clean(result: JobResult) -> bool:
-    """True if a job finished and stored every page it archived."""
+    """True if a job finished and stored every page it archived.
+
+    Failed fetches (timeouts, HTTP errors...) do not matter here: what they archived is not a
+    page to store. A page archived and then not analysed or not stored does.
+    """
     stats = result.stats
     return stats.get("finish_reason") == "finished" and not any(
-        stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error")
-    ) and not any(k.startswith("errors/") and v for k, v in stats.items())
+        stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error",
+                                   "errors/analysis", "errors/store", "errors/archive"))
 
 
 def _shared_fetch_log(archive_dir: Path, redis_url: str) -> Any:

@@ -34,3 +34,4 @@ def test_a_seed_that_loops_is_an_error(tmp_path):
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 2 and len(lines) == 1, (run.stdout, lines)
     assert "was given up: redirect loop" in lines[0], lines
+
