@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+# ../shared/data beside the checkout; CRAWLER_SHARED_DATA names it elsewhere (a git worktree).
+SHARED_DATA = Path(os.environ.get("CRAWLER_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
 
 
 def free_port() -> int:

@@ -37,7 +37,7 @@ def address_class(host: str) -> str:
         return LOOPBACK
     if address.is_link_local:
         return LINK_LOCAL
-    if address.is_private or address.is_reserved or address.is_multicast:
+    if not address.is_global or address.is_multicast:  # private, reserved, shared (CGNAT)...
         return PRIVATE
     return PUBLIC
 

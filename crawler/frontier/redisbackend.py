@@ -119,6 +119,9 @@ class RedisBackend:
         self._queued = False
         #: Milliseconds until a host with queued tasks may be asked (-1: unknown).
         self.wait_ms = -1
+        #: Pop on once the page budget is spent: page requisites are still due then (the
+        #: frontier drops the pages it pops; crawler/frontier/requisites.py).
+        self.pop_after_budget = False
 
     def _run(self, name: str, *args: Any) -> Any:
         return self._scripts[name](keys=[], args=[self.prefix, *args])
@@ -154,8 +157,9 @@ class RedisBackend:
         its lease and slot are freed (the caller asks again).
         """
         p = self.politeness
-        reply = self._run("POP", self.worker, p.per_host, p.delay_ms, SLOT_MS,
-                          self.budget_limit, SCAN_HOSTS)
+        limit = 0 if self.pop_after_budget else self.budget_limit
+        reply = self._run("POP", self.worker, p.per_host, p.delay_ms, SLOT_MS, limit,
+                          SCAN_HOSTS)
         code = int(reply[0])
         if code == 2:
             raise BadEntry("not a JSON task with a key and a host")

@@ -35,7 +35,7 @@ KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
     "too_large": "too large", "decoding": "decoding", "redirect_loop": "redirect loop",
     "analysis": "analysis", "store": "store", "archive": "archive", "redis": "Redis",
-    "other": "other",
+    "other": "other", "unreachable": "host unreachable",
 }
 
 
@@ -61,6 +61,12 @@ def failure_kind(failure: Any) -> str | None:
         return "redirect_loop"
     if isinstance(error, IgnoreRequest):
         return None
+    return error_kind(error)
+
+
+def error_kind(error: BaseException) -> str:
+    """``timeout``, ``dns``, ``connection``, ``too_large`` or ``other``: the kind of a download
+    exception."""
     if isinstance(error, DownloadCancelledError):  # past DOWNLOAD_MAXSIZE (the WARC keeps it)
         return "too_large"
     if isinstance(error, DownloadTimeoutError | TimeoutError):
@@ -119,14 +125,18 @@ def seed_problem(url: str, failure: Any) -> str:
             "reachable")
 
 
+def error_label(kind: str) -> str:
+    """The display name of an error kind: ``http-404`` is ``HTTP 404``, ``dns`` is ``DNS``."""
+    base, _, status = kind.partition("-")
+    return f"{KIND_LABELS.get(base, base)} {status}".strip()
+
+
 def error_counts(stats: dict[str, Any]) -> dict[str, int]:
     """Errors by display kind (``HTTP 404``, ``timeout``...), from a crawl's stats."""
     counts: dict[str, int] = {}
     for key, value in sorted(stats.items()):
         if not key.startswith("errors/") or not value:
             continue
-        kind = key.split("/", 1)[1]
-        base, _, status = kind.partition("-")
-        label = f"{KIND_LABELS.get(base, base)} {status}".strip()
+        label = error_label(key.split("/", 1)[1])
         counts[label] = counts.get(label, 0) + int(value)
     return counts

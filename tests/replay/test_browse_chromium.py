@@ -7,10 +7,9 @@ import urllib.parse
 import pytest
 
 from crawler.store import open_store
-from tests.conftest import free_port
 from tests.replay.browser import Chromium, why_chromium_cannot_run
 from tests.replay.demoarchive import HOSTILE_TITLE, build_demo_archive
-from tests.replay.replayhelp import running_replay
+from tests.replay.replayhelp import free_ports, running_replay
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,7 +21,7 @@ def browsed(tmp_path_factory):
     if reason:
         pytest.skip(reason)
     archive = build_demo_archive(tmp_path_factory.mktemp("browse") / "archive")
-    with running_replay(archive.root, free_port()) as base, Chromium() as browser:
+    with running_replay(archive.root, free_ports()) as base, Chromium() as browser:
         yield archive, base, browser
 
 
