@@ -276,6 +276,14 @@ class Frontier:
             self.stats.inc_value(f"scope/refused_redirects/{reason}")
         return reason
 
+    def widen_scope(self, url: str) -> None:
+        """A seed's response came from ``url``'s host: it joins the scope (of every worker)."""
+        if self.scope is not None and self.scope.refusal(url) == "other-host":
+            widened = self.scope.widened(url)
+            if widened.refusal(url) is None:
+                self.scope = widened
+                self.backend.add_scope_host(discovery.host_of(url))
+
     def claim_redirect(self, url: str) -> bool:
         """Mark a redirect target seen; False if it was fetched or queued already."""
         return self.backend.claim(url)

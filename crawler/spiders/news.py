@@ -327,6 +327,7 @@ class NewsSpider(scrapy.Spider):
         host = discovery.host_of(response.url)
         if host and not discovery.in_scope(response.url, self.config.allowed_domains):
             self.config.allowed_domains = self.config.allowed_domains | {host}
+        self.frontier.widen_scope(response.url)
 
     def _check_seed(
         self, response: Response, result: analysis.PageAnalysis, ctype: str | None

@@ -24,4 +24,8 @@ def test_download_delay_is_a_floor(tmp_path, autothrottle):
     assert run.returncode == 0, run.stderr
     assert len(times) >= 12
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 0.28, sorted(gaps)[:3]  # 20 ms for the timer's and the clock's slack
+    paths = [p for _, p, _ in sorted(site.hits)]
+    # Measured where the server sees the requests: 60 ms for the threads' and the clock's
+    # slack on a loaded machine. Scrapy's 0.5x-1.5x randomizing puts about a third of the
+    # gaps below 0.24 s.
+    assert min(gaps) >= 0.24, sorted(zip(gaps, paths[1:], strict=True))[:3]
