@@ -75,6 +75,9 @@ USER_AGENT = (
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
+# A floor, not an average: Scrapy would wait 0.5 to 1.5 x DOWNLOAD_DELAY (so 0.25 s for 0.5 s),
+# and AutoThrottle's delay (never below DOWNLOAD_DELAY) would be cut the same way.
+RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -159,6 +162,13 @@ DOWNLOADER_MIDDLEWARES = {
     # (crawler/shell/metarefresh.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.shell.metarefresh.HeadMetaRefreshMiddleware": 580,
+    # Redirect loops are given up as such and counted (crawler/shell/redirects.py).
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.shell.redirects.LoopGuardRedirectMiddleware": 600,
+    # Scrapy's decodes br with whatever `import brotli` finds: pywb's brotlipy, which fails
+    # (crawler/shell/compression.py).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.shell.compression.DecodingMiddleware": 590,
 }
 #: redis://HOST:PORT/DB of a shared crawl (`crawler crawl --redis`); empty: this process only.
 FRONTIER_REDIS_URL = ""
@@ -168,6 +178,8 @@ FRONTIER_CRAWL = ""
 FRONTIER_HEARTBEAT = 2.0
 #: Seconds without a heartbeat after which a worker counts as dead and its tasks are requeued.
 FRONTIER_LEASE_TIMEOUT = 30.0
+#: Seconds a worker waits for Redis to answer again before it stops with an error.
+FRONTIER_REDIS_WAIT = 30.0
 
 # --- Incremental crawling (crawler/frontier/incremental.py; docs/schedule.md) -----------------
 # A crawl into an archive that already holds captures fetches seeds, feeds, sitemaps and list

@@ -48,7 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     # with the recurring crawls' cron reading.
     "config": {"common", "exceptions", "discovery", "frontier", "recurring", "settings"},
     "recurring": {"common", "exceptions"},
-    "demosite": set(),
+    "demosite": {"exceptions"},
     "replay": _CORE | {"settings"},
     "shell": _CORE | {"config", "settings"},
     "processes": _CORE | {"shell", "config", "settings", "demosite"},

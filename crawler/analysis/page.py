@@ -37,6 +37,8 @@ class PageAnalysis:
     result: ExtractResult | None = None
     #: What the page needs to render (empty unless ``AnalysisRequest.requisites`` asked).
     requisites: tuple[Requisite, ...] = ()
+    #: What is wrong with a feed's or sitemap's XML (truncated, malformed), if anything.
+    problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +100,11 @@ def analyze_page(body: bytes, request: AnalysisRequest) -> PageAnalysis:
     kind = discovery.detect_kind(body, request.content_type)
     if kind == discovery.HTML:
         return _analyze_html(body, request)
-    if kind == discovery.FEED:
-        return PageAnalysis(kind, _in_scope(discovery.parse_feed(body, request.url), request))
-    if kind in (discovery.SITEMAP, discovery.SITEMAP_INDEX):
-        return PageAnalysis(kind, _in_scope(discovery.parse_sitemap(body, request.url), request))
+    if kind in (discovery.FEED, discovery.SITEMAP, discovery.SITEMAP_INDEX):
+        parse = discovery.parse_feed if kind == discovery.FEED else discovery.parse_sitemap
+        found = parse(body, request.url)
+        problem = discovery.xml_problem(body)
+        return PageAnalysis(kind, _in_scope(found, request), problem=problem)
     if kind == discovery.TEXT_SITEMAP:
         found = discovery.parse_text_sitemap(body, request.url)
         return PageAnalysis(kind, _in_scope(found, request))

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     archive_dir = Path(args.archive_dir or cli.pop("ARCHIVE_DIR", "") or "archives")
     max_pages = _max_pages(args.max_pages)
     workers = _workers(args.workers)
-    jobs = _jobs(args)
+    jobs = _jobs(args, _url_limit(cli))
     redis_url = args.redis or ""
     if redis_url:
         from crawler.frontier import sharedcrawl
@@ -139,7 +139,7 @@ def _run_workers(
     from crawler.demosite import DemoSiteServer
     from crawler.processes.runner import DEMO_SETTINGS
 
-    with DemoSiteServer.on_fixed_port() as server:
+    with DemoSiteServer.for_archive(archive_dir) as server:
         print(f"Crawling the bundled demo site at {server.url} with {count} workers", flush=True)
         demo = [f"--set={k}={v}" for k, v in DEMO_SETTINGS.items() if f"{k}=" not in str(args.set)]
         return workers.run_workers([*child, *demo, server.url], count, archive_dir, redis_url)
@@ -171,7 +171,21 @@ def _max_pages(value: str | None) -> int:
     return number
 
 
-def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
+def _url_limit(cli: dict[str, str]) -> int:
+    """The longest URL the crawl fetches (``URLLENGTH_LIMIT``, Scrapy's 2,083; 0: no limit)."""
+    value = cli.get("URLLENGTH_LIMIT", "2083").strip()
+    return int(value) if value.isdigit() else 2083
+
+
+def _check_length(seed: str, limit: int, where: str = "seed") -> None:
+    """UserError for a seed the crawl would drop as too long (it used to end "finished")."""
+    if limit and len(seed) > limit:
+        raise UserError(f"{where} {seed[:60]!r}... is {len(seed):,} characters long, more than "
+                        f"URLLENGTH_LIMIT ({limit:,}): give a shorter URL, or raise the limit "
+                        "with -s URLLENGTH_LIMIT=N")
+
+
+def _jobs(args: argparse.Namespace, url_limit: int = 2083) -> list[CrawlJob]:
     """One job per site of ``--sites`` (or those picked by ``--site``) plus one for the seeds."""
     from crawler import discovery
     from crawler.config import settingscheck, sites
@@ -186,6 +200,8 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
                 settingscheck.check_setting(
                     name, value, f"sites file {args.sites}, site {spec.name!r}: setting"
                 )
+            for seed in spec.seeds:
+                _check_length(seed, url_limit, f"sites file {args.sites}, site {spec.name!r}: seed")
             jobs.append(CrawlJob(spec.name, list(spec.seeds), list(spec.allowed_domains),
                                  spec.max_pages, spec.depth, dict(spec.settings)))
     seeds = []
@@ -193,6 +209,7 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
         url = discovery.normalize_url(seed) if "://" in seed else None
         if url is None:
             raise UserError(f"seed {seed!r} is not a valid http(s) URL: {_seed_hint(seed)}")
+        _check_length(url, url_limit)
         seeds.append(url)
     if seeds:
         jobs.append(CrawlJob("", seeds))
@@ -212,11 +229,11 @@ def _seed_hint(seed: str) -> str:
 def _crawl_demo(
     archive_dir: Path, cli: dict[str, str], max_pages: int, redis_url: str = ""
 ) -> CrawlReport:
-    """Serve the demo site on its fixed port (the next free one if taken), crawl it, stop it."""
+    """Serve the demo site on its archive's port (crawler.demosite), crawl it, stop it."""
     from crawler.demosite import DemoSiteServer
     from crawler.processes.runner import DEMO_SETTINGS, CrawlJob, run_jobs
 
-    with DemoSiteServer.on_fixed_port() as server:
+    with DemoSiteServer.for_archive(archive_dir) as server:
         print(f"Crawling the bundled demo site at {server.url} "
               "(give seed URLs to crawl real sites)", flush=True)
         job = CrawlJob("demo", [server.url], settings=dict(DEMO_SETTINGS))
@@ -232,6 +249,34 @@ def _not_found(stats: dict[str, Any]) -> str:
     """", 3 broken links (HTTP 404/410)" when found links led nowhere (not errors: archived)."""
     count = int(stats.get("pages/not_found", 0))
     return f", {count} broken link{'s' if count != 1 else ''} (HTTP 404/410)" if count else ""
+
+
+def _loops(stats: dict[str, Any]) -> str:
+    """", 1 redirect loop given up": found URLs whose redirects went round (not errors)."""
+    count = int(stats.get("pages/redirect_loop", 0))
+    return f", {count} redirect loop{'s' if count != 1 else ''} given up" if count else ""
+
+
+def _bad_entries(stats: dict[str, Any]) -> str:
+    """", 2 bad queue entries dropped": Redis queue entries that were not this crawl's tasks."""
+    count = int(stats.get("frontier/bad_entries", 0))
+    return f", {count} bad queue entr{'ies' if count != 1 else 'y'} dropped" if count else ""
+
+
+def _refused(stats: dict[str, Any]) -> str:
+    """", 2 redirects refused (out of scope)": redirects and refreshes not followed."""
+    count = int(stats.get("scope/refused_redirects", 0))
+    return f", {count} redirect{'s' if count != 1 else ''} refused (out of scope)" if count else ""
+
+
+def _articles(stats: dict[str, Any], found: int) -> tuple[int, str]:
+    """The articles the store holds from this crawl, and a note on those it lost (a stop)."""
+    held = stats.get("store/articles_held")
+    if held is None or not stats.get("crawl/fatal_error"):
+        return found, ""
+    lost = found - int(held)
+    return int(held), (f" (and {lost} in the WARCs only: the next crawl stores them)"
+                       if lost > 0 else "")
 
 
 def _print_summary(report: CrawlReport) -> None:
@@ -254,11 +299,14 @@ def _print_summary(report: CrawlReport) -> None:
         )
         detail = ", ".join(f"{k} {v}" for k, v in reasons)
         finish = _finish(job)
-        print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
+        articles, note = _articles(job.stats, snap.articles)
+        print(f"  {job.name}: {snap.pages} pages fetched, {articles} articles{note}, "
+              f"{snap.lists} "
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
               f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''}"
-              f"{_not_found(job.stats)} [{finish}]")
+              f"{_not_found(job.stats)}{_loops(job.stats)}{_refused(job.stats)}"
+              f"{_bad_entries(job.stats)} [{finish}]")
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")

@@ -27,7 +27,7 @@ _AT_LEAST_ONE = frozenset({
 #: Number settings that must be above 0 (a zero timeout or interval is not a value).
 _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
-                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT",
+                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT", "FRONTIER_REDIS_WAIT",
                        "CRAWL_REQUISITE_TIMEOUT"})
 #: The largest value of a setting: a delay of a day is already not a crawl; past 2**63 SQLite,
 #: Twisted's timers and date arithmetic overflow.
@@ -144,6 +144,10 @@ def check_setting(name: str, value: Any, source: str) -> None:
         return
     problem = _problem(name, value.strip(), known[name])
     if problem:
+        if name == "FRONTIER_REDIS_URL":  # never repeat a password
+            from crawler.frontier.sharedcrawl import redact
+
+            value = redact(value)
         raise UserError(f"{source} {name}={value!r}: {problem}")
 
 

@@ -9,6 +9,7 @@ from crawler.discovery.links import LinkOptions, extract_links
 from crawler.discovery.model import Discovered, Requisite
 from crawler.discovery.requisites import RequisiteOptions, find_requisites
 from crawler.discovery.robots import sitemaps_in_robots
+from crawler.discovery.scope import Scope, address_class, is_internal
 from crawler.discovery.seeds import (
     FEED,
     HTML,
@@ -20,12 +21,18 @@ from crawler.discovery.seeds import (
     maybe_gunzip,
 )
 from crawler.discovery.urls import host_of, in_scope, normalize_url, url_page_hint, url_variants
-from crawler.discovery.xmlfeeds import parse_feed, parse_sitemap, parse_text_sitemap
+from crawler.discovery.xmlfeeds import (
+    parse_feed,
+    parse_sitemap,
+    parse_text_sitemap,
+    xml_problem,
+)
 
 __all__ = [
     "FEED", "HTML", "SITEMAP", "SITEMAP_INDEX", "TEXT_SITEMAP", "UNKNOWN",
-    "Discovered", "LinkOptions", "Requisite", "RequisiteOptions", "detect_kind",
-    "find_requisites", "extract_links", "host_of", "in_scope",
+    "Discovered", "LinkOptions", "Requisite", "RequisiteOptions", "Scope", "address_class",
+    "detect_kind", "find_requisites", "extract_links", "host_of", "in_scope", "is_internal",
     "maybe_gunzip", "normalize_url", "parse_date", "parse_feed", "parse_sitemap",
     "parse_text_sitemap", "priority_for", "sitemaps_in_robots", "url_page_hint", "url_variants",
+    "xml_problem",
 ]

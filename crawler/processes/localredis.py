@@ -2,13 +2,18 @@
 
 Its data lives in ``ARCHIVE_DIR/frontier/`` (append-only file), so running the same command
 again after the whole command was killed resumes the same crawl; it listens on a Unix socket
-only (no TCP port). It is stopped when the command ends.
+only (no TCP port), in a folder only this user can write (:func:`private_dir`). It is stopped
+when the command ends, after its workers (Ctrl-C does not reach it).
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
 import shutil
+import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -17,15 +22,58 @@ from typing import Any
 
 from crawler.exceptions import UserError
 
+try:  # loaded before fork: the child only makes the system call
+    _LIBC: Any = ctypes.CDLL(None, use_errno=True)
+except OSError:  # not Linux
+    _LIBC = None
+
+
+def private_dir() -> Path:
+    """A folder only this user can write: ``$XDG_RUNTIME_DIR/newsarchiver``, else
+    ``/tmp/newsarchiver-<uid>`` (created 0700); UserError if another user owns it or can write
+    it."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    base = Path(runtime) if runtime and _private(Path(runtime)) else Path(tempfile.gettempdir())
+    folder = base / ("newsarchiver" if base != Path(tempfile.gettempdir())
+                     else f"newsarchiver-{os.getuid()}")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot make the private folder {folder} for the crawl's redis-server "
+                        f"({exc.strerror or exc}): set XDG_RUNTIME_DIR or TMPDIR") from None
+    if not _private(folder):
+        raise UserError(f"{folder}, the folder of the crawl's redis-server socket, is not this "
+                        "user's alone (another user owns or can write it): remove it, or set "
+                        "TMPDIR to a private folder")
+    return folder
+
+
+def _private(folder: Path) -> bool:
+    """True if ``folder`` is a real folder owned by this user that no one else can write."""
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and not info.st_mode & 0o022)
+
+
+def _own_session() -> None:
+    """In redis-server: no Ctrl-C from the terminal (we stop it), SIGTERM if we die."""
+    os.setsid()
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
 
 class PrivateRedis:
     """Starts (or reuses) the archive folder's own redis-server."""
 
     def __init__(self, archive_dir: Path) -> None:
         self.folder = archive_dir.resolve() / "frontier"
-        # Unix socket paths are short (108 bytes): keep it in the temp folder, named per archive.
+        # Unix socket paths are short (108 bytes): keep it in a folder of this user's only
+        # (never in the shared temp folder, where another user could plant a server).
         tag = hashlib.blake2b(str(self.folder).encode(), digest_size=6).hexdigest()
-        self.socket = Path(tempfile.gettempdir()) / f"newsarchiver-redis-{tag}.sock"
+        self.socket = private_dir() / f"redis-{tag}.sock"
         self.url = f"unix://{self.socket}?db=0"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -44,6 +92,9 @@ class PrivateRedis:
              "--dir", str(self.folder), "--appendonly", "yes", "--save", "",
              "--logfile", str(self.folder / "redis.log")],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            # Ctrl-C reaches the workers, which give their URLs back to this server: it must
+            # not stop before them (it used to, and they printed "cannot reach Redis").
+            preexec_fn=_own_session,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -60,7 +111,10 @@ class PrivateRedis:
         """A connected client, or None if nothing answers on the socket."""
         import redis
 
-        if not self.socket.exists():
+        try:
+            if self.socket.lstat().st_uid != os.getuid():
+                return None  # not ours: never trusted
+        except OSError:
             return None
         try:
             client = redis.StrictRedis(unix_socket_path=str(self.socket), socket_timeout=10)

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from crawler.discovery.domains import registered_domain
 from crawler.exceptions import UserError
@@ -136,7 +136,56 @@ def run_jobs(
 
     With ``redis_url`` each job is a worker of a crawl shared in Redis (see
     crawler/frontier/sharedcrawl.py): it joins the crawl of its seeds and takes its crawl id.
+    UserError if another crawl is running into the folder (:func:`lock_archive`).
     """
+    lock = lock_archive(archive_dir, _crawl_key(jobs), shared=bool(redis_url))
+    try:
+        return _run_jobs(jobs, archive_dir, cli, max_pages, redis_url)
+    finally:
+        lock.close()
+
+
+def _crawl_key(jobs: list[CrawlJob]) -> str:
+    """What makes two crawls the same crawl: their sites' names and seeds."""
+    import hashlib
+
+    text = "\n".join(sorted(f"{job.name}\t{' '.join(sorted(job.seeds))}" for job in jobs))
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def lock_archive(path: Path, key: str, shared: bool = False) -> IO[str]:
+    """Lock the crawl ``key`` (its sites and seeds) in the archive folder; UserError if it runs.
+
+    The same crawl twice into one folder at once would fetch everything twice; it is refused.
+    The workers of a shared crawl share the lock (``shared``), never with a crawl of its own;
+    crawls of other sites (``crawler schedule`` runs several at once) go on side by side. The
+    lock (``flock`` on ``.locks/crawl-KEY.lock``) ends with the process, however it ends.
+    """
+    import fcntl
+
+    (path / ".locks").mkdir(exist_ok=True)
+    handle = open(path / ".locks" / f"crawl-{key}.lock", "a+")  # noqa: SIM115 - held
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        who = f"process {holder}" if holder.isdigit() else "workers of a shared crawl"
+        raise UserError(f"archive folder {path} is in use by the same crawl ({who}): wait for "
+                        "it to end, or choose another --archive-dir") from None
+    if not shared:
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+    return handle
+
+
+def _run_jobs(
+    jobs: list[CrawlJob], archive_dir: Path, cli: dict[str, str], max_pages: int,
+    redis_url: str,
+) -> CrawlReport:
+    """The work of :func:`run_jobs`, with the folder locked."""
     from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
     from crawler.shell.extensions.progress import ProgressBoard
@@ -173,6 +222,8 @@ def run_jobs(
         ProgressBoard.active = None
     results = [_result(job, crawler, setup_errors.get(id(crawler)))
                for job, crawler in zip(jobs, crawlers, strict=True)]
+    if not redis_url:  # workers of a shared crawl share its id: each would count them all
+        _count_stored(archive_dir, crawl_id, results)
     warc_files = _warc_files(archive_dir, time.time() - (time.monotonic() - started))
     if all(_clean(result) for result in results):
         # Everything fetched is in the store: the next start need not look at these files.
@@ -243,12 +294,41 @@ def take_in_dead_workers(archive_dir: Path, redis_url: str) -> None:
         logger.info("%s", summary)
 
 
+def _count_stored(archive_dir: Path, crawl_id: str, results: list[JobResult]) -> None:
+    """Put the article pages the store holds from this crawl in each job's stats
+    (``store/articles_held``): the summary's article figure is what the store holds, not what
+    extraction found (a full disk loses the store's last batch; the WARCs keep it)."""
+    import sqlite3
+
+    path = archive_dir / "articles.sqlite"
+    if not path.is_file() or not results:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = dict(conn.execute(
+                "SELECT site, count(*) FROM pages WHERE crawl_id = ? AND is_article = 1 "
+                "GROUP BY site", (crawl_id,)).fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    for result in results:
+        names = {result.name, *result.name.split(", ")}
+        result.stats["store/articles_held"] = sum(rows.values()) if len(results) == 1 else sum(
+            n for site, n in rows.items() if site in names)
+
+
 def _clean(result: JobResult) -> bool:
-    """True if a job finished and stored every page it archived."""
+    """True if a job finished and stored every page it archived.
+
+    Failed fetches (timeouts, HTTP errors...) do not matter here: what they archived is not a
+    page to store. A page archived and then not analysed or not stored does.
+    """
     stats = result.stats
     return stats.get("finish_reason") == "finished" and not any(
-        stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error")
-    ) and not any(k.startswith("errors/") and v for k, v in stats.items())
+        stats.get(key) for key in ("extract/held_at_close", "store/errors", "crawl/fatal_error",
+                                   "errors/analysis", "errors/store", "errors/archive"))
 
 
 def _shared_fetch_log(archive_dir: Path, redis_url: str) -> Any:

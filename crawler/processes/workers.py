@@ -66,7 +66,7 @@ def merge_reports(reports: list[dict[str, Any]], archive_dir: Path, elapsed: flo
     finishes = {j["stats"].get("finish_reason") for r in reports for j in r["jobs"]}
     for job in jobs.values():
         job.stats["finish_reason"] = next(
-            (f for f in ("shutdown", "archive_error", "finished") if f in finishes),
+            (f for f in ("shutdown", "redis_lost", "archive_error", "finished") if f in finishes),
             next((f for f in finishes if f), None))
     workers = [{"pid": r["pid"], "elapsed": r["elapsed"], "max_rss_kb": r["max_rss_kb"],
                 "pages": sum(j["stats"].get("response_received_count", 0) for j in r["jobs"]),

@@ -7,12 +7,14 @@ from typing import Any
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import HtmlResponse, Request, Response
 
+from crawler.shell.redirects import LoopGuard
+
 #: Scrapy reads the tag in the first 4,096 characters; 4 bytes a character at the most.
 HEAD_BYTES = 16_384
 
 
-class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
-    """Scrapy's MetaRefreshMiddleware, shown only the start of each page.
+class HeadMetaRefreshMiddleware(LoopGuard, MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, shown only the start of each page (loops given up).
 
     Scrapy decodes the whole body (``response.text``) to read its first 4,096 characters, and
     the decoded copy then lives as long as the response: for a 300 kB news page, a millisecond

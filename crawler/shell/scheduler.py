@@ -40,6 +40,7 @@ from crawler.frontier import (
     Frontier,
     FrontierConfig,
     LocalBackend,
+    resilient,
     sharedcrawl,
 )
 from crawler.frontier.incremental import IncrementalConfig, IncrementalPolicy, open_store_or_none
@@ -144,10 +145,12 @@ def _shared_backend(
     settings: BaseSettings, max_pages: int
 ) -> tuple[RedisBackend, SharedFetchLog]:
     """Join the crawl shared in Redis (``FRONTIER_REDIS_URL``) as a new worker."""
-    client = sharedcrawl.connect(settings["FRONTIER_REDIS_URL"])
+    client = sharedcrawl.connect_resilient(settings["FRONTIER_REDIS_URL"],
+                                           settings.getfloat("FRONTIER_REDIS_WAIT", 30.0))
     ref = settings.get("FRONTIER_CRAWL") or sharedcrawl.crawl_name(
         settings.get("CRAWL_SITE_NAME") or "", settings.getlist("CRAWL_SEEDS"))
     crawl = sharedcrawl.join(client, ref, settings.get("CRAWL_ID") or str(uuid.uuid4()))
+    client.state_key = crawl.prefix + "meta"  # must survive an outage
     politeness = Politeness(
         per_host=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4),
         delay_ms=int(settings.getfloat("DOWNLOAD_DELAY", 0) * 1000),
@@ -214,6 +217,7 @@ class FrontierScheduler(BaseScheduler):
         self._request_for = request_for
         self.frontier = frontier_for(self.crawler)
         if self.frontier.backend.shared:
+            resilient.on_lost(self._redis_lost)
             interval = self.crawler.settings.getfloat("FRONTIER_HEARTBEAT", 2.0)
             for call, every in ((self._beat, interval), (self._poll, POLL_SECONDS)):
                 loop = task.LoopingCall(call)
@@ -231,6 +235,17 @@ class FrontierScheduler(BaseScheduler):
             self.frontier.close()
             _FRONTIERS.pop(self.crawler, None)
 
+    def _redis_lost(self, message: str) -> None:
+        """Redis is gone for good: stop the crawl with its one line (never "finished")."""
+        stats = self.crawler.stats
+        if stats is None or stats.get_value("crawl/fatal_error"):
+            return
+        stats.set_value("crawl/fatal_error", message)
+        stats.inc_value("errors/redis")
+        engine = self.crawler.engine
+        if engine is not None and getattr(engine, "spider", None) is not None:
+            deferred_from_coro(engine.close_spider_async(reason="redis_lost"))
+
     def has_pending_requests(self) -> bool:
         """True while this worker holds requests or the frontier has queued tasks."""
         assert self.frontier is not None
@@ -242,6 +257,8 @@ class FrontierScheduler(BaseScheduler):
         found = task_of(request)
         if found is None or found.leased:
             redirected = found is not None and request.url != found.url
+            if redirected and found is not None and self._refused(found, request):
+                return False  # dropped: the request_dropped signal finishes the task
             if redirected and not request.dont_filter and not self.frontier.claim_redirect(
                 request.url
             ):
@@ -249,6 +266,17 @@ class FrontierScheduler(BaseScheduler):
             self._ready.append(request)
             return True
         return self.frontier.add([found]) > 0
+
+    def _refused(self, found: CrawlTask, request: Request) -> bool:
+        """True (and logged) if a redirect or refresh leaves the crawl's scope."""
+        assert self.frontier is not None
+        reason = self.frontier.redirect_refusal(found, request.url)
+        if reason is None:
+            return False
+        source = (request.meta.get("redirect_urls") or [found.url])[-1]
+        logger.warning("Not following the redirect of %s to %s (%s: out of the crawl's scope)",
+                       source, request.url, reason)
+        return True
 
     def next_request(self) -> Request | None:
         """A request this worker holds, else the frontier's next task."""

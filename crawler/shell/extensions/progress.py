@@ -95,7 +95,7 @@ def _worth_showing(stats: dict[str, Any]) -> bool:
     """False for a crawl that archived nothing because no seed was usable."""
     return bool(stats.get("seeds/accepted") or stats.get("warc/records/response")
                 or stats.get("warc/records/revisit") or not stats.get("seeds/failed", 0)
-                and not stats.get("seeds/unknown", 0))
+                and not stats.get("seeds/unknown", 0) and not stats.get("seeds/rejected", 0))
 
 
 def human_bytes(size: float) -> str:

@@ -121,7 +121,8 @@ class WarcWriterExtension:
         writer = WarcWriter(settings.get("ARCHIVE_DIR") or "archives", writer_options(settings))
         if settings.get("FRONTIER_REDIS_URL") and isinstance(writer.dedup, DedupIndex):
             # A shared crawl: revisits refer to captures any worker made.
-            client = sharedcrawl.connect(settings["FRONTIER_REDIS_URL"])
+            client = sharedcrawl.connect_resilient(settings["FRONTIER_REDIS_URL"],
+                                                   settings.getfloat("FRONTIER_REDIS_WAIT", 30))
             writer.dedup = RedisDedupIndex(client, local=writer.dedup)
         ext = cls(crawler, writer)
         _WRITERS[crawler] = writer

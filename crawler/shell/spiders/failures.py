@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -22,7 +23,9 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.exceptions import ContentDecodingError
 from crawler.frontier import FREE_ROLES, TASK_META_KEY
+from crawler.shell.redirects import RedirectLoop
 
 #: Answers that say a page does not exist: archived as answered; the crawl did its job.
 NOT_FOUND = frozenset({404, 410})
@@ -30,13 +33,17 @@ NOT_FOUND = frozenset({404, 410})
 #: Display names of the error kinds, in the summary's order.
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
-    "analysis": "analysis", "store": "store", "archive": "archive", "other": "other",
-    "unreachable": "host unreachable",
+    "too_large": "too large", "decoding": "decoding", "redirect_loop": "redirect loop",
+    "analysis": "analysis", "store": "store", "archive": "archive", "redis": "Redis",
+    "other": "other", "unreachable": "host unreachable",
 }
 
 
 def failure_kind(failure: Any) -> str | None:
-    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``other``; None if not a failure."""
+    """``timeout``, ``dns``, ``connection``, ``http-<status>``, ``too_large``, ``decoding``...
+
+    None if it is not a failure.
+    """
     request = getattr(failure, "request", None)
     task = request.meta.get(TASK_META_KEY) if request is not None else None
     if getattr(task, "role", None) in FREE_ROLES:  # robots.txt is optional
@@ -48,13 +55,20 @@ def failure_kind(failure: Any) -> str | None:
         status = error.response.status
         # 304: the answer to a conditional revisit (the page did not change), archived as such.
         return None if status == 304 else f"http-{status}"
+    if isinstance(error, ContentDecodingError):
+        return "decoding"
+    if isinstance(error, RedirectLoop):  # a seed's (a found URL's is counted apart)
+        return "redirect_loop"
     if isinstance(error, IgnoreRequest):
         return None
     return error_kind(error)
 
 
 def error_kind(error: BaseException) -> str:
-    """``timeout``, ``dns``, ``connection`` or ``other``: the kind of a download exception."""
+    """``timeout``, ``dns``, ``connection``, ``too_large`` or ``other``: the kind of a download
+    exception."""
+    if isinstance(error, DownloadCancelledError):  # past DOWNLOAD_MAXSIZE (the WARC keeps it)
+        return "too_large"
     if isinstance(error, DownloadTimeoutError | TimeoutError):
         return "timeout"
     if isinstance(error, CannotResolveHostError):
@@ -70,9 +84,20 @@ def count_failure(stats: Any, failure: Any) -> None:
     if _is_broken_link(failure):
         stats.inc_value("pages/not_found")
         return
+    role = _role(failure)
+    if isinstance(failure.value, RedirectLoop) and role != "seed":
+        if role is not None and role not in FREE_ROLES:  # robots.txt is optional
+            stats.inc_value("pages/redirect_loop")  # the site's fault, shown like a broken link
+        return
     kind = failure_kind(failure)
     if kind is not None:
         stats.inc_value(f"errors/{kind}")
+
+
+def _role(failure: Any) -> str | None:
+    """The role of the failed request's task, if it has one."""
+    request = getattr(failure, "request", None)
+    return getattr(request.meta.get(TASK_META_KEY) if request is not None else None, "role", None)
 
 
 def _is_broken_link(failure: Any) -> bool:
@@ -90,6 +115,8 @@ def seed_problem(url: str, failure: Any) -> str:
     response = getattr(failure.value, "response", None)
     if response is not None:
         return f"seed {url} answered HTTP {response.status}: check the URL"
+    if isinstance(failure.value, RedirectLoop):
+        return f"seed {url} was given up: {failure.getErrorMessage()}: check the URL"
     if "robots.txt" in (failure.getErrorMessage() or ""):
         return f"seed {url} is disallowed by the site's robots.txt: pick another seed"
     kind = failure.type.__name__ if failure.type is not None else "error"

@@ -65,6 +65,9 @@ from crawler.shell.spiders.requisites import RequisiteFetcher
 logger = logging.getLogger(__name__)
 
 FLUSH_URL = "data:,flush-held-pages"
+#: Pages held for site warm-up keep their HTML in memory: a bigger one (news pages are
+#: 50-500 kB) goes out at once with the profile so far.
+HOLD_MAX_BYTES = 2 * 1024 * 1024
 
 
 class NewsSpider(scrapy.Spider):
@@ -92,6 +95,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = cfg = CrawlConfig.from_settings(crawler.settings, kwargs)
         spider.frontier = open_frontier(crawler, cfg.max_pages, cfg.seeds)
+        spider.frontier.scope = discovery.Scope.for_seeds(cfg.seeds, cfg.allowed_domains)
         spider.requisites = RequisiteFetcher(spider)
         workers = default_workers() if cfg.workers is None else cfg.workers
         spider.pool = AnalysisPool.acquire(workers)
@@ -185,8 +189,9 @@ class NewsSpider(scrapy.Spider):
                 self._seed_verdict(response.request, True)
             return
         if task.role == "seed":
-            self._check_seed(response, result.kind, ctype)
-            robots = self._robots_task(response.url) if result.kind != "unknown" else None
+            self._check_seed(response, result, ctype)
+            usable = result.kind != "unknown" and not (result.problem and not result.links)
+            robots = self._robots_task(response.url) if usable else None
             if robots is not None:
                 self.frontier.add([robots])
         self._follow_analysis(result, task.role, task.depth + 1)
@@ -250,7 +255,8 @@ class NewsSpider(scrapy.Spider):
         self.warmup.observe(response.url, extraction.block_signatures)
         item = self._item(response, task, extraction)
         self.frontier.hold(task)  # finished once the item is stored
-        if extraction.is_article and not self.warmup.is_warm(response.url):
+        small = len(response.body) <= HOLD_MAX_BYTES  # a huge page is not kept in memory
+        if extraction.is_article and small and not self.warmup.is_warm(response.url):
             self.warmup.hold(response.url, Held(item, response.body, ctype, _listed(task)))
         else:
             self._count(extraction)
@@ -322,19 +328,39 @@ class NewsSpider(scrapy.Spider):
         host = discovery.host_of(response.url)
         if host and not discovery.in_scope(response.url, self.config.allowed_domains):
             self.config.allowed_domains = self.config.allowed_domains | {host}
+        self.frontier.widen_scope(response.url)
 
-    def _check_seed(self, response: Response, kind: str, ctype: str | None) -> None:
-        """Count the seed's kind; remember seeds that are neither HTML, feed nor sitemap."""
+    def _check_seed(
+        self, response: Response, result: analysis.PageAnalysis, ctype: str | None
+    ) -> None:
+        """Count the seed's kind; remember seeds that are not HTML, a feed or a sitemap.
+
+        A feed or sitemap seed whose XML is broken (truncated) is refused if it gave no entry,
+        and reported (a partial failure) if it gave some.
+        """
+        kind = result.kind
         self.crawler.stats.inc_value(f"seeds/{kind}")
-        self._seed_verdict(response.request, kind != discovery.UNKNOWN)
-        if kind != discovery.UNKNOWN:
+        problem = None
+        if kind == discovery.UNKNOWN:
+            problem = (f"seed {response.url} is neither an HTML page, a feed nor a sitemap "
+                       f"(Content-Type {ctype or 'missing'}): give a home page, section, feed "
+                       "or sitemap URL")
+        elif result.problem:
+            name = "feed" if kind == discovery.FEED else "sitemap"
+            if not result.links:
+                problem = (f"seed {response.url} looks like a {name} but gave no entries "
+                           f"({result.problem}): check the URL, or that the server sent it "
+                           "whole")
+            else:  # used, but the user must hear that the rest was lost
+                self.seed_problems.append(
+                    f"seed {response.url}: only {len(result.links)} entries of the {name} "
+                    f"could be read ({result.problem}): check that the server sends it whole")
+        self._seed_verdict(response.request, problem is None)
+        if problem is None:
             self.crawler.stats.inc_value("seeds/accepted")
         else:
-            self.seed_problems.append(
-                f"seed {response.url} is neither an HTML page, a feed nor a sitemap "
-                f"(Content-Type {ctype or 'missing'}): give a home page, section, feed or "
-                "sitemap URL"
-            )
+            self.crawler.stats.inc_value("seeds/rejected")
+            self.seed_problems.append(problem)
 
     def _seed_verdict(self, request: Request | None, usable: bool) -> None:
         """Tell the WARC extension whether to archive the seed's held exchanges."""
