@@ -65,7 +65,7 @@ MODES = ("anchor", "ours", "ours-inline", "workers-2", "workers-2-inline")
 ANCHOR = r"""
 import json, resource, sys
 import scrapy
-from crawler.extensions.memory import peak_rss_kb
+from crawler.shell.extensions.memory import peak_rss_kb
 from scrapy.crawler import CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
 
@@ -96,8 +96,8 @@ print(json.dumps({"pages": stats.get("response_received_count", 0),
 OURS = r"""
 import json, resource, sys
 from pathlib import Path
-from crawler.extensions.memory import peak_rss_kb
-from crawler.runner import CrawlJob, run_jobs
+from crawler.shell.extensions.memory import peak_rss_kb
+from crawler.processes.runner import CrawlJob, run_jobs
 settings = {k: str(v) for k, v in json.loads(sys.argv[2]).items()}
 report = run_jobs([CrawlJob("bench", [sys.argv[1]])], Path(sys.argv[3]), settings)
 stats = report.jobs[0].stats

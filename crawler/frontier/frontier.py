@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from crawler import discovery
-from crawler.discovery import Discovered, Requisite
+from crawler.discovery import Discovered, Requisite, Scope, is_internal
 from crawler.discovery.domains import registered_domain
 from crawler.frontier.backend import Action, Admitted, Backend, Counts
 from crawler.frontier.incremental import IncrementalPolicy, Stats
@@ -27,7 +27,13 @@ from crawler.frontier.requisites import (
     REQUISITE_PRIORITY,
     RequisiteConfig,
 )
-from crawler.frontier.task import FREE_ROLES, SOURCE_PRIORITY, SOURCE_ROLES, CrawlTask
+from crawler.frontier.task import (
+    FREE_ROLES,
+    SOURCE_PRIORITY,
+    SOURCE_ROLES,
+    BadEntry,
+    CrawlTask,
+)
 from crawler.incremental import Decision
 
 #: Requests scheduled per page of budget at most: enough for priority to choose among,
@@ -92,6 +98,8 @@ class Frontier:
         self._now = datetime.now(UTC)
         self._open: dict[str, _Open] = {}
         self._budget_spent = False
+        #: Where redirects may lead (None: anywhere); set by the spider from its seeds.
+        self.scope: Scope | None = None
         #: Bytes of requisites this worker fetched (for ``RequisiteConfig.max_bytes``).
         self.requisite_bytes = 0
         #: Hosts a requisite could not reach (DNS, refused, timeout): not tried again.
@@ -256,6 +264,35 @@ class Frontier:
         if self.config.max_pages and spent >= self.config.max_pages:
             self._budget_spent = True
 
+    def redirect_refusal(self, task: CrawlTask, url: str) -> str | None:
+        """Why a redirect (or refresh) of ``task`` to ``url`` is refused; None to follow it.
+
+        A seed may redirect to another host (which then joins the scope), never to another
+        port or an internal address; any other task's redirect stays in scope. Refusals are
+        counted (``scope/refused_redirects``, and by reason).
+        """
+        if self.scope is None or task.role == REQUISITE:
+            return None  # requisites may be on any public host (crawler.shell.middlewares)
+        reason = self.scope.refusal(url)
+        if reason == "other-host" and task.role == "seed":
+            widened = self.scope.widened(url)
+            if widened.refusal(url) is None:
+                self.scope = widened
+                self.backend.add_scope_host(discovery.host_of(url))
+                return None
+        if reason is not None:
+            self.stats.inc_value("scope/refused_redirects")
+            self.stats.inc_value(f"scope/refused_redirects/{reason}")
+        return reason
+
+    def widen_scope(self, url: str) -> None:
+        """A seed's response came from ``url``'s host: it joins the scope (of every worker)."""
+        if self.scope is not None and self.scope.refusal(url) == "other-host":
+            widened = self.scope.widened(url)
+            if widened.refusal(url) is None:
+                self.scope = widened
+                self.backend.add_scope_host(discovery.host_of(url))
+
     def claim_redirect(self, url: str) -> bool:
         """Mark a redirect target seen; False if it was fetched or queued already."""
         return self.backend.claim(url)
@@ -270,9 +307,17 @@ class Frontier:
         finished instead of fetched twice (stat ``frontier/requeued_archived``).
         """
         while not self._budget_spent or self.config.requisites.enabled:
-            task = self.backend.pop()
+            try:
+                task = self.backend.pop()
+            except BadEntry:  # dropped by the backend, lease and slot freed
+                self.stats.inc_value("frontier/bad_entries")
+                continue
             if task is None:
                 return None
+            if self._out_of_scope(task):
+                self.backend.drop(task)
+                self.stats.inc_value("frontier/bad_entries")
+                continue
             task.leased = True
             self._open[task.key] = _Open(task)
             if self._budget_spent and task.role != REQUISITE:
@@ -285,10 +330,27 @@ class Frontier:
                 self.release(task)
                 continue
             if not (task.requeued and self._archived_meanwhile(task)):
+                if self.incremental is not None:
+                    self.incremental.restore_headers(task)
                 return task
             self.stats.inc_value("frontier/requeued_archived")
             self.release(task)
         return None
+
+    def _out_of_scope(self, task: CrawlTask) -> bool:
+        """True for a queued URL outside the crawl's scope (an entry another client wrote).
+
+        Hosts a seed of any worker redirected to are in scope (the backend shares them).
+        """
+        if self.scope is None:
+            return False
+        if task.role == REQUISITE:  # any public host; an internal one only if a seed is
+            return not self.scope.internal_ok and is_internal(discovery.host_of(task.url))
+        reason = self.scope.refusal(task.url)
+        if reason == "other-host" and discovery.host_of(task.url) in self.backend.scope_hosts():
+            self.scope = self.scope.widened(task.url)
+            return False
+        return reason is not None
 
     def _archived_meanwhile(self, task: CrawlTask) -> bool:
         """True if the incremental policy, asked again, skips a requeued task as archived."""

@@ -25,7 +25,7 @@ ON = RequisiteConfig()
 
 
 def _frontier(backend, max_pages: int = 0, requisites: RequisiteConfig = ON, **kw) -> Frontier:
-    if hasattr(backend, "pop_after_budget"):  # as crawler.scheduler sets it
+    if hasattr(backend, "pop_after_budget"):  # as crawler.shell.scheduler sets it
         backend.pop_after_budget = requisites.enabled
     config = FrontierConfig(max_pages=max_pages, requisites=requisites, **kw)
     return Frontier(backend, config, Stats())
