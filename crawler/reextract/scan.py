@@ -12,6 +12,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -19,6 +20,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
+from crawler.timestamps import iso_utc
 
 #: What a broken or hostile WARC makes warcio (or zlib underneath it) raise.
 READ_ERRORS = (
@@ -90,6 +92,21 @@ def _is_html(record: ArcWarcRecord) -> tuple[bool, int, str]:
     content_type = record.http_headers.get_header("Content-Type") or ""
     html = "html" in content_type.lower() or not content_type
     return html and 200 <= status < 300, status, content_type
+
+
+def _capture_problem(capture: Capture) -> str | None:
+    """Why a page cannot be stored: its target URI names no page (not http(s), no host,
+    unparsable), or its WARC-Date is no date (versions are ordered by it); else None."""
+    if iso_utc(capture.date) is None:
+        return f"WARC-Date {capture.date[:40]!r} is not a date"
+    try:
+        parts = urlsplit(capture.url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        return f"WARC-Target-URI is not a URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "WARC-Target-URI is not an http(s) URL with a host"
+    return None
 
 
 def _problem(record: ArcWarcRecord) -> str | None:
@@ -238,6 +255,8 @@ class WarcScanner:
                 problem = _problem(record)
                 if problem is None and self.keep_good:
                     self.stats.good.append((offset, records.get_record_length()))
+                if problem is None and capture is not None:
+                    problem = _capture_problem(capture)
                 if problem is not None:
                     self._error(offset, problem)
                 elif capture is not None:
