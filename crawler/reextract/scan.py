@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeadersParserException
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
+from warcio.timeutils import iso_date_to_datetime
 
 from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
 from crawler.timestamps import iso_utc
@@ -94,19 +95,36 @@ def _is_html(record: ArcWarcRecord) -> tuple[bool, int, str]:
     return html and 200 <= status < 300, status, content_type
 
 
-def _capture_problem(capture: Capture) -> str | None:
-    """Why a page cannot be stored: its target URI names no page (not http(s), no host,
-    unparsable), or its WARC-Date is no date (versions are ordered by it); else None."""
-    if iso_utc(capture.date) is None:
-        return f"WARC-Date {capture.date[:40]!r} is not a date"
+def _url_problem(url: str) -> str | None:
+    """Why an http(s) target URI cannot be read (indexers and the store parse it), or None."""
     try:
-        parts = urlsplit(capture.url)
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a port out of range
     except ValueError as exc:
         return f"WARC-Target-URI is not a URL ({exc})"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "WARC-Target-URI is not an http(s) URL with a host"
     return None
+
+
+def _capture_problem(capture: Capture) -> str | None:
+    """Why a page cannot be stored: no http(s) URL, or no capture time (versions are ordered
+    by it); else None."""
+    if iso_utc(capture.date) is None:
+        return f"WARC-Date {capture.date[:40]!r} is not a date"
+    return _url_problem(capture.url)
+
+
+def _header_problem(headers: StatusAndHeaders) -> str | None:
+    """A WARC-Date or an http(s) WARC-Target-URI that indexers cannot read (they stop on it)."""
+    date = headers.get_header("WARC-Date")
+    if date is not None:
+        try:
+            iso_date_to_datetime(date)
+        except (ValueError, OverflowError):
+            return f"WARC-Date {date[:40]!r} is not a date"
+    uri = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    return _url_problem(uri) if uri.lower().startswith("http") else None
 
 
 def _problem(record: ArcWarcRecord) -> str | None:
@@ -118,7 +136,7 @@ def _problem(record: ArcWarcRecord) -> str | None:
         return "malformed WARC headers (no WARC-Type or WARC-Record-ID)"
     if record.rec_type == "response" and not record.rec_headers.get_header("WARC-Target-URI"):
         return "response record without WARC-Target-URI"
-    return None
+    return _header_problem(record.rec_headers)
 
 
 class _QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio has no type information
