@@ -240,3 +240,26 @@ def test_articles_sharing_a_box_in_their_body_column_keep_their_text(tmp_path):
             i = int(article.url.rsplit("-", 1)[-1])
             assert unique_text(i, 6).split(". ")[0] in article.text
             assert "Note 0:" not in article.text
+
+
+def test_a_small_input_is_extracted_without_worker_processes(tmp_path, monkeypatch):
+    # Two process pools took 15-19 s to start for a 6-page wget WARC (2 s in one process).
+    import crawler.reextract.run as run
+
+    asked: list[int] = []
+    real = run.ordered_map
+
+    def spy(fn, items, jobs, *args):
+        asked.append(jobs)
+        return real(fn, items, 1, *args)
+
+    monkeypatch.setattr(run, "ordered_map", spy)
+    warc = tmp_path / "in" / "small.warc.gz"
+    warc.parent.mkdir()
+    write_warc(warc, [(f"http://news.test/story-{i}", article_html(f"Story {i}", unique_text(i)),
+                       "2026-11-25T10:00:00Z") for i in range(3)])
+    reextract([warc], tmp_path / "a")
+    assert asked and set(asked) == {1}
+    asked.clear()
+    reextract([warc], tmp_path / "b", jobs=2)  # asked for: given
+    assert set(asked) == {2}
