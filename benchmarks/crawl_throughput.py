@@ -56,13 +56,16 @@ FAST = {
     "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": False,
     "DEPTH_LIMIT": 4,
+    # Pages only, as the anchor fetches them: the real pages name thousands of resources on
+    # their original (here unreachable) hosts. Requisites: benchmarks/requisite_bench.py.
+    "CRAWL_REQUISITES": "off",
 }
 MODES = ("anchor", "ours", "ours-inline", "workers-2", "workers-2-inline")
 
 ANCHOR = r"""
 import json, resource, sys
 import scrapy
-from crawler.extensions.memory import peak_rss_kb
+from crawler.shell.extensions.memory import peak_rss_kb
 from scrapy.crawler import CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
 
@@ -93,8 +96,8 @@ print(json.dumps({"pages": stats.get("response_received_count", 0),
 OURS = r"""
 import json, resource, sys
 from pathlib import Path
-from crawler.extensions.memory import peak_rss_kb
-from crawler.runner import CrawlJob, run_jobs
+from crawler.shell.extensions.memory import peak_rss_kb
+from crawler.processes.runner import CrawlJob, run_jobs
 settings = {k: str(v) for k, v in json.loads(sys.argv[2]).items()}
 report = run_jobs([CrawlJob("bench", [sys.argv[1]])], Path(sys.argv[3]), settings)
 stats = report.jobs[0].stats

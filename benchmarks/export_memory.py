@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.extensions.memory import peak_rss_kb
+from crawler.shell.extensions.memory import peak_rss_kb
 
 FORMATS = ("jsonl", "csv", "parquet")
 _WORDS = ("council budget river harbour school library mayor road bridge market festival train "

@@ -4,7 +4,7 @@
 started by fork and exec carries the RSS its parent had at the fork as its own maximum. A
 crawl started by a benchmark that serves a 100,000-page site from memory reports the server's
 size. ``VmHWM`` in ``/proc/<pid>/status`` is the high-water mark of the process's current
-memory only, so that is what we report (:func:`crawler.extensions.memory.peak_rss_kb`).
+memory only, so that is what we report (:func:`crawler.shell.extensions.memory.peak_rss_kb`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import threading
 from pathlib import Path
 
-from crawler.extensions.memory import peak_rss_kb
+from crawler.shell.extensions.memory import peak_rss_kb
 
 
 def _parent_of(pid: int) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks import crawl_throughput, devsets
-from crawler.extensions.memory import peak_rss_kb
+from crawler.shell.extensions.memory import peak_rss_kb
 from crawler.store import PageRecord, open_store
 from crawler.store import clusters as store_clusters
 from crawler.syndication import sketch_text
@@ -25,7 +25,7 @@ from crawler.syndication import sketch_text
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 #: Switches clustering off in a crawl subprocess (the anchor of the crawl comparison): no
 #: sketch in the pool, no lookup or cluster in the store.
-_OFF = ("import crawler.store.clusters as _c, crawler.pipelines.store as _p\n"
+_OFF = ("import crawler.store.clusters as _c, crawler.shell.pipelines.store as _p\n"
         "_c.assign = lambda conn, article_id: conn.execute("
         "'UPDATE articles SET cluster_id = -1 WHERE id = ?', (article_id,))\n"
         "async def _no_sketch(self, text):\n    return None\n"

@@ -87,7 +87,7 @@ settings.setmodule(project)
 settings.update({"SPIDER_MODULES": [], "ITEM_PIPELINES": {}, "DOWNLOAD_DELAY": 0,
                  "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "ERROR",
                  "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-                 "EXTENSIONS": {"crawler.extensions.warc.WarcWriterExtension": 100}})
+                 "EXTENSIONS": {"crawler.shell.extensions.warc.WarcWriterExtension": 100}})
 settings.update(overrides)
 process = CrawlerProcess(settings)
 process.crawl(Bench)

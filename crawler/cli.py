@@ -10,8 +10,8 @@ import sys
 from typing import NoReturn
 
 from crawler import __version__
+from crawler.commands.terminal import printable
 from crawler.exceptions import UserError
-from crawler.terminal import printable
 
 #: subcommand name -> module exposing ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {

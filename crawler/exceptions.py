@@ -22,3 +22,7 @@ class ArchiveError(Exception):
 
 class StoreNotFound(UserError, FileNotFoundError):
     """A reader asked for an article store that does not exist (readers never create one)."""
+
+
+class ContentDecodingError(Exception):
+    """A response body could not be decoded (a bad or too large ``br``/``gzip`` stream)."""

@@ -1,16 +1,16 @@
 """Scrapy settings of the project: polite defaults plus the project's own components.
 
 Every project setting has a prefix naming its component: ``WARC_*`` (WARC writing, see
-crawler/extensions/warc.py), ``EXTRACT_*`` (extraction, crawler/spiders/news.py),
-``STORE_*`` (cleaned-text store, crawler/pipelines/store.py), ``PROGRESS_*``
-(crawler/extensions/progress.py). ``ARCHIVE_DIR`` is the output folder all of them share.
+crawler/shell/extensions/warc.py), ``EXTRACT_*`` (extraction, crawler/shell/spiders/news.py),
+``STORE_*`` (cleaned-text store, crawler/shell/pipelines/store.py), ``PROGRESS_*``
+(crawler/shell/extensions/progress.py). ``ARCHIVE_DIR`` is the output folder all of them share.
 """
 
 from crawler import __version__
 
 BOT_NAME = "crawler"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["crawler.shell.spiders"]
+NEWSPIDER_MODULE = "crawler.shell.spiders"
 
 # --- Output -------------------------------------------------------------------------------
 #: Folder for WARCs (warc/), CDXJ indexes (indexes/) and the text store (articles.sqlite).
@@ -18,7 +18,7 @@ ARCHIVE_DIR = "archives"
 #: Set by the runner for each crawl (a UUID); stored with every record and article.
 CRAWL_ID = ""
 
-# --- The news spider (crawler/spiders/news.py; docs/crawl.md) ---------------------------------
+# --- The news spider (crawler/shell/spiders/news.py; docs/crawl.md) -------------------------------
 #: Seed URLs: home/section pages, RSS/Atom feeds, sitemaps (the runner sets them; recorded in
 #: the warcinfo record).
 CRAWL_SEEDS: list[str] = []
@@ -59,7 +59,7 @@ EXTRACT_MAX_HELD = 64
 #: Pages with less body text than this are not articles.
 EXTRACT_MIN_ARTICLE_CHARS = 200
 
-# --- Progress display (crawler/extensions/progress.py) ---------------------------------------
+# --- Progress display (crawler/shell/extensions/progress.py) --------------------------------------
 PROGRESS_ENABLED = True
 #: Seconds between redraws of the live table on a terminal.
 PROGRESS_INTERVAL = 1.0
@@ -75,6 +75,9 @@ USER_AGENT = (
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
+# A floor, not an average: Scrapy would wait 0.5 to 1.5 x DOWNLOAD_DELAY (so 0.25 s for 0.5 s),
+# and AutoThrottle's delay (never below DOWNLOAD_DELAY) would be cut the same way.
+RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -89,7 +92,7 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # A silent or dripping server costs at most (1 + RETRY_TIMEOUT_TIMES) x DOWNLOAD_TIMEOUT per
 # URL: DOWNLOAD_TIMEOUT caps a response's whole duration (connect to last byte), and a timeout
-# is retried once (other failures RETRY_TIMES times; crawler/retry.py).
+# is retried once (other failures RETRY_TIMES times; crawler/shell/retry.py).
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 RETRY_TIMEOUT_TIMES = 1
@@ -102,8 +105,8 @@ LOG_LEVEL = "INFO"
 # The download handler taps the connection's bytes so the WARC holds exactly what crossed
 # the wire; the spider still gets Scrapy's normal decoded Response.
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.handlers.WireCaptureDownloadHandler",
-    "https": "crawler.handlers.WireCaptureDownloadHandler",
+    "http": "crawler.shell.handlers.WireCaptureDownloadHandler",
+    "https": "crawler.shell.handlers.WireCaptureDownloadHandler",
 }
 WARC_ENABLED = True
 #: First part of WARC file names: {prefix}-{UTC timestamp}-{serial}-{hostname}-{pid}.warc.gz
@@ -123,17 +126,17 @@ WARC_FSYNC = False
 
 # --- Components ----------------------------------------------------------------------------
 EXTENSIONS = {
-    "crawler.extensions.warc.WarcWriterExtension": 100,
-    "crawler.extensions.progress.ProgressExtension": 500,
-    "crawler.extensions.memory.MemoryTrimExtension": 900,
+    "crawler.shell.extensions.warc.WarcWriterExtension": 100,
+    "crawler.shell.extensions.progress.ProgressExtension": 500,
+    "crawler.shell.extensions.memory.MemoryTrimExtension": 900,
 }
 #: Seconds between returns of the C heap's free pages to the system (0: never).
 MEMORY_TRIM_INTERVAL = 30.0
 ITEM_PIPELINES = {
-    "crawler.pipelines.store.StorePipeline": 500,
+    "crawler.shell.pipelines.store.StorePipeline": 500,
 }
 
-# --- Cleaned-text store (crawler/pipelines/store.py; docs/store.md) ---------------------------
+# --- Cleaned-text store (crawler/shell/pipelines/store.py; docs/store.md) -------------------------
 STORE_ENABLED = True
 #: SQLite file of the store; empty means ARCHIVE_DIR/articles.sqlite.
 STORE_PATH = ""
@@ -142,22 +145,30 @@ STORE_CONVERSION_RECORDS = True
 #: Store writes per SQLite commit (batched so the store keeps up with a fast crawl).
 STORE_COMMIT_EVERY = 500
 
-# --- Crawl policy (crawler/frontier/, adapted by crawler/scheduler.py; docs/crawl.md) ---------
+# --- Crawl policy (crawler/frontier/, adapted by crawler/shell/scheduler.py; docs/crawl.md) -------
 # The frontier decides what to fetch: seen set, priorities, page budget, pages parked until
 # sources are read, incremental decisions. In one process it lives in a scratch SQLite file;
 # with FRONTIER_REDIS_URL it is shared by any number of worker processes on any machines.
-SCHEDULER = "crawler.scheduler.FrontierScheduler"
+SCHEDULER = "crawler.shell.scheduler.FrontierScheduler"
 DOWNLOADER_MIDDLEWARES = {
     # After RobotsTxtMiddleware (100): disallowed URLs cost no page of the budget.
-    "crawler.middlewares.FrontierMiddleware": 130,
+    "crawler.shell.middlewares.FrontierMiddleware": 130,
     # Before RobotsTxtMiddleware: a requisite host that cannot be reached fails fast.
-    "crawler.middlewares.RequisiteHostsMiddleware": 95,
-    # Timeouts get their own, smaller retry budget (crawler/retry.py).
+    "crawler.shell.middlewares.RequisiteHostsMiddleware": 95,
+    # Timeouts get their own, smaller retry budget (crawler/shell/retry.py).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.TimeoutRetryMiddleware": 550,
-    # Scrapy's decodes every whole page to find a refresh tag in its head (crawler/metarefresh.py).
+    "crawler.shell.retry.TimeoutRetryMiddleware": 550,
+    # Scrapy's decodes every whole page to find a refresh tag in its head
+    # (crawler/shell/metarefresh.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
+    "crawler.shell.metarefresh.HeadMetaRefreshMiddleware": 580,
+    # Redirect loops are given up as such and counted (crawler/shell/redirects.py).
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.shell.redirects.LoopGuardRedirectMiddleware": 600,
+    # Scrapy's decodes br with whatever `import brotli` finds: pywb's brotlipy, which fails
+    # (crawler/shell/compression.py).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.shell.compression.DecodingMiddleware": 590,
 }
 #: redis://HOST:PORT/DB of a shared crawl (`crawler crawl --redis`); empty: this process only.
 FRONTIER_REDIS_URL = ""
@@ -167,6 +178,8 @@ FRONTIER_CRAWL = ""
 FRONTIER_HEARTBEAT = 2.0
 #: Seconds without a heartbeat after which a worker counts as dead and its tasks are requeued.
 FRONTIER_LEASE_TIMEOUT = 30.0
+#: Seconds a worker waits for Redis to answer again before it stops with an error.
+FRONTIER_REDIS_WAIT = 30.0
 
 # --- Incremental crawling (crawler/frontier/incremental.py; docs/schedule.md) -----------------
 # A crawl into an archive that already holds captures fetches seeds, feeds, sitemaps and list

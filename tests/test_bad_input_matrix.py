@@ -133,6 +133,7 @@ CASES = [
      "cannot reach Redis"),
     ("status --redis 127.0.0.1:6379", 2, "not a Redis URL"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} --max-pages 0", 2, "positive whole number"),
+    ("crawl http://127.0.0.1:9/" + "a" * 2100 + " --archive-dir {A}", 2, "URLLENGTH_LIMIT"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} --max-pages", 2, "expected one argument"),
     ("crawl --archive-dir {A} --site daily", 2, "--sites FILE"),
     ("crawl --archive-dir {A} --sites {N}/sites.toml", 2, "does not exist"),
@@ -245,6 +246,42 @@ def test_rejected_seed_leaves_the_archive_untouched(site, archive, path, words):
     assert state(archive) == before
 
 
+SITEMAP_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+                b'schemas/sitemap/0.9">\n')
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("ctype", "body"), [
+    ("application/xml", SITEMAP_HEAD + b"<url><lo"),
+    ("application/rss+xml", b"<rss><channel><title>News</title><item><ti"),
+])
+def test_truncated_xml_seed_is_an_error(archive, ctype, body):
+    from tests.crawl.sitekit import serve
+
+    before = state(archive)
+    with serve({"/sitemap.xml": (200, {"Content-Type": ctype}, body)}) as server:
+        run = crawler("crawl", server.url + "sitemap.xml", "--archive-dir", str(archive), *FAST,
+                      timeout=120)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1, (run.stdout, lines)
+    assert "gave no entries (truncated or malformed XML" in lines[0], lines
+    assert state(archive) == before
+
+
+@pytest.mark.slow
+def test_partly_read_xml_seed_is_a_partial_failure(tmp_path):
+    from tests.crawl.sitekit import article, serve
+
+    story = "/2024/05/01/a-story-about-the-council"
+    with serve({story: (200, {}, article("Council"))}) as server:
+        body = SITEMAP_HEAD + f"<url><loc>{server.url}{story[1:]}</loc></url><url><l".encode()
+        with serve({"/sitemap.xml": (200, {"Content-Type": "application/xml"}, body)}) as seed:
+            run = crawler("crawl", seed.url + "sitemap.xml", "--archive-dir", str(tmp_path),
+                          "-s", "CRAWL_ALLOWED_DOMAINS=127.0.0.1", *FAST, timeout=120)
+    last = run.stderr.strip().splitlines()[-1]
+    assert run.returncode == 1 and "only 1 entries of the sitemap could be read" in last, last
+
+
 @pytest.mark.slow
 def test_unreachable_seed_is_one_line(archive, free_tcp_port):
     before = state(archive)
@@ -261,6 +298,37 @@ def free_tcp_port() -> int:
     from tests.conftest import free_port
 
     return free_port()
+
+
+@pytest.mark.slow
+def test_a_second_crawl_into_a_busy_folder_is_one_line(tmp_path):
+    """Two crawls into one archive folder at once: the second is refused (exit 2)."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.bigsite import BigSiteServer
+    from tests.conftest import REPO_ROOT
+
+    archive = tmp_path / "a"
+    with BigSiteServer(200, delay=0.05) as big:
+        first = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", big.url, "--archive-dir",
+             str(archive), *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"],
+            cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while sum(big.page_hits().values()) < 5 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            run = crawler("crawl", big.url, "--archive-dir", str(archive), *FAST, timeout=120)
+            assert max(big.page_hits().values()) == 1  # the second fetched nothing again
+        finally:
+            first.kill()
+            first.wait()
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1, (run.stdout, lines)
+    assert f"archive folder {archive} is in use by the same crawl (process {first.pid})" in \
+        lines[0], lines
 
 
 def _zero_pages(store: Path, first: int, count: int) -> None:
@@ -290,7 +358,7 @@ def test_a_store_damaged_inside_is_one_line_for_readers_and_the_crawl(archive, t
 def test_a_component_that_fails_at_set_up_is_one_line_not_interrupted(tmp_path):
     sites = tmp_path / "sites.toml"
     sites.write_text('[[site]]\nname = "x"\nseeds = ["http://127.0.0.1:9/"]\n[site.settings]\n'
-                     'ITEM_PIPELINES = {"crawler.pipelines.NoSuchPipeline" = 1}\n')
+                     'ITEM_PIPELINES = {"crawler.shell.pipelines.NoSuchPipeline" = 1}\n')
     run = crawler("crawl", "--sites", str(sites), "--archive-dir", str(tmp_path / "a"), *FAST)
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 2 and len(lines) == 1, lines

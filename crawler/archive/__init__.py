@@ -1,4 +1,7 @@
-"""Pure WARC archiving core (warcio, no scrapy): wire exchanges to WARC/1.1 files, dedup, CDXJ."""
+"""Pure WARC archiving core (warcio, no scrapy): wire exchanges to WARC/1.1 files, dedup, CDXJ.
+
+Layer: pure core. It may import ``crawler.common`` and ``crawler.exceptions`` only.
+"""
 
 from crawler.archive import readlimits  # noqa: F401 - caps brotli decoding in warcio, on import
 from crawler.archive.cdxj import index_warc, refresh_indexes

@@ -19,7 +19,7 @@ from crawler.archive.exchange import WireExchange
 from crawler.archive.files import DEFAULT_MAX_SIZE, WarcFileSet
 from crawler.archive.records import Record, warc_date
 from crawler.archive.recover import recover_open_files
-from crawler.timestamps import parse_timestamp
+from crawler.common.timestamps import parse_timestamp
 
 WARC_SUBDIR = "warc"
 INDEX_SUBDIR = "indexes"

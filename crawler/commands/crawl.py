@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.exceptions import PartialFailure, UserError
 
 if TYPE_CHECKING:
-    from crawler.runner import CrawlJob, CrawlReport, JobResult
+    from crawler.processes.runner import CrawlJob, CrawlReport, JobResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the input, run the crawl, print the summary; UserError for bad input."""
-    from crawler import runner, settingscheck
+    from crawler.config import settingscheck
+    from crawler.processes import runner
 
     cli = settingscheck.parse_pairs(args.set)
     if getattr(args, "full", False):
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     archive_dir = Path(args.archive_dir or cli.pop("ARCHIVE_DIR", "") or "archives")
     max_pages = _max_pages(args.max_pages)
     workers = _workers(args.workers)
-    jobs = _jobs(args)
+    jobs = _jobs(args, _url_limit(cli))
     redis_url = args.redis or ""
     if redis_url:
         from crawler.frontier import sharedcrawl
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         report = _crawl_demo(archive_dir, cli, max_pages, redis_url)
     if args.report_json:
-        from crawler.workers import write_report
+        from crawler.processes.workers import write_report
 
         write_report(report, Path(args.report_json))
     return _outcome(report)
@@ -76,7 +77,7 @@ def _outcome(report: CrawlReport) -> int:
     unusable or some requests failed, the rest is kept; 2: no seed was usable (nothing was
     archived); 130: interrupted.
     """
-    from crawler.extensions.progress import error_counts
+    from crawler.shell.extensions.progress import error_counts
 
     setup = [job.setup_error for job in report.jobs if job.setup_error]
     if setup:
@@ -125,7 +126,7 @@ def _run_workers(
     args: argparse.Namespace, count: int, archive_dir: Path, redis_url: str
 ) -> CrawlReport:
     """Run ``count`` worker processes of this crawl (the demo site is served here for them)."""
-    from crawler import workers
+    from crawler.processes import workers
 
     child = ["--archive-dir", str(archive_dir)]
     for flag, value in (("--max-pages", args.max_pages), ("--sites", args.sites)):
@@ -136,9 +137,9 @@ def _run_workers(
     if args.seeds or args.sites:
         return workers.run_workers([*child, *args.seeds], count, archive_dir, redis_url)
     from crawler.demosite import DemoSiteServer
-    from crawler.runner import DEMO_SETTINGS
+    from crawler.processes.runner import DEMO_SETTINGS
 
-    with DemoSiteServer.on_fixed_port() as server:
+    with DemoSiteServer.for_archive(archive_dir) as server:
         print(f"Crawling the bundled demo site at {server.url} with {count} workers", flush=True)
         demo = [f"--set={k}={v}" for k, v in DEMO_SETTINGS.items() if f"{k}=" not in str(args.set)]
         return workers.run_workers([*child, *demo, server.url], count, archive_dir, redis_url)
@@ -170,10 +171,25 @@ def _max_pages(value: str | None) -> int:
     return number
 
 
-def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
+def _url_limit(cli: dict[str, str]) -> int:
+    """The longest URL the crawl fetches (``URLLENGTH_LIMIT``, Scrapy's 2,083; 0: no limit)."""
+    value = cli.get("URLLENGTH_LIMIT", "2083").strip()
+    return int(value) if value.isdigit() else 2083
+
+
+def _check_length(seed: str, limit: int, where: str = "seed") -> None:
+    """UserError for a seed the crawl would drop as too long (it used to end "finished")."""
+    if limit and len(seed) > limit:
+        raise UserError(f"{where} {seed[:60]!r}... is {len(seed):,} characters long, more than "
+                        f"URLLENGTH_LIMIT ({limit:,}): give a shorter URL, or raise the limit "
+                        "with -s URLLENGTH_LIMIT=N")
+
+
+def _jobs(args: argparse.Namespace, url_limit: int = 2083) -> list[CrawlJob]:
     """One job per site of ``--sites`` (or those picked by ``--site``) plus one for the seeds."""
-    from crawler import discovery, settingscheck, sites
-    from crawler.runner import CrawlJob
+    from crawler import discovery
+    from crawler.config import settingscheck, sites
+    from crawler.processes.runner import CrawlJob
 
     if args.site and not args.sites:
         raise UserError("--site picks sites from a sites file: add --sites FILE")
@@ -184,6 +200,8 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
                 settingscheck.check_setting(
                     name, value, f"sites file {args.sites}, site {spec.name!r}: setting"
                 )
+            for seed in spec.seeds:
+                _check_length(seed, url_limit, f"sites file {args.sites}, site {spec.name!r}: seed")
             jobs.append(CrawlJob(spec.name, list(spec.seeds), list(spec.allowed_domains),
                                  spec.max_pages, spec.depth, dict(spec.settings)))
     seeds = []
@@ -191,6 +209,7 @@ def _jobs(args: argparse.Namespace) -> list[CrawlJob]:
         url = discovery.normalize_url(seed) if "://" in seed else None
         if url is None:
             raise UserError(f"seed {seed!r} is not a valid http(s) URL: {_seed_hint(seed)}")
+        _check_length(url, url_limit)
         seeds.append(url)
     if seeds:
         jobs.append(CrawlJob("", seeds))
@@ -210,11 +229,11 @@ def _seed_hint(seed: str) -> str:
 def _crawl_demo(
     archive_dir: Path, cli: dict[str, str], max_pages: int, redis_url: str = ""
 ) -> CrawlReport:
-    """Serve the demo site on its fixed port (the next free one if taken), crawl it, stop it."""
+    """Serve the demo site on its archive's port (crawler.demosite), crawl it, stop it."""
     from crawler.demosite import DemoSiteServer
-    from crawler.runner import DEMO_SETTINGS, CrawlJob, run_jobs
+    from crawler.processes.runner import DEMO_SETTINGS, CrawlJob, run_jobs
 
-    with DemoSiteServer.on_fixed_port() as server:
+    with DemoSiteServer.for_archive(archive_dir) as server:
         print(f"Crawling the bundled demo site at {server.url} "
               "(give seed URLs to crawl real sites)", flush=True)
         job = CrawlJob("demo", [server.url], settings=dict(DEMO_SETTINGS))
@@ -232,10 +251,43 @@ def _not_found(stats: dict[str, Any]) -> str:
     return f", {count} broken link{'s' if count != 1 else ''} (HTTP 404/410)" if count else ""
 
 
+def _loops(stats: dict[str, Any]) -> str:
+    """", 1 redirect loop given up": found URLs whose redirects went round (not errors)."""
+    count = int(stats.get("pages/redirect_loop", 0))
+    return f", {count} redirect loop{'s' if count != 1 else ''} given up" if count else ""
+
+
+def _bad_entries(stats: dict[str, Any]) -> str:
+    """", 2 bad queue entries dropped": Redis queue entries that were not this crawl's tasks."""
+    count = int(stats.get("frontier/bad_entries", 0))
+    return f", {count} bad queue entr{'ies' if count != 1 else 'y'} dropped" if count else ""
+
+
+def _refused(stats: dict[str, Any]) -> str:
+    """", 2 redirects refused (out of scope)": redirects and refreshes not followed."""
+    count = int(stats.get("scope/refused_redirects", 0))
+    return f", {count} redirect{'s' if count != 1 else ''} refused (out of scope)" if count else ""
+
+
+def _articles(stats: dict[str, Any], found: int) -> tuple[int, str]:
+    """The articles the store holds from this crawl, and a note on those it lost (a stop)."""
+    held = stats.get("store/articles_held")
+    if held is None or not stats.get("crawl/fatal_error"):
+        return found, ""
+    lost = found - int(held)
+    return int(held), (f" (and {lost} in the WARCs only: the next crawl stores them)"
+                       if lost > 0 else "")
+
+
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
-    from crawler.extensions.progress import error_counts, human_bytes, requisite_line, snapshot
     from crawler.incremental.report import summary as incremental_summary
+    from crawler.shell.extensions.progress import (
+        error_counts,
+        human_bytes,
+        requisite_line,
+        snapshot,
+    )
 
     print(f"\nCrawl finished in {report.elapsed:.1f} s (crawl id {report.crawl_id})")
     if report.resumed:
@@ -247,11 +299,14 @@ def _print_summary(report: CrawlReport) -> None:
         )
         detail = ", ".join(f"{k} {v}" for k, v in reasons)
         finish = _finish(job)
-        print(f"  {job.name}: {snap.pages} pages fetched, {snap.articles} articles, {snap.lists} "
+        articles, note = _articles(job.stats, snap.articles)
+        print(f"  {job.name}: {snap.pages} pages fetched, {articles} articles{note}, "
+              f"{snap.lists} "
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
               f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''}"
-              f"{_not_found(job.stats)} [{finish}]")
+              f"{_not_found(job.stats)}{_loops(job.stats)}{_refused(job.stats)}"
+              f"{_bad_entries(job.stats)} [{finish}]")
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")

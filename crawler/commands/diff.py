@@ -7,6 +7,7 @@ import os
 import sys
 
 from crawler.commands.history import fmt_time, open_versions
+from crawler.commands.terminal import printable
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
 from crawler.store.textdiff import (
@@ -17,7 +18,6 @@ from crawler.store.textdiff import (
     word_counts,
     word_diff,
 )
-from crawler.terminal import printable
 
 __all__ = ["CONTEXT_WORDS", "Style", "line_diff", "pick_versions", "word_counts", "word_diff"]
 

@@ -13,8 +13,9 @@ import json
 import re
 from dataclasses import asdict
 
-from crawler.commands.history import fmt_time, url_variants
+from crawler.commands.history import fmt_time
 from crawler.commands.search import MAX_LIMIT
+from crawler.discovery import url_variants
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
 from crawler.store import Copy, Store, open_store

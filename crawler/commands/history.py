@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.commands.terminal import printable
+from crawler.common.timestamps import parse_timestamp
+from crawler.discovery import url_variants
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
-from crawler.terminal import printable
-from crawler.timestamps import parse_timestamp
 
 NOT_MODIFIED_STATUS = "304"
 
@@ -57,16 +58,6 @@ def open_versions(archive_dir: str, url: str) -> tuple[str, list[Any]]:
             if versions:
                 return candidate, versions
     return url, []
-
-
-def url_variants(url: str) -> list[str]:
-    """The URL as given and as the crawler stores it (no #fragment...), each with/without "/"."""
-    from crawler.discovery import normalize_url
-
-    forms = [url, normalize_url(url) or url]
-    slash = [form[:-1] if form.endswith("/") else form + "/" for form in forms]
-    variants = [forms[0], slash[0], forms[1], slash[1]]
-    return list(dict.fromkeys(variants))
 
 
 def _record_kind(entry: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
 
 if TYPE_CHECKING:
-    from crawler.schedule.state import RunLog
+    from crawler.recurring.state import RunLog
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +39,7 @@ def emit(message: str) -> None:
 
 def _extra_args(settings: list[str]) -> list[str]:
     """``-s`` pairs for every crawl, checked now rather than failing every run later."""
-    from crawler.settingscheck import parse_pairs
+    from crawler.config.settingscheck import parse_pairs
 
     pairs = parse_pairs(settings)
     return [arg for name, value in pairs.items() for arg in ("-s", f"{name}={value}")]
@@ -49,8 +49,8 @@ def _run_log(archive_dir: Path, keep: int) -> RunLog:
     """The archive's run log; UserError if the folder or its store cannot be used."""
     import sqlite3
 
-    from crawler.runner import check_archive_dir
-    from crawler.schedule.state import RunLog
+    from crawler.processes.runner import check_archive_dir
+    from crawler.recurring.state import RunLog
 
     if keep < 1:
         raise UserError(f"--keep-runs {keep} must be at least 1: e.g. --keep-runs 100")
@@ -66,9 +66,9 @@ def _run_log(archive_dir: Path, keep: int) -> RunLog:
 
 def run(args: argparse.Namespace) -> int:
     """Start the foreground scheduler, or the one ``--once`` pass."""
-    from crawler.schedule.loop import jobs_from_sites, run_forever, run_once
-    from crawler.schedule.runner import CrawlRunner, crawl_command
-    from crawler.sites import load_sites
+    from crawler.config.sites import load_sites
+    from crawler.recurring.loop import jobs_from_sites, run_forever, run_once
+    from crawler.recurring.runner import CrawlRunner, crawl_command
 
     if args.parallel < 1:
         raise UserError(f"--parallel {args.parallel} must be at least 1: e.g. --parallel 4")

@@ -7,9 +7,9 @@ import json
 import sys
 
 from crawler import settings
+from crawler.commands.terminal import printable
 from crawler.exceptions import UserError
 from crawler.store import open_store
-from crawler.terminal import printable
 
 #: SQLite's integers end at 2**63 - 1: a larger --limit means "all" anyway.
 MAX_LIMIT = 2**62

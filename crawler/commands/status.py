@@ -23,8 +23,9 @@ def run(args: argparse.Namespace) -> int:
 
     statuses = all_statuses(sharedcrawl.connect(args.redis))
     if not statuses:
-        print(f"crawler status: no shared crawl in {args.redis}: start one with "
-              f"`crawler crawl SEED --redis {args.redis}`", file=sys.stderr)
+        url = sharedcrawl.redact(args.redis)
+        print(f"crawler status: no shared crawl in {url}: start one with "
+              f"`crawler crawl SEED --redis {url}`", file=sys.stderr)
         return 1
     now_ms = int(time.time() * 1000)
     for status in statuses:
@@ -34,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
         c = status.counts
         print(f"{status.name} (crawl id {status.crawl_id}, run {status.generation}): "
               f"{status.status}, started {status.started}")
-        print(f"  {c.spent or '-'} pages of budget spent, {c.seen} URLs seen, {c.queued} queued, "
+        budget = (f"{c.spent} of {status.max_pages} pages of budget spent" if status.max_pages
+                  else "no page budget")
+        print(f"  {budget}, {c.seen} URLs seen, {c.queued} queued, "
               f"{c.parked} parked, {c.leased} in progress, {c.requeued} requeued from lost "
               f"workers")
         for w in status.workers:

@@ -7,10 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from crawler.commands.terminal import printable
 from crawler.exceptions import UserError
 from crawler.replay.layout import open_layout
-from crawler.terminal import printable
-from crawler.wacz import WaczBuilder, WaczResult
+from crawler.replay.wacz import WaczBuilder, WaczResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,7 @@
-"""The bundled demo news site: deterministic content, served on 127.0.0.1 (stdlib only)."""
+"""The bundled demo news site: deterministic content, served on 127.0.0.1 (stdlib only).
+
+Layer: a leaf of its own. It imports only ``crawler.exceptions`` (and the standard library).
+"""
 
 from crawler.demosite.model import (
     AD_CHANGED_ARTICLE,

@@ -8,14 +8,17 @@ Answers carry ``ETag`` and ``Last-Modified``; conditional requests (``If-None-Ma
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import threading
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
 from crawler.demosite.model import build_site
 from crawler.demosite.routes import Page, route
+from crawler.exceptions import UserError
 
 #: Paths of the page requisites every page uses (not pages: crawler/demosite/images.py).
 REQUISITE_PATHS = ("/static/", "/favicon.ico")
@@ -92,6 +95,26 @@ class _Server(ThreadingHTTPServer):
 DEMO_PORT = 8000
 
 
+def archived_demo_port(archive_dir: Path) -> int | None:
+    """The port of the demo site's pages in the archive's store (None: no demo page there)."""
+    path = Path(archive_dir) / "articles.sqlite"
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT url FROM pages WHERE site = 'demo' ORDER BY id DESC "
+                               "LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    try:
+        return urlsplit(row[0]).port if row else None
+    except ValueError:
+        return None
+
+
 class DemoSiteServer:
     """The demo site on 127.0.0.1, in a background thread; use as a context manager."""
 
@@ -105,6 +128,26 @@ class DemoSiteServer:
             except OSError:
                 continue
         return cls(port=0, edition=edition)
+
+    @classmethod
+    def for_archive(cls, archive_dir: Path, edition: int = 1) -> DemoSiteServer:
+        """Serve on the port the archive's demo captures use, else on DEMO_PORT or the next free.
+
+        The demo's URLs name its port, so an archive's second demo crawl must be served on
+        the first one's port, or every story would be stored again under new URLs. If that
+        port is taken, UserError: one line that says so.
+        """
+        recorded = archived_demo_port(archive_dir)
+        if recorded is None:
+            return cls.on_fixed_port(edition=edition)
+        try:
+            return cls(port=recorded, edition=edition)
+        except OSError as exc:
+            raise UserError(
+                f"port {recorded} on 127.0.0.1, where the demo site of {archive_dir} was crawled "
+                f"before, is in use ({exc.strerror or exc}): free it (a running `crawler "
+                "demo-site`?) so its URLs stay the same, or choose another --archive-dir"
+            ) from None
 
     def __init__(self, port: int = 0, edition: int = 1, host: str = "127.0.0.1") -> None:
         self._server = _Server((host, port), edition)

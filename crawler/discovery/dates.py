@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crawler.timestamps import iso_utc, parse_timestamp
+from crawler.common.timestamps import iso_utc, parse_timestamp
 
 
 def parse_date(value: str | None) -> str | None:

@@ -102,3 +102,11 @@ def url_page_hint(url: str) -> str:
     if _DATE_IN_PATH.search(path) or _SLUG.search(segments[-1]):
         return "article"
     return "unknown"
+
+
+def url_variants(url: str) -> list[str]:
+    """The URL as given and as the crawler stores it (no #fragment...), each with/without "/"."""
+    forms = [url, normalize_url(url) or url]
+    slash = [form[:-1] if form.endswith("/") else form + "/" for form in forms]
+    variants = [forms[0], slash[0], forms[1], slash[1]]
+    return list(dict.fromkeys(variants))

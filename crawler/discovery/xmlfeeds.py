@@ -50,6 +50,21 @@ def _events(body: bytes, tags: set[str]) -> Iterator[etree._Element]:
         return
 
 
+def xml_problem(body: bytes) -> str | None:
+    """What is wrong with an XML document (``truncated or malformed XML: ...``), or None.
+
+    A strict streaming parse, for a feed or sitemap that gave no entries with recovery on.
+    """
+    parser = etree.iterparse(io.BytesIO(maybe_gunzip(body)), events=("end",),
+                             resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        for _event, elem in parser:
+            elem.clear(keep_tail=False)
+    except etree.XMLSyntaxError as exc:
+        return f"truncated or malformed XML: {str(exc).splitlines()[0][:120]}"
+    return None
+
+
 def parse_feed(body: bytes, base_url: str) -> list[Discovered]:
     """Return the article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, with their dates."""
     found: list[Discovered] = []

@@ -1,4 +1,7 @@
-"""Article extraction: HTML bytes and URL in, a frozen ExtractResult out (pure, no scrapy)."""
+"""Article extraction: HTML bytes and URL in, a frozen ExtractResult out (pure, no scrapy).
+
+Layer: pure core. It may import ``crawler.common`` and ``crawler.exceptions`` only.
+"""
 
 from crawler.extract.blocks import Block, blocks_from_json, blocks_to_json, to_markdown
 from crawler.extract.core import EXTRACTOR_VERSION, extract, extract_document

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 #: The kinds of block, in the order a reader meets them in documentation.
@@ -103,6 +103,26 @@ def plain_text(blocks: tuple[Block, ...], *, lead: bool = False) -> str:
     parts = [_block_text(block) for block in blocks
              if block.kind != "figure" and (lead or not block.lead)]
     return "\n\n".join(part for part in parts if part)
+
+
+def cap_blocks(blocks: tuple[Block, ...], limit: int) -> tuple[tuple[Block, ...], bool]:
+    """The leading blocks whose plain text stays within ``limit`` characters (a text block
+    that crosses it is cut), and whether anything was left out (0: no cap)."""
+    if not limit or len(plain_text(blocks, lead=True)) <= limit:
+        return blocks, False
+    kept: list[Block] = []
+    used = 0
+    for block in blocks:
+        size = len(_block_text(block)) + 2 if block.kind != "figure" else 0
+        if used + size <= limit:
+            kept.append(block)
+            used += size
+            continue
+        room = limit - used - 2
+        if block.kind not in ("list", "table") and room > limit // 10:
+            kept.append(replace(block, text=block.text[:room].rstrip()))
+        break
+    return tuple(kept), True
 
 
 def _block_text(block: Block) -> str:

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract import content, figures, filters, lead, sitelearn
 from crawler.extract.blocks import Block as OutBlock
-from crawler.extract.blocks import plain_text
+from crawler.extract.blocks import cap_blocks, plain_text
 from crawler.extract.clean import clean_tree
 from crawler.extract.features import PageContext, block_features
 from crawler.extract.language import guess_language
@@ -155,12 +155,13 @@ def extract_document(
     if len(body.text) < options.min_article_chars:
         body = _second_reading(doc, url, options, body, model)
     blocks, lead_text = structured(body, found.meta, url)
+    blocks, cut = cap_blocks(blocks, options.max_text_chars)
     text = plain_text(blocks)
     page = final_page(found, text, options)
     if lead_text is not None and not page.is_article:
         blocks, lead_text = tuple(b for b in blocks if not b.lead), None
     partial = page.is_article and _is_partial(
-        found.meta, text, doc.truncated or found.paywall_prompt
+        found.meta, text, doc.truncated or found.paywall_prompt or cut
     )
     signatures = sitelearn.block_signatures(found.all_blocks, found.paths)
     image = found.meta.image or next((b.src for b in blocks if b.kind == "figure"), None)

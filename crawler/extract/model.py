@@ -44,6 +44,11 @@ class ExtractOptions:
     min_article_chars: int = 200
     #: Cap on HTML input size; longer input is cut before parsing (hostile pages).
     max_html_bytes: int = 8 * 1024 * 1024
+    #: Cap on the main text (characters); a longer text is cut at a paragraph and marked
+    #: partial. The longest news features are about 200,000; every character costs the crawl
+    #: process memory several times over (the store, its full-text index, the WARC's
+    #: conversion record): an 8 MB text took 150 MB.
+    max_text_chars: int = 500_000
     #: Dates later than this (the capture time) are rejected.
     capture_time: datetime | None = None
     #: Learned boilerplate of the page's site, removed from the text.

@@ -3,6 +3,10 @@
 ``Frontier`` holds the policy; a backend holds its state, in one process
 (:class:`LocalBackend`, an SQLite file) or shared by workers on many machines
 (:class:`RedisBackend`). ``CrawlTask`` is the typed object requests carry.
+
+Layer: pure core. It may import ``crawler.discovery``, ``crawler.extract``, ``crawler.archive``,
+``crawler.store``, ``crawler.incremental``, ``crawler.analysis``, ``crawler.common`` and
+``crawler.exceptions``; the Scrapy shell adapts it (crawler.shell.scheduler).
 """
 
 from crawler.frontier.backend import Action, Backend, Counts

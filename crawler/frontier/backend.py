@@ -66,6 +66,18 @@ class Backend(Protocol):
     def pop(self) -> CrawlTask | None:
         """The next task to fetch, leased to this worker; None if none may start now."""
 
+    def drop(self, task: CrawlTask) -> None:
+        """Forget a taken task that is not to be fetched (a bad queue entry): lease and slot."""
+        ...
+
+    def scope_hosts(self) -> frozenset[str]:
+        """Hosts the crawl's seeds redirected to (in scope for every worker)."""
+        ...
+
+    def add_scope_host(self, host: str) -> None:
+        """A seed redirected to ``host``: in scope for every worker of the crawl."""
+        ...
+
     def free_slot(self, task: CrawlTask) -> None:
         """The task's download is over: its host may take another request (politeness)."""
 

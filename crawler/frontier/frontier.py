@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from crawler import discovery
-from crawler.discovery import Discovered, Requisite
+from crawler.discovery import Discovered, Requisite, Scope, is_internal
 from crawler.discovery.domains import registered_domain
 from crawler.frontier.backend import Action, Admitted, Backend, Counts
 from crawler.frontier.incremental import IncrementalPolicy, Stats
@@ -27,7 +27,13 @@ from crawler.frontier.requisites import (
     REQUISITE_PRIORITY,
     RequisiteConfig,
 )
-from crawler.frontier.task import FREE_ROLES, SOURCE_PRIORITY, SOURCE_ROLES, CrawlTask
+from crawler.frontier.task import (
+    FREE_ROLES,
+    SOURCE_PRIORITY,
+    SOURCE_ROLES,
+    BadEntry,
+    CrawlTask,
+)
 from crawler.incremental import Decision
 
 #: Requests scheduled per page of budget at most: enough for priority to choose among,
@@ -92,6 +98,8 @@ class Frontier:
         self._now = datetime.now(UTC)
         self._open: dict[str, _Open] = {}
         self._budget_spent = False
+        #: Where redirects may lead (None: anywhere); set by the spider from its seeds.
+        self.scope: Scope | None = None
         #: Bytes of requisites this worker fetched (for ``RequisiteConfig.max_bytes``).
         self.requisite_bytes = 0
         #: Hosts a requisite could not reach (DNS, refused, timeout): not tried again.
@@ -169,6 +177,11 @@ class Frontier:
                            priority=REQUISITE_PRIORITY - nesting, via=r.kind) for r in allowed
                  if len(r.url) <= self.config.max_url_length]
         fresh, _ = self.backend.unseen(tasks) if tasks else ([], 0)
+        down = [t for t in fresh if self.host_down(t.url)]
+        if down:
+            self.backend.admit([(t, Action.SKIP) for t in down], 0)  # seen: counted once
+            self._unreachable(len(down))
+            fresh = [t for t in fresh if not self.host_down(t.url)]
         if not fresh:
             return 0
         if cfg.max_bytes and self.requisite_bytes >= cfg.max_bytes:
@@ -199,6 +212,10 @@ class Frontier:
     def host_down(self, url: str) -> bool:
         """True if a requisite found this URL's host unreachable in this crawl."""
         return bool(self._hosts_down) and discovery.host_of(url) in self._hosts_down
+
+    def _unreachable(self, count: int) -> None:
+        self.stats.inc_value("requisites/failed", count)
+        self.stats.inc_value("requisites/failed/unreachable", count)
 
     def requisite_fetched(self, size: int) -> None:
         """Count a fetched requisite's bytes against the per-crawl limit."""
@@ -247,6 +264,35 @@ class Frontier:
         if self.config.max_pages and spent >= self.config.max_pages:
             self._budget_spent = True
 
+    def redirect_refusal(self, task: CrawlTask, url: str) -> str | None:
+        """Why a redirect (or refresh) of ``task`` to ``url`` is refused; None to follow it.
+
+        A seed may redirect to another host (which then joins the scope), never to another
+        port or an internal address; any other task's redirect stays in scope. Refusals are
+        counted (``scope/refused_redirects``, and by reason).
+        """
+        if self.scope is None or task.role == REQUISITE:
+            return None  # requisites may be on any public host (crawler.shell.middlewares)
+        reason = self.scope.refusal(url)
+        if reason == "other-host" and task.role == "seed":
+            widened = self.scope.widened(url)
+            if widened.refusal(url) is None:
+                self.scope = widened
+                self.backend.add_scope_host(discovery.host_of(url))
+                return None
+        if reason is not None:
+            self.stats.inc_value("scope/refused_redirects")
+            self.stats.inc_value(f"scope/refused_redirects/{reason}")
+        return reason
+
+    def widen_scope(self, url: str) -> None:
+        """A seed's response came from ``url``'s host: it joins the scope (of every worker)."""
+        if self.scope is not None and self.scope.refusal(url) == "other-host":
+            widened = self.scope.widened(url)
+            if widened.refusal(url) is None:
+                self.scope = widened
+                self.backend.add_scope_host(discovery.host_of(url))
+
     def claim_redirect(self, url: str) -> bool:
         """Mark a redirect target seen; False if it was fetched or queued already."""
         return self.backend.claim(url)
@@ -261,9 +307,17 @@ class Frontier:
         finished instead of fetched twice (stat ``frontier/requeued_archived``).
         """
         while not self._budget_spent or self.config.requisites.enabled:
-            task = self.backend.pop()
+            try:
+                task = self.backend.pop()
+            except BadEntry:  # dropped by the backend, lease and slot freed
+                self.stats.inc_value("frontier/bad_entries")
+                continue
             if task is None:
                 return None
+            if self._out_of_scope(task):
+                self.backend.drop(task)
+                self.stats.inc_value("frontier/bad_entries")
+                continue
             task.leased = True
             self._open[task.key] = _Open(task)
             if self._budget_spent and task.role != REQUISITE:
@@ -271,11 +325,32 @@ class Frontier:
                 self.stats.inc_value("frontier/dropped_after_budget")
                 self.release(task)
                 continue
+            if task.role == REQUISITE and self.host_down(task.url):
+                self._unreachable(1)  # not worth a request: its host did not answer
+                self.release(task)
+                continue
             if not (task.requeued and self._archived_meanwhile(task)):
+                if self.incremental is not None:
+                    self.incremental.restore_headers(task)
                 return task
             self.stats.inc_value("frontier/requeued_archived")
             self.release(task)
         return None
+
+    def _out_of_scope(self, task: CrawlTask) -> bool:
+        """True for a queued URL outside the crawl's scope (an entry another client wrote).
+
+        Hosts a seed of any worker redirected to are in scope (the backend shares them).
+        """
+        if self.scope is None:
+            return False
+        if task.role == REQUISITE:  # any public host; an internal one only if a seed is
+            return not self.scope.internal_ok and is_internal(discovery.host_of(task.url))
+        reason = self.scope.refusal(task.url)
+        if reason == "other-host" and discovery.host_of(task.url) in self.backend.scope_hosts():
+            self.scope = self.scope.widened(task.url)
+            return False
+        return reason is not None
 
     def _archived_meanwhile(self, task: CrawlTask) -> bool:
         """True if the incremental policy, asked again, skips a requeued task as archived."""

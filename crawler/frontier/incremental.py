@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from crawler.common.durations import parse_duration
+from crawler.common.timestamps import parse_timestamp
 from crawler.exceptions import UserError
 from crawler.frontier.requisites import REQUISITE
 from crawler.frontier.task import CrawlTask
@@ -26,8 +28,6 @@ from crawler.incremental import (
     conditional_headers,
 )
 from crawler.incremental.fetchlog import Fetch
-from crawler.schedule.timing import parse_duration
-from crawler.timestamps import parse_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +161,25 @@ class IncrementalPolicy:
                     self.stats.inc_value("incremental/conditional")
         return decision
 
+    def restore_headers(self, task: CrawlTask) -> None:
+        """A revisit's conditional headers, worked out again as its task leaves the queue.
+
+        Headers never travel in a queue entry (another Redis client may have written it).
+        """
+        if not self.config.conditional or task.headers or task.incremental not in (
+            Decision.CHANGED.value, Decision.REVISIT.value
+        ):
+            return
+        if task.role == "requisite":  # not in the store: the fetch log alone knows it
+            fetch = self.fetchlog.get(task.url)
+            known = None if fetch is None else KnownCapture(
+                fetch.fetched_at, etag=fetch.etag, last_modified=fetch.last_modified)
+        else:
+            state = self.store.capture_state(task.url) if self.store is not None else None
+            known = known_capture(state, self.fetchlog.get(task.url))
+        if known is not None:
+            task.headers.update(conditional_headers(known))
+
     def decide_requisite(self, task: CrawlTask, fresh_for: timedelta) -> Decision:
         """Reuse a requisite fetched less than ``fresh_for`` ago; else ask with its validators.
 
@@ -226,7 +245,7 @@ class IncrementalPolicy:
             return
         if status == 304:
             self.stats.inc_value("incremental/not_modified")
-        if task.incremental in ("changed", "revisit", "forced", "new"):
+        if task.incremental in ("changed", "revisit", "new"):
             self.stats.inc_value(f"incremental/fetched/{task.incremental}")
         now, lastmod = datetime.now(UTC), parse_timestamp(task.discovered_date)
         # The URLs that redirected here count as fetched too, or they would look new forever.
@@ -238,7 +257,11 @@ class IncrementalPolicy:
             ))
 
     def item_stored(self, task: CrawlTask, is_article: bool) -> None:
-        """Count a never-archived page of unknown role once it is stored as an article."""
+        """Count a never-archived page of unknown role once it is stored as an article; with
+        ``--full``, count a page as an article page once it is stored as one (a page of
+        unknown role that is a list is not one)."""
+        if task.incremental == "forced" and is_article:
+            self.stats.inc_value("incremental/fetched/forced")
         if task.first_capture and is_article:
             task.first_capture = False
             self.stats.inc_value("incremental/fetched/new")

@@ -122,6 +122,17 @@ class LocalBackend:
         self._leased[task.key] = task
         return task
 
+    def drop(self, task: CrawlTask) -> None:
+        """Forget a taken task that is not to be fetched."""
+        self._leased.pop(task.key, None)
+
+    def scope_hosts(self) -> frozenset[str]:
+        """One process: its frontier's own scope is all there is."""
+        return frozenset()
+
+    def add_scope_host(self, host: str) -> None:
+        """One process: nothing to share."""
+
     def free_slot(self, task: CrawlTask) -> None:
         """Nothing to do: Scrapy's downloader keeps one process polite."""
 

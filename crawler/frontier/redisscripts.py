@@ -17,6 +17,18 @@ local function fmt(n) return string.format('%.0f', n) end
 local function score(P, t)
   return fmt((100000 - (t['p'] or 0)) * 1000000000 + redis.call('INCR', P .. 'seq'))
 end
+-- A queue entry is data (another client may have written it): decoded with pcall, and
+-- only a table with string key and host is a task; anything else is dropped and counted.
+local function decode(s)
+  local ok, t = pcall(cjson.decode, s)
+  if ok and type(t) == 'table' and type(t['k']) == 'string' and type(t['d']) == 'string' then
+    return t
+  end
+  return nil
+end
+local function bad(P, n)
+  redis.call('HINCRBY', P .. 'meta', 'bad_entries', n)
+end
 local function enqueue(P, json, t, s)
   redis.call('ZADD', P .. 'q:' .. t['d'], s, json)
   redis.call('ZADD', P .. 'domains', 'LT', s, t['d'])
@@ -29,7 +41,8 @@ local function release_parked(P, drop)
   local items = redis.call('ZRANGE', P .. 'parked', 0, -1, 'WITHSCORES')
   if not drop then
     for i = 1, #items, 2 do
-      enqueue(P, items[i], cjson.decode(items[i]), items[i + 1])
+      local t = decode(items[i])
+      if t and tonumber(items[i + 1]) then enqueue(P, items[i], t, items[i + 1]) else bad(P, 1) end
     end
   end
   redis.call('DEL', P .. 'parked')
@@ -38,10 +51,14 @@ end
 local function requeue(P, w)
   local leases = redis.call('HGETALL', P .. 'leases:' .. w)
   for i = 1, #leases, 2 do
-    local t = cjson.decode(leases[i + 1])
-    redis.call('ZREM', P .. 'slots:' .. t['d'], leases[i])
-    t['rq'] = true -- the next worker decides again: the dead one may have archived it
-    enqueue(P, cjson.encode(t), t, score(P, t))
+    local t = decode(leases[i + 1])
+    if t then
+      redis.call('ZREM', P .. 'slots:' .. t['d'], leases[i])
+      t['rq'] = true -- the next worker decides again: the dead one may have archived it
+      enqueue(P, cjson.encode(t), t, score(P, t))
+    else
+      bad(P, 1)
+    end
   end
   redis.call('DEL', P .. 'leases:' .. w)
   return #leases / 2
@@ -109,7 +126,7 @@ return n
 """
 
 #: ARGV: prefix, worker, per-host limit, delay ms, slot ms, budget, hosts to look at
-#: -> {1, task JSON} | {0, ms to wait or -1} | {-1} (budget spent).
+#: -> {1, task JSON} | {0, ms to wait or -1} | {-1} (budget spent) | {2} (a bad entry dropped).
 POP = _COMMON + """
 local P, worker = ARGV[1], ARGV[2]
 local per, delay, slot_ms = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -131,8 +148,13 @@ for _, d in ipairs(redis.call('ZRANGE', P .. 'domains', 0, scan - 1)) do
       else
         redis.call('ZREM', P .. 'domains', d)
       end
-      if #item > 0 then
-        local key = cjson.decode(item[1])['k']
+      local t = #item > 0 and decode(item[1]) or nil
+      if #item > 0 and not t then
+        bad(P, 1)
+        return {2} -- dropped a bad entry, ask again (no slot taken)
+      end
+      if t then
+        local key = t['k']
         redis.call('ZADD', slots, fmt(now + slot_ms), key)
         if delay > 0 then
           redis.call('SET', P .. 'next:' .. d, fmt(now + delay), 'PX', fmt(delay + 60000))

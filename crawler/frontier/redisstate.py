@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from crawler.archive.dedup import Capture, DedupIndex
+from crawler.common.timestamps import parse_timestamp
+from crawler.frontier.resilient import RedisLost
 from crawler.frontier.task import url_key
 from crawler.incremental.fetchlog import Fetch, FetchLog
-from crawler.timestamps import parse_timestamp
 
 FETCHLOG_KEY = "na:fetchlog"
 DEDUP_PREFIX = "na:dedup:"
@@ -66,7 +67,10 @@ class SharedFetchLog:
     def get(self, url: str) -> Fetch | None:
         """What any worker recorded about ``url`` (or this archive's own log), merged."""
         found = self._pending.get(url)
-        raw = self.client.hget(FETCHLOG_KEY, url)
+        try:
+            raw = self.client.hget(FETCHLOG_KEY, url)
+        except RedisLost:  # the crawl is stopping: this archive's own log still knows
+            raw = None
         remote = _fetch_from(url, raw) if raw else None
         local = self.local.get(url) if self.local is not None else None
         for other in (remote, local):
@@ -87,11 +91,14 @@ class SharedFetchLog:
         if not self._pending:
             return
         urls = list(self._pending)
-        stored = self.client.hmget(FETCHLOG_KEY, urls)
-        merged = {url: _fetch_json(_merge(_fetch_from(url, raw) if raw else None,
-                                          self._pending[url]))
-                  for url, raw in zip(urls, stored, strict=True)}
-        self.client.hmset(FETCHLOG_KEY, merged)
+        try:
+            stored = self.client.hmget(FETCHLOG_KEY, urls)
+            merged = {url: _fetch_json(_merge(_fetch_from(url, raw) if raw else None,
+                                              self._pending[url]))
+                      for url, raw in zip(urls, stored, strict=True)}
+            self.client.hmset(FETCHLOG_KEY, merged)
+        except RedisLost:
+            pass  # in the local log already; the next crawl's reconciliation shares them
         self._pending.clear()
 
     def prune(self, older_than: datetime) -> int:
@@ -116,7 +123,10 @@ class RedisDedupIndex:
 
     def lookup(self, url: str, digest: str) -> Capture | None:
         """The earlier full capture of ``url`` with this payload digest, by any worker."""
-        raw = self.client.hget(DEDUP_PREFIX + url_key(url), digest)
+        try:
+            raw = self.client.hget(DEDUP_PREFIX + url_key(url), digest)
+        except RedisLost:
+            raw = None
         if raw is None:
             return self.local.lookup(url, digest) if self.local is not None else None
         return Capture(**json.loads(raw))
@@ -131,8 +141,11 @@ class RedisDedupIndex:
     def last_capture(self, url: str) -> Capture | None:
         """The most recent full capture of ``url`` (for a 304 answer)."""
         key = DEDUP_PREFIX + url_key(url)
-        digest = self.client.hget(key, _LAST)
-        raw = self.client.hget(key, digest) if digest else None
+        try:
+            digest = self.client.hget(key, _LAST)
+            raw = self.client.hget(key, digest) if digest else None
+        except RedisLost:
+            raw = None
         if raw is None:
             return self.local.last_capture(url) if self.local is not None else None
         return Capture(**json.loads(raw))
@@ -146,7 +159,10 @@ class RedisDedupIndex:
         pipe.expire(key, DEDUP_TTL)
         pipe.set(DEDUP_PREFIX + "digest:" + capture.digest, json.dumps(capture.__dict__),
                  nx=True, ex=DEDUP_TTL)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except RedisLost:
+            pass  # the local index has it
         if self.local is not None:
             self.local.add(capture)
 

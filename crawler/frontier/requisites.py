@@ -12,13 +12,13 @@ most ``per_page`` of them, so they never hold pages back for long.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from crawler.discovery import host_of
 from crawler.discovery.requisites import DEFAULT_KINDS, DEFAULT_PER_PAGE, KINDS
+from crawler.discovery.scope import is_internal
 
 #: The role of a requisite's task (crawler.frontier.task.CrawlTask.role).
 REQUISITE = "requisite"
@@ -57,15 +57,9 @@ def parse_kinds(value: str | Iterable[str] | bool | None) -> frozenset[str]:
 
 
 def is_private_host(host: str) -> bool:
-    """True for loopback, private, link-local and other non-public IP literals and localhost."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False  # a name: where it resolves is the resolver's business
-    return not address.is_global
+    """True for loopback, private, link-local and other non-public IP literals and localhost
+    (the classification redirects use too: crawler/discovery/scope.py)."""
+    return is_internal(host)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.archive.naming import safe_hostname
 from crawler.exceptions import UserError
@@ -45,20 +46,40 @@ class SharedCrawl:
         return f"{self.name}#{self.generation}"
 
 
+def redact(url: str) -> str:
+    """``url`` with its password (``redis://:secret@host``, ``?password=``) shown as ``***``."""
+    url = re.sub(r"(?<=:)[^:@/]*(?=@)", "***", url)
+    return re.sub(r"(?i)(password=)[^&]*", r"\1***", url)
+
+
 def connect(url: str) -> Any:
-    """A redis-py client for ``url``; UserError naming the fix if Redis cannot be reached."""
+    """A redis-py client for ``url``; UserError naming the fix if Redis cannot be reached.
+
+    Messages never repeat the URL's password.
+    """
     import redis
 
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise UserError(f"--redis {url!r} is not a Redis URL: write e.g. redis://127.0.0.1:6379/0")
+        raise UserError(f"--redis {redact(url)!r} is not a Redis URL: write e.g. "
+                        "redis://127.0.0.1:6379/0")
     try:
         options = {} if url.startswith("unix:") else {"socket_connect_timeout": 5}
-        client = redis.StrictRedis.from_url(url, socket_timeout=60, **options)
+        # A Lua step takes milliseconds; a silent server (stopped, or a lost network) is
+        # noticed after 15 s and waited out as an outage (crawler/frontier/resilient.py).
+        client = redis.StrictRedis.from_url(url, socket_timeout=15, **options)
         client.ping()
     except (redis.exceptions.RedisError, ValueError, OSError) as exc:
-        raise UserError(f"cannot reach Redis at {url} ({exc}): start redis-server there or "
-                        "fix --redis") from None
+        reason = str(exc).replace(_password(url), "***") if _password(url) else str(exc)
+        raise UserError(f"cannot reach Redis at {redact(url)} ({reason}): start redis-server "
+                        "there or fix --redis") from None
     return client
+
+
+def _password(url: str) -> str:
+    try:
+        return urlsplit(url).password or ""
+    except ValueError:
+        return ""
 
 
 def crawl_name(site: str, seeds: list[str]) -> str:
@@ -82,3 +103,10 @@ def join(client: Any, ref: str, candidate_id: str) -> SharedCrawl:
 def worker_id() -> str:
     """This worker's name in the crawl: host, process id and a random tag."""
     return f"{safe_hostname()}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+def connect_resilient(url: str, wait: float) -> Any:
+    """:func:`connect`, then a client that waits out an outage of up to ``wait`` seconds."""
+    from crawler.frontier.resilient import ResilientRedis
+
+    return ResilientRedis(connect(url), url, wait)

@@ -37,6 +37,8 @@ class CrawlStatus:
     started: str
     counts: Counts
     workers: list[WorkerStatus]
+    #: The crawl's page budget (``--max-pages``; 0: none).
+    max_pages: int = 0
 
 
 def _text(value: Any) -> str:
@@ -59,8 +61,10 @@ def crawl_status(client: Any, name: str) -> CrawlStatus | None:
     counts = Counts(*(int(n) for n in client.register_script(lua.COUNTS)(keys=[], args=[prefix])))
     workers = [_worker(client, prefix, _text(w)) for w in client.smembers(prefix + "allworkers")]
     workers.sort(key=lambda w: w.name)
+    budget = meta.get("max_pages", "0")
     return CrawlStatus(name, generation, meta.get("crawl_id", ""), meta.get("status", "?"),
-                       meta.get("started", ""), counts, workers)
+                       meta.get("started", ""), counts, workers,
+                       int(budget) if budget.isdigit() else 0)
 
 
 def _worker(client: Any, prefix: str, name: str) -> WorkerStatus:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.discovery import host_of
+from crawler.discovery import host_of, normalize_url
 
 #: The request.meta key of the task.
 TASK_META_KEY = "crawl_task"
@@ -24,12 +24,28 @@ FREE_ROLES = frozenset({"robots", "internal", "requisite"})
 #: Roles whose pages may name dated articles: with a page budget, undated pages wait for them.
 SOURCE_ROLES = frozenset({"seed", "feed", "sitemap", "robots"})
 
-# Field name -> short JSON name (Redis holds one JSON string per queued URL).
+# Field name -> short JSON name (Redis holds one JSON string per queued URL). Request
+# headers never travel: a queue entry is data another Redis client may have written, so a
+# revisit's conditional headers are worked out again by the worker that takes it.
 _WIRE = {
     "url": "u", "role": "r", "site": "s", "depth": "dp", "priority": "p", "lastmod": "lm",
     "modified": "md", "via": "v", "source": "src", "incremental": "i",
-    "first_capture": "f", "headers": "h", "requeued": "rq",
+    "first_capture": "f", "requeued": "rq",
 }
+#: The type of each wire field (a queue entry is checked field by field).
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "url": str, "role": str, "site": str, "depth": int, "priority": int,
+    "lastmod": (str, type(None)), "modified": (str, type(None)), "via": str, "source": bool,
+    "incremental": str, "first_capture": bool, "requeued": bool,
+}
+#: Roles a task may have.
+ROLES = frozenset({"seed", "feed", "sitemap", "list", "article", "unknown", "robots",
+                   "internal", "requisite"})
+_MAX_TEXT = 4096
+
+
+class BadEntry(ValueError):
+    """A queue entry that is not a task this crawl wrote (garbage, or another client's)."""
 _FROM_WIRE = {short: name for name, short in _WIRE.items()}
 
 
@@ -99,10 +115,42 @@ class CrawlTask:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> CrawlTask:
-        """Rebuild a task from :meth:`to_json` output."""
-        data = json.loads(text)
-        return cls(**{_FROM_WIRE[k]: v for k, v in data.items() if k in _FROM_WIRE})
+        """Rebuild a task from :meth:`to_json` output; BadEntry if it is not one.
+
+        Every field is checked (type, an http(s) URL in normal form, a known role, the key
+        and host the entry is filed under); anything else in the entry is ignored.
+        """
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadEntry(f"not JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise BadEntry("not a JSON object")
+        fields = {_FROM_WIRE[k]: v for k, v in data.items() if k in _FROM_WIRE}
+        for name, value in fields.items():
+            if not isinstance(value, _TYPES[name]) or (
+                isinstance(value, bool) and _TYPES[name] is int
+            ) or (isinstance(value, str) and len(value) > _MAX_TEXT):
+                raise BadEntry(f"field {name!r} is not a {_TYPES[name]}")
+        task = cls(**fields)
+        if not task.url or normalize_url(task.url) != task.url:
+            raise BadEntry(f"not an http(s) URL in normal form: {task.url[:100]!r}")
+        if task.role not in ROLES or abs(task.priority) > 10**9 or not 0 <= task.depth < 10**6:
+            raise BadEntry("role, priority or depth out of range")
+        if data.get("k", task.key) != task.key or data.get("d", task.domain) != task.domain:
+            raise BadEntry("filed under another URL's key or host")
+        return task
 
 
 _EMPTY = CrawlTask("")
 _DEFAULTS: dict[str, Any] = {name: getattr(_EMPTY, name) for name in _WIRE} | {"url": None}
+
+
+def entry_key(text: str | bytes) -> str | None:
+    """The key a queue entry is filed under (its ``k``), if it has one: its slot and lease."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    key = data.get("k") if isinstance(data, dict) else None
+    return key if isinstance(key, str) else None

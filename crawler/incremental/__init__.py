@@ -1,5 +1,11 @@
-"""Incremental crawling: the revisit policy (pure) and the per-URL fetch log in the store file."""
+"""Incremental crawling: the revisit policy (pure) and the per-URL fetch log in the store file.
 
+Layer: pure core. It may import ``crawler.archive``, ``crawler.store``, ``crawler.discovery``,
+``crawler.reextract`` (a resumed crawl stores what its WARCs hold), ``crawler.common`` and
+``crawler.exceptions``.
+"""
+
+from crawler.common.timestamps import parse_timestamp
 from crawler.incremental.policy import (
     ALWAYS_FETCHED_ROLES,
     DEFAULT_REVISIT_AFTER,
@@ -8,7 +14,6 @@ from crawler.incremental.policy import (
     RevisitPolicy,
     conditional_headers,
 )
-from crawler.timestamps import parse_timestamp
 
 __all__ = [
     "ALWAYS_FETCHED_ROLES",

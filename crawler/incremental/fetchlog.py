@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from crawler.timestamps import as_utc, parse_timestamp
+from crawler.common.timestamps import as_utc, parse_timestamp
 
 
 def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from crawler.schedule.timing import parse_durations
-from crawler.timestamps import as_utc
+from crawler.common.durations import parse_durations
+from crawler.common.timestamps import as_utc
 
 DEFAULT_REVISIT_AFTER = "1h,6h,1d,1w"
 

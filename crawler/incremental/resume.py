@@ -38,8 +38,8 @@ from typing import Protocol
 from crawler.archive.cdxj import index_path, index_warc
 from crawler.archive.naming import is_warc_name
 from crawler.archive.recover import owner_is_gone, recover_open_files
+from crawler.common.timestamps import parse_timestamp
 from crawler.incremental.fetchlog import Fetch, FetchLog, store_path
-from crawler.timestamps import parse_timestamp
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from crawler.common.lifeline import start_worker
 from crawler.extract import ExtractOptions, ExtractResult, SiteProfile, extract
 from crawler.extract.sitelearn import site_of
-from crawler.lifeline import start_worker
 from crawler.reextract.scan import Capture
 from crawler.store.dates import parse_timestamp
 from crawler.syndication import Sketch, sketch_text
@@ -81,7 +81,7 @@ def ordered_map(
     # spawn, not fork: the parent holds an SQLite connection and a progress thread.
     context = multiprocessing.get_context("spawn")
     window: deque[tuple[T, Future[R]]] = deque()
-    # Workers watch this process: killed, it leaves no worker behind (crawler.lifeline).
+    # Workers watch this process: killed, it leaves no worker behind (crawler.common.lifeline).
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
                              initargs=(os.getpid(), initializer, initargs)) as pool:
         for item in items:

@@ -3,6 +3,9 @@
 Open it with :func:`open_store` (an archive folder or an ``articles.sqlite`` path), iterate
 :class:`Article` versions with filters, and read an article's WARC record back with
 :func:`read_warc_record`.
+
+Layer: pure core. It may import ``crawler.extract`` (the block model), ``crawler.archive``,
+``crawler.syndication``, ``crawler.discovery``, ``crawler.common`` and ``crawler.exceptions``.
 """
 
 from crawler.store.fingerprint import normalize_text, text_fingerprint

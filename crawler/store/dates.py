@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.timestamps import iso_utc, parse_timestamp
+from crawler.common.timestamps import iso_utc, parse_timestamp
 
 __all__ = ["parse_timestamp", "to_store_time"]
 

@@ -4,6 +4,8 @@
 :class:`SketchIndex` keeps sketches and LSH bands in SQLite tables so every process that writes
 a store extends the same index; :func:`is_copy` and :func:`similarity` compare two sketches;
 :func:`choose_cluster` decides which story a new article version belongs to.
+
+Layer: pure core. It may import ``crawler.common`` and ``crawler.exceptions`` only.
 """
 
 from crawler.syndication.cluster import Match, choose_cluster

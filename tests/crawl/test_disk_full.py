@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -57,7 +58,11 @@ def test_disk_full_stops_the_crawl_and_the_next_crawl_resumes(demo, small_disk):
     assert _all_records_readable(archive) > 0
     conn = sqlite3.connect(archive / "articles.sqlite")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = conn.execute("SELECT count(*) FROM pages WHERE is_article = 1").fetchone()[0]
     conn.close()
+    # The summary counts the articles the store holds, not those extracted and then lost.
+    said = re.search(r"^  \S+: \d+ pages fetched, (\d+) articles", run.stdout, re.M)
+    assert said and int(said.group(1)) == stored, (run.stdout, stored)
     # Room again: the next crawl resumes, and nothing already archived is fetched twice.
     subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
     assert "Resumed from the WARCs" in crawl(archive, demo.url).stdout

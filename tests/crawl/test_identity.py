@@ -56,3 +56,35 @@ def test_make_run_twice_is_incremental(tmp_path):
     assert "fetched 0 new articles" in second.stdout, second.stdout
     assert "skipped 120 archived and not due" in second.stdout, second.stdout
     assert _sites(tmp_path / "a") == {"demo"}
+
+
+@pytest.mark.slow
+def test_demo_crawl_keeps_its_archive_port_or_says_it_is_taken(tmp_path):
+    """The demo's URLs name its port: a second crawl never falls back to another one."""
+    from urllib.parse import urlsplit
+
+    from crawler.demosite.server import archived_demo_port
+    from tests.crawl.helpers import assert_one_line_error, stored_pages
+
+    archive = tmp_path / "a"
+    crawl(archive, "--max-pages", "10")
+    port = archived_demo_port(archive)
+    assert port is not None
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        run = crawler("crawl", "--archive-dir", str(archive), "--max-pages", "10")
+        assert_one_line_error(run, f"port {port}", "is in use", "another --archive-dir")
+    crawl(archive, "--max-pages", "10", "--full")
+    pages = stored_pages(archive)
+    assert {urlsplit(p.url).port for p in pages.values()} == {port}
+
+
+@pytest.mark.slow
+def test_full_counts_article_pages_not_every_page_of_unknown_role(demo, tmp_path):
+    """--full on the 120-article demo: 120 article pages, not 128 (8 pages of unknown role
+    are lists)."""
+    crawl(tmp_path, demo.url)
+    again = crawl(tmp_path, demo.url, "--full")
+    assert "(--full), 120 article pages fetched" in again.stdout, again.stdout

@@ -12,8 +12,8 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.extensions.memory import MemoryTrimExtension, glibc_malloc_trim, peak_rss_kb
 from crawler.settings import EXTENSIONS
+from crawler.shell.extensions.memory import MemoryTrimExtension, glibc_malloc_trim, peak_rss_kb
 
 GLIBC = platform.libc_ver()[0] == "glibc"
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,7 @@ def test_trim_returns_freed_heap_pages_to_the_system() -> None:
 def test_off_with_zero_interval_and_on_by_default() -> None:
     with pytest.raises(NotConfigured):
         MemoryTrimExtension.from_crawler(get_crawler(settings_dict={"MEMORY_TRIM_INTERVAL": 0}))
-    assert "crawler.extensions.memory.MemoryTrimExtension" in EXTENSIONS
+    assert "crawler.shell.extensions.memory.MemoryTrimExtension" in EXTENSIONS
     assert (glibc_malloc_trim() is not None) == GLIBC
 
 
@@ -50,7 +50,7 @@ def test_peak_rss_is_the_process_own_not_its_parents() -> None:
     # A parent of 150 MB starts a small child: ru_maxrss would give the child the parent's
     # size (Linux carries it over fork and exec); the child's own peak is far smaller.
     child = (
-        "import resource; from crawler.extensions.memory import peak_rss_kb; "
+        "import resource; from crawler.shell.extensions.memory import peak_rss_kb; "
         "print(peak_rss_kb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     parent = (

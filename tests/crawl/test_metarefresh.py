@@ -5,8 +5,8 @@ from __future__ import annotations
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawler.metarefresh import HEAD_BYTES, HeadMetaRefreshMiddleware
 from crawler.settings import DOWNLOADER_MIDDLEWARES
+from crawler.shell.metarefresh import HEAD_BYTES, HeadMetaRefreshMiddleware
 
 URL = "http://news.example/old-story"
 FILLER = "<p>" + "A long paragraph of the story, repeated to make a large page. " * 40 + "</p>"
@@ -48,4 +48,4 @@ def test_small_page_and_long_delay_behave_as_in_scrapy() -> None:
 def test_the_crawl_uses_it_instead_of_scrapys() -> None:
     assert DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] \
         is None
-    assert "crawler.metarefresh.HeadMetaRefreshMiddleware" in DOWNLOADER_MIDDLEWARES
+    assert "crawler.shell.metarefresh.HeadMetaRefreshMiddleware" in DOWNLOADER_MIDDLEWARES

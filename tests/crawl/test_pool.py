@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from crawler.spiders.pool import AnalysisPool
+from crawler.shell.spiders.pool import AnalysisPool
 from tests.crawl.poolhelpers import die_once, square
 
 

@@ -11,8 +11,8 @@ from twisted.python.failure import Failure
 
 from crawler.frontier import TASK_META_KEY, CrawlTask, Frontier, FrontierConfig, LocalBackend
 from crawler.frontier.requisites import REQUISITE, RequisiteConfig
-from crawler.middlewares import RequisiteHostsMiddleware
-from crawler.spiders.requisites import requisite_failure_kind, requisite_outcome
+from crawler.shell.middlewares import RequisiteHostsMiddleware
+from crawler.shell.spiders.requisites import requisite_failure_kind, requisite_outcome
 from tests.frontier.test_frontier import Stats
 
 

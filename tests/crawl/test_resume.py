@@ -41,3 +41,23 @@ def test_resume_after_sigkill_fetches_no_archived_article_again(demo, tmp_path):
     assert refetched == []  # each article has exactly one capture: none fetched twice
     assert len(stored_articles(archive)) == 120  # articles in the store = article responses
     assert not list((archive / "warc").glob("*.open"))
+
+
+def test_no_false_resume_after_a_crawl_with_a_timeout(tmp_path):
+    """A crawl that finished with a failed fetch (a timeout) is not an "unfinished crawl"."""
+    import time
+
+    from tests.crawl.helpers import FAST, crawler
+    from tests.crawl.sitekit import html, serve
+
+    def slow(_site):
+        time.sleep(2.5)
+        return (200, {}, html("late"))
+
+    with serve({"/": (200, {}, html('<a href="/slow">s</a>')), "/slow": slow}) as site:
+        args = ("crawl", "--archive-dir", str(tmp_path), *FAST, site.url,
+                "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMEOUT_TIMES=0")
+        first = crawler(*args)
+        assert first.returncode == 1 and "timeout 1" in first.stdout, first.stdout
+        again = crawler(*args)
+    assert "Resumed" not in again.stdout, again.stdout

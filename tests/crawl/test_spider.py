@@ -14,10 +14,10 @@ from crawler.demosite.pages import home
 from crawler.demosite.xmldocs import rss
 from crawler.discovery import Discovered
 from crawler.frontier import TASK_META_KEY, CrawlTask
-from crawler.items import PageItem
-from crawler.middlewares import FrontierMiddleware
-from crawler.spiders.news import NewsSpider
-from crawler.spiders.pool import AnalysisPool
+from crawler.shell.items import PageItem
+from crawler.shell.middlewares import FrontierMiddleware
+from crawler.shell.spiders.news import NewsSpider
+from crawler.shell.spiders.pool import AnalysisPool
 
 BASE = "http://news.example"
 

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.config.settingscheck import check_setting, parse_pairs
+from crawler.config.sites import load_sites, parse_interval, select_sites
 from crawler.discovery import priority_for
 from crawler.exceptions import UserError
-from crawler.extensions.progress import ProgressBoard, plain_line, snapshot
 from crawler.frontier.warmup import Held, SiteWarmup
-from crawler.settingscheck import check_setting, parse_pairs
-from crawler.sites import load_sites, parse_interval, select_sites
+from crawler.shell.extensions.progress import ProgressBoard, plain_line, snapshot
 from tests.conftest import REPO_ROOT
 
 
@@ -122,7 +122,7 @@ def test_summary_lists_only_this_runs_warc_files(tmp_path):
     import os
     import time
 
-    from crawler.runner import _warc_files
+    from crawler.processes.runner import _warc_files
 
     (tmp_path / "warc").mkdir()
     other = tmp_path / "warc" / "crawl-20261125160606742-00000-vm-1.warc.gz"

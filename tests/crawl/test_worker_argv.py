@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.spiders.pool import default_workers
-from crawler.workers import worker_argv
+from crawler.processes.workers import worker_argv
+from crawler.shell.spiders.pool import default_workers
 
 
 def _extract_workers(argv: list[str]) -> list[str]:

@@ -81,3 +81,11 @@ def test_text_sitemap_and_robots():
     assert sitemaps_in_robots(robots, BASE) == [
         "https://news.example/sitemap.xml", "https://o.example/s.xml",
     ]
+
+
+def test_xml_problem_names_a_truncated_document():
+    from crawler.discovery import xml_problem
+
+    whole = b'<?xml version="1.0"?><urlset><url><loc>http://a.example/x</loc></url></urlset>'
+    assert xml_problem(whole) is None
+    assert xml_problem(whole[:-12]).startswith("truncated or malformed XML")

@@ -129,3 +129,20 @@ def test_deeply_nested_furniture_is_measured_once(cls: str) -> None:
     result = extract(html.encode(), "https://example.com/2024/01/02/nested-story-here")
     assert time.monotonic() - start < 30
     assert result.is_article or result.discard_reason
+
+
+def test_a_huge_text_is_capped_and_marked_partial():
+    """A page of 3 MB of prose: the text is cut at a paragraph, under the cap, and partial.
+
+    Every character of text costs the crawl process several times over (store, full-text
+    index, conversion record): an 8 MB text raised a crawl's memory by 150 MB.
+    """
+    body = ("<html><head><title>Long</title><meta property='og:type' content='article'></head>"
+            "<body><article><h1>Long</h1>" + PROSE * 8000 + "</article></body></html>").encode()
+    result = extract(body, "https://news.example/2024/05/01/a-very-long-story")
+    assert result.is_article
+    assert 400_000 < len(result.text) <= ExtractOptions().max_text_chars
+    assert result.text.endswith("officials said.")  # at a paragraph's end
+    assert result.is_partial
+    small = extract(body, "https://news.example/x", ExtractOptions(max_text_chars=1000))
+    assert len(small.text) <= 1000

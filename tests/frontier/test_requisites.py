@@ -25,7 +25,7 @@ ON = RequisiteConfig()
 
 
 def _frontier(backend, max_pages: int = 0, requisites: RequisiteConfig = ON, **kw) -> Frontier:
-    if hasattr(backend, "pop_after_budget"):  # as crawler.scheduler sets it
+    if hasattr(backend, "pop_after_budget"):  # as crawler.shell.scheduler sets it
         backend.pop_after_budget = requisites.enabled
     config = FrontierConfig(max_pages=max_pages, requisites=requisites, **kw)
     return Frontier(backend, config, Stats())
@@ -177,3 +177,12 @@ def test_incremental_reuses_a_fresh_requisite_and_asks_for_a_stale_one():
     full = CrawlTask(url, role=REQUISITE)
     assert forced.decide_requisite(full, timedelta(days=1)) is Decision.NEW
     assert not full.headers
+
+
+def test_requisites_of_a_host_found_down_are_dropped_without_a_request(backend_of):
+    frontier = _frontier(backend_of())
+    frontier.add_requisites([Requisite(f"{CDN}/a.js"), Requisite(f"{CDN}/b.png")], _page())
+    frontier.mark_host_down(f"{CDN}/a.js")
+    assert frontier.next_task() is None  # both queued before: dropped as they come out
+    assert frontier.add_requisites([Requisite(f"{CDN}/c.png")], _page()) == 0
+    assert frontier.stats.values["requisites/failed/unreachable"] == 3

@@ -15,7 +15,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.discovery import Discovered
 from crawler.frontier import TASK_META_KEY, CrawlTask
-from crawler.scheduler import frontier_for
+from crawler.shell.scheduler import frontier_for
 
 
 class MiniSpider(scrapy.Spider):
@@ -55,8 +55,8 @@ def main(spec_path: str) -> int:
         "LOG_LEVEL": "WARNING",
         "TELNETCONSOLE_ENABLED": False,
         "HTTPERROR_ALLOWED_CODES": [304],
-        "SCHEDULER": "crawler.scheduler.FrontierScheduler",
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.FrontierMiddleware": 130},
+        "SCHEDULER": "crawler.shell.scheduler.FrontierScheduler",
+        "DOWNLOADER_MIDDLEWARES": {"crawler.shell.middlewares.FrontierMiddleware": 130},
         **spec.get("settings", {}),
     }
     process = CrawlerProcess(settings)

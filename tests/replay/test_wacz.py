@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from crawler.replay.layout import ArchiveLayout
-from crawler.wacz import WaczBuilder
+from crawler.replay.wacz import WaczBuilder
 from tests.replay.conftest import WARC_NAME, make_archive
 from tests.replay.replayhelp import run_cli
 from tests.replay.warcs import sample_pages

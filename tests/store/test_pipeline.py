@@ -9,10 +9,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.extensions.warc import WarcWriterExtension, warc_writer_for
 from crawler.extract import extract
-from crawler.items import PageItem
-from crawler.pipelines.store import StorePipeline
+from crawler.shell.extensions.warc import WarcWriterExtension, warc_writer_for
+from crawler.shell.items import PageItem
+from crawler.shell.pipelines.store import StorePipeline
 from crawler.store import open_store, read_warc_record
 from tests.store.warcs import article_html, unique_text, write_warc
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.cli import main
+from crawler.commands.terminal import printable
 from crawler.reextract import reextract
-from crawler.terminal import printable
 from tests.store.warcs import article_html, unique_text, write_warc
 
 ESC = "\x1b"

@@ -72,7 +72,7 @@ def main() -> None:
     settings.setmodule(project_settings)
     settings.update({
         "ARCHIVE_DIR": args.archive, "SPIDER_MODULES": [], "ITEM_PIPELINES": {},
-        "EXTENSIONS": {"crawler.extensions.warc.WarcWriterExtension": 100},
+        "EXTENSIONS": {"crawler.shell.extensions.warc.WarcWriterExtension": 100},
         "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_ENABLED": False,
         "LOG_LEVEL": "WARNING", "HTTPERROR_ALLOW_ALL": True, "DOWNLOAD_TIMEOUT": 10,
         "CRAWL_SEEDS": args.urls, "CRAWL_ID": "wire-test",

@@ -7,7 +7,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.exceptions import ArchiveError
-from crawler.extensions.warc import WarcWriterExtension, warc_writer_for
+from crawler.shell.extensions.warc import WarcWriterExtension, warc_writer_for
 from tests.warc.warcs import read_warc, run_crawl, warc_files, warcio_check
 from tests.warc.wireserver import WireServer
 

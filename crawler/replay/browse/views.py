@@ -142,7 +142,7 @@ def _find_url(
     conn: sqlite3.Connection, typed: str
 ) -> tuple[str, list[Article], list[Page]]:
     """The URL as stored, its text versions and its captures; NotFound if it was never fetched."""
-    from crawler.commands.history import url_variants
+    from crawler.discovery import url_variants
 
     # As typed, and as the crawler stores URLs (no #fragment; with or without a final "/").
     for url in url_variants(typed) if typed else []:

@@ -1,1 +1,0 @@
-"""Scheduled crawls: when each site is due, the record of runs, and the foreground runner."""

@@ -1,0 +1,211 @@
+"""StorePipeline: every PageItem into the cleaned-text store, plus conversion records in the WARC.
+
+Settings: ``STORE_ENABLED`` (switch), ``STORE_PATH`` (default ``ARCHIVE_DIR/articles.sqlite``),
+``STORE_CONVERSION_RECORDS`` (write each new article version's text into the WARC as a
+``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit; 1 in a crawl
+shared in Redis: each page is committed before its task is finished, and the workers writing
+one store hold its lock briefly). Stats: ``store/*``. An article's syndication sketch
+(MinHash) is computed in the analysis process pool, off the reactor thread; the store
+clusters it with the copies already stored. The first write the disk refuses stops the crawl
+(crawler/shell/extensions/fatal.py); a page whose WARC write failed is not stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.exceptions import ArchiveError
+from crawler.shell.extensions.fatal import is_disk_failure, stop_crawl
+from crawler.shell.extensions.warc import warc_writer_for
+from crawler.shell.items import PageItem
+from crawler.shell.spiders.pool import AnalysisPool, default_workers
+from crawler.store import PageRecord, Store, WarcLocation
+from crawler.store.model import OUTCOME_NEW_VERSION, OUTCOME_UPDATED
+from crawler.syndication import Sketch, sketch_text
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+def extractor_version() -> str:
+    """The extractor's version string (``crawler.extract.EXTRACTOR_VERSION``), '' if absent."""
+    import crawler.extract
+
+    return str(getattr(crawler.extract, "EXTRACTOR_VERSION", ""))
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    """Case-insensitive lookup in a plain header dict."""
+    lowered = name.lower()
+    for key, value in (headers or {}).items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def page_record(item: PageItem, version: str) -> PageRecord:
+    """Turn the spider's PageItem into the store's input record."""
+    return PageRecord.from_extraction(
+        item.extraction,
+        url=item.url,
+        requested_url=item.requested_url,
+        site=item.site,
+        status=item.status,
+        fetched_at=item.fetched_at,
+        crawl_id=item.crawl_id,
+        extractor_version=version,
+        warc=WarcLocation.from_dict(item.warc),
+        etag=_header(item.http_headers, "ETag"),
+        last_modified=_header(item.http_headers, "Last-Modified"),
+        depth=item.depth,
+        source=item.source,
+    )
+
+
+class StorePipeline:
+    """Stores each page's decision and each new article version, with its WARC provenance."""
+
+    def __init__(
+        self, path: Path, conversion_records: bool = True, commit_every: int = 500,
+        crawler: Crawler | None = None,
+    ) -> None:
+        """Plain values in; the store opens when the spider opens."""
+        self.path = path
+        self.conversion_records = conversion_records
+        self.commit_every = commit_every
+        self.crawler = crawler
+        self.store: Store | None = None
+        self.pool: AnalysisPool | None = None
+        self.version = extractor_version()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Read the ``STORE_*`` settings; ``STORE_ENABLED = False`` switches the pipeline off."""
+        settings = crawler.settings
+        if not settings.getbool("STORE_ENABLED", True):
+            raise NotConfigured("STORE_ENABLED is off")
+        path = settings.get("STORE_PATH") or Path(settings.get("ARCHIVE_DIR", "archives"))
+        return cls(
+            Path(path),
+            conversion_records=settings.getbool("STORE_CONVERSION_RECORDS", True),
+            commit_every=(1 if settings.get("FRONTIER_REDIS_URL")
+                          else settings.getint("STORE_COMMIT_EVERY", 500)),
+            crawler=crawler,
+        )
+
+    def open_spider(self) -> None:
+        """Open (or create) the store; share the process's analysis pool for sketches."""
+        self.store = Store(self.path, commit_every=self.commit_every, create=True)
+        self.pool = AnalysisPool.acquire(self._workers())
+        logger.info("Storing cleaned text in %s", self.store.path)
+
+    def _workers(self) -> int:
+        """Pool size if this pipeline starts the pool (the news spider normally has)."""
+        settings = self.crawler.settings if self.crawler is not None else {}
+        workers = str(settings.get("EXTRACT_WORKERS", "auto")).strip().lower()
+        return default_workers() if workers in ("", "auto", "none") else int(workers)
+
+    def close_spider(self) -> None:
+        """Commit and close the store, logging what it holds."""
+        if self.pool is not None:
+            self.pool.release()
+            self.pool = None
+        if self.store is None:
+            return
+        store, self.store = self.store, None
+        try:
+            counts = store.counts()
+            store.close()
+        except sqlite3.Error as exc:  # the disk filled up: the last batch is in the WARC only
+            store.abandon()
+            if self.crawler is not None:
+                stop_crawl(self.crawler, f"cannot write to the article store {self.path}", exc,
+                           close=False)
+            return
+        logger.info(
+            "Store: %(articles)d articles (%(versions)d versions) from %(pages)d pages", counts
+        )
+
+    async def process_item(self, item: Any) -> Any:
+        """Store a PageItem; pass every other item through unchanged."""
+        if not isinstance(item, PageItem) or item.extraction is None:
+            return item
+        if item.warc is None and self._writes_warcs():
+            self._inc("store/not_archived")  # the WARC write failed: not a capture to keep
+            return item
+        if self.store is None:
+            self.open_spider()
+        record = page_record(item, self.version)
+        if record.is_article and record.text:
+            record = replace(record, sketch=await self._sketch(record.text))
+        store = self.store
+        if store is None:  # closed while the sketch was computed
+            return item
+        try:
+            result = store.add_page(record)
+            if result.outcome in (OUTCOME_NEW_VERSION, OUTCOME_UPDATED) and record.text:
+                self._write_conversion(store, record, result.page_id)
+            if self.commit_every <= 1:
+                store.commit()  # durable before the crawl counts the page as done
+        except sqlite3.OperationalError as exc:  # locked or full disk: the WARC still has it
+            self._inc("store/errors")
+            if is_disk_failure(exc) and self.crawler is not None:
+                stop_crawl(self.crawler, f"cannot write to the article store {self.path}", exc)
+                return item
+            logger.error("Could not store %s (%s); the next crawl adds it from the WARC",
+                         item.url, exc)
+            self._inc("errors/store")
+            return item
+        self._inc(f"store/{result.outcome}")
+        return item
+
+    def _writes_warcs(self) -> bool:
+        """True if this crawl writes WARCs (then only archived pages are stored)."""
+        return self.crawler is not None and warc_writer_for(self.crawler) is not None
+
+    async def _sketch(self, text: str) -> Sketch | None:
+        """The text's sketch from a pool worker; None (the store computes it) if that fails."""
+        if self.pool is None:
+            return None
+        try:
+            return await self.pool.run(sketch_text, text)
+        except Exception as exc:  # noqa: BLE001 - the store computes it instead
+            logger.debug("Sketch computed in the store instead: %s", exc)
+            return None
+
+    def _write_conversion(self, store: Store, record: PageRecord, page_id: int | None) -> None:
+        """Write the article text into the WARC as a conversion record referring to the page."""
+        writer = warc_writer_for(self.crawler) if self.crawler else None
+        if not self.conversion_records or writer is None or record.warc is None:
+            return
+        if page_id is None or not record.warc.record_id:
+            return
+        try:
+            location = writer.write_conversion(
+                record.url, refers_to=record.warc.record_id, text=record.text,
+                date=record.fetched_at,
+            )
+        except (OSError, ArchiveError, sqlite3.Error) as exc:
+            self._inc("store/conversion_failed")
+            logger.error("Could not write the conversion record of %s: %s", record.url, exc)
+            stop_crawl(self.crawler, f"cannot write WARC records in {writer.warc_dir}", exc)
+            return
+        found = WarcLocation.from_dict(location)
+        if found is not None:
+            store.set_conversion(page_id, found)
+            self._inc("store/conversion_records")
+
+    def _inc(self, key: str) -> None:
+        """Increase a stats counter (when running under a crawler)."""
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)

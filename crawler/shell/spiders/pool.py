@@ -1,0 +1,92 @@
+"""A process pool for page analysis, shared by the spiders of one process and awaited from asyncio.
+
+Workers are started with the ``forkserver`` method (``spawn`` where that is missing), so they
+never inherit the Twisted reactor; the fork server preloads :mod:`crawler.analysis` so new
+workers start in milliseconds. ``workers=0`` runs the analysis inline, on the reactor thread
+(for debugging only: it blocks the crawl while a page is analysed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from crawler.common.lifeline import exit_with_owner
+
+T = TypeVar("T")
+
+
+def default_workers() -> int:
+    """One worker per core the process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class AnalysisPool:
+    """Reference-counted process pool: first ``acquire`` starts it, last ``release`` stops it."""
+
+    _shared: AnalysisPool | None = None
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: Executor | None = None
+        self._users = 0
+
+    @classmethod
+    def acquire(cls, workers: int) -> AnalysisPool:
+        """Return the process's pool, creating it with ``workers`` processes if needed."""
+        if cls._shared is None:
+            cls._shared = cls(workers)
+        cls._shared._users += 1
+        return cls._shared
+
+    def release(self) -> None:
+        """Drop one user; the last one shuts the workers down."""
+        self._users -= 1
+        if self._users <= 0:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
+            if AnalysisPool._shared is self:
+                AnalysisPool._shared = None
+
+    def _pool(self) -> Executor:
+        if self._executor is None:
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            if ctx.get_start_method() == "forkserver":
+                # datasketch (for the store's syndication sketches) loads scipy: once, here.
+                ctx.set_forkserver_preload(["crawler.analysis", "datasketch"])
+            # Workers watch this process: killed, it leaves no worker behind (lifeline).
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=ctx, initializer=exit_with_owner,
+                initargs=(os.getpid(),),
+            )
+        return self._executor
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """Run ``func(*args)`` in a worker (or inline when ``workers`` is 0) and await it.
+
+        A pool broken by a dying worker (killed, out of memory, a crash in a C library on a
+        hostile page) is replaced and the call tried once more on the new pool.
+        """
+        if self.workers <= 0:
+            return func(*args)
+        try:
+            return await asyncio.wrap_future(self._pool().submit(func, *args))
+        except BrokenProcessPool:
+            self._replace_broken()
+            return await asyncio.wrap_future(self._pool().submit(func, *args))
+
+    def _replace_broken(self) -> None:
+        """Drop a broken executor; the next call starts a fresh one."""
+        broken, self._executor = self._executor, None
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
