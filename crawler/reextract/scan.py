@@ -21,7 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserExce
 from warcio.timeutils import iso_date_to_datetime
 
 from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
-from crawler.timestamps import iso_utc
+from crawler.common.timestamps import iso_utc
 
 #: What a broken or hostile WARC makes warcio (or zlib underneath it) raise.
 READ_ERRORS = (
