@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: install run test test-fast lint bench clean
 
 # The suite mostly waits on crawls, servers and browsers in other processes, so it runs in
-# TEST_JOBS pytest-xdist workers (4 suits 2 cores), each test module whole on one worker.
-TEST_JOBS ?= 4
+# TEST_JOBS pytest-xdist workers (3 suit 2 cores), each test module whole on one worker.
+TEST_JOBS ?= 3
 PYTEST_PARALLEL := -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 
 $(STAMP): pyproject.toml

@@ -7,7 +7,10 @@ Fixtures for everyone (see also tests/crawl/conftest.py and tests/replay/conftes
 - ``demo_crawl``: one full ``crawler crawl`` of the demo site per test run (a :class:`DemoCrawl`);
   read it, never change it; ``demo_crawl_copy`` is a private copy a test may change;
 - ``bundled_demo_port``: hold it while running ``crawler crawl`` with no seed (the bundled demo
-  site on its fixed port), so no other test (or xdist worker) takes that port meanwhile.
+  site on its fixed port), so no other test (or xdist worker) takes that port meanwhile;
+- ``chromium``: one headless Chromium per test process, driven over DevTools
+  (:class:`tests.replay.browser.Chromium`: goto, click, type, js, text, screenshot); skips
+  where Chromium cannot run.
 """
 
 from __future__ import annotations
@@ -105,6 +108,18 @@ def demo_crawl(tmp_path_factory: pytest.TempPathFactory) -> DemoCrawl:
 def demo_crawl_copy(demo_crawl: DemoCrawl, tmp_path: Path) -> Path:
     """A private copy of ``demo_crawl``'s archive folder, for a test that changes it."""
     return demo_crawl.copy(tmp_path / "demo-archive")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Headless Chromium, started once per test process (each xdist worker) and shared."""
+    from tests.replay.browser import Chromium, why_chromium_cannot_run
+
+    reason = why_chromium_cannot_run()
+    if reason:
+        pytest.skip(reason)
+    with Chromium() as browser:
+        yield browser
 
 
 @contextlib.contextmanager
