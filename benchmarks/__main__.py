@@ -15,6 +15,7 @@ BENCHMARKS = [
     "benchmarks.browse",
     "benchmarks.crash_resume",
     "benchmarks.syndication",
+    "benchmarks.replay_fidelity",
 ]
 
 

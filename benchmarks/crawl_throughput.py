@@ -28,6 +28,11 @@ site learner, the copy detector and the store see a new article on every page, a
 news site), and prints the crawl process's peak RSS at each size, the growth per page and
 what it projects for 100,000 pages (``--memory-copies 28,525`` measures 100,000 directly).
 Needs ../shared (the benchmark pages); exits 0 with a note without it.
+
+First, on a generated site whose pages share a stylesheet and a script and each have two
+images of their own (no ../shared needed): pages/s and WARC bytes with page requisites on
+and off, beside ``wget --recursive --page-requisites --warc-file`` (benchmarks/
+requisite_bench.py; ``--requisite-pages 0`` skips it).
 """
 
 from __future__ import annotations
@@ -244,7 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-copies", default="28,110",
                         help="copies per memory run, comma-separated (28: ~5,400 pages, "
                              "110: ~21,000, 525: ~100,000; 0: skip)")
+    parser.add_argument("--requisite-pages", type=int, default=300,
+                        help="articles of the page-requisites site (benchmarks/"
+                             "requisite_bench.py: requisites on, off, and wget; 0: skip)")
     args = parser.parse_args(argv)
+    if args.requisite_pages > 0:
+        from benchmarks import requisite_bench
+
+        requisite_bench.run(args.requisite_pages)
     if not realsite.available():
         print("skipped: the benchmark pages (../shared/data/article-extraction-benchmark) "
               "are not on this machine")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+#: ``../shared/data`` beside the checkout, or where ``CRAWLER_SHARED_DATA`` says (a worktree).
+SHARED_DATA = Path(os.environ.get("CRAWLER_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 #: Set name -> folder under ``SHARED_DATA``.
 SETS = {

@@ -2,7 +2,9 @@
 
 Run: ``.venv/bin/python -m benchmarks.export_memory [--small 1000] [--large 10000]``
 
-Two stores of synthetic articles (about 4 kB of text each) are built in a temporary folder.
+Two stores of synthetic articles (about 4 kB of text each, with a subheading, a list and a
+table among ten paragraphs: the export writes text, Markdown and blocks) are built in a
+temporary folder.
 Each export runs in a fresh subprocess that reports its peak resident memory (``VmHWM``,
 benchmarks/procmem.py):
 
@@ -36,17 +38,27 @@ _WORDS = ("council budget river harbour school library mayor road bridge market 
 
 def build_store(path: Path, count: int) -> None:
     """Fill a store with ``count`` articles of about 4 kB of text each."""
+    from crawler.extract.blocks import Block, blocks_to_json, plain_text
     from crawler.store import PageRecord, Store, WarcLocation
 
     rng = random.Random(count)
     with Store(path, commit_every=2000, create=True) as store:
         for i in range(count):
-            text = "\n\n".join(" ".join(rng.choices(_WORDS, k=60)) for _ in range(10))
+            # Ten paragraphs with a subheading, a list and a small table among them.
+            first = f"Article {i}. " + " ".join(rng.choices(_WORDS, k=60))
+            blocks = [Block("paragraph", text=first)]
+            blocks += [Block("paragraph", text=" ".join(rng.choices(_WORDS, k=60)))
+                       for _ in range(8)]
+            blocks.insert(4, Block("heading", text=" ".join(rng.choices(_WORDS, k=4)), level=2))
+            blocks.insert(6, Block("list", items=tuple(
+                (Block("paragraph", text=" ".join(rng.choices(_WORDS, k=8))),) for _ in range(3))))
+            blocks.append(Block("table", header_rows=1, rows=(("a", "b"), ("1", "2"))))
             store.add_page(PageRecord(
                 url=f"http://bench.test/{i}", site="bench", fetched_at="2026-11-25T10:00:00Z",
-                is_article=True, page_reason="bench", text=f"Article {i}. {text}",
+                is_article=True, page_reason="bench", text=plain_text(tuple(blocks)),
                 meta={"title": f"Article {i}", "authors": ["A. Writer"]},
                 warc=WarcLocation("bench.warc.gz", i * 5000, 5000, f"<urn:uuid:{i}>"),
+                blocks=blocks_to_json(tuple(blocks)),
             ))
 
 
@@ -60,6 +72,8 @@ def _naive(store_dir: str, fmt: str, out_path: str) -> None:
 
     with open_store(store_dir) as store:
         rows = [a.to_dict() for a in store.iter_articles()]
+    if fmt != "jsonl":  # flat formats hold the blocks as JSON text
+        rows = [{**r, "blocks": json.dumps(r["blocks"], ensure_ascii=False)} for r in rows]
     if fmt == "jsonl":
         Path(out_path).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
     elif fmt == "csv":

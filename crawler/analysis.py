@@ -2,8 +2,9 @@
 
 The spider ships ``(body, url, content type, options)`` to :func:`analyze_page` in a worker
 process so the CPU-heavy part never runs on Scrapy's reactor thread. An HTML page is parsed
-once; link discovery reads the tree before :func:`crawler.extract.extract_document` prunes it.
-Feeds and sitemaps are parsed here too (a sitemap may hold 50,000 URLs).
+once; link and requisite discovery read the tree before
+:func:`crawler.extract.extract_document` prunes it. Feeds and sitemaps are parsed here too (a
+sitemap may hold 50,000 URLs), and fetched stylesheets (:func:`analyze_stylesheet`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pickle
 from dataclasses import dataclass, replace
 
 from crawler import discovery
-from crawler.discovery import Discovered, LinkOptions
+from crawler.discovery import Discovered, LinkOptions, Requisite, RequisiteOptions
+from crawler.discovery.css import stylesheet_requisites
 from crawler.extract import (
     ExtractOptions,
     ExtractResult,
@@ -33,6 +35,8 @@ class PageAnalysis:
     kind: str
     links: tuple[Discovered, ...] = ()
     result: ExtractResult | None = None
+    #: What the page needs to render (empty unless ``AnalysisRequest.requisites`` asked).
+    requisites: tuple[Requisite, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class AnalysisRequest:
     find_links: bool = True
     #: Where the site's profile is, when it is not inside ``extract`` (see ProfileRef).
     profile: ProfileRef | None = None
+    #: Which page requisites to find (None: none).
+    requisites: RequisiteOptions | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +112,21 @@ def _analyze_html(body: bytes, request: AnalysisRequest) -> PageAnalysis:
     """One parse shared by link discovery and extraction."""
     doc = parse_document(body, request.url, request.extract)
     links: tuple[Discovered, ...] = ()
+    requisites: tuple[Requisite, ...] = ()
     if doc.tree is not None and request.find_links:
         links = tuple(discovery.extract_links(doc.tree, request.url, request.links))
+    if doc.tree is not None and request.requisites is not None:
+        requisites = tuple(discovery.find_requisites(doc.tree, request.url, request.requisites))
     result = extract_document(doc, request.url, request.extract)
-    return PageAnalysis(discovery.HTML, links, result)
+    return PageAnalysis(discovery.HTML, links, result, requisites)
+
+
+def analyze_stylesheet(
+    body: bytes, url: str, charset: str | None, options: RequisiteOptions
+) -> tuple[Requisite, ...]:
+    """The imports, fonts and images a fetched stylesheet names, resolved against its URL."""
+    found = stylesheet_requisites(body, url, charset, limit=options.per_page)
+    return tuple(r for r in found if r.kind in options.kinds)
 
 
 def _in_scope(found: list[Discovered], request: AnalysisRequest) -> tuple[Discovered, ...]:

@@ -21,6 +21,7 @@ import uuid
 import weakref
 from collections import deque
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from scrapy import signals
@@ -30,6 +31,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from crawler.discovery.requisites import DEFAULT_PER_PAGE
 from crawler.frontier import (
     TASK_META_KEY,
     Backend,
@@ -42,7 +44,15 @@ from crawler.frontier import (
 from crawler.frontier.incremental import IncrementalConfig, IncrementalPolicy, open_store_or_none
 from crawler.frontier.redisbackend import Politeness, RedisBackend
 from crawler.frontier.redisstate import SharedFetchLog
+from crawler.frontier.requisites import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_SIZE,
+    DEFAULT_TIMEOUT,
+    RequisiteConfig,
+    parse_kinds,
+)
 from crawler.incremental.fetchlog import FetchLog
+from crawler.schedule.timing import parse_duration
 from crawler.store.sitenames import SiteNames
 
 if TYPE_CHECKING:
@@ -59,7 +69,8 @@ _FRONTIERS: weakref.WeakKeyDictionary[Crawler, Frontier] = weakref.WeakKeyDictio
 POLL_SECONDS = 0.2
 #: Stats a worker publishes with its heartbeat (for ``crawler status``).
 PUBLISHED_STATS = ("response_received_count", "pages/article", "item_scraped_count",
-                   "downloader/response_bytes", "log_count/ERROR", "frontier/requeued")
+                   "downloader/response_bytes", "log_count/ERROR", "frontier/requeued",
+                   "requisites/responses", "requisites/fetched")
 
 
 class TaskSpider(Protocol):
@@ -86,7 +97,9 @@ class CrawlerStats:
         self._crawler.stats.inc_value(key, count, start)
 
 
-def open_frontier(crawler: Crawler, max_pages: int) -> Frontier:
+def open_frontier(
+    crawler: Crawler, max_pages: int, seeds: list[str] | None = None
+) -> Frontier:
     """Build the crawl's frontier from its settings (once per crawler) and share it."""
     if crawler in _FRONTIERS:
         return _FRONTIERS[crawler]
@@ -95,10 +108,14 @@ def open_frontier(crawler: Crawler, max_pages: int) -> Frontier:
         max_pages=max_pages, depth_limit=settings.getint("DEPTH_LIMIT", 0),
         depth_priority=settings.getint("DEPTH_PRIORITY", 0),
         max_url_length=settings.getint("URLLENGTH_LIMIT", 2083) or 1 << 30,
+        requisites=requisite_config(
+            settings, seeds if seeds is not None else settings.getlist("CRAWL_SEEDS")),
     )
     backend: Backend
     if settings.get("FRONTIER_REDIS_URL"):
-        backend, fetchlog = _shared_backend(settings, max_pages)
+        shared, fetchlog = _shared_backend(settings, max_pages)
+        shared.pop_after_budget = config.requisites.enabled
+        backend = shared
     else:
         backend, fetchlog = LocalBackend(max_pages), None
     stats = CrawlerStats(crawler)
@@ -109,7 +126,23 @@ def open_frontier(crawler: Crawler, max_pages: int) -> Frontier:
     return frontier
 
 
-def _shared_backend(settings: BaseSettings, max_pages: int) -> tuple[Backend, SharedFetchLog]:
+def requisite_config(settings: BaseSettings, seeds: list[str]) -> RequisiteConfig:
+    """The ``CRAWL_REQUISITE*`` settings (checked before the crawl by crawler.settingscheck)."""
+    fresh = str(settings.get("CRAWL_REQUISITES_FRESH_FOR", "1d")).strip()
+    return RequisiteConfig(
+        kinds=parse_kinds(settings.get("CRAWL_REQUISITES", None)),
+        per_page=settings.getint("CRAWL_REQUISITES_PER_PAGE", DEFAULT_PER_PAGE),
+        max_size=settings.getint("CRAWL_REQUISITE_MAX_SIZE", DEFAULT_MAX_SIZE),
+        max_bytes=settings.getint("CRAWL_REQUISITES_MAX_BYTES", DEFAULT_MAX_BYTES),
+        timeout=settings.getfloat("CRAWL_REQUISITE_TIMEOUT", DEFAULT_TIMEOUT),
+        fresh_for=timedelta(0) if fresh in ("", "0") else parse_duration(fresh),
+        private_ok=RequisiteConfig.private_seeds(seeds),
+    )
+
+
+def _shared_backend(
+    settings: BaseSettings, max_pages: int
+) -> tuple[RedisBackend, SharedFetchLog]:
     """Join the crawl shared in Redis (``FRONTIER_REDIS_URL``) as a new worker."""
     client = sharedcrawl.connect(settings["FRONTIER_REDIS_URL"])
     ref = settings.get("FRONTIER_CRAWL") or sharedcrawl.crawl_name(

@@ -34,6 +34,21 @@ CRAWL_USE_FEEDS = True
 CRAWL_USE_SITEMAPS = True
 #: Links taken from one page at most (hostile pages with 100,000 links).
 CRAWL_MAX_LINKS_PER_PAGE = 2000
+#: Page requisites (crawler/frontier/requisites.py; docs/crawl.md): what each HTML page needs
+#: to render is fetched and archived too, once per crawl, on any public host. Kinds, from
+#: stylesheet, script, font, image, media (video/audio), other ("all"; "off" for text only).
+CRAWL_REQUISITES = "stylesheet,script,font,image"
+#: Requisites taken from one page (or stylesheet) at most.
+CRAWL_REQUISITES_PER_PAGE = 200
+#: Bytes one requisite may have: a bigger one is cut off, archived as truncated and counted.
+CRAWL_REQUISITE_MAX_SIZE = 10 * 1024 * 1024
+#: Bytes of requisites a crawl fetches at most (0: no limit); then they are counted, not fetched.
+CRAWL_REQUISITES_MAX_BYTES = 2 * 1024**3
+#: Seconds a requisite may take (connect to last byte): unreachable CDNs fail fast.
+CRAWL_REQUISITE_TIMEOUT = 10.0
+#: A requisite fetched this recently is reused by the next crawl; older ones are asked for
+#: with their validators (a 304 becomes a revisit record). "0": always ask.
+CRAWL_REQUISITES_FRESH_FOR = "1d"
 #: Page analysis processes (parse, links, extraction): "auto" = one per core; 0 = inline.
 EXTRACT_WORKERS = "auto"
 #: Articles of a site are held back until the site has been seen on this many pages, then
@@ -135,6 +150,8 @@ SCHEDULER = "crawler.scheduler.FrontierScheduler"
 DOWNLOADER_MIDDLEWARES = {
     # After RobotsTxtMiddleware (100): disallowed URLs cost no page of the budget.
     "crawler.middlewares.FrontierMiddleware": 130,
+    # Before RobotsTxtMiddleware: a requisite host that cannot be reached fails fast.
+    "crawler.middlewares.RequisiteHostsMiddleware": 95,
     # Timeouts get their own, smaller retry budget (crawler/retry.py).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.TimeoutRetryMiddleware": 550,

@@ -21,12 +21,13 @@ _TRUE_FALSE = {"1", "0", "true", "false", "yes", "no", "on", "off"}
 _AT_LEAST_ONE = frozenset({
     "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_ITEMS",
     "WARC_MAX_SIZE", "WARC_DEDUP_MAX_ENTRIES", "STORE_COMMIT_EVERY", "CRAWL_MAX_LINKS_PER_PAGE",
-    "REACTOR_THREADPOOL_MAXSIZE", "EXTRACT_MIN_ARTICLE_CHARS",
+    "REACTOR_THREADPOOL_MAXSIZE", "EXTRACT_MIN_ARTICLE_CHARS", "CRAWL_REQUISITE_MAX_SIZE",
 })
 #: Number settings that must be above 0 (a zero timeout or interval is not a value).
 _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
-                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT"})
+                       "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT",
+                       "CRAWL_REQUISITE_TIMEOUT"})
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")
 #: Settings in seconds: Scrapy reads them as floats whatever their default's type.
@@ -182,7 +183,25 @@ def _crawl_ref(text: str) -> str | None:
     return "expected a crawl name (letters, digits, '.', '_', '-'), optionally #RUN"
 
 
+def _requisite_kinds(text: str) -> str | None:
+    from crawler.discovery.requisites import KINDS
+    from crawler.frontier.requisites import parse_kinds
+
+    try:
+        parse_kinds(text)
+    except ValueError as exc:
+        return (f"{exc}: expected a comma-separated list of {', '.join(KINDS)}, or all, "
+                "or off")
+    return None
+
+
+def _fresh_for(text: str) -> str | None:
+    return None if text in ("", "0") else _duration(text)
+
+
 _SPECIAL: dict[str, Callable[[str], str | None]] = {
+    "CRAWL_REQUISITES": _requisite_kinds,
+    "CRAWL_REQUISITES_FRESH_FOR": _fresh_for,
     "LOG_LEVEL": _log_level,
     "EXTRACT_WORKERS": _workers,
     "INCREMENTAL_REVISIT_AFTER": _durations,

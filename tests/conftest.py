@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -30,7 +31,8 @@ import pytest
 from tests.once import copy_folder, run_once, shared_root
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+# ../shared/data beside the checkout; CRAWLER_SHARED_DATA names it elsewhere (a git worktree).
+SHARED_DATA = Path(os.environ.get("CRAWLER_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
 
 #: Our own local servers need no politeness delays; keep the tests quick.
 FAST = [

@@ -128,6 +128,8 @@ CASES = [
     ("search flood --archive-dir {A} --limit 0", 2, "at least 1"),
     ("replay --archive-dir {A} --port 0", 2, "not a TCP port"),
     ("replay --archive-dir {A} --refresh 0", 2, "positive number"),
+    ("replay --archive-dir {A} --port 9090 --replay-port 9090", 2, "origin of their own"),
+    ("replay --archive-dir {A} --replay-port 70000", 2, "must be a TCP port"),
     ("replay --archive-dir {N}", 2, "does not exist"),
     ("wacz --archive-dir {A} -o {D}/out.zip", 2, "must end in .wacz"),
     ("wacz --archive-dir {A} -o {A}/warc/x.wacz", 2, "inside the WARC folder"),

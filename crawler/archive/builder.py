@@ -94,6 +94,8 @@ def _apply_dedup(
         profile = PROFILE_NOT_MODIFIED
     elif _dedupable(result, exchange):
         earlier = dedup.lookup(exchange.url, digest)
+        if earlier is None and exchange.dedup_any_url:
+            earlier = dedup.lookup_digest(digest)
         profile = PROFILE_IDENTICAL
     else:
         return

@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS captures (
     PRIMARY KEY (url, digest)
 );
 CREATE INDEX IF NOT EXISTS captures_seen ON captures (url, seen);
+CREATE INDEX IF NOT EXISTS captures_digest ON captures (digest);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
@@ -39,6 +40,9 @@ class DedupStore(Protocol):
 
     def lookup(self, url: str, digest: str) -> Capture | None:
         """The earlier capture of ``url`` with this payload digest, if any."""
+
+    def lookup_digest(self, digest: str) -> Capture | None:
+        """An earlier full capture of any URL with this payload digest, if any."""
 
     def last_capture(self, url: str) -> Capture | None:
         """The most recent full capture of ``url``."""
@@ -78,6 +82,15 @@ class DedupIndex:
         if row:
             self._touch(url, digest)
             self._db.commit()
+        return Capture(*row) if row else None
+
+    def lookup_digest(self, digest: str) -> Capture | None:
+        """Return the first full capture of any URL with this payload digest, if any."""
+        row = self._db.execute(
+            "SELECT url, digest, record_id, date, filename FROM captures"
+            " WHERE digest=? ORDER BY seen LIMIT 1",
+            (digest,),
+        ).fetchone()
         return Capture(*row) if row else None
 
     def last_capture(self, url: str) -> Capture | None:

@@ -42,6 +42,9 @@ class WireExchange:
     started_monotonic: float = field(default_factory=time.monotonic)
     #: True while a writer holds the exchange back (a seed not yet known to be usable).
     retained: bool = False
+    #: Deduplicate by payload digest across URLs, not only against the same URL's captures
+    #: (page requisites: one image under many URLs is archived once).
+    dedup_any_url: bool = False
 
     def add_sent(self, data: bytes) -> None:
         """Record bytes written to the connection."""

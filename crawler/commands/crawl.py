@@ -231,7 +231,7 @@ def _not_found(stats: dict[str, Any]) -> str:
 
 def _print_summary(report: CrawlReport) -> None:
     """Counts per site, then where the WARCs, the text store and the log are."""
-    from crawler.extensions.progress import error_counts, human_bytes, snapshot
+    from crawler.extensions.progress import error_counts, human_bytes, requisite_line, snapshot
     from crawler.incremental.report import summary as incremental_summary
 
     print(f"\nCrawl finished in {report.elapsed:.1f} s (crawl id {report.crawl_id})")
@@ -252,6 +252,9 @@ def _print_summary(report: CrawlReport) -> None:
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")
+        requisites = requisite_line(job.stats)
+        if requisites:
+            print(f"    {requisites}")
     files = report.warc_files
     print(f"WARC files:  {files[0] if files else report.archive_dir / 'warc'}"
           + (f" (+{len(files) - 1} more in {files[0].parent})" if len(files) > 1 else ""))

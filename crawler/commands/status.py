@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
             f = w.figures
             ago = f"{(now_ms - w.seen_at_ms) / 1000:.0f} s ago" if w.seen_at_ms else "never"
             print(f"  worker {w.name}: {w.state}, {f['pages']} pages, {f['articles']} articles, "
-                  f"{f['bytes'] / 1e6:.1f} MB, {f['errors']} errors, {w.leased} in progress, "
+                  f"{f.get('requisites', 0)} requisites, {f['bytes'] / 1e6:.1f} MB, "
+                  f"{f['errors']} errors, {w.leased} in progress, "
                   f"last heartbeat {ago}")
     return 0

@@ -25,9 +25,11 @@ def layout(site: Site, title: str, body: str, head: str = _LIST_HEAD, base: str 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="alternate" type="application/rss+xml" title="{NAME}" href="{base}/feed.xml">
 <link rel="stylesheet" href="/static/site.css">
+<link rel="icon" href="/favicon.ico">
 {head}</head>
 <body>
-<header class="site-header"><a class="logo" href="/">{NAME}</a>
+<header class="site-header"><a class="logo" href="/"><img src="/static/logo.png" alt=""
+ width="96" height="24">{NAME}</a>
 <form class="search" action="/search" method="get"><input name="q"><button>Search</button></form>
 <nav class="main-nav"><ul><li><a href="/">Home</a></li>{nav}
 <li><a href="/opinion/">Opinion</a></li></ul></nav></header>

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.demosite import content, pages, xmldocs
+from crawler.demosite import content, images, pages, xmldocs
 from crawler.demosite.model import Site
 
 HTML_TYPE = "text/html; charset=utf-8"
@@ -83,7 +83,7 @@ def _list_route(site: Site, path: str) -> str | None:
 
 
 def _static_route(site: Site, path: str) -> Page | None:
-    """About, opinion, search, private pages and the stylesheet."""
+    """About, opinion, search, private pages, the stylesheet and the images."""
     if path == "/opinion/":
         html = pages.opinion_page(site)
     elif path == "/about/":
@@ -93,7 +93,11 @@ def _static_route(site: Site, path: str) -> Page | None:
     elif path.startswith("/private/"):
         html = pages.simple_page(site, "Staff only", "This page must never be crawled.")
     elif path == "/static/site.css":
-        return Page(200, "text/css", b"body{font-family:serif}", site.updated)
+        css = b"body{font-family:serif}.site-header{background:url(masthead.png) repeat-x}"
+        return Page(200, "text/css", css, site.updated)
+    elif images.image(path) is not None:
+        ctype, body = images.image(path) or ("", b"")
+        return Page(200, ctype, body, site.updated)
     else:
         return None
     return Page(200, HTML_TYPE, html.encode(), site.updated)

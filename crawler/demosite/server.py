@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 from crawler.demosite.model import build_site
 from crawler.demosite.routes import Page, route
 
+#: Paths of the page requisites every page uses (not pages: crawler/demosite/images.py).
+REQUISITE_PATHS = ("/static/", "/favicon.ico")
+
 
 class _Handler(BaseHTTPRequestHandler):
     """Answers GET and HEAD from the site of the server's edition."""
@@ -123,6 +126,12 @@ class DemoSiteServer:
         """Paths requested so far, in arrival order (a copy)."""
         with self._server.lock:
             return list(self._server.requests)
+
+    @property
+    def page_requests(self) -> list[str]:
+        """:attr:`requests` without robots.txt and the page requisites (stylesheet, images)."""
+        return [p for p in self.requests
+                if p != "/robots.txt" and not p.startswith(REQUISITE_PATHS)]
 
     def set_edition(self, edition: int) -> None:
         """Switch the content served from now on (for incremental-crawl tests)."""

@@ -19,3 +19,14 @@ class Discovered:
     role: str = "unknown"
     lastmod: str | None = None
     modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Requisite:
+    """A URL a page needs to render: a stylesheet, script, image, font, media file...
+
+    ``kind`` is one of :data:`crawler.discovery.requisites.KINDS`.
+    """
+
+    url: str
+    kind: str = "image"

@@ -11,6 +11,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from crawler.extract.blocks import BLOCK_KINDS
+
 SCHEMA_ID = "https://github.com/newsarchiver/newsarchiver/docs/schema/article.schema.json"
 
 
@@ -72,11 +74,24 @@ FIELDS: tuple[Field, ...] = (
     _f("cluster_size", "int", "How many URLs carry this story (1: no copy known).", False),
     _f("cluster_first_url", "str", "URL of the cluster's first capture (the original, as far "
        "as the archive knows).", False),
+    _f("markdown", "str", "The text as CommonMark with GFM tables: the same words as 'text' "
+       "(the standfirst is 'lead'), with its headings, lists, quotes and tables (figures and "
+       "links only with --figures, --links).", False),
+    _f("blocks", "blocks", "The text's structure: typed blocks in document order (see $defs/"
+       "block); empty for versions stored before blocks were kept. CSV and Parquet: the same "
+       "array as JSON text.", False),
+    _f("lead", "str", "The standfirst/summary that opens the article: its first block (marked "
+       "'lead'), not part of 'text' or 'markdown'."),
+    _f("lead_image", "str", "URL of the lead image (og:image, JSON-LD image or the body's first "
+       "figure), as the page gave it."),
 )
 
 _JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 _ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
-                "bool": pa.bool_(), "strs": pa.list_(pa.string())}
+                "bool": pa.bool_(), "strs": pa.list_(pa.string()), "blocks": pa.string()}
+
+#: Fields written as JSON text in CSV and Parquet (nested data a flat column cannot hold).
+JSON_TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind == "blocks")
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
@@ -90,6 +105,8 @@ def _json_type(field: Field) -> dict[str, Any]:
     """JSON Schema of one field."""
     if field.kind == "strs":
         spec: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+    elif field.kind == "blocks":
+        spec = {"type": "array", "items": {"$ref": "#/$defs/block"}}
     else:
         kind = _JSON_TYPES[field.kind]
         spec = {"type": [kind, "null"] if field.nullable else kind}
@@ -108,4 +125,40 @@ def json_schema() -> dict[str, Any]:
         "properties": {f.name: _json_type(f) for f in FIELDS},
         "required": list(FIELD_NAMES),
         "additionalProperties": False,
+        "$defs": {"block": _BLOCK_SCHEMA},
     }
+
+
+def _string(description: str) -> dict[str, Any]:
+    return {"type": "string", "description": description}
+
+
+#: One block of ``blocks`` (crawler.extract.blocks.Block.to_dict: fields at their default
+#: are left out).
+_BLOCK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One block of the main text; only the fields its type uses are present.",
+    "properties": {
+        "type": {"enum": list(BLOCK_KINDS), "description": "The kind of block."},
+        "text": _string("Text of a heading, paragraph, quote or pre block."),
+        "level": {"type": "integer", "minimum": 1, "maximum": 6,
+                  "description": "Heading level (1-6)."},
+        "links": {"type": "array", "description": "(anchor text, href) pairs in the text.",
+                  "items": {"type": "array", "items": {"type": "string"},
+                            "minItems": 2, "maxItems": 2}},
+        "ordered": {"type": "boolean", "description": "A numbered list."},
+        "items": {"type": "array", "description": "A list's items, each a list of blocks.",
+                  "items": {"type": "array", "items": {"$ref": "#/$defs/block"}}},
+        "rows": {"type": "array", "description": "A table's rows of cell texts.",
+                 "items": {"type": "array", "items": {"type": "string"}}},
+        "header_rows": {"type": "integer", "minimum": 0,
+                        "description": "How many of the first rows are the table's header."},
+        "src": _string("A figure's image URL."),
+        "alt": _string("A figure's alternative text."),
+        "caption": _string("A figure's caption."),
+        "credit": _string("A figure's photo credit."),
+        "lead": {"type": "boolean", "description": "The standfirst that opens the article."},
+    },
+    "required": ["type"],
+    "additionalProperties": False,
+}

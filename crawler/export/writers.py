@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crawler.export.schema import FIELD_NAMES, arrow_schema
+from crawler.export.schema import FIELD_NAMES, JSON_TEXT_FIELDS, arrow_schema
 
 #: Rows per Parquet row group (and per Arrow batch held in memory).
 PARQUET_BATCH = 1000
@@ -19,11 +19,19 @@ PARQUET_BATCH = 1000
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-def _rows(articles: Iterable[Any]) -> Iterable[dict[str, Any]]:
-    """Articles (store objects or dicts) as dicts in schema order."""
+def _rows(articles: Iterable[Any], flat: bool = False) -> Iterable[dict[str, Any]]:
+    """Articles (store objects or dicts) as dicts in schema order.
+
+    ``flat`` (CSV, Parquet): nested fields (``blocks``) as compact JSON text.
+    """
     for article in articles:
         data = article if isinstance(article, dict) else article.to_dict()
-        yield {name: data.get(name) for name in FIELD_NAMES}
+        row = {name: data.get(name) for name in FIELD_NAMES}
+        if flat:
+            for name in JSON_TEXT_FIELDS:
+                row[name] = json.dumps(row[name] or [], ensure_ascii=False,
+                                       separators=(",", ":"))
+        yield row
 
 
 def write_jsonl(articles: Iterable[Any], out: BinaryIO) -> int:
@@ -51,7 +59,7 @@ def write_csv(articles: Iterable[Any], out: BinaryIO) -> int:
         writer = csv.writer(text)
         writer.writerow(FIELD_NAMES)
         count = 0
-        for row in _rows(articles):
+        for row in _rows(articles, flat=True):
             writer.writerow([_csv_value(v) for v in row.values()])
             count += 1
         text.flush()
@@ -68,7 +76,7 @@ def write_parquet(articles: Iterable[Any], out: BinaryIO) -> int:
     # pyarrow-stubs ask for an io.IOBase; PythonFile takes any binary file object (stdout too).
     sink = pa.PythonFile(out, mode="w")  # type: ignore[arg-type]
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
-        for row in _rows(articles):
+        for row in _rows(articles, flat=True):
             batch.append(row)
             if len(batch) >= PARQUET_BATCH:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))

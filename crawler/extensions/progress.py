@@ -17,10 +17,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.spiders.failures import error_counts
+from crawler.spiders.failures import error_counts, error_label
 
 __all__ = ["ProgressBoard", "ProgressExtension", "Snapshot", "error_counts", "human_bytes",
-           "snapshot"]
+           "requisite_line", "snapshot"]
 
 
 @dataclass
@@ -34,13 +34,19 @@ class Snapshot:
     errors: int = 0
     rate: float = 0.0
     done: bool = False
+    #: Page requisites fetched (stylesheets, scripts, fonts, images) and their archived bytes.
+    requisites: int = 0
+    requisite_bytes: int = 0
 
 
 def snapshot(stats: dict[str, Any], elapsed: float, done: bool = False) -> Snapshot:
     """Read the display figures from a crawl's stats."""
-    pages = int(stats.get("response_received_count", 0))
+    # Requisites are counted apart: a page's stylesheet or image is not a page.
+    pages = int(stats.get("response_received_count", 0)) - int(
+        stats.get("requisites/responses", 0))
     # Only what reached a WARC counts as archived (nothing, when WARC writing failed).
-    archived = int(stats.get("warc/response_bytes", 0))
+    requisite_bytes = int(stats.get("requisites/archived_bytes", 0))
+    archived = int(stats.get("warc/response_bytes", 0)) - requisite_bytes
     errors = sum(error_counts(stats).values())
     return Snapshot(
         pages=pages,
@@ -50,7 +56,39 @@ def snapshot(stats: dict[str, Any], elapsed: float, done: bool = False) -> Snaps
         errors=errors,
         rate=pages / elapsed if elapsed > 0 else 0.0,
         done=done,
+        requisites=int(stats.get("requisites/fetched", 0)),
+        requisite_bytes=requisite_bytes,
     )
+
+
+def requisite_line(stats: dict[str, Any]) -> str | None:
+    """The summary's requisites line (fetched, reused, blocked, failed, over a limit), or None.
+
+    A failed requisite is shown here, never among the crawl's errors: real pages always name
+    some resources that are gone.
+    """
+    def count(key: str) -> int:
+        return int(stats.get(f"requisites/{key}", 0) or 0)
+
+    keys = ("fetched", "reused", "not_modified", "robots_blocked", "failed", "over_limit",
+            "private_host")
+    if not any(count(k) for k in keys):
+        return None
+    failed = ", ".join(
+        f"{error_label(k.split('/', 2)[2])} {v}" for k, v in sorted(stats.items())
+        if k.startswith("requisites/failed/") and v)
+    over = ", ".join(f"{label} {count('over_limit/' + key)}" for key, label in
+                     (("size", "size"), ("crawl_bytes", "crawl bytes"))
+                     if count("over_limit/" + key))
+    line = (f"requisites: {count('fetched')} fetched "
+            f"({human_bytes(count('archived_bytes'))} archived), "
+            f"{count('reused') + count('not_modified')} reused, "
+            f"{count('robots_blocked')} blocked by robots.txt, "
+            f"{count('failed')} failed{f' ({failed})' if failed else ''}, "
+            f"{count('over_limit')} over a limit{f' ({over})' if over else ''}")
+    if count("private_host"):
+        line += f", {count('private_host')} on private addresses skipped"
+    return line
 
 
 def _worth_showing(stats: dict[str, Any]) -> bool:
@@ -74,8 +112,8 @@ def plain_line(name: str, snap: Snapshot) -> str:
     state = "done" if snap.done else "crawling"
     return (
         f"[{name}] {state}: {snap.pages} pages, {snap.articles} articles, {snap.lists} other "
-        f"pages, {human_bytes(snap.archived_bytes)} archived, {snap.errors} errors, "
-        f"{snap.rate:.1f} pages/s"
+        f"pages, {human_bytes(snap.archived_bytes)} archived, {snap.requisites} requisites "
+        f"({human_bytes(snap.requisite_bytes)}), {snap.errors} errors, {snap.rate:.1f} pages/s"
     )
 
 
@@ -109,11 +147,14 @@ class ProgressBoard:
         from rich.table import Table
 
         table = Table(box=None, pad_edge=False)
-        for column in ("site", "pages", "articles", "other", "archived", "errors", "pages/s", ""):
+        for column in ("site", "pages", "articles", "other", "archived", "requisites", "errors",
+                       "pages/s", ""):
             table.add_column(column, justify="left" if column == "site" else "right")
         for name, s in self.rows.items():
             table.add_row(name, str(s.pages), str(s.articles), str(s.lists),
-                          human_bytes(s.archived_bytes), str(s.errors), f"{s.rate:.1f}",
+                          human_bytes(s.archived_bytes),
+                          f"{s.requisites} ({human_bytes(s.requisite_bytes)})", str(s.errors),
+                          f"{s.rate:.1f}",
                           "done" if s.done else "")
         if self._live is None:
             self._live = Live(table, console=Console(file=self.stream), auto_refresh=False)

@@ -27,6 +27,7 @@ from crawler.exceptions import ArchiveError
 from crawler.extensions.fatal import stop_crawl
 from crawler.frontier import sharedcrawl
 from crawler.frontier.redisstate import RedisDedupIndex
+from crawler.frontier.requisites import REQUISITE
 from crawler.frontier.seedgate import SeedGate
 from crawler.frontier.task import TASK_META_KEY, CrawlTask
 from crawler.signals import exchange_captured, seed_checked
@@ -178,6 +179,11 @@ class WarcWriterExtension:
             self._stats().inc_value("warc/not_written")  # stopping: in flight when it failed
             self._not_archived(request)
             return
+        task = _task(request)
+        requisite = task is not None and task.role == REQUISITE
+        # A requisite's payload may be archived under another URL (one logo, many URLs).
+        exchange.dedup_any_url = requisite
+        size = len(exchange.response_bytes)
         try:
             location = self.writer.write_exchange(exchange)
         except (ArchiveError, OSError, sqlite3.Error) as exc:
@@ -187,7 +193,8 @@ class WarcWriterExtension:
             self._not_archived(request)
             return
         if location is not None:
-            task = _task(request)
+            if requisite:
+                self._stats().inc_value("requisites/archived_bytes", size)
             if task is None:
                 task = request.meta[TASK_META_KEY] = CrawlTask(request.url)
             task.warc = location

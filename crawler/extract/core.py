@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from lxml.html import HtmlElement
 
-from crawler.extract import content, filters, sitelearn
+from crawler.extract import content, figures, filters, lead, sitelearn
+from crawler.extract.blocks import Block as OutBlock
+from crawler.extract.blocks import plain_text
 from crawler.extract.clean import clean_tree
 from crawler.extract.features import PageContext, block_features
 from crawler.extract.language import guess_language
@@ -16,6 +18,7 @@ from crawler.extract.model import Document, ExtractOptions, ExtractResult
 from crawler.extract.pagetype import PageEvidence, PageType, classify
 from crawler.extract.parse import parse_document, reparse
 from crawler.extract.scorer import BlockModel, load_model
+from crawler.extract.structure import build
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
 
 #: Bumped whenever the output for the same page may change (re-extraction compares it).
@@ -58,6 +61,16 @@ class Candidates:
     paywall_prompt: bool
     #: Element paths walked so far (site learning, features and signatures share them).
     paths: dict[HtmlElement, tuple[str, ...]]
+    #: What the classifier weighed (its text length is the rules' text).
+    evidence: PageEvidence | None = None
+    #: The page's figures, read before cleaning (markers stand in their place).
+    figures: list[figures.Figure] = field(default_factory=list)
+    #: Standfirst candidates, read before cleaning.
+    leads: list[lead.LeadCandidate] = field(default_factory=list)
+    #: Document position of every element before cleaning (only when figures or leads exist).
+    order: dict[HtmlElement, int] | None = None
+    #: Position of the headline (the first ``<h1>``), -1 without one.
+    headline: int = -1
 
 
 def candidates(
@@ -72,6 +85,13 @@ def candidates(
         return None
     meta = extract_metadata(tree, url, options.capture_time)
     links = _count_links(tree)
+    found_figures = figures.harvest(tree, url)
+    leads = lead.candidates(tree, meta.description, meta.title)
+    order = headline = None
+    if found_figures or leads:
+        order = {element: index for index, element in enumerate(tree.iter())}
+        first_h1 = next(tree.iter("h1"), None)
+        headline = order.get(first_h1, -1) if first_h1 is not None else -1
     paywall_prompt = clean_tree(tree, strict)
     all_blocks = iter_blocks(tree)
     paths: dict[HtmlElement, tuple[str, ...]] = {}
@@ -83,11 +103,36 @@ def candidates(
         rule_text = _ld_text(meta.ld_body)
     evidence = _evidence(url, rule_text, all_blocks, _span(selection.blocks, kept), links)
     page = classify(evidence, meta, options.min_article_chars, options.listed_as_article)
-    return Candidates(meta, blocks, all_blocks, selection, kept, page, paywall_prompt, paths)
+    return Candidates(
+        meta, blocks, all_blocks, selection, kept, page, paywall_prompt, paths, evidence,
+        found_figures, leads, order, -1 if headline is None else headline,
+    )  # fmt: skip
+
+
+@dataclass(slots=True)
+class Body:
+    """The chosen main text: the text blocks of one reading of the page (``found``), or
+    paragraphs of the JSON-LD body (no elements)."""
+
+    found: Candidates | None
+    blocks: list[Block] | None
+    paragraphs: list[str]
+
+    @property
+    def text(self) -> str:
+        """The chosen paragraphs, apart by blank lines."""
+        return join_paragraphs(self.paragraphs)
+
+
+def _body(found: Candidates, blocks: list[Block]) -> Body:
+    return Body(found, blocks, [b.text for b in blocks])
 
 
 def extract_document(
-    doc: Document, url: str | None = None, options: ExtractOptions | None = None
+    doc: Document,
+    url: str | None = None,
+    options: ExtractOptions | None = None,
+    model: BlockModel | None = None,
 ) -> ExtractResult:
     """Extract the main text from an already parsed page; prunes ``doc.tree`` in place.
 
@@ -95,6 +140,7 @@ def extract_document(
         doc: from :func:`parse_document` (link discovery may have read it first).
         url: the page's URL; defaults to ``doc.url``.
         options: extractor options; ``ExtractOptions()`` when omitted.
+        model: a block scorer to use instead of the shipped one (held-out benchmarks).
 
     Returns:
         A frozen ExtractResult, as :func:`extract`.
@@ -105,38 +151,124 @@ def extract_document(
     if found is None:
         reason = doc.error or "empty: nothing to parse"
         return ExtractResult(discard_reason=reason, page_reason=reason, encoding=doc.encoding)
-    text = main_text(found, options)
-    if len(text) < options.min_article_chars:
-        text = _second_reading(doc, url, options, text)
-    page = found.page
+    body = main_body(found, options, model)
+    if len(body.text) < options.min_article_chars:
+        body = _second_reading(doc, url, options, body, model)
+    blocks, lead_text = structured(body, found.meta, url)
+    text = plain_text(blocks)
+    page = final_page(found, text, options)
+    if lead_text is not None and not page.is_article:
+        blocks, lead_text = tuple(b for b in blocks if not b.lead), None
     partial = page.is_article and _is_partial(
         found.meta, text, doc.truncated or found.paywall_prompt
     )
     signatures = sitelearn.block_signatures(found.all_blocks, found.paths)
-    return _result(found.meta, page, text, partial, doc.encoding, signatures)
+    image = found.meta.image or next((b.src for b in blocks if b.kind == "figure"), None)
+    return replace(
+        _result(found.meta, page, text, partial, doc.encoding, signatures),
+        blocks=blocks, lead=lead_text, lead_image=image,
+    )  # fmt: skip
+
+
+def final_page(found: Candidates, text: str, options: ExtractOptions) -> PageType:
+    """The page's role and a reason that describes the text the result holds (the first
+    judgement, made for the scorer's features, knew only the rules' text)."""
+    if found.evidence is None or found.evidence.text_chars == len(text):
+        return found.page
+    return classify(found.evidence, found.meta, options.min_article_chars,
+                    options.listed_as_article, text_chars=len(text))
+
+
+def structured(
+    body: Body, meta: Metadata, url: str | None
+) -> tuple[tuple[OutBlock, ...], str | None]:
+    """The body as typed blocks, the standfirst first; and the standfirst's text."""
+    found = body.found
+    if body.blocks is None or found is None:
+        return tuple(OutBlock("paragraph", p) for p in body.paragraphs if p), None
+    placed = _placed_figures(found, body.blocks)
+    blocks = build(body.blocks, url, placed, found.order)
+    standfirst = _standfirst(found, body.blocks)
+    if standfirst is None:
+        return tuple(blocks), None
+    return (OutBlock("paragraph", standfirst, lead=True), *blocks), standfirst
+
+
+def _standfirst(found: Candidates, chosen: list[Block]) -> str | None:
+    if not found.leads or found.order is None or not chosen:
+        return None
+    start = found.order.get(chosen[0].element, -1)
+    picked = lead.choose(found.leads, found.order, found.headline, start, [b.text for b in chosen])
+    return picked.text if picked is not None else None
+
+
+def _placed_figures(found: Candidates, chosen: list[Block]) -> list[tuple[int, figures.Figure]]:
+    """The figures whose markers survived cleaning inside the body: between its first and
+    last block, or above its first block inside the same container."""
+    order = found.order
+    if not found.figures or order is None or not chosen:
+        return []
+    first, last = chosen[0].element, chosen[-1].element
+    start, end = order.get(first, -1), order.get(last, -1)
+    container = _container_of(first)
+    tree = first.getroottree().getroot()
+    placed = []
+    for marker in tree.iter(figures.MARKER):
+        at = order.get(marker, -1)
+        index = int(marker.get("data-i") or -1)
+        if not 0 <= index < len(found.figures):
+            continue
+        inside = start < at < end or (
+            at < start and container is not None and _descends(marker, container)
+        )
+        if inside:
+            placed.append((at, found.figures[index]))
+    return placed
+
+
+def _container_of(element: HtmlElement) -> HtmlElement | None:
+    """The body's container: two levels above its first block (never the page itself)."""
+    node = element
+    for _ in range(2):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        node = parent
+    return node
+
+
+def _descends(element: HtmlElement, ancestor: HtmlElement) -> bool:
+    return any(a is ancestor for a in element.iterancestors())
+
+
+def main_body(found: Candidates, options: ExtractOptions, model: BlockModel | None = None) -> Body:
+    """The page's best main text: the blocks the scorer keeps; when that is short, the
+    longest of it, the rules' choice and the JSON-LD body."""
+    chosen = scored_blocks(found, model)
+    body = _body(found, found.kept if chosen is None else chosen)
+    if len(body.text) >= options.min_article_chars:
+        return body
+    others = [_body(found, found.kept)]
+    if found.meta.ld_body:
+        # Pages rendered by script often carry the whole body in JSON-LD only.
+        others.append(Body(None, None, _ld_paragraphs(found.meta.ld_body)))
+    return max([body, *others], key=lambda b: len(b.text))
 
 
 def main_text(found: Candidates, options: ExtractOptions) -> str:
-    """The page's best main text: the blocks the scorer keeps; when that is short, the
-    longest of it, the rules' choice and the JSON-LD body."""
-    chosen = scored_blocks(found)
-    text = join_paragraphs([b.text for b in (found.kept if chosen is None else chosen)])
-    if len(text) >= options.min_article_chars:
-        return text
-    others = [join_paragraphs([b.text for b in found.kept])]
-    if found.meta.ld_body:
-        # Pages rendered by script often carry the whole body in JSON-LD only.
-        others.append(_ld_text(found.meta.ld_body))
-    return max([text, *others], key=len)
+    """The text of :func:`main_body`."""
+    return main_body(found, options).text
 
 
-def _second_reading(doc: Document, url: str | None, options: ExtractOptions, text: str) -> str:
+def _second_reading(
+    doc: Document, url: str | None, options: ExtractOptions, body: Body, model: BlockModel | None
+) -> Body:
     """Read a page the strict cleaning left without text again, cleaning lightly."""
     fresh = reparse(doc)
     found = candidates(fresh, url, options, strict=False) if fresh is not None else None
     if found is None:
-        return text
-    return max(text, main_text(found, options), key=len)
+        return body
+    return max(body, main_body(found, options, model), key=lambda b: len(b.text))
 
 
 def scored_blocks(found: Candidates, model: BlockModel | None = None) -> list[Block] | None:
@@ -228,12 +360,17 @@ def _evidence(
 
 def _ld_text(body: str) -> str:
     """JSON-LD articleBody as text: markup stripped, paragraphs kept."""
+    return join_paragraphs(_ld_paragraphs(body))
+
+
+def _ld_paragraphs(body: str) -> list[str]:
+    """JSON-LD articleBody as paragraphs (markup stripped)."""
     if "<" in body:
         fragment = parse_document(f"<html><body>{body}</body></html>").tree
         if fragment is not None:
-            return join_paragraphs([b.text for b in iter_blocks(fragment)])
+            return [b.text for b in iter_blocks(fragment) if b.text]
     paragraphs = [" ".join(p.split()) for p in body.replace("\r", "").split("\n")]
-    return join_paragraphs(paragraphs)
+    return [p for p in paragraphs if p]
 
 
 def _is_partial(meta: Metadata, text: str, truncated: bool) -> bool:

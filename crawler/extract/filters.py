@@ -77,7 +77,11 @@ def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
         is_junk_block(block) or (index < _HEAD_BLOCKS and _is_head_matter(block, title, index))
         for index, block in enumerate(blocks)
     ]
-    boxes = _prompt_boxes(blocks, junk)
+    # The page's own headline heads the article, not a box to drop: a brief is a headline
+    # over three paragraphs.
+    folded_title = _fold(title) if title else None
+    heads = [j and _fold(b.text) != folded_title for b, j in zip(blocks, junk, strict=True)]
+    boxes = _prompt_boxes(blocks, heads)
     kept = [
         block
         for block, is_junk in zip(blocks, junk, strict=True)

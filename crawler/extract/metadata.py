@@ -47,6 +47,8 @@ class Metadata:
     ld_types: set[str] = field(default_factory=set)
     ld_body: str | None = None
     paywalled: bool = False
+    #: The page's lead image URL: og:image, twitter:image, or JSON-LD ``image``.
+    image: str | None = None
 
 
 def meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -201,4 +203,29 @@ def extract_metadata(
         ld_types={t for obj in objects for t in jsonld.types_of(obj)},
         ld_body=body,
         paywalled=_paywalled(article, meta),
+        image=_image(meta, article, url),
     )
+
+
+def _image(meta: dict[str, str], article: dict[str, Any] | None, url: str | None) -> str | None:
+    """og:image (or twitter:image), else the article object's JSON-LD ``image``."""
+    value = _first(meta, ("og:image", "og:image:url", "og:image:secure_url", "twitter:image",
+                          "twitter:image:src"))
+    if not value and article is not None:
+        value = _ld_image(article.get("image"))
+    if not value or value.startswith("data:"):
+        return None
+    return urljoin(url or "", html.unescape(value.strip()))
+
+
+def _ld_image(value: Any, depth: int = 0) -> str | None:
+    """A JSON-LD image value: a URL, an ImageObject, or a list of either (the first)."""
+    if depth > 3 or value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return _ld_image(value[0], depth + 1) if value else None
+    if isinstance(value, dict):
+        return _ld_image(value.get("url") or value.get("contentUrl"), depth + 1)
+    return None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from crawler.extract.blocks import Block, blocks_to_json, to_markdown
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -97,6 +100,14 @@ class ExtractResult:
     page_reason: str = ""
     is_partial: bool = False
     encoding: str | None = None
+    #: The main text's structure in document order, the standfirst first (``text`` is their
+    #: plain text without the standfirst).
+    blocks: tuple[Block, ...] = ()
+    #: The standfirst/summary paragraph that opens the article, if any (also ``blocks[0]``,
+    #: marked ``lead``; not part of ``text``).
+    lead: str | None = None
+    #: The article's lead image URL (og:image, JSON-LD image, or the body's first figure).
+    lead_image: str | None = None
     block_signatures: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -104,9 +115,16 @@ class ExtractResult:
         """Whether the page is an article (the crawl stores only these as articles)."""
         return self.role == "article"
 
+    @property
+    def markdown(self) -> str:
+        """The main text as CommonMark (GFM tables): the same words as ``text`` (for the
+        standfirst, figures and links: ``to_markdown(blocks, lead=True, ...)``)."""
+        return to_markdown(self.blocks)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (JSON-ready), without the block signatures."""
         data = asdict(self)
         data.pop("block_signatures", None)
+        data["blocks"] = json.loads(blocks_to_json(self.blocks))
         data["is_article"] = self.is_article
         return data

@@ -73,8 +73,10 @@ def _markup_vote(meta: Metadata) -> tuple[int, str | None]:
     return 0, None
 
 
-def _density_vote(ev: PageEvidence) -> tuple[int, str | None]:
+def _density_vote(ev: PageEvidence, text_chars: int) -> tuple[int, str | None]:
     density = ev.page_link_chars / ev.page_chars if ev.page_chars else 1.0
+    # The prose the rules read in the main column; named so when the result's text differs.
+    prose = "chars of prose" if text_chars == ev.text_chars else "chars of prose in the main column"
     detail = f"link density {density:.2f}, {ev.links} links to other pages"
     if ev.body_teasers >= 5 and ev.body_teasers >= 0.25 * ev.body_blocks:
         main = f"{ev.body_teasers} headline links among {ev.body_blocks} blocks of the main column"
@@ -83,27 +85,39 @@ def _density_vote(ev: PageEvidence) -> tuple[int, str | None]:
         # A real body of prose outweighs a heavy menu.
         return (-1 if ev.text_chars >= 400 else -2), detail
     if ev.text_chars > 1500 and density < 0.35:
-        return 2, f"{ev.text_chars} chars of prose; {detail}"
+        return 2, f"{ev.text_chars} {prose}; {detail}"
     return 0, None
 
 
 def classify(
-    ev: PageEvidence, meta: Metadata, min_chars: int, listed_as_article: bool = False
+    ev: PageEvidence,
+    meta: Metadata,
+    min_chars: int,
+    listed_as_article: bool = False,
+    text_chars: int | None = None,
 ) -> PageType:
     """Decide whether the page is an article, with the evidence that decided it.
 
-    ``listed_as_article``: the crawl found the URL in a feed or news sitemap.
+    ``listed_as_article``: the crawl found the URL in a feed or news sitemap. ``text_chars``:
+    the length of the text the result holds, when known (the reason describes that text; the
+    decision weighs the prose the rules found in the main column, ``ev.text_chars``).
     """
-    votes = [_markup_vote(meta), _url_vote(ev.url), _density_vote(ev)]
+    held = ev.text_chars if text_chars is None else text_chars
+    votes = [_markup_vote(meta), _url_vote(ev.url), _density_vote(ev, held)]
     numbers = (votes[0][0], votes[1][0], votes[2][0])
     if listed_as_article:
         votes.append((2, "listed in a feed or news sitemap"))
     score = sum(vote for vote, _ in votes)
     reasons = "; ".join(reason for _, reason in votes if reason) or "no strong evidence"
     if ev.text_chars < min_chars:
-        reason = f"too-short: {ev.text_chars} chars of body text (min {min_chars})"
+        amount = f"{held} chars of body text"
+        if held >= min_chars:
+            # The text was read outside any column of prose (scattered blocks, JSON-LD).
+            amount = (f"{ev.text_chars} chars of prose in the main column; the text's {held} "
+                      "chars are read outside it")
+        reason = f"too-short: {amount} (min {min_chars})"
         if score < 0:
-            reason = f"list-page: {reasons}; {ev.text_chars} chars of body text"
+            reason = f"list-page: {reasons}; {amount}"
         return PageType(False, reason, reason, numbers)
     if score < 0:
         reason = f"list-page: {reasons}"

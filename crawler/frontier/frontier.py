@@ -17,10 +17,16 @@ from enum import StrEnum
 from typing import Protocol
 
 from crawler import discovery
-from crawler.discovery import Discovered
+from crawler.discovery import Discovered, Requisite
 from crawler.discovery.domains import registered_domain
 from crawler.frontier.backend import Action, Admitted, Backend, Counts
 from crawler.frontier.incremental import IncrementalPolicy, Stats
+from crawler.frontier.requisites import (
+    MAX_NESTING,
+    REQUISITE,
+    REQUISITE_PRIORITY,
+    RequisiteConfig,
+)
 from crawler.frontier.task import FREE_ROLES, SOURCE_PRIORITY, SOURCE_ROLES, CrawlTask
 from crawler.incremental import Decision
 
@@ -63,6 +69,7 @@ class FrontierConfig:
     depth_limit: int = 0
     depth_priority: int = 0
     max_url_length: int = 2083
+    requisites: RequisiteConfig = RequisiteConfig(kinds=frozenset())
 
     @property
     def schedule_cap(self) -> int:
@@ -85,6 +92,10 @@ class Frontier:
         self._now = datetime.now(UTC)
         self._open: dict[str, _Open] = {}
         self._budget_spent = False
+        #: Bytes of requisites this worker fetched (for ``RequisiteConfig.max_bytes``).
+        self.requisite_bytes = 0
+        #: Hosts a requisite could not reach (DNS, refused, timeout): not tried again.
+        self._hosts_down: set[str] = set()
 
     # --- admission ------------------------------------------------------------------------
 
@@ -138,6 +149,61 @@ class Frontier:
         self._count(result)
         return result.queued + result.parked
 
+    def add_requisites(self, found: Sequence[Requisite], parent: CrawlTask) -> int:
+        """Admit what a page (or a stylesheet) needs to render; return how many were queued.
+
+        Requisites cost no page of the budget and come after the budget is spent too; over
+        the per-crawl byte limit they are counted (``requisites/over_limit``), not queued.
+        Archived ones still fresh are reused (``requisites/reused``): see
+        :meth:`crawler.frontier.incremental.IncrementalPolicy.decide_requisite`.
+        """
+        cfg = self.config.requisites
+        nesting = parent.depth + 1 if parent.role == REQUISITE else 0
+        if not cfg.enabled or nesting > MAX_NESTING or not found:
+            return 0
+        wanted = [r for r in found if r.kind in cfg.kinds][: cfg.per_page]
+        allowed = [r for r in wanted if cfg.host_allowed(r.url)]
+        if len(allowed) < len(wanted):
+            self.stats.inc_value("requisites/private_host", len(wanted) - len(allowed))
+        tasks = [CrawlTask(r.url, role=REQUISITE, site=parent.site, depth=nesting,
+                           priority=REQUISITE_PRIORITY - nesting, via=r.kind) for r in allowed
+                 if len(r.url) <= self.config.max_url_length]
+        fresh, _ = self.backend.unseen(tasks) if tasks else ([], 0)
+        if not fresh:
+            return 0
+        if cfg.max_bytes and self.requisite_bytes >= cfg.max_bytes:
+            self.stats.inc_value("requisites/over_limit", len(fresh))
+            self.stats.inc_value("requisites/over_limit/crawl_bytes", len(fresh))
+            return 0
+        batch = [(task, self._requisite_action(task)) for task in fresh]
+        result = self.backend.admit(batch, 0)
+        if result.queued:
+            self.stats.inc_value("requisites/queued", result.queued)
+        if result.skipped:
+            self.stats.inc_value("requisites/reused", result.skipped)
+        return result.queued
+
+    def _requisite_action(self, task: CrawlTask) -> Action:
+        """Queue a requisite, unless the incremental policy reuses its fresh capture."""
+        if self.incremental is not None and self.incremental.decide_requisite(
+            task, self.config.requisites.fresh_for
+        ) is Decision.SKIP:
+            return Action.SKIP
+        return Action.QUEUE
+
+    def mark_host_down(self, url: str) -> None:
+        """A requisite's host could not be reached: its other requisites fail at once."""
+        if len(self._hosts_down) < 100_000:
+            self._hosts_down.add(discovery.host_of(url))
+
+    def host_down(self, url: str) -> bool:
+        """True if a requisite found this URL's host unreachable in this crawl."""
+        return bool(self._hosts_down) and discovery.host_of(url) in self._hosts_down
+
+    def requisite_fetched(self, size: int) -> None:
+        """Count a fetched requisite's bytes against the per-crawl limit."""
+        self.requisite_bytes += size
+
     def add_revisits(self, sites: Sequence[str]) -> int:
         """Admit the archived articles of ``sites`` due for a revisit (incremental crawls)."""
         if self.incremental is None:
@@ -146,7 +212,8 @@ class Frontier:
 
     def _within_limits(self, task: CrawlTask) -> bool:
         """Depth and URL length. Too-deep URLs are not marked seen: a shorter path may come."""
-        if self.config.depth_limit and task.depth > self.config.depth_limit:
+        if self.config.depth_limit and task.depth > self.config.depth_limit and (
+                task.role != REQUISITE):
             self.stats.inc_value("discovery/too_deep")
             return False
         if len(task.url) > self.config.max_url_length:
@@ -193,12 +260,17 @@ class Frontier:
         archived it (its fetch log, or the reconciliation of its WARCs, says so), the task is
         finished instead of fetched twice (stat ``frontier/requeued_archived``).
         """
-        while not self._budget_spent:
+        while not self._budget_spent or self.config.requisites.enabled:
             task = self.backend.pop()
             if task is None:
                 return None
             task.leased = True
             self._open[task.key] = _Open(task)
+            if self._budget_spent and task.role != REQUISITE:
+                # The budget is spent: only requisites of the pages fetched are still due.
+                self.stats.inc_value("frontier/dropped_after_budget")
+                self.release(task)
+                continue
             if not (task.requeued and self._archived_meanwhile(task)):
                 return task
             self.stats.inc_value("frontier/requeued_archived")
@@ -214,7 +286,8 @@ class Frontier:
 
     def has_queued(self) -> bool:
         """True while tasks wait in the queue and the budget is not spent."""
-        return not self._budget_spent and self.backend.has_queued()
+        return ((not self._budget_spent or self.config.requisites.enabled)
+                and self.backend.has_queued())
 
     def spend(self, task: CrawlTask) -> bool:
         """Count a request against the page budget as it reaches the downloader; False past it.
@@ -302,7 +375,7 @@ class Frontier:
                 self.stats.inc_value("discovery/not_scheduled", released)
             else:
                 return IdleAction.CONTINUE
-        if counts.queued and not self._budget_spent:
+        if counts.queued and (not self._budget_spent or self.config.requisites.enabled):
             return IdleAction.CONTINUE
         if counts.leased:
             return IdleAction.WAIT

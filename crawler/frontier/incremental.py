@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from crawler.exceptions import UserError
+from crawler.frontier.requisites import REQUISITE
 from crawler.frontier.task import CrawlTask
 from crawler.incremental import (
     ALWAYS_FETCHED_ROLES,
@@ -160,6 +161,26 @@ class IncrementalPolicy:
                     self.stats.inc_value("incremental/conditional")
         return decision
 
+    def decide_requisite(self, task: CrawlTask, fresh_for: timedelta) -> Decision:
+        """Reuse a requisite fetched less than ``fresh_for`` ago; else ask with its validators.
+
+        Requisites are not in the store: the fetch log alone knows them. ``--full`` fetches
+        them all again, unconditionally.
+        """
+        fetch = None if self.config.full else self.fetchlog.get(task.url)
+        if fetch is None:
+            decision = Decision.NEW
+        elif datetime.now(UTC) - fetch.fetched_at < fresh_for:
+            decision = Decision.SKIP
+        else:
+            decision = Decision.REVISIT
+            if self.config.conditional:
+                known = KnownCapture(fetch.fetched_at, etag=fetch.etag,
+                                     last_modified=fetch.last_modified)
+                task.headers.update(conditional_headers(known))
+        task.incremental = decision.value
+        return decision
+
     def _unpoliced(self, task: CrawlTask, reason: str) -> None:
         self.stats.inc_value(f"incremental/{reason}")
         task.incremental = reason
@@ -193,6 +214,14 @@ class IncrementalPolicy:
         last_modified: str | None = None, redirect_urls: Iterable[str] = (),
     ) -> None:
         """Remember a fetch of a page under the policy (a 304 counts as a capture)."""
+        if task.role == REQUISITE and status in CAPTURED_STATUSES:
+            for seen in dict.fromkeys([*redirect_urls, url]):  # a redirect's source too
+                final = seen == url
+                self.fetchlog.record(Fetch(
+                    url=seen, fetched_at=datetime.now(UTC), status=status,
+                    site=task.site or None, etag=etag if final else None,
+                    last_modified=last_modified if final else None))
+            return
         if task.role not in self.config.roles or status not in CAPTURED_STATUSES:
             return
         if status == 304:

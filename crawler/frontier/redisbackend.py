@@ -88,6 +88,9 @@ class RedisBackend:
         self._queued = False
         #: Milliseconds until a host with queued tasks may be asked (-1: unknown).
         self.wait_ms = -1
+        #: Pop on once the page budget is spent: page requisites are still due then (the
+        #: frontier drops the pages it pops; crawler/frontier/requisites.py).
+        self.pop_after_budget = False
 
     def _run(self, name: str, *args: Any) -> Any:
         return self._scripts[name](keys=[], args=[self.prefix, *args])
@@ -115,8 +118,9 @@ class RedisBackend:
     def pop(self) -> CrawlTask | None:
         """The best task of a host with a free politeness slot, leased to this worker."""
         p = self.politeness
-        reply = self._run("POP", self.worker, p.per_host, p.delay_ms, SLOT_MS,
-                          self.budget_limit, SCAN_HOSTS)
+        limit = 0 if self.pop_after_budget else self.budget_limit
+        reply = self._run("POP", self.worker, p.per_host, p.delay_ms, SLOT_MS, limit,
+                          SCAN_HOSTS)
         if int(reply[0]) == 1:
             self.wait_ms = -1
             return CrawlTask.from_json(reply[1])

@@ -121,6 +121,13 @@ class RedisDedupIndex:
             return self.local.lookup(url, digest) if self.local is not None else None
         return Capture(**json.loads(raw))
 
+    def lookup_digest(self, digest: str) -> Capture | None:
+        """The first full capture of any URL with this payload digest, by any worker."""
+        raw = self.client.get(DEDUP_PREFIX + "digest:" + digest)
+        if raw is None:
+            return self.local.lookup_digest(digest) if self.local is not None else None
+        return Capture(**json.loads(raw))
+
     def last_capture(self, url: str) -> Capture | None:
         """The most recent full capture of ``url`` (for a 304 answer)."""
         key = DEDUP_PREFIX + url_key(url)
@@ -137,6 +144,8 @@ class RedisDedupIndex:
         pipe.hsetnx(key, capture.digest, json.dumps(capture.__dict__))
         pipe.hset(key, _LAST, capture.digest)
         pipe.expire(key, DEDUP_TTL)
+        pipe.set(DEDUP_PREFIX + "digest:" + capture.digest, json.dumps(capture.__dict__),
+                 nx=True, ex=DEDUP_TTL)
         pipe.execute()
         if self.local is not None:
             self.local.add(capture)

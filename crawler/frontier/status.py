@@ -66,6 +66,9 @@ def crawl_status(client: Any, name: str) -> CrawlStatus | None:
 def _worker(client: Any, prefix: str, name: str) -> WorkerStatus:
     stats = {_text(k): _text(v) for k, v in client.hgetall(prefix + "wstats:" + name).items()}
     figures = {label: int(stats.get(key) or 0) for label, key in WORKER_FIELDS.items()}
+    # A page's stylesheet or image is not a page: requisites are shown apart.
+    figures["pages"] -= int(stats.get("requisites/responses") or 0)
+    figures["requisites"] = int(stats.get("requisites/fetched") or 0)
     return WorkerStatus(name, stats.get("state", "?"), int(stats.get("seen_at") or 0),
                         int(client.hlen(prefix + "leases:" + name)), figures)
 

@@ -18,8 +18,9 @@ from crawler.discovery import host_of
 TASK_META_KEY = "crawl_task"
 #: Feeds, sitemaps and seeds go first: they name the newest articles and their dates.
 SOURCE_PRIORITY = 5000
-#: Roles that never cost a page of the budget (robots.txt, the spider's own ``data:`` URLs).
-FREE_ROLES = frozenset({"robots", "internal"})
+#: Roles that never cost a page of the budget (robots.txt, the spider's own ``data:`` URLs,
+#: page requisites: crawler/frontier/requisites.py).
+FREE_ROLES = frozenset({"robots", "internal", "requisite"})
 #: Roles whose pages may name dated articles: with a page budget, undated pages wait for them.
 SOURCE_ROLES = frozenset({"seed", "feed", "sitemap", "robots"})
 
@@ -42,8 +43,10 @@ class CrawlTask:
     """One URL to fetch, with what discovery and the crawl policy know and decided about it.
 
     ``role`` is ``seed``, ``feed``, ``sitemap``, ``list``, ``article``, ``unknown``,
-    ``robots`` or ``internal``; ``via`` the discovery route (``seed``, ``links``, ``feed``,
-    ``feed_links``, ``sitemap``, ``robots``); ``lastmod``/``modified`` ISO dates from a feed
+    ``robots``, ``internal`` or ``requisite``; ``via`` the discovery route (``seed``,
+    ``links``, ``feed``, ``feed_links``, ``sitemap``, ``robots``), for a requisite its kind
+    (``stylesheet``, ``image``...), whose ``depth`` is then its nesting (0: named by a page,
+    1: by a stylesheet the page named...); ``lastmod``/``modified`` ISO dates from a feed
     or sitemap. ``incremental``, ``first_capture`` and ``headers`` are the incremental
     policy's decision, the flag that the URL was never fetched before, and the conditional
     request headers; ``requeued`` that a worker took it before and died or stopped (set by

@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdxj_indexer.main import write_cdx_index
-
 from crawler.archive import refresh_indexes as refresh_crawl_indexes
+from crawler.archive.cdxj import describe, write_index
 from crawler.replay.layout import ArchiveLayout
 
 #: The ``filename`` field of a CDXJ line (read with a regex: a full JSON parse per line is slow).
@@ -33,6 +32,8 @@ class RefreshResult:
     indexed: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    #: WARCs indexed with damaged records skipped (name: what was skipped).
+    damaged: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -52,15 +53,14 @@ def indexed_warc_names(index_file: Path) -> set[str]:
     return names
 
 
-def index_warc(warc: Path, output: Path) -> None:
-    """Write a sorted CDXJ index of one WARC to ``output`` (atomically: temp file, then rename)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        write_cdx_index(str(tmp), [str(warc)], {"sort": True, "post_append": True})
-        os.replace(tmp, output)
-    finally:
-        tmp.unlink(missing_ok=True)
+def index_warc(warc: Path, output: Path) -> str | None:
+    """Write a sorted CDXJ index of one WARC to ``output`` (atomically: temp file, then rename).
+
+    Damaged records are skipped (the rest of the file stays replayable); returns what was
+    skipped, or None.
+    """
+    report = write_index(warc, output)
+    return describe(report) if report.skipped else None
 
 
 class IndexRefresher:
@@ -93,7 +93,8 @@ class IndexRefresher:
         result = RefreshResult()
         if self.use_crawl_indexer:
             try:
-                built = refresh_crawl_indexes(self.layout.warc_dir, self.layout.index_dir)
+                built = refresh_crawl_indexes(self.layout.warc_dir, self.layout.index_dir,
+                                              result.damaged)
                 result.indexed.extend(p.name[: -len(".cdxj")] for p in built)
             except Exception:  # noqa: BLE001 - read-only folder, odd file: covered below
                 pass
@@ -111,8 +112,10 @@ class IndexRefresher:
             if own.exists() and own.stat().st_mtime_ns >= warc.stat().st_mtime_ns:
                 continue
             try:
-                index_warc(warc, own)
+                problem = index_warc(warc, own)
                 result.indexed.append(warc.name)
+                if problem:
+                    result.damaged[warc.name] = problem
             except Exception as exc:  # noqa: BLE001 - a broken WARC must not stop replay
                 result.failed[warc.name] = f"{type(exc).__name__}: {exc}"
         for own in extra_dir.glob("*.cdxj"):

@@ -89,3 +89,25 @@ def writable_layout(layout: ArchiveLayout) -> ArchiveLayout:
     if os.access(target, os.W_OK):
         return layout
     return ArchiveLayout(layout.root, Path(tempfile.mkdtemp(prefix="crawler-replay-")))
+
+
+def create_new_file(path: Path, mode: int = 0o644) -> int:
+    """Open ``path`` for writing as a new file, never through a symlink; return its descriptor.
+
+    Whatever is at ``path`` (our previous file, or a symlink someone planted to make us
+    overwrite its target) is removed first (removing a symlink leaves its target alone); the
+    open then refuses to follow a link or reuse a file that appeared meanwhile.
+    """
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise UserError(f"cannot replace {path} ({exc.strerror}): remove it and start again") \
+            from None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.open(path, flags | getattr(os, "O_CLOEXEC", 0), mode)
+    except OSError as exc:
+        raise UserError(f"cannot create {path} ({exc.strerror}): remove it and start again") \
+            from None

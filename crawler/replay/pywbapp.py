@@ -11,12 +11,12 @@ A truncated record (``WARC-Truncated``: body cut by a size limit, a timeout or a
 keeps the server's ``Content-Length`` for the full body; replayed as-is, every client would wait
 for bytes that never come. We drop that header so pywb streams what was captured, then ends.
 
-The archive browser (:mod:`crawler.replay.browse`: search, article pages, diffs) is mounted in
-front of pywb's application in this same server: its few paths are answered by it, every other
-path by pywb.
+The archive browser (:mod:`crawler.replay.browse`: search, article pages, diffs) runs in this
+same process on a port of its own, ``--port``; pywb replays on ``--replay-port``: two origins, so
+no archived page's script can read the browser (:mod:`crawler.replay.origins`).
 
-Run as ``python -m crawler.replay.pywbapp --archive-dir DIR --bind HOST --port PORT`` in the pywb
-root folder.
+Run as ``python -m crawler.replay.pywbapp --archive-dir DIR --bind HOST --port PORT
+--replay-port PORT2 --parent-pid PID`` in the pywb root folder. It stops when its parent dies.
 """
 
 from gevent.monkey import patch_all
@@ -25,17 +25,20 @@ patch_all()
 
 # ruff: noqa: E402 - gevent must patch the standard library before anything else is imported.
 import argparse
+import os
+import signal
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from gevent.pywsgi import WSGIServer
 from pywb.apps.cli import WaybackCli
+from pywb.utils.geventserver import RequestURIWSGIHandler
 from pywb.warcserver.index.cdxobject import CDXObject
 from pywb.warcserver.resource.resolvingloader import ResolvingLoader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-if TYPE_CHECKING:
-    from crawler.replay.browse.app import WsgiApp
+from crawler.replay.origins import guard_hosts, redirect_to_replay, sandbox_raw
 
 #: Headers that describe the payload bytes rather than the response.
 PAYLOAD_HEADERS = ("Transfer-Encoding", "Content-Encoding", "Content-Length")
@@ -89,27 +92,51 @@ def _load_headers_and_payload(
 
 
 class BrowsingWaybackCli(WaybackCli):  # type: ignore[misc]  # pywb has no type information
-    """pywb's ``wayback`` command with the archive browser in front of its application."""
+    """pywb's ``wayback`` command serving two origins: the browser and pywb's replay."""
 
     archive_dir = "."
     collection = "archive"
+    replay_port = 8081
 
-    def load(self) -> "WsgiApp":
-        """pywb's application, wrapped by the browser's dispatcher."""
+    def run_gevent(self) -> None:
+        """Serve the browser on ``--port`` and pywb on ``--replay-port`` until stopped."""
         from crawler.replay.browse.app import BrowseApp, mount
 
-        return mount(BrowseApp(self.archive_dir, self.collection), super().load())
+        bind = self.r.bind
+        browse = BrowseApp(self.archive_dir, self.collection, replay_port=self.replay_port)
+        front = mount(browse, redirect_to_replay(self.replay_port, self.collection))
+        replay = WSGIServer((bind, self.replay_port), guard_hosts(sandbox_raw(self.application),
+                            bind), handler_class=RequestURIWSGIHandler)
+        browser = WSGIServer((bind, self.r.port), guard_hosts(front, bind),
+                             handler_class=RequestURIWSGIHandler)
+        replay.start()
+        browser.serve_forever()
+
+
+def die_with_parent(parent: int) -> None:
+    """Stop when the ``crawler replay`` process that started us is gone (Linux: at once)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if parent and os.getppid() != parent:  # it died before we asked to be told
+        sys.exit(0)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Install the revisit fix and serve pywb plus the browser (other arguments as ``wayback``)."""
+    """Install the revisit fix and serve the browser and pywb (other arguments as ``wayback``)."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--archive-dir", default=".")
     parser.add_argument("--collection", default="archive")
+    parser.add_argument("--replay-port", type=int, default=8081)
+    parser.add_argument("--parent-pid", type=int, default=0)
     ours, rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    die_with_parent(ours.parent_pid)
     ResolvingLoader.load_headers_and_payload = _load_headers_and_payload
     BrowsingWaybackCli.archive_dir = ours.archive_dir
     BrowsingWaybackCli.collection = ours.collection
+    BrowsingWaybackCli.replay_port = ours.replay_port
     BrowsingWaybackCli(args=rest, default_port=8080, desc="pywb with the archive browser").run()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from crawler.replay.layout import ArchiveLayout
+from crawler.replay.layout import ArchiveLayout, create_new_file
 
 #: The pywb collection name: replay URLs are ``/{COLLECTION}/{timestamp}/{url}``.
 COLLECTION = "archive"
@@ -24,6 +24,7 @@ COLLECTION = "archive"
 # second time (a raw middle dot showed as "Â·"), so non-ASCII characters are JS escapes.
 _BANNER_TEMPLATE = """<script>
 document.addEventListener("DOMContentLoaded", function () {
+  var BROWSER_PORT = "@BROWSER_PORT@";
   var ts = {{ cdx.timestamp | tojson }};
   var bar = document.createElement("div");
   bar.id = "newsarchiver-banner";
@@ -31,7 +32,7 @@ document.addEventListener("DOMContentLoaded", function () {
     "background:#222;color:#fff;font:12px/1.4 sans-serif;padding:3px 8px;opacity:.85");
   bar.textContent = "Archived copy, captured " + ts.slice(0, 4) + "-" + ts.slice(4, 6) + "-" +
     ts.slice(6, 8) + " " + ts.slice(8, 10) + ":" + ts.slice(10, 12) + " UTC \\u00b7 " +
-    "archive browser: " + {{ host_prefix | tojson }} + "/";
+    "archive browser: " + location.protocol + "//" + location.hostname + ":" + BROWSER_PORT + "/";
   document.body.appendChild(bar);
 });
 </script>
@@ -58,14 +59,18 @@ def pywb_config(layout: ArchiveLayout) -> dict[str, Any]:
     }
 
 
-def write_pywb_root(layout: ArchiveLayout) -> Path:
-    """Write config.yaml and templates into ``layout.replay_dir``; return that directory."""
+def write_pywb_root(layout: ArchiveLayout, browser_port: int = 8080) -> Path:
+    """Write config.yaml and templates into ``layout.replay_dir``; return that directory.
+
+    ``browser_port`` is the archive browser's port, named in the banner of replayed pages.
+    """
     root = layout.replay_dir
     (root / "templates").mkdir(parents=True, exist_ok=True)
     layout.extra_index_dir.mkdir(parents=True, exist_ok=True)
     layout.index_dir.mkdir(parents=True, exist_ok=True)
     _write_atomic(root / "config.yaml", yaml.safe_dump(pywb_config(layout), sort_keys=False))
-    _write_atomic(root / "templates" / "custom_banner.html", _BANNER_TEMPLATE)
+    _write_atomic(root / "templates" / "custom_banner.html",
+                  _BANNER_TEMPLATE.replace("@BROWSER_PORT@", str(int(browser_port))))
     # Written by earlier versions; "/" is the archive browser's now.
     for stale in ("index.html", "articles_list.html"):
         (root / "templates" / stale).unlink(missing_ok=True)
@@ -74,5 +79,6 @@ def write_pywb_root(layout: ArchiveLayout) -> Path:
 
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    with os.fdopen(create_new_file(tmp), "w", encoding="utf-8") as fh:  # never via a symlink
+        fh.write(text)
     os.replace(tmp, path)

@@ -1,4 +1,4 @@
-"""Run pywb's own server (``wayback``, gevent) as a child process bound to one address."""
+"""Run pywb's server (gevent) as a child process: the browser on one port, replay on another."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from crawler.exceptions import UserError
+from crawler.replay.layout import create_new_file
 
 #: The child's module: pywb's ``wayback`` server with our revisit fix (see pywbapp.py).
 _PYWB_MODULE = "crawler.replay.pywbapp"
@@ -20,7 +21,7 @@ _PYWB_MODULE = "crawler.replay.pywbapp"
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 
 
-def check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int, option: str = "--port") -> None:
     """Raise UserError when ``host:port`` cannot be bound (in use, or not a local address)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
@@ -31,7 +32,7 @@ def check_port_free(host: str, port: int) -> None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise UserError(
-                    f"port {port} on {host} is already in use; pick another with --port"
+                    f"port {port} on {host} is already in use; pick another with {option}"
                 ) from None
             raise UserError(
                 f"cannot listen on {host}:{port} ({exc.strerror}); pass a local address "
@@ -40,34 +41,54 @@ def check_port_free(host: str, port: int) -> None:
 
 
 class PywbProcess:
-    """pywb serving the pywb root ``root_dir`` on ``host:port``; a context manager."""
+    """The browser on ``host:port`` and pywb on ``host:replay_port``; a context manager."""
 
     def __init__(
-        self, root_dir: Path, host: str, port: int, archive_dir: Path, collection: str
+        self, root_dir: Path, host: str, port: int, archive_dir: Path, collection: str,
+        replay_port: int | None = None,
     ) -> None:
-        """Remember where and how to run; nothing starts until :meth:`start`."""
+        """Remember where and how to run (replay port: ``port + 1`` unless given); nothing
+        starts until :meth:`start`."""
         self.root_dir = root_dir
         self.archive_dir = archive_dir
         self.collection = collection
         self.host = host
         self.port = port
+        self.replay_port = replay_port if replay_port is not None else port + 1
         self.log_path = root_dir / "pywb.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    @property
-    def base_url(self) -> str:
-        """The URL to open (loopback when bound to all interfaces)."""
+    def _url(self, port: int) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{self.port}"
+        return f"http://{host}:{port}"
+
+    @property
+    def base_url(self) -> str:
+        """The archive browser's URL (loopback when bound to all interfaces)."""
+        return self._url(self.port)
+
+    @property
+    def replay_url(self) -> str:
+        """The replay origin's URL."""
+        return self._url(self.replay_port)
 
     def start(self, timeout: float = 60.0) -> None:
-        """Start pywb and wait until it answers; UserError (with its log) if it does not."""
+        """Start pywb and wait until both ports answer; UserError (with its log) if not.
+
+        The log is created afresh and never through a symlink (see ``create_new_file``).
+        """
+        if self.replay_port == self.port:
+            raise UserError(f"--replay-port {self.replay_port} is the browser's --port: the two "
+                            "need different ports (default: --port + 1)")
         check_port_free(self.host, self.port)
-        with open(self.log_path, "wb") as log:
-            # Same process group as us: Ctrl-C in the terminal reaches both.
+        check_port_free(self.host, self.replay_port, option="--replay-port")
+        with os.fdopen(create_new_file(self.log_path, 0o600), "wb") as log:
+            # Same process group as us: Ctrl-C in the terminal reaches both; the child also
+            # stops when we die (--parent-pid), so a SIGTERM or SIGKILL never leaves it alone.
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", _PYWB_MODULE, "--bind", self.host, "--port", str(self.port),
+                 "--replay-port", str(self.replay_port), "--parent-pid", str(os.getpid()),
                  "--archive-dir", str(self.archive_dir), "--collection", self.collection],
                 cwd=self.root_dir,
                 env=_child_env(),
@@ -79,15 +100,22 @@ class PywbProcess:
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
+        # Paths that touch neither the store nor an index: any answer means the server is up.
+        waiting = [self.base_url + "/_browse/style.css", self.replay_url + "/static/wombat.js"]
         while time.monotonic() < deadline:
             if self.proc is None or self.proc.poll() is not None:
                 raise UserError(f"pywb did not start: {self.log_tail()} (log: {self.log_path})")
             try:
-                with urllib.request.urlopen(self.base_url + "/", timeout=2) as resp:
+                with urllib.request.urlopen(waiting[0], timeout=2) as resp:
                     resp.read()
-                return
+            except urllib.error.HTTPError:
+                pass  # an HTTP answer, even an error, means it listens
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
+                continue
+            waiting.pop(0)
+            if not waiting:
+                return
         self.stop()
         raise UserError(f"pywb did not answer within {timeout:.0f}s (log: {self.log_path})")
 

@@ -37,6 +37,25 @@ def count_articles(layout: ArchiveLayout) -> int:
         conn.close()
 
 
+def check_store(layout: ArchiveLayout) -> None:
+    """UserError (one line, with the way out) when the store exists but cannot be read."""
+    if not layout.store_path.exists():
+        return
+    from crawler.store.browse import open_readonly
+
+    try:
+        conn = open_readonly(layout.store_path)
+        try:
+            conn.execute("SELECT count(*) FROM articles WHERE is_latest = 1").fetchone()
+        finally:
+            conn.close()
+    except (UserError, sqlite3.Error) as exc:
+        problem = str(exc) if isinstance(exc, UserError) else f"cannot read the article store " \
+            f"{layout.store_path} ({exc})"
+        raise UserError(f"{problem}; fix its permissions or restore it, or move it out of "
+                        f"{layout.root} to replay the WARCs without the text store") from None
+
+
 def upgrade_store(layout: ArchiveLayout) -> str | None:
     """Bring a store written by an older crawler to the current schema; a warning if it fails."""
     if not layout.store_path.is_file() or layout.replay_root is not None:
@@ -69,13 +88,15 @@ class ReplayService:
     """Serves one archive folder through pywb and the archive browser; keeps indexes current."""
 
     def __init__(
-        self, layout: ArchiveLayout, host: str, port: int, say: Callable[[str], None]
+        self, layout: ArchiveLayout, host: str, port: int, say: Callable[[str], None],
+        replay_port: int | None = None,
     ) -> None:
         """Set up (nothing runs until :meth:`prepare` / :meth:`run`)."""
         self.layout = layout
         self.say = say
         self.refresher = IndexRefresher(layout)
-        self.server = PywbProcess(layout.replay_dir, host, port, layout.root, COLLECTION)
+        self.server = PywbProcess(layout.replay_dir, host, port, layout.root, COLLECTION,
+                                  replay_port)
         self.articles = 0
         self._signature: Signature = ()
 
@@ -85,16 +106,19 @@ class ReplayService:
         result = self.refresher.refresh()
         for name, problem in result.failed.items():
             self.say(f"warning: could not index {name}: {problem}")
+        for name, problem in result.damaged.items():
+            self.say(f"warning: {name}: {problem}; its other records replay")
         self.articles = count_articles(self.layout)
         return result
 
     def prepare(self) -> RefreshResult:
         """Write pywb's root and bring everything up to date (before the server starts)."""
         self.say(f"Checking the indexes of {len(self.layout.closed_warcs())} WARC file(s)...")
-        write_pywb_root(self.layout)
+        write_pywb_root(self.layout, self.server.port)
         problem = upgrade_store(self.layout)
         if problem:
             self.say(problem)
+        check_store(self.layout)
         return self.update()
 
     def poll(self) -> RefreshResult | None:
@@ -104,18 +128,23 @@ class ReplayService:
         return self.update()
 
     def run(self, refresh_interval: float) -> int:
-        """Prepare, start pywb, print where to look, then follow the folder until stopped."""
-        result = self.prepare()
-        if result.indexed:
-            self.say(f"indexed {len(result.indexed)} WARC file(s) that had no index yet")
-        self.server.start()
+        """Prepare, start pywb, print where to look, then follow the folder until stopped.
+
+        SIGTERM is handled from the first moment, so a stop during start-up stops pywb too.
+        """
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        serving = False
         try:
+            result = self.prepare()
+            if result.indexed:
+                self.say(f"indexed {len(result.indexed)} WARC file(s) that had no index yet")
+            self.server.start()
+            serving = True
             self._announce(result)
             return self._follow(refresh_interval)
         except KeyboardInterrupt:
-            self.say("replay stopped")
-            return 0
+            self.say("replay stopped" if serving else "replay interrupted while starting")
+            return 0 if serving else 130
         finally:
             signal.signal(signal.SIGTERM, previous)
             self.server.stop()
@@ -127,7 +156,8 @@ class ReplayService:
             f"from {self.layout.root}"
         )
         self.say(f"Open {base}/ : the archive browser (search, articles, versions, diffs)")
-        self.say(f"Replay any archived URL: {base}/{COLLECTION}/<timestamp>/<url>")
+        self.say(f"Replay any archived URL: {self.server.replay_url}/{COLLECTION}/<timestamp>/<url>"
+                 " (an origin of its own: archived scripts cannot reach the browser)")
         self.say("New crawls into this folder appear here without a restart. Ctrl-C stops.")
 
     def _follow(self, refresh_interval: float) -> int:

@@ -31,6 +31,7 @@ NOT_FOUND = frozenset({404, 410})
 KIND_LABELS = {
     "timeout": "timeout", "dns": "DNS", "connection": "connection", "http": "HTTP",
     "analysis": "analysis", "store": "store", "archive": "archive", "other": "other",
+    "unreachable": "host unreachable",
 }
 
 
@@ -49,6 +50,11 @@ def failure_kind(failure: Any) -> str | None:
         return None if status == 304 else f"http-{status}"
     if isinstance(error, IgnoreRequest):
         return None
+    return error_kind(error)
+
+
+def error_kind(error: BaseException) -> str:
+    """``timeout``, ``dns``, ``connection`` or ``other``: the kind of a download exception."""
     if isinstance(error, DownloadTimeoutError | TimeoutError):
         return "timeout"
     if isinstance(error, CannotResolveHostError):
@@ -92,14 +98,18 @@ def seed_problem(url: str, failure: Any) -> str:
             "reachable")
 
 
+def error_label(kind: str) -> str:
+    """The display name of an error kind: ``http-404`` is ``HTTP 404``, ``dns`` is ``DNS``."""
+    base, _, status = kind.partition("-")
+    return f"{KIND_LABELS.get(base, base)} {status}".strip()
+
+
 def error_counts(stats: dict[str, Any]) -> dict[str, int]:
     """Errors by display kind (``HTTP 404``, ``timeout``...), from a crawl's stats."""
     counts: dict[str, int] = {}
     for key, value in sorted(stats.items()):
         if not key.startswith("errors/") or not value:
             continue
-        kind = key.split("/", 1)[1]
-        base, _, status = kind.partition("-")
-        label = f"{KIND_LABELS.get(base, base)} {status}".strip()
+        label = error_label(key.split("/", 1)[1])
         counts[label] = counts.get(label, 0) + int(value)
     return counts

@@ -16,6 +16,8 @@ Settings (all optional; spider arguments ``-a seeds=... -a allowed_domains=... -
 - ``EXTRACT_WORKERS``: analysis processes (``auto``: one per core; 0: inline, for debugging).
 - ``EXTRACT_WARMUP_PAGES``, ``EXTRACT_MAX_HELD``: site-profile warm-up (see frontier/warmup.py).
 - ``EXTRACT_MIN_ARTICLE_CHARS``: shorter bodies are not articles.
+- ``CRAWL_REQUISITES`` and ``CRAWL_REQUISITE*``: what pages need to render (stylesheets,
+  scripts, fonts, images) is fetched and archived too (crawler/spiders/requisites.py).
 
 The crawl policy (seen set, priority, budget, parked pages, incremental decisions) is the
 frontier's (crawler/frontier/): this spider hands it what each page links to and turns the
@@ -49,6 +51,7 @@ from crawler import analysis, discovery
 from crawler.discovery import Discovered, LinkOptions
 from crawler.extract import ExtractOptions
 from crawler.frontier import SOURCE_PRIORITY, TASK_META_KEY, CrawlTask, Frontier, IdleAction
+from crawler.frontier.requisites import REQUISITE
 from crawler.frontier.warmup import Held, SiteWarmup
 from crawler.items import PageItem
 from crawler.scheduler import open_frontier, task_of
@@ -56,6 +59,7 @@ from crawler.signals import seed_checked
 from crawler.spiders.config import CrawlConfig
 from crawler.spiders.failures import count_failure, seed_problem
 from crawler.spiders.pool import AnalysisPool, default_workers
+from crawler.spiders.requisites import RequisiteFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +77,7 @@ class NewsSpider(scrapy.Spider):
     warmup: SiteWarmup
     profile_dir: str | None
     crawl_id: str
+    requisites: RequisiteFetcher
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,7 +90,8 @@ class NewsSpider(scrapy.Spider):
         """Read the CRAWL_*/EXTRACT_* settings, open the frontier, hook the signals."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = cfg = CrawlConfig.from_settings(crawler.settings, kwargs)
-        spider.frontier = open_frontier(crawler, cfg.max_pages)
+        spider.frontier = open_frontier(crawler, cfg.max_pages, cfg.seeds)
+        spider.requisites = RequisiteFetcher(spider)
         workers = default_workers() if cfg.workers is None else cfg.workers
         spider.pool = AnalysisPool.acquire(workers)
         spider.profile_dir = tempfile.mkdtemp(prefix="crawler-profiles-") if workers else None
@@ -110,6 +116,8 @@ class NewsSpider(scrapy.Spider):
 
     def request_for(self, task: CrawlTask) -> Request:
         """The Request that fetches a task (called by the scheduler for every task)."""
+        if task.role == REQUISITE:
+            return self.requisites.request_for(task)
         callback = self.parse_robots if task.role == "robots" else self.parse
         errback = self._seed_failed if task.role == "seed" else self._ignore
         return Request(task.url, callback=callback, errback=errback, priority=task.priority,
@@ -181,6 +189,8 @@ class NewsSpider(scrapy.Spider):
             if robots is not None:
                 self.frontier.add([robots])
         self._follow_analysis(result, task.role, task.depth + 1)
+        if result.requisites:
+            self.frontier.add_requisites(result.requisites, task)
         if result.kind != discovery.HTML:
             if result.kind == discovery.UNKNOWN:
                 self.crawler.stats.inc_value("pages/not-html")
@@ -226,7 +236,8 @@ class NewsSpider(scrapy.Spider):
             listed_as_article=listed,
         )
         links = LinkOptions(allowed_domains=cfg.allowed_domains, max_links=cfg.max_links)
-        return analysis.AnalysisRequest(url, ctype, links, options, profile=ref)
+        return analysis.AnalysisRequest(url, ctype, links, options, profile=ref,
+                                        requisites=self.requisites.options)
 
     async def _page_items(
         self, response: Response, task: CrawlTask, result: analysis.PageAnalysis,

@@ -139,6 +139,8 @@ def _split_cursor(cursor: str | None, scored: bool) -> tuple[str | float, int] |
         return None
     key, _, ident = cursor.rpartition("~")
     try:
+        if not (ident.isascii() and ident.isdigit() and len(ident) <= 18):
+            raise ValueError(ident)  # SQLite holds 64-bit integers; "²" is a digit to Python
         return (float(key) if scored else key), int(ident)
     except ValueError:
         raise UserError(f"bad page cursor {cursor!r}: start again from the first page") from None
@@ -284,7 +286,7 @@ def list_pages(
         where.append("p.is_article = ?")
         params.append(1 if decision == "article" else 0)
     if cursor:
-        if not cursor.isdigit():
+        if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
             raise UserError(f"bad page cursor {cursor!r}: start again from the first page")
         where.append("p.id < ?")
         params.append(int(cursor))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.extract.blocks import Block, blocks_to_json, to_markdown
 from crawler.syndication import Sketch
 
 #: Columns of one article version, in export order (the stable schema; see docs/store.md).
@@ -46,6 +47,10 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "cluster_similarity",
     "cluster_size",
     "cluster_first_url",
+    "markdown",
+    "blocks",
+    "lead",
+    "lead_image",
 )
 
 
@@ -101,6 +106,8 @@ class PageRecord:
     #: The text's syndication sketch if the caller computed it already (off the writer's
     #: thread); the store computes it otherwise.
     sketch: Sketch | None = None
+    #: The text's blocks as JSON (``crawler.extract.blocks_to_json``); "" when not known.
+    blocks: str = ""
 
     @classmethod
     def from_extraction(cls, extraction: Any, **fields: Any) -> PageRecord:
@@ -118,13 +125,17 @@ class PageRecord:
             "canonical_url": extraction.canonical_url,
             "description": extraction.description,
             "is_partial": bool(extraction.is_partial),
+            "lead": getattr(extraction, "lead", None),
+            "lead_image": getattr(extraction, "lead_image", None),
         }
+        blocks = tuple(getattr(extraction, "blocks", ()) or ())
         return cls(
             is_article=bool(extraction.is_article),
             page_reason=extraction.page_reason or "",
             discard_reason=extraction.discard_reason,
             text=extraction.text if extraction.is_article else "",
             meta=meta,
+            blocks=blocks_to_json(blocks) if extraction.is_article and blocks else "",
             **fields,
         )
 
@@ -170,11 +181,37 @@ class Article:
     cluster_similarity: float | None = None
     cluster_size: int = 1
     cluster_first_url: str | None = None
+    #: The standfirst that opens the article, if the page set one: its first block (marked
+    #: ``lead``), not part of ``text`` or ``markdown``.
+    lead: str | None = None
+    #: The lead image's URL (og:image, JSON-LD image or the body's first figure).
+    lead_image: str | None = None
+    #: The text's structure (``crawler.extract.Block``); ``()`` for a version stored before
+    #: the store kept blocks (``crawler extract`` on its WARC fills them).
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def markdown(self) -> str:
+        """The text as CommonMark (GFM tables), the same words as ``text``."""
+        return self.to_markdown()
+
+    def to_markdown(self, figures: bool = False, links: bool = False, lead: bool = False) -> str:
+        """The text as CommonMark; figures (image, caption, credit), links and the standfirst
+        (``lead``, not part of ``text``) when asked for.
+
+        A version stored without blocks gives its paragraphs as Markdown paragraphs.
+        """
+        blocks = self.blocks or tuple(
+            Block("paragraph", text=part.strip()) for part in self.text.split("\n\n")
+            if part.strip()
+        )
+        return to_markdown(blocks, figures=figures, links=links, lead=lead)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form in schema order (authors as a list), JSON-ready."""
-        data = asdict(self)
+        """Plain-dict form in schema order (authors as a list, blocks as dicts), JSON-ready."""
+        data = {name: getattr(self, name) for name in ARTICLE_FIELDS}
         data["authors"] = list(self.authors)
+        data["blocks"] = [block.to_dict() for block in self.blocks]
         return data
 
 

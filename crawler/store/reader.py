@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
+from crawler.extract.blocks import blocks_from_json
 from crawler.store.model import Article, CaptureState, Copy, Page
 
 _ARTICLE_SELECT = """
@@ -19,8 +20,10 @@ SELECT a.id AS article_id, a.url, a.version, a.site, a.first_seen, a.last_seen, 
        (SELECT count(DISTINCT c.url) FROM articles c WHERE c.cluster_id = a.cluster_id)
          AS cluster_size,
        (SELECT f.url FROM articles f WHERE f.cluster_id = a.cluster_id
-         ORDER BY f.first_seen, f.id LIMIT 1) AS cluster_first_url
+         ORDER BY f.first_seen, f.id LIMIT 1) AS cluster_first_url,
+       b.json AS blocks_json
 FROM articles a JOIN pages p ON p.id = a.page_id JOIN texts t ON t.id = a.text_id
+     LEFT JOIN blocks b ON b.id = p.blocks_id
 """
 
 _COPIES_SELECT = """
@@ -116,6 +119,9 @@ def row_to_article(row: sqlite3.Row) -> Article:
         cluster_similarity=row["cluster_similarity"],
         cluster_size=row["cluster_size"] or 1,
         cluster_first_url=row["cluster_first_url"],
+        lead=meta.get("lead"),
+        lead_image=meta.get("lead_image"),
+        blocks=blocks_from_json(row["blocks_json"]),
     )
 
 
@@ -158,6 +164,23 @@ def iter_articles(
         params.extend(inner_params)
     sql = _ARTICLE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id"
     for row in _stream(conn, sql, tuple(params)):
+        yield row_to_article(row)
+
+
+def iter_new_versions(
+    conn: sqlite3.Connection, after_page: int, upto_page: int, site: str | None = None,
+    since: str | None = None,
+) -> Generator[Article, None, None]:
+    """Yield the versions whose defining capture has a page id in (after_page, upto_page].
+
+    Page ids only grow and every version is made in the transaction that stores its
+    page, so a bound read in the same snapshot names each version exactly once. In
+    capture (store) order.
+    """
+    where, params = _article_filters("a", site, since, True, None)
+    where.insert(0, "a.page_id > ? AND a.page_id <= ?")
+    sql = _ARTICLE_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY a.page_id, a.id"
+    for row in _stream(conn, sql, (after_page, upto_page, *params)):
         yield row_to_article(row)
 
 

@@ -5,20 +5,23 @@ from it (one row per run of equal text fingerprints of a URL, in capture order) 
 rebuilt for any URL from ``pages`` and ``texts``. ``articles.dated`` and ``articles.language``
 copy two facts of the version's page so the archive browser can filter and page by index;
 ``articles.cluster_id`` names the syndication cluster (``clusters``) of a version, and
-``sketches`` and ``sketch_bands`` are its LSH index.
+``sketches`` and ``sketch_bands`` are its LSH index. ``blocks`` holds each distinct block
+structure of a cleaned text once (JSON, ``crawler.extract.blocks``); a page names its own
+(``pages.blocks_id``), and a version shows the one of the page that defined it.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from typing import Any
 
 from crawler.exceptions import UserError
 from crawler.store.dates import to_store_time
 from crawler.syndication import create_tables as create_syndication_tables
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT);
@@ -56,7 +59,13 @@ CREATE TABLE IF NOT EXISTS pages (
     conversion_offset INTEGER,
     conversion_length INTEGER,
     conversion_record_id TEXT,
-    article_id INTEGER
+    article_id INTEGER,
+    blocks_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS blocks (
+    id INTEGER PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pages_url ON pages (url, fetched_at);
 CREATE INDEX IF NOT EXISTS pages_site ON pages (site, url);
@@ -81,6 +90,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site, first_seen);
 CREATE INDEX IF NOT EXISTS articles_latest ON articles (is_latest, id);
 CREATE INDEX IF NOT EXISTS articles_text ON articles (text_id);
+CREATE INDEX IF NOT EXISTS articles_page ON articles (page_id);
 CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id, first_seen, id);
 CREATE TABLE IF NOT EXISTS clusters (id INTEGER PRIMARY KEY AUTOINCREMENT);
 CREATE INDEX IF NOT EXISTS articles_dated ON articles (is_latest, dated, id);
@@ -129,8 +139,13 @@ def _upgrade(conn: sqlite3.Connection, version: int) -> None:
     if version >= 1:
         _add_browse_columns(conn)
         _add_cluster_columns(conn)
+        _add_column(conn, "pages", "blocks_id", "INTEGER")
     conn.executescript(_DDL)
     create_syndication_tables(conn)
+    # Names this store in resumable exports' state files (page ids restart in a new store).
+    conn.execute(
+        "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('store_id', ?)", (str(uuid.uuid4()),)
+    )
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     conn.commit()
 
@@ -154,10 +169,27 @@ def _add_browse_columns(conn: sqlite3.Connection) -> None:
 
 def _add_cluster_columns(conn: sqlite3.Connection) -> None:
     """Add the syndication cluster columns (filled when the store opens: store.clusters)."""
-    columns = {row["name"] for row in conn.execute("PRAGMA table_info(articles)")}
     for name, kind in (("cluster_id", "INTEGER"), ("cluster_similarity", "REAL")):
-        if name not in columns:
-            conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+        _add_column(conn, "articles", name, kind)
+
+
+def _add_column(conn: sqlite3.Connection, table: str, name: str, kind: str) -> None:
+    """Add a column an older store lacks (its rows get NULL: a value not known then)."""
+    columns = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+    if name in columns:
+        return
+    try:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    except sqlite3.OperationalError as exc:
+        # Another process opening the same old store (workers of one crawl) added it first.
+        if "duplicate column" not in str(exc):
+            raise
+
+
+def store_id(conn: sqlite3.Connection) -> str:
+    """The store's random identity (made with the store, or when an older one is upgraded)."""
+    row = conn.execute("SELECT value FROM store_meta WHERE key = 'store_id'").fetchone()
+    return str(row[0]) if row else ""
 
 
 def browse_facts(meta: dict[str, Any], first_seen: str) -> tuple[str, str | None]:

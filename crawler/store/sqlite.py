@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -29,7 +30,7 @@ from crawler.store.model import (
     PageRecord,
     WarcLocation,
 )
-from crawler.store.schema import connect, inserted_id
+from crawler.store.schema import connect, inserted_id, store_id
 
 #: Longest a batch of writes stays uncommitted (seconds).
 COMMIT_SECONDS = 1.0
@@ -40,6 +41,7 @@ STORE_FILENAME = "articles.sqlite"
 # Extraction fields of a page: re-extraction compares and rewrites only these.
 _EXTRACTION_COLUMNS = (
     "is_article", "page_reason", "discard_reason", "fingerprint", "meta", "extractor_version",
+    "blocks_id",
 )
 
 
@@ -147,6 +149,11 @@ class Store:
         """
         fingerprint = text_fingerprint(record.text) if record.is_article and record.text else None
         values = _extraction_values(record, fingerprint)
+        # Deduplicated like texts; compared as an extraction field, so re-extraction of an
+        # older archive (no blocks yet) fills them in.
+        values["blocks_id"] = (
+            versioning.ensure_blocks(self.conn, record.blocks) if fingerprint else None
+        )
         key = capture_key(record.warc)
         existing = None
         if key is not None:
@@ -279,9 +286,7 @@ class Store:
         ``dedupe`` keeps one article per syndication cluster: ``"earliest"`` (the URL
         captured first) or ``"longest"`` (the longest text).
         """
-        since_key = to_store_time(since) if since else None
-        if since and since_key is None:
-            raise UserError(f"cannot read the date {since!r}: use YYYY-MM-DD or ISO 8601")
+        since_key = _since_key(since)
         if dedupe is not None and dedupe not in reader.DEDUPE_ORDER:
             raise UserError(f"cannot dedupe by {dedupe!r}: use earliest or longest")
         return reader.iter_articles(self.conn, site, since_key, all_versions, dedupe=dedupe)
@@ -331,6 +336,33 @@ class Store:
                 'e.g. \'"city council"\', and use AND/OR/NOT in capitals'
             ) from None
 
+    def iter_new_versions(
+        self, after_page: int, upto_page: int, site: str | None = None, since: str | None = None
+    ) -> Generator[Article, None, None]:
+        """Versions whose defining capture is in (after_page, upto_page] (see ``export_mark``)."""
+        return reader.iter_new_versions(self.conn, after_page, upto_page, site, _since_key(since))
+
+    def export_mark(self) -> tuple[str, int]:
+        """The store's identity and its highest page id: where a resumable export stops.
+
+        Call inside :meth:`snapshot` and read the versions in the same snapshot.
+        """
+        row = self.conn.execute("SELECT coalesce(max(id), 0) FROM pages").fetchone()
+        return store_id(self.conn), int(row[0])
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the store as it was at the start.
+
+        A crawl writing the store meanwhile (WAL mode) is neither blocked nor seen.
+        """
+        self.commit()
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.rollback()
+
     def sites(self) -> list[str]:
         """Names of the sites that have articles, sorted."""
         rows = self.conn.execute("SELECT DISTINCT site FROM articles ORDER BY site").fetchall()
@@ -355,6 +387,14 @@ class Store:
             "articles": one("SELECT count(*) FROM articles WHERE is_latest = 1").fetchone()[0],
             "versions": one("SELECT count(*) FROM articles").fetchone()[0],
         }
+
+
+def _since_key(since: str | None) -> str | None:
+    """A ``since`` filter as a store time; UserError when it is not a date."""
+    since_key = to_store_time(since) if since else None
+    if since and since_key is None:
+        raise UserError(f"cannot read the date {since!r}: use YYYY-MM-DD or ISO 8601")
+    return since_key
 
 
 def _extraction_values(record: PageRecord, fingerprint: str | None) -> dict[str, Any]:

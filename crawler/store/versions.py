@@ -7,6 +7,7 @@ would scan every latest version, once per stored page.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 
@@ -24,6 +25,16 @@ def ensure_text(conn: sqlite3.Connection, fingerprint: str, text: str) -> int:
         "INSERT OR IGNORE INTO texts (fingerprint, text) VALUES (?, ?)", (fingerprint, text)
     )
     row = conn.execute("SELECT id FROM texts WHERE fingerprint = ?", (fingerprint,)).fetchone()
+    return int(row[0])
+
+
+def ensure_blocks(conn: sqlite3.Connection, blocks_json: str) -> int | None:
+    """Return the id of this block structure (JSON), storing it the first time; None for ""."""
+    if not blocks_json:
+        return None
+    digest = hashlib.blake2b(blocks_json.encode("utf-8"), digest_size=16).hexdigest()
+    conn.execute("INSERT OR IGNORE INTO blocks (digest, json) VALUES (?, ?)", (digest, blocks_json))
+    row = conn.execute("SELECT id FROM blocks WHERE digest = ?", (digest,)).fetchone()
     return int(row[0])
 
 
@@ -113,9 +124,11 @@ def rebuild_url(conn: sqlite3.Connection, url: str) -> None:
 
 
 def prune_texts(conn: sqlite3.Connection) -> int:
-    """Delete texts no page refers to any more (after re-extraction); return how many."""
+    """Delete texts and block structures no page refers to any more; return how many texts."""
     unused = ("FROM texts WHERE fingerprint NOT IN "
               "(SELECT fingerprint FROM pages WHERE fingerprint IS NOT NULL)")
     clusters.forget_texts(conn, [row[0] for row in conn.execute(f"SELECT id {unused}")])
     cur = conn.execute(f"DELETE {unused}")
+    conn.execute("DELETE FROM blocks WHERE id NOT IN "
+                 "(SELECT blocks_id FROM pages WHERE blocks_id IS NOT NULL)")
     return cur.rowcount

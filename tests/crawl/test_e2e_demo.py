@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from crawler.demosite import DemoSiteServer, build_site
+from crawler.demosite.server import REQUISITE_PATHS
 from tests.crawl.helpers import crawl, crawler, stored_articles, stored_pages, warc_response_uris
 
 pytestmark = pytest.mark.slow
@@ -69,9 +72,11 @@ def test_robots_sitemaps_are_used(demo, article_paths, tmp_path):
 
 def test_max_pages_holds(demo, tmp_path):
     run = crawl(tmp_path, demo.url, "--max-pages", "25")
-    fetched = [p for p in demo.requests if p != "/robots.txt"]
+    fetched = demo.page_requests
     assert 20 <= len(fetched) <= 25
-    assert len([u for u in warc_response_uris(tmp_path) if not u.endswith("/robots.txt")]) <= 25
+    pages = [u for u in warc_response_uris(tmp_path) if not u.endswith("/robots.txt")
+             and not urlsplit(u).path.startswith(REQUISITE_PATHS)]  # requisites are no pages
+    assert len(pages) <= 25
     assert "Crawl finished" in run.stdout
 
 
@@ -94,7 +99,7 @@ def test_sites_file_picks_sites_by_name(demo, tmp_path):
     run = crawl(tmp_path / "a", "--sites", str(sites), "--site", "demo")
     assert "demo:" in run.stdout and "elsewhere" not in run.stdout
     assert {a.site for a in stored_articles(tmp_path / "a").values()} <= {"demo"}
-    assert len([p for p in demo.requests if p != "/robots.txt"]) <= 12
+    assert len(demo.page_requests) <= 12
 
 
 def test_articles_held_for_warmup_are_stored_when_the_crawl_ends(demo, tmp_path):
@@ -116,7 +121,7 @@ def test_sitemap_index_budget_goes_to_the_newest_articles(demo, tmp_path):
     # The page sitemap (undated list pages) must not use up the budget before the news
     # sitemap's dated articles are known: the budget is spent in priority order.
     crawl(tmp_path, demo.url + "sitemap_index.xml", "--max-pages", "20")
-    fetched = [p for p in demo.requests if p != "/robots.txt"]
+    fetched = demo.page_requests
     assert len(fetched) <= 20
     newest = {a.path for a in build_site(1).articles[:20]}
     articles = set(stored_articles(tmp_path))
@@ -133,7 +138,7 @@ def test_two_sites_each_with_their_own_settings(demo, tmp_path):
         )
         run = crawl(tmp_path / "a", "--sites", str(sites))
         assert "one:" in run.stdout and "two:" in run.stdout
-        assert len([p for p in demo.requests if p != "/robots.txt"]) <= 40
+        assert len(demo.page_requests) <= 40
         # Site two only read its feed's articles: no section pages.
         assert "/world/" not in second.requests
     from crawler.store import open_store

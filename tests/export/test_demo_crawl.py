@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from crawler.cli import main
+from crawler.extract.blocks import blocks_from_json, plain_text
 from crawler.reextract import reextract
 from crawler.store import open_store, read_warc_record
 from tests.conftest import holding_bundled_demo_port
@@ -42,7 +43,8 @@ def test_exports_read_back_and_point_at_the_warc(crawled, tmp_path):
         assert main(["export", "--archive-dir", str(crawled), "-f", fmt, "-o", str(out)]) == 0
     jsonl = [json.loads(line) for line in (tmp_path / "articles.jsonl").read_text().splitlines()]
     assert jsonl == expected
-    assert pq.read_table(tmp_path / "articles.parquet").to_pylist() == expected
+    parquet = pq.read_table(tmp_path / "articles.parquet").to_pylist()
+    assert [{**row, "blocks": json.loads(row["blocks"])} for row in parquet] == expected
     csv_lines = (tmp_path / "articles.csv").read_text(encoding="utf-8")
     assert all(row["warc_record_id"] in csv_lines for row in expected)
     for row in jsonl:
@@ -51,6 +53,9 @@ def test_exports_read_back_and_point_at_the_warc(crawled, tmp_path):
             row["warc_record_id"], row["url"], row["payload_digest"])
         assert record.record_type in ("response", "revisit")
         assert row["crawl_id"] and row["extractor_version"] and row["title"]
+        # The crawl stored each article's blocks: they hold its text, word for word.
+        assert row["blocks"] and plain_text(blocks_from_json(json.dumps(row["blocks"]))) == row[
+            "text"]
 
 
 def test_conversion_records_carry_the_text(crawled):

@@ -195,3 +195,70 @@ class Chromium:
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
         self.call("Emulation.clearDeviceMetricsOverride")
+
+
+#: JavaScript run inside a replayed page: what did not load, what the stylesheets did.
+PAGE_REPORT_JS = """(() => {
+  const broken = [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))
+    .map(i => i.currentSrc || i.src || i.outerHTML.slice(0, 120));
+  const fonts = [...document.fonts].map(f => [f.family.replace(/"/g, ''), f.status]);
+  const sheets = [...document.styleSheets].map(s => {
+    let rules = -1; try { rules = s.cssRules.length; } catch (e) {}
+    return [s.href || 'inline', rules];
+  });
+  const hero = document.querySelector('.hero');
+  return {images: document.images.length, broken: broken, fonts: fonts, sheets: sheets,
+          bodyFont: getComputedStyle(document.body).fontFamily,
+          imgDisplay: document.images.length ? getComputedStyle(document.images[0]).display : '',
+          heroHeight: hero ? getComputedStyle(hero).height : '',
+          heroBackground: hero ? getComputedStyle(hero).backgroundImage : ''};
+})()"""
+
+
+class NetworkLog:
+    """The requests of one page load, from DevTools ``Network`` events: which failed."""
+
+    def __init__(self, events: list[dict]) -> None:
+        """Read the events Chromium sent."""
+        self.urls: dict[str, str] = {}
+        self.failed: dict[str, str] = {}
+        for event in events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Network.requestWillBeSent":
+                self.urls[params["requestId"]] = params["request"]["url"]
+            elif method == "Network.responseReceived":
+                status = params["response"]["status"]
+                if status >= 400:
+                    self.failed[params["response"]["url"]] = f"HTTP {status}"
+            elif method == "Network.loadingFailed" and not params.get("canceled"):
+                url = self.urls.get(params["requestId"], params["requestId"])
+                self.failed.setdefault(url, params.get("errorText", "failed"))
+
+    def outside(self, origin: str) -> list[str]:
+        """Requests that went anywhere but ``origin`` (or data:/blob: URLs)."""
+        return sorted(u for u in set(self.urls.values())
+                      if not u.startswith((origin + "/", "data:", "blob:", "about:")))
+
+
+def settle(browser: Chromium, quiet: float = 0.7, limit: float = 8.0) -> None:
+    """Keep reading events until none came for ``quiet`` seconds (late images, fonts)."""
+    deadline = time.monotonic() + limit
+    browser.ws.settimeout(quiet)
+    try:
+        while time.monotonic() < deadline:
+            try:
+                browser.events.append(json.loads(browser.ws.recv()))
+            except websocket.WebSocketTimeoutException:
+                return
+    finally:
+        browser.ws.settimeout(browser.timeout)
+
+
+def open_and_report(browser: Chromium, url: str) -> tuple[dict, NetworkLog]:
+    """Open ``url`` with the network watched; the in-page report and the network log."""
+    browser.call("Network.enable")
+    browser.call("Network.setCacheDisabled", cacheDisabled=True)
+    browser.goto(url)
+    settle(browser)
+    events = list(browser.events)
+    return browser.js(PAGE_REPORT_JS), NetworkLog(events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -40,6 +41,29 @@ def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 20) 
             return Fetched(resp.status, headers, resp.read())
     except urllib.error.HTTPError as err:
         return Fetched(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
+
+
+def free_ports() -> int:
+    """A port P on 127.0.0.1 such that P (the browser) and P + 1 (replay) are both free now."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            if port >= 65535:
+                continue
+            with socket.socket() as second:
+                try:
+                    second.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+                return int(port)
+    raise RuntimeError("no two free consecutive ports on 127.0.0.1")
+
+
+def replay_of(base: str) -> str:
+    """The replay origin of a `crawler replay` whose browser is at ``base`` (the next port)."""
+    host, port = base.rsplit(":", 1)
+    return f"{host}:{int(port) + 1}"
 
 
 @contextlib.contextmanager

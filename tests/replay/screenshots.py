@@ -11,10 +11,9 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
-from tests.conftest import free_port
 from tests.replay.browser import Chromium, why_chromium_cannot_run
 from tests.replay.demoarchive import build_demo_archive
-from tests.replay.replayhelp import REPO, running_replay
+from tests.replay.replayhelp import REPO, free_ports, running_replay
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +27,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
         archive = build_demo_archive(Path(tmp) / "archive")
         article = "/article?url=" + urllib.parse.quote(archive.edited_url, safe="")
-        with running_replay(archive.root, free_port()) as base, Chromium(height=1000) as browser:
+        with running_replay(archive.root, free_ports()) as base, Chromium(height=1000) as browser:
             browser.goto(base + "/?q=" + urllib.parse.quote('"port privatisation"'))
             browser.screenshot(out / "browse-list.png", max_height=1100)
             browser.goto(base + article)

@@ -162,3 +162,33 @@ def test_article_page_lists_the_other_copies_of_its_story(tmp_path):
 def test_an_article_without_copies_shows_no_copies_section(app):
     status, _, body = get(app, f"/article?url={q(URL)}")
     assert status == "200 OK" and 'id="copies"' not in body
+
+
+@pytest.mark.parametrize("path", [
+    "/?to=9999-12-31",
+    "/?from=0001-01-01&to=9999-12-31",
+    "/pages?after=99999999999999999999999",
+    "/pages?after=%C2%B2",
+    "/?after=2026-01-01~99999999999999999999999",
+    f"/article?url={q(URL)}&v=%C2%B2",
+    f"/article?url={q(URL)}&v=--5",
+    f"/article?url={q(URL)}&v=99999999999999999999999",
+    f"/diff?url={q(URL)}&from=--1&to=2",
+])
+def test_bad_values_are_400_not_500(app, path):
+    status, headers, body = get(app, path)
+    assert status == "400 Bad Request", (path, status)
+    assert "Traceback" not in body and headers["Content-Type"].startswith("text/html")
+
+
+def test_replay_links_and_csp_name_the_replay_origin(tmp_path):
+    with open_store(tmp_path, create=True) as store:
+        store.add_page(_page(URL, 1, "Text.", "Roads", "2026-01-01T10:00:00Z"))
+    app = BrowseApp(tmp_path, "archive", replay_port=9091)
+    answer: dict = {}
+    body = b"".join(app({"PATH_INFO": "/article", "QUERY_STRING": f"url={q(URL)}",
+                         "HTTP_HOST": "localhost:9090"},
+                        lambda status, headers: answer.update(status=status, headers=headers)))
+    assert 'href="http://localhost:9091/archive/20260101100000/' + URL in body.decode()
+    csp = dict(answer["headers"])["Content-Security-Policy"]
+    assert "img-src 'self' http://localhost:9091;" in csp and "script-src" not in csp

@@ -7,9 +7,8 @@ import urllib.parse
 import pytest
 
 from crawler.store import open_store
-from tests.conftest import free_port
 from tests.replay.demoarchive import HOSTILE_TITLE, build_demo_archive
-from tests.replay.replayhelp import running_replay
+from tests.replay.replayhelp import free_ports, running_replay
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def browsed(tmp_path_factory, chromium):
     """The demo archive (two editions + a hostile article) served by `crawler replay`."""
     archive = build_demo_archive(tmp_path_factory.mktemp("browse") / "archive")
-    with running_replay(archive.root, free_port()) as base:
+    with running_replay(archive.root, free_ports()) as base:
         yield archive, base, chromium
 
 

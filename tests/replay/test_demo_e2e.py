@@ -21,7 +21,15 @@ from warcio.timeutils import iso_date_to_timestamp
 from crawler.store import open_store
 from tests.conftest import free_port
 from tests.replay.browser import dump_dom, why_chromium_cannot_run
-from tests.replay.replayhelp import REPO, archived_responses, fetch, run_cli, running_replay
+from tests.replay.replayhelp import (
+    REPO,
+    archived_responses,
+    fetch,
+    free_ports,
+    replay_of,
+    run_cli,
+    running_replay,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +77,7 @@ def demo_archive(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def demo_replay(demo_archive):
     """`crawler replay` of the demo archive."""
-    with running_replay(demo_archive, free_port()) as base:
+    with running_replay(demo_archive, free_ports()) as base:
         yield base, demo_archive
 
 
@@ -122,7 +130,7 @@ def test_rewritten_article_shows_its_headline(demo_replay):
     assert article.title and article.title in text
     listing = fetch(base + "/").body.decode()  # the archive browser, newest first
     newest = iso_date_to_timestamp(article.last_seen)
-    assert f'href="/archive/{newest}/{article.url}">replay</a>' in listing
+    assert f'href="{replay_of(base)}/archive/{newest}/{article.url}">replay</a>' in listing
     assert f">{escape(article.title)}</a>" in listing
 
 

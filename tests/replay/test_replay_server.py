@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
 from tests.replay.conftest import make_archive
-from tests.replay.replayhelp import archived_responses, fetch, running_replay
+from tests.replay.replayhelp import archived_responses, fetch, free_ports, replay_of, running_replay
 from tests.replay.warcs import Page
 
 pytestmark = pytest.mark.slow
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.slow
 def replay(sample_archive):
     """One `crawler replay` for the module's read-only tests."""
     root, pages = sample_archive
-    with running_replay(root, free_port()) as base:
+    with running_replay(root, free_ports()) as base:
         yield base, root, pages
 
 
@@ -79,7 +78,7 @@ def test_listing_page_links_every_article_to_its_replay(replay):
     for page in pages:
         article = f"/article?url={urllib.parse.quote_plus(page.url)}"
         assert f'href="{article}">{page.title}</a>' in listing
-        assert f'href="/archive/20260102030405/{page.url}">replay</a>' in listing
+        assert f'href="{replay_of(base)}/archive/20260102030405/{page.url}">replay</a>' in listing
         assert page.paragraph in fetch(base + article).body.decode()
     assert "2026-01-02 03:04 UTC" in listing
 
@@ -90,7 +89,7 @@ def test_new_warc_appears_without_restart(tmp_path):
                  date="2026-03-04T05:06:07Z")
     root = tmp_path / "archive"
     make_archive(root, [first])
-    with running_replay(root, free_port(), refresh=0.3) as base:
+    with running_replay(root, free_ports(), refresh=0.3) as base:
         url = f"{base}/archive/20260304050607id_/{later.url}"
         assert fetch(url).status == 404
         make_archive(root, [later], warc_name="test-20260304050607-00000-host-1.warc.gz")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import free_port
-from tests.replay.replayhelp import archived_responses, fetch, running_replay
+from tests.replay.replayhelp import archived_responses, fetch, free_ports, running_replay
 from tests.warc.warcs import run_crawl
 from tests.warc.wireserver import WireServer
 
@@ -22,7 +21,7 @@ def wire_replay(tmp_path_factory):
     with WireServer() as server:
         run_crawl(archive, [server.url(p) for p in PATHS], "DOWNLOAD_MAXSIZE=50000",
                   "WARC_DEDUP=False", "DOWNLOAD_TIMEOUT=2")
-    with running_replay(archive, free_port()) as base:
+    with running_replay(archive, free_ports()) as base:
         yield base, archive
 
 

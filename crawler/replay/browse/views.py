@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from markupsafe import Markup, escape
 
 from crawler.exceptions import UserError
 from crawler.replay.layout import ArchiveLayout
+from crawler.replay.pywbroot import COLLECTION
 from crawler.store import reader
 from crawler.store.browse import (
     ORDERS,
@@ -26,6 +28,8 @@ from crawler.store.textdiff import Style, pick_versions, word_counts, word_diff
 
 #: Most captures the no-store fallback lists (read from the CDXJ indexes).
 INDEX_LISTING_LIMIT = 500
+#: A number parameter: an optional minus and up to 18 ASCII digits (fits SQLite's 64 bits).
+_NUMBER_RE = re.compile(r"-?[0-9]{1,18}")
 
 
 class NotFound(Exception):
@@ -38,6 +42,8 @@ class Request:
 
     params: dict[str, str]
     layout: ArchiveLayout
+    #: The replay origin (``http://127.0.0.1:8081``); "" when replay shares this origin.
+    replay_base: str = ""
 
     def get(self, name: str) -> str:
         """A parameter, stripped ("" when absent)."""
@@ -48,8 +54,9 @@ class Request:
         value = self.get(name)
         if not value:
             return None
-        if not value.lstrip("-").isdigit():
-            raise UserError(f"{name}={value!r} is not a number")
+        # ASCII digits only ("²".isdigit() is true), one sign, and a size SQLite can hold.
+        if not _NUMBER_RE.fullmatch(value):
+            raise UserError(f"{name}={value[:40]!r} is not a number: use a whole number like 2")
         return int(value)
 
 
@@ -87,6 +94,8 @@ def _day(value: str, name: str) -> date | None:
 def article_filter(request: Request) -> ArticleFilter:
     """The list filter a request asks for (the ``to`` day is included)."""
     since, until = _day(request.get("from"), "from"), _day(request.get("to"), "to")
+    if until is not None and until == date.max:
+        raise UserError(f"to date {until.isoformat()} is too late: use a date before 9999-12-31")
     return ArticleFilter(
         query=request.get("q"),
         site=request.get("site"),
@@ -153,11 +162,24 @@ def article(conn: sqlite3.Connection | None, request: Request) -> tuple[str, Con
     if wanted is not None and (shown is None or shown.version != wanted):
         raise NotFound(f"{url} has no version {wanted}")
     return "article.html", {
+        "lead_image": _lead_image(shown, request) if shown else None,
         "url": url, "versions": versions, "shown": shown, "captures": captures,
         "latest": captures[-1] if captures else None,
         # The story's copies on other URLs (syndication clusters): itself alone is no copy.
         "copies": reader.copies(store, url) if versions else [],
     }
+
+
+def _lead_image(shown: Article, request: Request) -> str | None:
+    """The replay URL of the article's lead image when the archive holds it; else None."""
+    from crawler.replay.browse.leadimage import archived_capture, lead_image_url
+
+    image = lead_image_url(shown, request.layout)
+    timestamp = archived_capture(request.layout, image) if image else None
+    if not image or not timestamp:
+        return None
+    # im_: pywb serves the image as archived (no rewriting), from the replay origin.
+    return f"{request.replay_base}/{COLLECTION}/{timestamp}im_/{image}"
 
 
 def diff(conn: sqlite3.Connection | None, request: Request) -> tuple[str, Context]:
