@@ -120,6 +120,8 @@ def _all_stories(root: devsets.Path) -> Iterator[Story]:
     from crawler.demosite.model import build_site
 
     for article in build_site(1).articles:
+        if article.copy_of:  # the demo's own syndicated copies are not distinct stories
+            continue
         key = f"demo:{article.slug}"
         yield Story(key, _half(key), article.title, article.paragraphs,
                     f"http://demo.example/{article.slug}/", None)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from typing import NoReturn
 
 from crawler import __version__
 from crawler.exceptions import UserError
+from crawler.terminal import printable
 
 #: subcommand name -> module exposing ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
@@ -74,8 +76,17 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # inside the try: a reader gone early is handled below
         return code
     except UserError as exc:
-        print(f"crawler {args.command}: error: {exc}", file=sys.stderr)
+        # The message may quote a URL or title from an archived page.
+        print(f"crawler {args.command}: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:
+        # The store went bad under a command (a damaged page is only met when read).
+        from crawler.store.damage import store_problem
+
+        where = getattr(args, "archive_dir", None) or "archives"
+        print(f"crawler {args.command}: error: {printable(store_problem(where, exc))}",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"crawler {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -46,6 +46,8 @@ class JobResult:
     stats: dict[str, Any]
     seed_problems: list[str]
     started: bool = True
+    #: Why the crawl could not be set up (a component or the store failed), if it could not.
+    setup_error: str | None = None
 
 
 @dataclass
@@ -164,11 +166,13 @@ def run_jobs(
     process = AsyncCrawlerProcess(base_settings(forced, cli))
     crawlers = [Crawler(NewsSpider, s) for s in all_settings]
     ProgressBoard.active = ProgressBoard()
+    setup_errors: dict[int, str] = {}
     try:
-        _run_one_after_another(process, crawlers)
+        _run_one_after_another(process, crawlers, setup_errors)
     finally:
         ProgressBoard.active = None
-    results = [_result(job, crawler) for job, crawler in zip(jobs, crawlers, strict=True)]
+    results = [_result(job, crawler, setup_errors.get(id(crawler)))
+               for job, crawler in zip(jobs, crawlers, strict=True)]
     warc_files = _warc_files(archive_dir, time.time() - (time.monotonic() - started))
     if all(_clean(result) for result in results):
         # Everything fetched is in the store: the next start need not look at these files.
@@ -210,6 +214,14 @@ def _resume(archive_dir: Path, redis_url: str = "") -> str:
     try:
         log = _shared_fetch_log(archive_dir, redis_url)
         return resume_from_warcs(archive_dir, fetch_log=log).summary()
+    except sqlite3.DatabaseError as exc:
+        from crawler.store.damage import is_damaged, store_problem
+
+        if is_damaged(exc):
+            raise UserError(store_problem(archive_dir, exc)) from None
+        reason = str(exc)
+        raise UserError(f"cannot prepare the archive {archive_dir} ({reason}): free disk space "
+                        "or choose another --archive-dir") from None
     except (OSError, sqlite3.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise UserError(f"cannot prepare the archive {archive_dir} ({reason}): free disk space "
@@ -252,8 +264,29 @@ def _shared_fetch_log(archive_dir: Path, redis_url: str) -> Any:
     return log
 
 
-def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
+def _stats(crawler: Any) -> Any:
+    """A crawler's stats collector, or None if it never started (Scrapy raises then)."""
+    try:
+        return getattr(crawler, "stats", None)
+    except RuntimeError:
+        return None
+
+
+def setup_failure(exc: BaseException) -> str:
+    """One line saying why a crawl could not be set up (a UserError already says it all)."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return (f"the crawl could not be set up ({type(exc).__name__}: {text[:300]}): check the "
+            "settings and sites file")
+
+
+def _run_one_after_another(process: Any, crawlers: list[Any],
+                           setup_errors: dict[int, str] | None = None) -> None:
     """Run the crawlers in turn, then stop the reactor; Ctrl-C stops the rest too.
+
+    A crawler that cannot be set up (a component's from_crawler failed, the store is
+    damaged) stops the run: its reason goes to ``setup_errors`` (by ``id(crawler)``).
 
     One after another, not at once: each crawler's store pipeline holds its own write
     transaction on the same SQLite file, and on one thread they would lock each other out.
@@ -269,9 +302,15 @@ def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
             for crawler in crawlers:
                 try:
                     await process.crawl(crawler)
-                except Exception:  # noqa: BLE001 - reported as "not started" in the summary
+                except Exception as exc:  # noqa: BLE001 - reported in one line by the command
                     logger.exception("crawl of %s failed", crawler.settings.get("CRAWL_SEEDS"))
-                if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
+                    stats = _stats(crawler)
+                    never_ran = stats is None or stats.get_value("start_time") is None
+                    if never_ran and setup_errors is not None:
+                        setup_errors[id(crawler)] = setup_failure(exc)
+                        break
+                stats = _stats(crawler)
+                if stats and stats.get_value("finish_reason") == "shutdown":
                     break
         finally:
             with contextlib.suppress(RuntimeError):  # already stopped (a second Ctrl-C)
@@ -281,13 +320,15 @@ def _run_one_after_another(process: Any, crawlers: list[Any]) -> None:
     process.start(stop_after_crawl=False)
 
 
-def _result(job: CrawlJob, crawler: Any) -> JobResult:
+def _result(job: CrawlJob, crawler: Any, setup_error: str | None = None) -> JobResult:
     """Collect one crawler's stats and seed problems after the run."""
     spider = getattr(crawler, "spider", None)
-    stats = crawler.stats.get_stats() if getattr(crawler, "stats", None) else {}
+    collector = _stats(crawler)
+    stats = collector.get_stats() if collector else {}
     problems = list(getattr(spider, "seed_problems", []) or [])
     name = job.name or ", ".join(dict.fromkeys(registered_domain(s) for s in job.seeds))
-    return JobResult(name, dict(stats), problems, started=spider is not None)
+    return JobResult(name, dict(stats), problems, started=spider is not None,
+                     setup_error=setup_error)
 
 
 def _warc_files(archive_dir: Path, since: float) -> list[Path]:

@@ -9,6 +9,7 @@ and by range, so a bad one is a one-line error before anything is fetched.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +29,11 @@ _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
                        "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT",
                        "CRAWL_REQUISITE_TIMEOUT"})
+#: The largest value of a setting: a delay of a day is already not a crawl; past 2**63 SQLite,
+#: Twisted's timers and date arithmetic overflow.
+_LARGEST = {"DOWNLOAD_DELAY": 86400.0, "AUTOTHROTTLE_START_DELAY": 86400.0,
+            "AUTOTHROTTLE_MAX_DELAY": 86400.0, "DOWNLOAD_TIMEOUT": 86400.0 * 7}
+_LARGEST_ANY = float(2**62)
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")
 #: Settings in seconds: Scrapy reads them as floats whatever their default's type.
@@ -76,6 +82,51 @@ def check_together(values: dict[str, Any], source: str) -> None:
                         f"FRONTIER_LEASE_TIMEOUT ({lease:g}), or live workers count as dead")
 
 
+#: What a sites file may name as a component: the project's own and Scrapy's (see docs/crawl.md).
+TRUSTED_COMPONENTS = ("crawler.", "scrapy.")
+_IMPORT_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+
+
+def _is_component_setting(name: str, default: Any) -> bool:
+    """Whether a setting names code to import: a component dict or a class/function path."""
+    if isinstance(default, dict) and name.endswith(
+            ("PIPELINES", "MIDDLEWARES", "EXTENSIONS", "HANDLERS", "CONTRACTS", "EXPORTERS",
+             "STORAGES", "ADDONS", "_BASE")):
+        return True
+    if isinstance(default, str) and _IMPORT_PATH.match(default):
+        return True
+    return name.endswith(("_CLASS", "_QUEUE", "_REACTOR", "_RESOLVER", "_FORMATTER"))
+
+
+def _named_code(value: Any) -> list[str]:
+    """The strings of a setting's value that could be import paths (dict keys and values)."""
+    items = list(value.items()) if isinstance(value, dict) else [value]
+    found = []
+    for item in items:
+        for part in item if isinstance(item, tuple) else (item,):
+            if isinstance(part, str):
+                found.append(part.strip())
+    return found
+
+
+def check_sites_file_component(name: str, value: Any, source: str) -> None:
+    """A sites file names only the project's and Scrapy's components (UserError otherwise).
+
+    A sites file is configuration, not code: letting it name any importable callable would let
+    whoever edits it run anything as the crawler (``ITEM_PIPELINES = {"os.system" = 1}``).
+    """
+    known = known_settings()
+    if name not in known or not _is_component_setting(name, known[name]):
+        return
+    for path in _named_code(value):
+        if _IMPORT_PATH.match(path) and not path.startswith(TRUSTED_COMPONENTS):
+            raise UserError(
+                f"{source} {name} names {path!r}: a sites file may only name the crawler's "
+                "and Scrapy's components (crawler.…, scrapy.…); set your own with -s on the "
+                "command line or in a Scrapy settings module"
+            )
+
+
 def check_setting(name: str, value: Any, source: str) -> None:
     """Raise UserError if ``name`` is unknown or ``value`` does not fit its type and range."""
     known = known_settings()
@@ -117,6 +168,10 @@ def _number(name: str, text: str, kind: type, what: str) -> str | None:
         number = kind(text)
     except ValueError:
         return f"expected {what}"
+    if not math.isfinite(number):  # inf and nan parse as floats; a delay of inf never ends
+        return f"expected a finite {what.removeprefix('a ')}"
+    if abs(number) > _LARGEST.get(name, _LARGEST_ANY):
+        return f"expected {what} of at most {int(_LARGEST.get(name, _LARGEST_ANY))}"
     if name in _AT_LEAST_ONE and number < 1:
         return f"expected {what} of at least 1"
     if name in _POSITIVE and number <= 0:

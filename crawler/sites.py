@@ -27,6 +27,8 @@ from crawler.exceptions import UserError
 _KEYS = {"name", "seeds", "allowed_domains", "max_pages", "depth", "schedule", "interval",
          "settings"}
 _INTERVAL = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+#: Longer intervals overflow date arithmetic and would never be due anyway (schedule.timing).
+_MAX_INTERVAL = 3650 * 86400
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -58,6 +60,8 @@ def parse_interval(text: str) -> int:
     total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
     if total <= 0:
         raise ValueError(f"interval {text!r} is zero")
+    if total > _MAX_INTERVAL:
+        raise ValueError(f"interval {text!r} is longer than 10 years")
     return total
 
 
@@ -141,11 +145,14 @@ def _int(where: str, key: str, value: Any) -> int:
 def _schedule(where: str, value: Any) -> str | None:
     if value is None:
         return None
-    from croniter import croniter
+    from crawler.schedule.timing import cron_problem
 
-    if not isinstance(value, str) or not croniter.is_valid(value):
+    if not isinstance(value, str):
         raise UserError(f"{where}: schedule {value!r} is not a cron expression such as "
                         "\"*/30 * * * *\"")
+    problem = cron_problem(" ".join(value.split()))
+    if problem:
+        raise UserError(f"{where}: schedule {value!r} {problem}")
     return value
 
 
@@ -154,7 +161,10 @@ def _interval(where: str, value: Any) -> str | None:
         return None
     try:
         parse_interval(str(value))
-    except ValueError:
+    except ValueError as exc:
+        if "longer than" in str(exc):
+            raise UserError(f"{where}: interval {value!r} is longer than 10 years (3650d): "
+                            "use a shorter one") from None
         raise UserError(f"{where}: interval {value!r} is not like \"30m\", \"2h\" or "
                         "\"1d\"") from None
     return str(value)
@@ -163,6 +173,11 @@ def _interval(where: str, value: Any) -> str | None:
 def _settings(where: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UserError(f"{where}: settings must be a table: [site.settings]")
+    from crawler.settingscheck import check_setting, check_sites_file_component
+
+    for name, setting in value.items():
+        check_setting(name, setting, f"{where}: setting")
+        check_sites_file_component(name, setting, f"{where}: setting")
     return dict(value)
 
 

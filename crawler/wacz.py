@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 import zipfile
@@ -25,9 +26,12 @@ from typing import IO, Any
 from cdxj_indexer.main import write_cdx_index
 
 from crawler import __version__
+from crawler.exceptions import UserError
 from crawler.replay.indexes import IndexRefresher
 from crawler.replay.layout import ArchiveLayout
 from crawler.replay.listing import ListedPage, articles_from_store, pages_from_indexes
+from crawler.store.browse import open_readonly
+from crawler.waczinput import check_warcs
 
 WACZ_VERSION = "1.1.1"
 _COPY_BUFFER = 1024 * 1024
@@ -46,6 +50,12 @@ class WaczResult:
     pages: int = 0
     bytes: int = 0
     skipped_open: list[str] = field(default_factory=list)
+    #: Bad records left out, files that are not WARCs, and the first problem seen.
+    bad_records: int = 0
+    bad_files: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    #: Why the text store could not be read (pages then come from the indexes), if so.
+    store_problem: str | None = None
 
 
 class _HashingWriter:
@@ -85,21 +95,30 @@ class WaczBuilder:
 
     def build(self, output: Path, title: str | None = None) -> WaczResult:
         """Write ``output`` (via a temporary file renamed at the end) and return a summary."""
-        warcs = self.layout.closed_warcs()
-        result = WaczResult(path=output, warcs=len(warcs))
+        result = WaczResult(path=output)
         if self.layout.warc_dir.is_dir():
             result.skipped_open = sorted(p.name for p in self.layout.warc_dir.glob("*.open"))
         output.parent.mkdir(parents=True, exist_ok=True)
+        result.store_problem = self._store_problem()
         tmp = output.with_name(output.name + ".tmp")
-        try:
-            with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-                self._add_warcs(zf, warcs)
-                self._add_index(zf, warcs)
-                result.pages = self._add_pages(zf, {w.name for w in warcs})
-                self._add_datapackage(zf, title or self.layout.root.name)
-            os.replace(tmp, output)
-        finally:
-            tmp.unlink(missing_ok=True)
+        # Sound copies of damaged WARCs go next to the output, not to a small /tmp.
+        with tempfile.TemporaryDirectory(prefix=".wacz-", dir=output.parent) as scratch:
+            found = self.layout.closed_warcs()
+            self.say(f"checking {len(found)} WARC file(s)")
+            checked = check_warcs(found, Path(scratch))
+            warcs = checked.warcs
+            result.warcs, result.bad_records = len(warcs), checked.bad_records
+            result.bad_files, result.problems = checked.bad_files, checked.problems
+            try:
+                with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+                    self._add_warcs(zf, warcs)
+                    self._add_index(zf, warcs)
+                    result.pages = self._add_pages(zf, {w.name for w in warcs},
+                                                   result.store_problem is None)
+                    self._add_datapackage(zf, title or self.layout.root.name)
+                os.replace(tmp, output)
+            finally:
+                tmp.unlink(missing_ok=True)
         result.bytes = output.stat().st_size
         return result
 
@@ -148,14 +167,28 @@ class WaczBuilder:
                 shutil.copyfileobj(src, writer, _COPY_BUFFER)
         self.resources.append(writer.resource(path))
 
-    def _add_pages(self, zf: zipfile.ZipFile, packaged: set[str]) -> int:
+    def _store_problem(self) -> str | None:
+        """Why the text store cannot be read (read-only check), or None (also: no store)."""
+        if not self.layout.store_path.exists():
+            return None
+        try:
+            conn = open_readonly(self.layout.store_path)
+            try:
+                conn.execute("SELECT count(*) FROM articles").fetchone()
+            finally:
+                conn.close()
+        except (sqlite3.Error, UserError) as exc:
+            return str(exc)
+        return None
+
+    def _add_pages(self, zf: zipfile.ZipFile, packaged: set[str], use_store: bool) -> int:
         path = "pages/pages.jsonl"
         count = 0
         with self._open_entry(zf, path, 0, stored=False) as entry:
             writer = _HashingWriter(entry)
             header = {"format": "json-pages-1.0", "id": "pages", "title": "Archived articles"}
             writer.write((json.dumps(header) + "\n").encode())
-            for page in self._pages(packaged):
+            for page in self._pages(packaged, use_store):
                 line = {"id": _page_id(page), "url": page.url, "ts": page.iso}
                 if page.title:
                     line["title"] = page.title
@@ -165,9 +198,9 @@ class WaczBuilder:
         self.say(f"listed {count} page(s) in {path}")
         return count
 
-    def _pages(self, packaged: set[str]) -> Iterator[ListedPage]:
+    def _pages(self, packaged: set[str], use_store: bool) -> Iterator[ListedPage]:
         """Articles of the store whose capture is in the package; else the HTML captures."""
-        articles = articles_from_store(self.layout)
+        articles = articles_from_store(self.layout) if use_store else None
         found = False
         if articles is not None:
             for page in articles:

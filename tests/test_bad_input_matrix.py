@@ -8,6 +8,7 @@ archive's WARC files, indexes and store rows are compared before and after.
 from __future__ import annotations
 
 import shlex
+import shutil
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -69,7 +70,9 @@ def _taken_port() -> socket.socket:
 
 # (command line with {A}: archive, {N}: a folder that does not exist, {F}: a file,
 #  {U}: an archived article URL, {T}: a text file named .warc.gz, {E}: an empty .warc,
-#  {D}: an empty folder, {P}: a port in use), exit status, words of the error line
+#  {D}: an empty folder, {P}: a port in use, sites files: {I} an interval of 10**20 days,
+#  {C} a cron that never fires, {W} DOWNLOAD_DELAY = inf, {X} ITEM_PIPELINES naming os.system;
+#  {K} an archive whose store is damaged, {Z} one whose store is 0 bytes), exit status, words
 CASES = [
     ("crawl news.example.com --archive-dir {A}", 2, "not a valid http(s) URL"),
     ("crawl ftp://news.example.com/ --archive-dir {A}", 2, "not a valid http(s) URL"),
@@ -77,6 +80,29 @@ CASES = [
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOD_DELAY=1", 2, "did you mean"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=soon", 2, "expected a"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DEPTH_LIMIT=-1", 2, "0 or more"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=inf", 2, "finite"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=nan", 2, "finite"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_TIMEOUT=1e400", 2, "finite"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_DELAY=1e12", 2, "at most 86400"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s CONCURRENT_REQUESTS=99999999999999999999",
+     2, "at most"),
+    ("crawl --archive-dir {A} --sites {I}", 2, "longer than 10 years"),
+    ("crawl --archive-dir {A} --sites {C}", 2, "never fires"),
+    ("schedule --sites {C} --archive-dir {A} --once", 2, "never fires"),
+    ("crawl --archive-dir {A} --sites {W}", 2, "finite"),
+    ("crawl --archive-dir {A} --sites {X}", 2, "may only name the crawler's and Scrapy's"),
+    ("schedule --sites {X} --archive-dir {A} --once", 2, "may only name"),
+    ("search flood --archive-dir {K}", 2, "is damaged"),
+    ("history {U} --archive-dir {K}", 2, "is damaged"),
+    ("diff {U} --archive-dir {K}", 2, "is damaged"),
+    ("export --archive-dir {K}", 2, "is damaged"),
+    ("duplicates --archive-dir {K}", 2, "is damaged"),
+    ("extract {A}/warc --archive-dir {K}", 2, "is damaged"),
+    ("search flood --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("history {U} --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("diff {U} --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("export --archive-dir {Z}", 2, "is empty (0 bytes)"),
+    ("duplicates --archive-dir {Z}", 2, "is empty (0 bytes)"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s WARC_MAX_SIZE=-1", 2, "at least 1"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s WARC_PREFIX=a/b", 2, "WARC file name"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s INCREMENTAL_REVISIT_AFTER=bogus", 2,
@@ -153,11 +179,26 @@ def places(archive, tmp_path) -> Iterator[dict[str, str]]:
     (tmp_path / "text.warc.gz").write_text("just some text, not an archive\n")
     (tmp_path / "empty.warc").write_bytes(b"")
     (tmp_path / "emptydir").mkdir()
+    site = '[[site]]\nname = "x"\nseeds = ["http://127.0.0.1:9/"]\n'
+    (tmp_path / "interval.toml").write_text(site + 'interval = "99999999999999999999d"\n')
+    (tmp_path / "cron.toml").write_text(site + 'schedule = "0 0 31 2 *"\n')
+    (tmp_path / "inf.toml").write_text(site + "[site.settings]\nDOWNLOAD_DELAY = inf\n")
+    (tmp_path / "code.toml").write_text(
+        site + '[site.settings]\nITEM_PIPELINES = {"os.system" = 1}\n')
+    damaged, empty = tmp_path / "damaged", tmp_path / "empty"
+    for folder in (damaged, empty):
+        folder.mkdir()
+        (folder / "articles.sqlite").write_bytes(b"")
+    (damaged / "articles.sqlite").write_bytes(b"SQLite format 3\0" + b"\xff" * 8000)
     with _taken_port() as taken:
         yield {"A": str(archive), "N": str(tmp_path / "nowhere"), "F": str(tmp_path / "file"),
                "T": str(tmp_path / "text.warc.gz"), "E": str(tmp_path / "empty.warc"),
                "D": str(tmp_path / "emptydir"), "U": _article_url(archive),
-               "P": str(taken.getsockname()[1])}
+               "P": str(taken.getsockname()[1]), "I": str(tmp_path / "interval.toml"),
+               "C": str(tmp_path / "cron.toml"), "W": str(tmp_path / "inf.toml"),
+               "X": str(tmp_path / "code.toml"), "K": str(damaged), "Z": str(empty)}
+    # Read-only commands never write a schema into an empty store file.
+    assert (empty / "articles.sqlite").stat().st_size == 0
 
 
 def test_matrix_is_big_enough():
@@ -218,3 +259,86 @@ def free_tcp_port() -> int:
     from tests.conftest import free_port
 
     return free_port()
+
+
+def _zero_pages(store: Path, first: int, count: int) -> None:
+    """Overwrite ``count`` 4 kB pages of an SQLite file with zeros (a torn disk write)."""
+    data = bytearray(store.read_bytes())
+    data[first * 4096:(first + count) * 4096] = b"\0" * (count * 4096)
+    store.write_bytes(bytes(data))
+
+
+@pytest.mark.slow
+def test_a_store_damaged_inside_is_one_line_for_readers_and_the_crawl(archive, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(archive, copy)
+    for extra in copy.glob("articles.sqlite-*"):
+        extra.unlink()
+    sqlite3.connect(copy / "articles.sqlite").execute("PRAGMA wal_checkpoint").close()
+    _zero_pages(copy / "articles.sqlite", 1, 3)
+    for args in (["search", "story"], ["export", "-o", "-"],
+                 ["crawl", "http://127.0.0.1:9/", *FAST]):
+        run = crawler(*args, "--archive-dir", str(copy), timeout=120)
+        lines = run.stderr.strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1, (args, lines)
+        assert "is damaged" in lines[0] and "crawler extract" in lines[0], lines
+
+
+@pytest.mark.slow
+def test_a_component_that_fails_at_set_up_is_one_line_not_interrupted(tmp_path):
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nname = "x"\nseeds = ["http://127.0.0.1:9/"]\n[site.settings]\n'
+                     'ITEM_PIPELINES = {"crawler.pipelines.NoSuchPipeline" = 1}\n')
+    run = crawler("crawl", "--sites", str(sites), "--archive-dir", str(tmp_path / "a"), *FAST)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1, lines
+    assert "could not be set up" in lines[0] and "NoSuchPipeline" in lines[0], lines
+
+
+def _hostile_warcs(folder: Path) -> dict[str, Path]:
+    """Damaged and hostile WARCs (issue 22): each beside nothing else in its own folder."""
+    import gzip
+
+    from crawler.archive.readlimits import native_brotli
+    from tests.store.warcs import article_html, unique_text, write_warc
+
+    def good(name: str, seed: int, gz: bool = True) -> bytes:
+        path = folder / name
+        write_warc(path, [(f"http://127.0.0.1/{seed}", article_html(f"S{seed}", unique_text(seed)),
+                           "2026-11-20T10:00:00Z")], gzip=gz)
+        return path.read_bytes()
+
+    folder.mkdir()
+    out = {}
+    out["junk-between-members"] = folder / "mixed.warc.gz"
+    out["junk-between-members"].write_bytes(good("a.warc.gz", 1) + good("j.warc", 2, gz=False)
+                                            + good("b.warc.gz", 3))
+    headers = (b"WARC/1.0\r\nWARC-Type: response\r\n" + b"X-Junk: line\r\n" * 200_000
+               + b"Content-Length: 0\r\n\r\n\r\n\r\n")
+    out["8-mb-of-headers"] = folder / "headers.warc.gz"
+    out["8-mb-of-headers"].write_bytes(gzip.compress(headers) + good("c.warc.gz", 4))
+    brotli = native_brotli()
+    if brotli is not None:
+        from tests.archive.test_readlimits import bomb_warc
+
+        out["brotli-bomb"] = bomb_warc(folder / "bomb.warc.gz", 256)
+    for name in ("a.warc.gz", "j.warc", "b.warc.gz", "c.warc.gz"):
+        (folder / name).unlink()
+    return out
+
+
+@pytest.mark.parametrize("kind", ["junk-between-members", "8-mb-of-headers", "brotli-bomb"])
+def test_hostile_archives_are_reported_and_the_rest_kept(tmp_path, capsys, kind):
+    warcs = _hostile_warcs(tmp_path / "in")
+    if kind not in warcs:
+        pytest.skip("Brotli is not installed")
+    archive = tmp_path / "archive"
+    status = _run(["extract", str(warcs[kind]), "--archive-dir", str(archive), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert status == (0 if kind == "brotli-bomb" else 1), err
+    with sqlite3.connect(archive / "articles.sqlite") as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert stored == {"junk-between-members": 2, "8-mb-of-headers": 1, "brotli-bomb": 0}[kind]
+    if kind != "brotli-bomb":
+        assert "skipped" in err and "bytes to the next record" in err, err

@@ -1,5 +1,6 @@
 """Pure WARC archiving core (warcio, no scrapy): wire exchanges to WARC/1.1 files, dedup, CDXJ."""
 
+from crawler.archive import readlimits  # noqa: F401 - caps brotli decoding in warcio, on import
 from crawler.archive.cdxj import index_warc, refresh_indexes
 from crawler.archive.dedup import Capture, DedupIndex
 from crawler.archive.exchange import WireExchange

@@ -20,6 +20,7 @@ from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.archive.naming import is_warc_name
+from crawler.archive.readlimits import cap_headers
 
 #: How far ahead to look for the next record after a damaged one (bytes read per step).
 _SCAN_BLOCK = 1 << 16
@@ -78,7 +79,8 @@ class ResilientIndexer(CDXJIndexer):  # type: ignore[misc]  # cdxj-indexer has n
         # ARC parsing only for ARC files: in a WARC it would take junk bytes for ARC records.
         records = ArchiveIterator(input_, no_record_parse=not self.record_parse,
                                   arc2warc=".arc" in self._current, verify_http=self.verify_http)
-        self._guard = _GuardedRecords(records)
+        # Header blocks past the caps (8 MB of header lines took 421 MB) count as damage too.
+        self._guard = _GuardedRecords(cap_headers(records))
         return self._guard
 
     def process_one(self, input_: IO[bytes], output: Any, filename: str) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
+from crawler.archive.readlimits import cap_headers
+
 
 @dataclass
 class RecordInfo:
@@ -24,7 +26,7 @@ class RecordInfo:
 def iter_records(path: str | Path) -> Iterator[tuple[int, ArcWarcRecord]]:
     """Yield (offset, record) for each record, block unparsed in ``record.raw_stream``."""
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, no_record_parse=True)
+        iterator = cap_headers(ArchiveIterator(fh, no_record_parse=True))
         for record in iterator:
             # .offset is the start of the current record until it is read to the end
             # (get_record_offset() would consume the block first).
@@ -34,7 +36,7 @@ def iter_records(path: str | Path) -> Iterator[tuple[int, ArcWarcRecord]]:
 def iter_record_infos(path: str | Path) -> Iterator[RecordInfo]:
     """Yield the WARC headers and location of every record, never holding a block in memory."""
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, no_record_parse=True)
+        iterator = cap_headers(ArchiveIterator(fh, no_record_parse=True))
         for record in iterator:
             while record.raw_stream.read(65536):
                 pass
@@ -51,7 +53,8 @@ def read_block(path: str | Path, offset: int, limit: int | None = None) -> bytes
     """Return the raw block of the record at ``offset`` (up to ``limit`` bytes)."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        iterator = ArchiveIterator(fh, no_record_parse=True)  # keep it alive while reading
+        # keep the iterator alive while reading
+        iterator = cap_headers(ArchiveIterator(fh, no_record_parse=True))
         record = next(iter(iterator))
         block: bytes = record.raw_stream.read(limit)
         return block
@@ -61,7 +64,7 @@ def digest_problems(path: str | Path) -> list[str]:
     """Check every record's digests as ``warcio check`` does; return the problems found."""
     problems = []
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, check_digests=True)
+        iterator = cap_headers(ArchiveIterator(fh, check_digests=True))
         for record in iterator:
             stream = record.content_stream()
             while stream.read(65536):

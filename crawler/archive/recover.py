@@ -10,6 +10,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.archive.naming import OPEN_SUFFIX, safe_hostname
+from crawler.archive.readlimits import cap_headers
 
 logger = logging.getLogger(__name__)
 _OWNER = re.compile(r"-(?P<host>[^-]+)-(?P<pid>\d+)\.warc(\.gz)?\.open$")
@@ -36,7 +37,7 @@ def complete_length(path: str | Path) -> int:
     """Bytes of ``path`` taken by whole records (a torn last record is not counted)."""
     end = 0
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, no_record_parse=True)
+        iterator = cap_headers(ArchiveIterator(fh, no_record_parse=True))
         try:
             for record in iterator:
                 expected = int(record.rec_headers.get_header("Content-Length") or 0)

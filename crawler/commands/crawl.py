@@ -78,6 +78,9 @@ def _outcome(report: CrawlReport) -> int:
     """
     from crawler.extensions.progress import error_counts
 
+    setup = [job.setup_error for job in report.jobs if job.setup_error]
+    if setup:
+        raise UserError(setup[0])  # nothing was fetched: no summary, one line, exit 2
     problems = [p for job in report.jobs for p in job.seed_problems]
     accepted = sum(job.stats.get("seeds/accepted", 0) for job in report.jobs)
     archived = sum(_records(job) for job in report.jobs)

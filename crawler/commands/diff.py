@@ -17,6 +17,7 @@ from crawler.store.textdiff import (
     word_counts,
     word_diff,
 )
+from crawler.terminal import printable
 
 __all__ = ["CONTEXT_WORDS", "Style", "line_diff", "pick_versions", "word_counts", "word_diff"]
 
@@ -54,18 +55,20 @@ def run(args: argparse.Namespace) -> int:
         )
     if len(versions) == 1 and args.from_version is None and args.to_version is None:
         only = versions[0]
-        print(f"{url}: one version only (v1, {only.captures} capture(s) since "
+        print(f"{printable(url)}: one version only (v1, {only.captures} capture(s) since "
               f"{fmt_time(only.first_seen)}): the cleaned text never changed")
         return 0
     old, new = pick_versions(versions, args.from_version, args.to_version)
     old_label = f"v{old.version} ({fmt_time(old.first_seen)})"
     new_label = f"v{new.version} ({fmt_time(new.first_seen)})"
-    added, removed = word_counts(old.text, new.text)
-    print(f"{url}\n{old_label} -> {new_label}: +{added} words, -{removed} words")
+    # Escaped before diffing: the diff adds its own colour codes, the page's must not act.
+    old_text, new_text = printable(old.text, newlines=True), printable(new.text, newlines=True)
+    added, removed = word_counts(old_text, new_text)
+    print(f"{printable(url)}\n{old_label} -> {new_label}: +{added} words, -{removed} words")
     if args.lines:
-        lines = line_diff(old.text, new.text, old_label, new_label)
+        lines = line_diff(old_text, new_text, old_label, new_label)
     else:
-        lines = word_diff(old.text, new.text, Style(_use_color(args.color)))
+        lines = word_diff(old_text, new_text, Style(_use_color(args.color)))
     print("\n\n".join(lines) if not args.lines else "\n".join(lines))
     if not lines:
         print("(the texts are identical)")

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict
 
 from crawler.commands.history import fmt_time, url_variants
+from crawler.commands.search import MAX_LIMIT
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
 from crawler.store import Copy, Store, open_store
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the copies of one story, or the stories with the most copies."""
     if args.limit < 1:
         raise UserError(f"--limit {args.limit}: give a positive number of stories")
+    args.limit = min(args.limit, MAX_LIMIT)  # past SQLite's 2**63 - 1 it means "all" anyway
     with open_store(args.archive_dir, create=False) as store:
         if args.rebuild:
             versions = store.rebuild_clusters()

@@ -7,6 +7,7 @@ Exit codes: 0 all records read; 1 some records were bad (reported, the rest extr
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from rich.console import Console
@@ -22,6 +23,12 @@ from rich.progress import (
 from crawler import settings
 from crawler.exceptions import UserError
 from crawler.reextract import find_warcs, reextract, usable_files
+
+
+def max_jobs() -> int:
+    """The most worker processes worth starting: 4 per core (more only thrash and fork)."""
+    return 4 * (os.cpu_count() or 1)
+
 
 _PHASES = {"learn": "learning site boilerplate", "extract": "extracting"}
 
@@ -44,6 +51,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the re-extraction with a progress bar on stderr; print a summary."""
     if args.jobs < 0:
         raise UserError(f"--jobs {args.jobs} is negative: give a number of processes, or 0")
+    most = max_jobs()
+    if args.jobs > most:
+        print(f"crawler extract: --jobs {args.jobs} is more than {most} (4 per CPU core): "
+              f"using {most}", file=sys.stderr)
+        args.jobs = most
     # Bad paths fail here, before the progress display starts; so does input with no archive.
     usable, problems = usable_files(find_warcs(args.paths))
     if not usable:

@@ -12,6 +12,7 @@ from typing import Any
 
 from crawler.exceptions import UserError
 from crawler.settings import ARCHIVE_DIR
+from crawler.terminal import printable
 from crawler.timestamps import parse_timestamp
 
 NOT_MODIFIED_STATUS = "304"
@@ -103,7 +104,9 @@ def capture_lines(archive_dir: str, url: str) -> list[str]:
     """Formatted capture lines, oldest first."""
     captures = sorted(iter_captures(archive_dir, url), key=lambda c: c.when)
     return [
-        f"  {fmt_time(c.when)}  {c.status:>3}  {c.record:<28} {c.filename}" for c in captures
+        f"  {fmt_time(c.when)}  {printable(str(c.status)):>3}  {c.record:<28} "
+        f"{printable(c.filename)}"
+        for c in captures
     ]
 
 
@@ -115,7 +118,7 @@ def version_lines(versions: list[Any]) -> list[str]:
         if article.last_seen and article.last_seen != article.first_seen:
             seen += f" .. {fmt_time(article.last_seen)}"
         count = f"{article.captures} capture" + ("s" if article.captures != 1 else "")
-        title = f'  "{article.title}"' if article.title else ""
+        title = f'  "{printable(article.title)}"' if article.title else ""
         lines.append(f"  v{article.version}  {seen}  {count}, {article.word_count} words{title}")
     return lines
 
@@ -133,14 +136,16 @@ def run(args: argparse.Namespace) -> int:
             f"{args.url} is not in the archive {args.archive_dir}: give the URL exactly as "
             "crawled (`crawler export` lists them), or point --archive-dir at the right folder"
         )
-    print(url)
+    shown = printable(url)
+    print(shown)
     print(f"captures ({len(captures)}):")
     print("\n".join(captures) if captures else "  (no WARC index lists this URL)")
     print(f"text versions ({len(versions)}):")
     print("\n".join(version_lines(versions)) if versions else "  (not stored as an article)")
     if len(versions) > 1:
-        print(f"see the changes: crawler diff {url} --archive-dir {args.archive_dir}")
+        print(f"see the changes: crawler diff {shown} --archive-dir "
+              f"{printable(args.archive_dir)}")
     if versions and versions[-1].cluster_size > 1:
         print(f"copies: {versions[-1].cluster_size - 1} other URL(s) carry this story: "
-              f"crawler duplicates {url} --archive-dir {args.archive_dir}")
+              f"crawler duplicates {shown} --archive-dir {printable(args.archive_dir)}")
     return 0

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from crawler import settings
 from crawler.exceptions import UserError
 from crawler.store import open_store
+from crawler.terminal import printable
+
+#: SQLite's integers end at 2**63 - 1: a larger --limit means "all" anyway.
+MAX_LIMIT = 2**62
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,8 +31,11 @@ def run(args: argparse.Namespace) -> int:
     """Print the best matches, best first; exit 1 when nothing matched."""
     if args.limit < 1:
         raise UserError(f"--limit {args.limit} must be at least 1")
+    args.limit = min(args.limit, MAX_LIMIT)
     with open_store(args.archive_dir, create=False) as store:
         hits = store.search(args.query, limit=args.limit, all_versions=args.all_versions)
+        total = store.count_matches(args.query, all_versions=args.all_versions) if (
+            len(hits) == args.limit) else len(hits)
     for rank, hit in enumerate(hits, 1):
         article = hit.article
         if args.json:
@@ -37,10 +45,15 @@ def run(args: argparse.Namespace) -> int:
                               "snippet": hit.snippet}, ensure_ascii=False))
             continue
         date = article.published or article.first_seen
-        print(f"{rank}. {article.title or '(no title)'}  [{article.site}, {date}]")
-        print(f"   {article.url}  (version {article.version})")
-        print(f"   {' '.join(hit.snippet.split())}")
+        title = printable(article.title or "(no title)")
+        print(f"{rank}. {title}  [{printable(article.site)}, {printable(str(date))}]")
+        print(f"   {printable(article.url)}  (version {article.version})")
+        print(f"   {printable(' '.join(hit.snippet.split()))}")
     if not hits:
-        print(f"No article matches {args.query!r}.")
+        print(f"No article matches {printable(repr(args.query))}.")
         return 1
+    if total > len(hits) and not args.json:
+        print(f"{total - len(hits)} more: --limit {total} shows them all")
+    elif total > len(hits):
+        print(f"{total - len(hits)} more: --limit {total} shows them all", file=sys.stderr)
     return 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from crawler.exceptions import UserError
 from crawler.replay.layout import open_layout
-from crawler.wacz import WaczBuilder
+from crawler.terminal import printable
+from crawler.wacz import WaczBuilder, WaczResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,4 +57,25 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.warcs} WARC file(s), "
         f"{result.pages} page(s); check it with `wacz validate -f {result.path}`"
     )
-    return 0
+    return _report_left_out(result)
+
+
+def _report_left_out(result: WaczResult) -> int:
+    """One line on stderr per kind of damage left out of the package; exit 1 if any."""
+    code = 0
+    if result.bad_records or result.bad_files:
+        parts = []
+        if result.bad_records:
+            parts.append(f"{result.bad_records} bad record(s)")
+        if result.bad_files:
+            parts.append(f"{len(result.bad_files)} file(s) that are not readable WARCs")
+        first = printable(result.problems[0]) if result.problems else ""
+        print(f"crawler wacz: error: left out {' and '.join(parts)} (first: {first}); the "
+              "package holds every sound record; `crawler extract` on the folder lists them all",
+              file=sys.stderr)
+        code = 1
+    if result.store_problem:
+        print(f"crawler wacz: error: {printable(result.store_problem)}; the pages list was "
+              "made from the WARC indexes instead (no titles)", file=sys.stderr)
+        code = 1
+    return code

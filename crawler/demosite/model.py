@@ -27,6 +27,12 @@ ARTICLES, NEW_ARTICLES = 120, 5
 #: Indexes (0 = newest) into edition 1's articles, newest first.
 EDITED_ARTICLE, AD_CHANGED_ARTICLE = 7, 12
 PAGE_SIZE = 10
+#: Syndicated copies, as (original, copy) indexes into edition 1's articles (0 = newest): the
+#: copy, published later in another section under its own headline, carries the original's
+#: wire story with a dateline, its ending cut and a local paragraph added, so `crawler duplicates`
+#: has stories to show. Content only: the site's pages and article count do not change.
+SYNDICATED = ((20, 16), (41, 38), (63, 59))
+WIRE = "Demo Wire"
 NEWEST = datetime(2024, 4, 23, 9, 0, tzinfo=UTC)
 SEED = 20240423
 
@@ -45,6 +51,8 @@ class Article:
     paragraphs: tuple[str, ...]
     comments: tuple[tuple[str, str], ...]
     ad_text: str
+    #: The slug of the article this one republishes (a syndicated copy), if any.
+    copy_of: str | None = None
 
     @property
     def path(self) -> str:
@@ -143,12 +151,25 @@ def build_site(edition: int = 1) -> Site:
                   content.paragraph(rng, (1, 2)))
         for i in range(6)
     )
+    for original, copy in SYNDICATED:
+        articles[NEW_ARTICLES + copy] = _syndicated(articles[NEW_ARTICLES + original],
+                                                    articles[NEW_ARTICLES + copy])
     if edition < 2:
         articles = articles[NEW_ARTICLES:]
     else:
         articles = _edition_two(articles, rng)
     by_path = {a.path: a for a in articles}
     return Site(edition, tuple(articles), tuple(authors), editorials, by_path)
+
+
+def _syndicated(original: Article, copy: Article) -> Article:
+    """``copy`` (its headline, section, date) carrying ``original``'s story as a wire copy."""
+    paragraphs = list(original.paragraphs[: max(4, len(original.paragraphs) - 2)])
+    place = original.published.strftime("%d %B").lstrip("0")
+    paragraphs[0] = f"{place} ({WIRE}) \u2014 {paragraphs[0]}"
+    # A local paragraph the republisher added (deterministic: seeded by the copy's slug).
+    paragraphs.append(content.paragraph(random.Random(copy.slug), (2, 2)))
+    return replace(copy, paragraphs=tuple(paragraphs), copy_of=original.slug)
 
 
 def _edition_two(articles: list[Article], rng: random.Random) -> list[Article]:

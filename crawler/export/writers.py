@@ -43,12 +43,23 @@ def write_jsonl(articles: Iterable[Any], out: BinaryIO) -> int:
     return count
 
 
+#: What a spreadsheet takes for the start of a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading formula character gets a quote."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _csv_value(value: Any) -> Any:
-    """CSV cell: lists joined with '; ', booleans as true/false, None as empty."""
+    """CSV cell: lists joined with '; ', booleans as true/false, None as empty, no formulas."""
     if isinstance(value, list | tuple):
-        return "; ".join(value)
+        return _csv_text("; ".join(value))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return _csv_text(value)
     return "" if value is None else value
 
 

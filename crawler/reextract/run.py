@@ -207,7 +207,8 @@ def reextract(
     started = time.monotonic()
     archive = Path(archive_dir)
     files, problems = usable_files(find_warcs(paths))
-    jobs = jobs or os.cpu_count() or 1
+    # More than 4 per core only thrashes; 10,000 would fork 10,000 processes.
+    jobs = min(jobs or os.cpu_count() or 1, 4 * (os.cpu_count() or 1))
     report = ReextractReport(files=len(files), errors=problems)
     captures = _Captures(files, progress, "extract")
     names = {str(f): stored_name(f, archive) for f in files}

@@ -11,12 +11,14 @@ import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
+
+from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
 
 #: What a broken or hostile WARC makes warcio (or zlib underneath it) raise.
 READ_ERRORS = (
@@ -64,6 +66,10 @@ class ScanStats:
     #: HTML responses left out as the crawl leaves them out: cut (WARC-Truncated) or too big.
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Bytes passed over to resynchronise after bad records.
+    skipped_bytes: int = 0
+    #: (offset, length) of every record read whole and sound, in file order.
+    good: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _charset(content_type: str) -> str | None:
@@ -102,6 +108,10 @@ class _QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio has no ty
     """warcio's iterator without its raw stderr warning per bad record (we report them)."""
 
     INC_RECORD = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cap_headers(self)  # 8 MB of header lines would otherwise take 400 MB
 
 
 def _head(path: Path) -> bytes:
@@ -176,30 +186,41 @@ def find_next_record(stream: BinaryIO, start: int, gzip: bool) -> int | None:
 class WarcScanner:
     """Iterate the HTML responses of one WARC file, streaming; ``position`` tracks progress."""
 
-    def __init__(self, path: Path, max_body: int) -> None:
-        """Scan ``path``; HTML bodies over ``max_body`` bytes (decoded) are skipped as hostile."""
+    def __init__(self, path: Path, max_body: int, keep_good: bool = False) -> None:
+        """Scan ``path``; HTML bodies over ``max_body`` bytes (decoded) are skipped as hostile.
+
+        ``keep_good``: list every sound record's location in ``stats.good`` (for packaging).
+        """
+        self.keep_good = keep_good
         self.path = path
         self.max_body = max_body
         self.position = 0
         self.stats = ScanStats()
         # warcio makes up a random ID for each ARC record: file and offset name it instead.
         self.arc = is_arc(path)
+        self.gzip = False
 
     def __iter__(self) -> Iterator[Capture]:
         """Yield each HTML response; errors go to ``stats.errors`` and scanning resumes."""
         with open(self.path, "rb") as stream:
-            gzip = _is_gzip(stream)
+            self.gzip = _is_gzip(stream)
             start: int | None = 0
             while start is not None:
-                failed_at = yield from self._scan_from(stream, start)
-                if failed_at is None:
+                failure = yield from self._scan_from(stream, start)
+                if failure is None:
                     break
-                start = find_next_record(stream, failed_at, gzip)
+                failed_at, why = failure
+                if failed_at > start and self.gzip and _valid_gzip_warc(stream, failed_at):
+                    start = failed_at  # a whole gzip member starts right here: read it
+                else:
+                    start = find_next_record(stream, failed_at, self.gzip)
+                end = stream.seek(0, 2) if start is None else start
+                self._error(failed_at, why, skipped=end - failed_at)
 
     def _scan_from(
         self, stream: BinaryIO, start: int
-    ) -> Generator[Capture, None, int | None]:
-        """Scan from ``start`` to the end; return the offset of a failed record, else None."""
+    ) -> Generator[Capture, None, tuple[int, str] | None]:
+        """Scan from ``start`` to the end; return where a record failed and why, else None."""
         stream.seek(start)
         # ARC files (older Heritrix, Internet Archive) read as WARC response records.
         records = _QuietIterator(stream, arc2warc=True)
@@ -207,19 +228,23 @@ class WarcScanner:
         try:
             for record in records:
                 offset = records.offset
+                if self.gzip and records.reader.decompressor is None:
+                    # warcio reads raw bytes in a .warc.gz as a record, then loses the gzip
+                    # members after them: skip to the next member instead.
+                    return offset, "not a gzip member (uncompressed bytes inside a .warc.gz)"
                 capture = self._capture(record, offset, records)
                 self.position = stream.tell()
                 self.stats.records += 1
                 problem = _problem(record)
+                if problem is None and self.keep_good:
+                    self.stats.good.append((offset, records.get_record_length()))
                 if problem is not None:
                     self._error(offset, problem)
                 elif capture is not None:
                     self.stats.html += 1
                     yield capture
         except READ_ERRORS as exc:
-            offset = max(offset, records.offset)
-            self._error(offset, str(exc).strip() or type(exc).__name__)
-            return offset
+            return max(offset, records.offset), str(exc).strip() or type(exc).__name__
         if records.err_count:
             self._error(offset, f"{records.err_count} record(s) longer or shorter than their "
                                 "Content-Length says")
@@ -233,10 +258,13 @@ class WarcScanner:
             size = stream.seek(0, 2)
             self._error(end, f"truncated: {size - end} bytes at the end are not a whole record")
 
-    def _error(self, offset: int, message: str) -> None:
+    def _error(self, offset: int, message: str, skipped: int | None = None) -> None:
         """Report a bad record in one printable line (the message may hold binary junk)."""
         line = message.splitlines()[0] if message else "unreadable"
         line = _UNPRINTABLE.sub("?", line)[:120]
+        if skipped is not None:
+            line += f"; skipped {skipped} bytes to the next record"
+            self.stats.skipped_bytes += skipped
         self.stats.errors.append(f"{self.path}: bad record at offset {offset}: {line}")
 
     def _capture(

@@ -38,6 +38,7 @@ from pywb.warcserver.resource.resolvingloader import ResolvingLoader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
+from crawler.archive import readlimits  # noqa: F401 - caps brotli bodies pywb decodes
 from crawler.replay.origins import guard_hosts, redirect_to_replay, sandbox_raw
 
 #: Headers that describe the payload bytes rather than the response.

@@ -6,14 +6,19 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 from crawler.timestamps import as_utc
 
-__all__ = ["Schedule", "as_utc", "format_duration", "parse_duration", "parse_durations"]
+__all__ = [
+    "MAX_DURATION", "Schedule", "as_utc", "cron_problem", "format_duration", "parse_duration",
+    "parse_durations",
+]
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+#: The longest duration or interval accepted: beyond it dates overflow, and nothing is due.
+MAX_DURATION = timedelta(days=3650)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -28,7 +33,21 @@ def parse_duration(text: str) -> timedelta:
     seconds = sum(float(num) * _UNIT_SECONDS[unit] for num, unit in parts)
     if seconds <= 0:
         raise ValueError(f"{text!r} is not a positive duration: use e.g. \"30m\"")
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"{text!r} is longer than 10 years (3650d): use a shorter duration")
     return timedelta(seconds=seconds)
+
+
+def cron_problem(expression: str) -> str | None:
+    """Why a cron expression cannot schedule anything (invalid, or never fires), or None."""
+    if not croniter.is_valid(expression):
+        return "is not a cron expression such as \"*/30 * * * *\""
+    try:
+        croniter(expression, datetime(2000, 1, 1)).get_next(datetime)
+    except (CroniterBadDateError, ValueError, OverflowError):
+        # e.g. "0 0 31 2 *" (31 February) is well formed but never comes round.
+        return "never fires (no such date): check the day and month fields"
+    return None
 
 
 def parse_durations(text: str | list[str] | tuple[str, ...]) -> tuple[timedelta, ...]:
@@ -70,6 +89,9 @@ class Schedule:
                     f"{cron!r} is not a cron expression: write five fields "
                     '"minute hour day month weekday", e.g. "*/30 * * * *"'
                 )
+            problem = cron_problem(expression)
+            if problem:
+                raise ValueError(f"{cron!r} {problem}")
             return cls(cron=expression)
         raise ValueError('no schedule: add schedule = "*/30 * * * *" or interval = "30m"')
 

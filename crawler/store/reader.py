@@ -316,6 +316,15 @@ def iter_capture_states(
         yield _row_to_state(row)
 
 
+def count_matches(conn: sqlite3.Connection, query: str, all_versions: bool = False) -> int:
+    """How many article versions (latest ones unless ``all_versions``) match an FTS5 query."""
+    sql = (
+        "SELECT count(*) FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+        "WHERE articles_fts MATCH ?" + ("" if all_versions else " AND a.is_latest = 1")
+    )
+    return int(conn.execute(sql, (query,)).fetchone()[0])
+
+
 def search(
     conn: sqlite3.Connection, query: str, limit: int = 10, all_versions: bool = False
 ) -> list[SearchHit]:

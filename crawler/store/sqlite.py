@@ -14,6 +14,7 @@ from typing import Any
 from crawler.exceptions import StoreNotFound, UserError
 from crawler.store import clusters, reader
 from crawler.store import versions as versioning
+from crawler.store.damage import store_problem
 from crawler.store.dates import to_store_time
 from crawler.store.fingerprint import text_fingerprint
 from crawler.store.model import (
@@ -43,6 +44,13 @@ _EXTRACTION_COLUMNS = (
     "is_article", "page_reason", "discard_reason", "fingerprint", "meta", "extractor_version",
     "blocks_id",
 )
+#: What re-extraction compares: decision, text, metadata, blocks and extractor. Not the
+#: reasons: the crawl's cite what only the crawl knew ("listed in a feed or news sitemap") and
+#: the body-text size under the site profile learned so far, so re-extracting the same bytes
+#: would always look different (61 of 120 demo articles did) and churn versions and clusters.
+_COMPARED_COLUMNS = ("is_article", "fingerprint", "meta", "extractor_version", "blocks_id")
+#: What the URL's versions (and their syndication clusters) are computed from.
+_VERSION_COLUMNS = ("is_article", "fingerprint", "meta")
 
 
 def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
@@ -85,10 +93,20 @@ class Store:
                 f"cannot create the folder {self.path.parent} ({exc.strerror}): "
                 "choose another --archive-dir"
             ) from None
+        if not create and self.path.is_file() and self.path.stat().st_size == 0:
+            # A reader must not write a schema into it (and so make it look like a store).
+            raise UserError(
+                f"the article store {self.path} is empty (0 bytes): it holds no articles; run "
+                "`crawler crawl` or `crawler extract WARC...` into this folder, or delete the file"
+            )
         self.conn = _connect(self.path)
         self._open = True
         # A store made before clustering, or with another index format, is clustered now.
-        clusters.ensure_current(self.conn)
+        try:
+            clusters.ensure_current(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise UserError(store_problem(self.path, exc)) from None
         self.commit_every = max(1, commit_every)
         self._pending = 0
         self._batch_started = 0.0
@@ -238,8 +256,8 @@ class Store:
     ) -> AddResult:
         """Re-extraction of a stored capture: rewrite it only if the extraction differs."""
         page_id = existing["id"]
-        if all(existing[name] == values[name] for name in _EXTRACTION_COLUMNS):
-            return self._same_result(page_id)
+        if all(existing[name] == values[name] for name in _COMPARED_COLUMNS):
+            return self._same_result(page_id)  # the reasons recorded at crawl time are kept
         if values["fingerprint"] is not None:
             versioning.ensure_text(self.conn, values["fingerprint"], record.text)
         sets = ", ".join(f"{name} = ?" for name in _EXTRACTION_COLUMNS)
@@ -247,7 +265,8 @@ class Store:
             f"UPDATE pages SET {sets} WHERE id = ?",
             (*[values[name] for name in _EXTRACTION_COLUMNS], page_id),
         )
-        versioning.rebuild_url(self.conn, existing["url"])
+        if any(existing[name] != values[name] for name in _VERSION_COLUMNS):
+            versioning.rebuild_url(self.conn, existing["url"])
         self._wrote()
         return self._result_of(page_id, OUTCOME_UPDATED)
 
@@ -336,6 +355,10 @@ class Store:
                 'e.g. \'"city council"\', and use AND/OR/NOT in capitals'
             ) from None
 
+    def count_matches(self, query: str, all_versions: bool = False) -> int:
+        """How many articles an FTS5 query matches (the query was checked by ``search``)."""
+        return reader.count_matches(self.conn, query, all_versions)
+
     def iter_new_versions(
         self, after_page: int, upto_page: int, site: str | None = None, since: str | None = None
     ) -> Generator[Article, None, None]:
@@ -414,9 +437,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         return connect(str(path))
     except sqlite3.DatabaseError as exc:
-        raise UserError(
-            f"cannot open the article store {path} ({exc}): is it an articles.sqlite file?"
-        ) from None
+        raise UserError(store_problem(path, exc)) from None
 
 
 def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = False) -> Store:

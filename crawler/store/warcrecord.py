@@ -14,6 +14,7 @@ from surt import surt
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
+from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
 from crawler.exceptions import ArchiveError
 
 #: Largest payload :func:`read_warc_record` returns (a page; the crawl caps downloads lower).
@@ -62,7 +63,7 @@ def open_warc_record(
     with open(path, "rb") as stream:
         stream.seek(offset)
         try:
-            record = next(iter(ArchiveIterator(stream)))
+            record = next(iter(cap_headers(ArchiveIterator(stream))))
         except StopIteration:
             raise ArchiveError(f"no WARC record at offset {offset} of {path}") from None
         yield record

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
 
 from crawler.demosite import DemoSiteServer, build_site
+from crawler.demosite.model import SYNDICATED
 from crawler.demosite.server import REQUISITE_PATHS
 from tests.crawl.helpers import crawl, crawler, stored_articles, stored_pages, warc_response_uris
 
@@ -29,6 +31,16 @@ def test_full_crawl_finds_every_article_and_stores_no_list_page(demo_crawl, arti
     assert str(archive / "articles.sqlite") in demo_crawl.stdout
     assert "WARC files:" in demo_crawl.stdout and ".warc.gz" in demo_crawl.stdout
     assert len(warc_response_uris(archive)) >= len(pages)
+    # The demo's syndicated copies are found: `crawler duplicates` has stories to show.
+    listed = crawler("duplicates", "--archive-dir", str(archive), "--json")
+    assert listed.returncode == 0, listed.stderr
+    clusters: dict[int, set[str]] = {}
+    for line in listed.stdout.splitlines():
+        row = json.loads(line)
+        clusters.setdefault(row["cluster_id"], set()).add(urlsplit(row["url"]).path)
+    site = build_site(1)
+    pairs = {frozenset({site.articles[a].path, site.articles[b].path}) for a, b in SYNDICATED}
+    assert {frozenset(urls) for urls in clusters.values()} == pairs
 
 
 def test_article_text_is_clean_even_for_the_first_pages(demo_crawl):

@@ -104,3 +104,23 @@ def test_edition_two_changes_exactly_what_it_documents():
     assert two.by_path[edited.path].paragraphs != edited.paragraphs
     assert two.by_path[ad.path].paragraphs == ad.paragraphs
     assert two.by_path[ad.path].ad_text != ad.ad_text
+
+
+def test_syndicated_copies_carry_their_original_story():
+    """A few articles republish another's wire story (new headline and section, cut ending,
+    dateline and note), so `crawler duplicates` has something to show on the demo."""
+    from crawler.demosite.model import SYNDICATED
+
+    site = build_site(1)
+    assert len(site.articles) == 120
+    copies = [a for a in site.articles if a.copy_of]
+    assert len(copies) == len(SYNDICATED)
+    for original_index, copy_index in SYNDICATED:
+        original, copy = site.articles[original_index], site.articles[copy_index]
+        assert copy.copy_of == original.slug
+        assert copy.section != original.section and copy.title != original.title
+        assert copy.published > original.published
+        words = set(" ".join(original.paragraphs).split())
+        copied = " ".join(copy.paragraphs).split()
+        assert sum(w in words for w in copied) / len(copied) > 0.8
+        assert len(copy.paragraphs) <= len(original.paragraphs)  # the ending is cut

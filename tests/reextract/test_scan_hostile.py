@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 from io import BytesIO
 
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.reextract.scan import WarcScanner
-from tests.store.warcs import LOREM, article_html
+from tests.store.warcs import LOREM, article_html, unique_text, write_warc
 
 DATE = "2026-11-20T10:00:00Z"
 
@@ -39,3 +42,55 @@ def test_truncated_and_oversized_responses_are_skipped(tmp_path):
     assert urls == ["http://127.0.0.1/ok"]
     assert scanner.stats.skipped == 2
     assert scanner.stats.errors == []
+
+
+def _good_warc(path, url, seed):
+    """A one-record WARC (.warc.gz or .warc) holding one article."""
+    write_warc(path, [(url, article_html(f"Story {seed}", unique_text(seed)), DATE)],
+               gzip=path.suffix == ".gz")
+    return path.read_bytes()
+
+
+def _peak_mb(code: str) -> int:
+    """Run ``code`` in a fresh Python; return its peak resident memory in MB."""
+    # VmHWM, not ru_maxrss: the latter starts at the forking parent's (pytest's) peak.
+    probe = code + ("\nimport re; print(re.search(r'VmHWM:\\s+(\\d+)', "
+                    "open('/proc/self/status').read()).group(1))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=300, check=True)
+    return int(out.stdout.split()[-1]) // 1024
+
+
+def test_a_header_block_of_8_mb_is_refused_cheaply(tmp_path):
+    header = (b"WARC/1.0\r\nWARC-Type: response\r\n" + b"X-Junk: header line\r\n" * 400_000
+              + b"Content-Length: 4\r\n\r\nbody\r\n\r\n")
+    path = tmp_path / "headers.warc.gz"
+    path.write_bytes(gzip.compress(header) + _good_warc(tmp_path / "g.warc.gz",
+                                                        "http://127.0.0.1/good", 5))
+    scanner = WarcScanner(path, max_body=100_000)
+    assert [c.url for c in scanner] == ["http://127.0.0.1/good"]
+    assert len(scanner.stats.errors) == 1 and "header" in scanner.stats.errors[0]
+    code = (
+        "from pathlib import Path\n"
+        "from crawler.reextract.scan import WarcScanner\n"
+        f"assert len(list(WarcScanner(Path({str(path)!r}), 100_000))) == 1\n"
+    )
+    assert _peak_mb(code) < 150  # 421 MB without the caps
+
+
+@pytest.mark.parametrize("junk", ["record", "bytes"])
+def test_uncompressed_junk_in_a_warc_gz_is_skipped_to_the_next_member(tmp_path, junk):
+    first = _good_warc(tmp_path / "a.warc.gz", "http://127.0.0.1/first", 1)
+    last = _good_warc(tmp_path / "b.warc.gz", "http://127.0.0.1/last", 2)
+    raw = (_good_warc(tmp_path / "j.warc", "http://127.0.0.1/junk", 3) if junk == "record"
+           else b"not a record at all\r\n" * 20)
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(first + raw + last)
+    scanner = WarcScanner(path, max_body=100_000)
+    assert [c.url for c in scanner] == ["http://127.0.0.1/first", "http://127.0.0.1/last"]
+    assert scanner.stats.errors == [
+        f"{path}: bad record at offset {len(first)}: "
+        + ("not a gzip member (uncompressed bytes inside a .warc.gz)" if junk == "record"
+           else scanner.stats.errors[0].split(": ", 2)[2].split(";")[0])
+        + f"; skipped {len(raw)} bytes to the next record"]
+    assert scanner.stats.skipped_bytes == len(raw)

@@ -73,3 +73,11 @@ def test_bad_schedules_are_rejected(cron, interval, message):
 def test_describe_names_the_schedule():
     assert Schedule.parse(interval="90m").describe() == "every 1h30m"
     assert "*/5" in Schedule.parse(cron="*/5 * * * *").describe()
+
+
+def test_durations_past_ten_years_and_crons_that_never_fire_are_refused():
+    with pytest.raises(ValueError, match="longer than 10 years"):
+        parse_duration("99999999999999999999d")
+    with pytest.raises(ValueError, match="never fires"):
+        Schedule.parse(cron="0 0 31 2 *")
+    assert Schedule.parse(cron="0 0 29 2 *").cron == "0 0 29 2 *"  # leap days do come round

@@ -150,7 +150,7 @@ def test_store_survives_reopen_and_rejects_garbage(tmp_path):
         open_store(tmp_path / "nowhere", create=False)
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(UserError, match="cannot open the article store"):
+    with pytest.raises(UserError, match="is damaged .file is not a database."):
         open_store(bad, create=True)
     with open_store(tmp_path, create=True) as store, pytest.raises(
         UserError, match="cannot read the date"
