@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test test-fast lint bench clean
+
+# The suite mostly waits on crawls, servers and browsers in other processes, so it runs in
+# TEST_JOBS pytest-xdist workers (3 suit 2 cores), each test module whole on one worker.
+TEST_JOBS ?= 3
+PYTEST_PARALLEL := -n $(TEST_JOBS) --dist loadscope --no-loadscope-reorder
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,7 +23,11 @@ run: $(STAMP)
 	$(BIN)/crawler crawl $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# The inner loop: everything but the end-to-end tests marked slow (crawls in subprocesses).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler tests benchmarks tools

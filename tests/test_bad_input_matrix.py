@@ -1,6 +1,6 @@
 """Bad input to every subcommand: one line on stderr, the right exit status, the archive unchanged.
 
-One small archive (a part of the demo site) is crawled once; every case runs against it (or
+One archive of the demo site (a copy of the test run's demo crawl); every case runs against it (or
 against a folder that does not exist, which must still not exist afterwards), and the
 archive's WARC files, indexes and store rows are compared before and after.
 """
@@ -18,7 +18,7 @@ import pytest
 
 from crawler.cli import main
 from crawler.demosite import DemoSiteServer
-from tests.crawl.helpers import FAST, crawl, crawler
+from tests.crawl.helpers import FAST, crawler
 
 TABLES = ("pages", "articles", "texts", "incremental_fetch", "warc_reconciled")
 
@@ -31,11 +31,9 @@ def site() -> Iterator[DemoSiteServer]:
 
 
 @pytest.fixture(scope="module")
-def archive(site, tmp_path_factory) -> Path:
-    """A small archive of the demo site, with one article URL to ask about."""
-    folder = tmp_path_factory.mktemp("matrix") / "archive"
-    crawl(folder, site.url, "--max-pages", "30")
-    return folder
+def archive(demo_crawl, tmp_path_factory) -> Path:
+    """An archive of the demo site (a copy of the run's demo crawl), with articles to ask about."""
+    return demo_crawl.copy(tmp_path_factory.mktemp("matrix") / "archive")
 
 
 def state(folder: Path) -> tuple:

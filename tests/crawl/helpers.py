@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import FAST, REPO_ROOT
 
-#: Our own local servers need no politeness delays; keep the tests quick.
-FAST = [
-    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "RETRY_TIMES=0",
-]
+__all__ = ["FAST", "Run", "crawl", "crawler", "stored_articles", "stored_pages",
+           "warc_response_uris", "assert_one_line_error"]
 
 
 @dataclass

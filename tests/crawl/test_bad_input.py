@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.cli import main
-from tests.crawl.helpers import FAST, Run, assert_one_line_error, crawl, crawler, stored_articles
+from tests.crawl.helpers import FAST, Run, assert_one_line_error, crawler, stored_articles
 
 
 @pytest.fixture
@@ -45,13 +45,13 @@ def test_malformed_seed(check, tmp_path, seed, words):
 
 
 @pytest.mark.slow
-def test_unreachable_host_keeps_what_was_archived(demo, tmp_path, free_tcp_port):
-    crawl(tmp_path, demo.url, "--max-pages", "20")
-    before = stored_articles(tmp_path)
+def test_unreachable_host_keeps_what_was_archived(demo_crawl_copy, free_tcp_port):
+    archive = demo_crawl_copy  # a finished crawl of the demo site
+    before = stored_articles(archive)
     assert before
-    run = _crawl("--archive-dir", str(tmp_path), f"http://127.0.0.1:{free_tcp_port}/")
+    run = _crawl("--archive-dir", str(archive), f"http://127.0.0.1:{free_tcp_port}/")
     assert_one_line_error(run, "could not fetch seed", "reachable")
-    assert set(stored_articles(tmp_path)) == set(before)
+    assert set(stored_articles(archive)) == set(before)
 
 
 @pytest.mark.slow

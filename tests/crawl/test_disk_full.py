@@ -15,6 +15,8 @@ from warcio.archiveiterator import ArchiveIterator
 from tests.conftest import REPO_ROOT
 from tests.crawl.helpers import FAST, crawl, crawler, stored_articles, warc_response_uris
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def small_disk(tmp_path):

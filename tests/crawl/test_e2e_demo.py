@@ -15,23 +15,24 @@ from tests.crawl.helpers import crawl, crawler, stored_articles, stored_pages, w
 pytestmark = pytest.mark.slow
 
 
-def test_full_crawl_finds_every_article_and_stores_no_list_page(demo, article_paths, tmp_path):
-    run = crawl(tmp_path, demo.url)
-    articles = stored_articles(tmp_path)
+def test_full_crawl_finds_every_article_and_stores_no_list_page(demo_crawl, article_paths):
+    archive = demo_crawl.archive
+    articles = stored_articles(archive)
     assert set(articles) == article_paths
-    pages = stored_pages(tmp_path)
+    pages = stored_pages(archive)
     for path in ("/", "/world/", "/world/page/2/", "/author/elif-moreau/", "/tag/economy/",
                  "/opinion/"):
         assert path in pages and not pages[path].is_article, (path, pages.get(path))
         assert pages[path].page_reason  # the decision says why
     # robots.txt disallows /private/, which every page links to.
-    assert not [p for p in demo.requests if p.startswith("/private/")]
-    assert "Crawl finished" in run.stdout and "120 articles" in run.stdout
-    assert str(tmp_path / "articles.sqlite") in run.stdout
-    assert "WARC files:" in run.stdout and ".warc.gz" in run.stdout
-    assert len(warc_response_uris(tmp_path)) >= len(pages)
+    assert "/robots.txt" in demo_crawl.requests
+    assert not [p for p in demo_crawl.requests if p.startswith("/private/")]
+    assert "Crawl finished" in demo_crawl.stdout and "120 articles" in demo_crawl.stdout
+    assert str(archive / "articles.sqlite") in demo_crawl.stdout
+    assert "WARC files:" in demo_crawl.stdout and ".warc.gz" in demo_crawl.stdout
+    assert len(warc_response_uris(archive)) >= len(pages)
     # The demo's syndicated copies are found: `crawler duplicates` has stories to show.
-    listed = crawler("duplicates", "--archive-dir", str(tmp_path), "--json")
+    listed = crawler("duplicates", "--archive-dir", str(archive), "--json")
     assert listed.returncode == 0, listed.stderr
     clusters: dict[int, set[str]] = {}
     for line in listed.stdout.splitlines():
@@ -42,12 +43,11 @@ def test_full_crawl_finds_every_article_and_stores_no_list_page(demo, article_pa
     assert {frozenset(urls) for urls in clusters.values()} == pairs
 
 
-def test_article_text_is_clean_even_for_the_first_pages(demo, tmp_path):
-    crawl(tmp_path, demo.url)
+def test_article_text_is_clean_even_for_the_first_pages(demo_crawl):
     site = build_site(1)
     expected = {a.path: "\n\n".join(a.paragraphs) for a in site.articles}
     teasers = [e.teaser for e in site.editorials]
-    articles = stored_articles(tmp_path)
+    articles = stored_articles(demo_crawl.archive)
     dirty = [p for p, a in articles.items() if a.text.strip() != expected[p]]
     assert not dirty, dirty[:3]
     assert not any(t in a.text for a in articles.values() for t in teasers)
@@ -92,7 +92,7 @@ def test_max_pages_holds(demo, tmp_path):
     assert "Crawl finished" in run.stdout
 
 
-def test_no_seed_crawls_the_bundled_demo_site(tmp_path):
+def test_no_seed_crawls_the_bundled_demo_site(tmp_path, bundled_demo_port):
     run = crawler("crawl", "--archive-dir", str(tmp_path), "--max-pages", "30")
     assert run.returncode == 0, run.stderr
     assert "bundled demo site" in run.stdout and "Crawl finished" in run.stdout

@@ -75,6 +75,7 @@ def faulty():
     server.server_close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("timeout_retries", [1, 0])
 def test_silent_and_dripping_servers_are_cut_and_retried_once(faulty, tmp_path, timeout_retries):
     url, hits = faulty
@@ -99,6 +100,7 @@ def test_silent_and_dripping_servers_are_cut_and_retried_once(faulty, tmp_path, 
     assert truncated and set(truncated) == {"time"}  # what dripped in is kept, marked cut
 
 
+@pytest.mark.slow
 def test_missing_robots_txt_and_retries_are_not_errors(demo, tmp_path):
     """The demo has every page; a missing robots.txt is normal: 0 errors, exit 0."""
     run = crawler("crawl", demo.url + "world/", "--archive-dir", str(tmp_path), *FAST,

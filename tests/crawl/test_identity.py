@@ -48,7 +48,7 @@ def test_demo_serves_on_its_fixed_port_or_the_next_free_one():
 
 
 @pytest.mark.slow
-def test_make_run_twice_is_incremental(tmp_path):
+def test_make_run_twice_is_incremental(tmp_path, bundled_demo_port):
     """The demo crawl (no seed) on the same port each time: the second run skips what it has."""
     first = crawl(tmp_path / "a")
     second = crawl(tmp_path / "a")

@@ -13,7 +13,8 @@ import pytest
 from tests.conftest import REPO_ROOT
 from tests.procs import descendants, wait_gone
 
-pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs Linux /proc")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs Linux /proc")]
 
 
 def _start(*args: str) -> subprocess.Popen:
@@ -41,11 +42,8 @@ def test_sigkill_of_a_crawl_leaves_no_process(demo, tmp_path):
     assert wait_gone(below, timeout=10) == set()
 
 
-def test_sigkill_of_extract_leaves_no_worker(demo, tmp_path):
-    from tests.crawl.helpers import crawl
-
-    crawl(tmp_path / "a", demo.url)
-    proc = _start("extract", str(tmp_path / "a" / "warc"), "--archive-dir", str(tmp_path / "b"),
+def test_sigkill_of_extract_leaves_no_worker(demo_crawl, tmp_path):
+    proc = _start("extract", str(demo_crawl.archive / "warc"), "--archive-dir", str(tmp_path / "b"),
                   "--jobs", "2")
     below = _kill_when_helpers_run(proc, 2)
     if proc.returncode == 0:

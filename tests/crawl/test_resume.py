@@ -8,8 +8,12 @@ import sys
 import time
 from collections import Counter
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 from tests.crawl.helpers import FAST, crawl, stored_articles, warc_response_uris
+
+pytestmark = pytest.mark.slow
 
 
 def _kill_after(demo, archive, article_requests: int) -> None:

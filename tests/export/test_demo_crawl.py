@@ -15,6 +15,7 @@ from crawler.cli import main
 from crawler.extract.blocks import blocks_from_json, plain_text
 from crawler.reextract import reextract
 from crawler.store import open_store, read_warc_record
+from tests.conftest import holding_bundled_demo_port
 
 pytestmark = pytest.mark.slow
 
@@ -23,11 +24,12 @@ pytestmark = pytest.mark.slow
 def crawled(tmp_path_factory) -> Path:
     """An archive folder filled by `crawler crawl` of the demo site (no seed)."""
     archive = tmp_path_factory.mktemp("demo")
-    out = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", "--archive-dir", str(archive),
-         "--max-pages", "40", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
-        capture_output=True, text=True, timeout=180, check=False,
-    )
+    with holding_bundled_demo_port(tmp_path_factory):
+        out = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "crawl", "--archive-dir", str(archive),
+             "--max-pages", "40", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
+            capture_output=True, text=True, timeout=180, check=False,
+        )
     assert out.returncode == 0, out.stderr[-2000:]
     return archive
 

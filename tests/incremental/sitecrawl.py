@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -63,6 +64,12 @@ def records(files: set[Path]) -> list[tuple[str, str, str | None, int | None]]:
                     rec.rec_headers.get_header("WARC-Profile"), int(status) if status else None,
                 ))
     return found
+
+
+def sleep_until(moment: datetime) -> None:
+    """Wait until the clock has passed ``moment`` (an aware datetime)."""
+    while (left := (moment - datetime.now(moment.tzinfo)).total_seconds()) > 0:
+        time.sleep(min(left, 0.1) + 0.001)
 
 
 def revisit_offset(archive, url: str, moment: datetime) -> str:

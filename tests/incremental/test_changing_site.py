@@ -9,7 +9,6 @@ Run 4 (``crawl --full``) fetches every article again.
 from __future__ import annotations
 
 import difflib
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,6 +23,7 @@ from tests.incremental.sitecrawl import (
     records,
     revisit_offset,
     run_crawl,
+    sleep_until,
     warc_files,
     write_sites,
 )
@@ -57,14 +57,14 @@ def runs(tmp_path_factory):
         server.set_edition(2)
         due_at = datetime.now(UTC) + timedelta(seconds=1.0)
         offset = revisit_offset(archive, url + paths["ad"], due_at)
-        time.sleep(1.5)
+        sleep_until(due_at)
         mark, files = len(server.requests), warc_files(archive)
         out["log2"] = run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}").stdout
         out["run2"], out["warc2"] = server.requests[mark:], warc_files(archive) - files
 
         due_at = datetime.now(UTC) + timedelta(seconds=1.0)
         offset = revisit_offset(archive, url + paths["new"][0], due_at)
-        time.sleep(1.5)
+        sleep_until(due_at)
         mark, files = len(server.requests), warc_files(archive)
         run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}")
         out["run3"], out["warc3"] = server.requests[mark:], warc_files(archive) - files

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from tests.incremental.sitecrawl import (
     records,
     revisit_offset,
     run_crawl,
+    sleep_until,
     warc_files,
     write_sites,
 )
@@ -33,8 +33,9 @@ def test_due_article_without_links_is_revisited_conditionally(tmp_path):
         url = server.url.rstrip("/")
         sites = write_sites(tmp_path / "sites.toml", server.url)
         run_crawl(sites, archive)
-        offset = revisit_offset(archive, url + target, datetime.now(UTC) + timedelta(seconds=1.0))
-        time.sleep(1.5)
+        due_at = datetime.now(UTC) + timedelta(seconds=1.0)
+        offset = revisit_offset(archive, url + target, due_at)
+        sleep_until(due_at)
         mark, files = len(server.requests), warc_files(archive)
         run_crawl(sites, archive, "-s", f"INCREMENTAL_REVISIT_AFTER={offset}", *NO_DISCOVERY)
         second = server.requests[mark:]

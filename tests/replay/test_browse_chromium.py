@@ -7,7 +7,6 @@ import urllib.parse
 import pytest
 
 from crawler.store import open_store
-from tests.replay.browser import Chromium, why_chromium_cannot_run
 from tests.replay.demoarchive import HOSTILE_TITLE, build_demo_archive
 from tests.replay.replayhelp import free_ports, running_replay
 
@@ -15,14 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def browsed(tmp_path_factory):
+def browsed(tmp_path_factory, chromium):
     """The demo archive (two editions + a hostile article) served by `crawler replay`."""
-    reason = why_chromium_cannot_run()
-    if reason:
-        pytest.skip(reason)
     archive = build_demo_archive(tmp_path_factory.mktemp("browse") / "archive")
-    with running_replay(archive.root, free_ports()) as base, Chromium() as browser:
-        yield archive, base, browser
+    with running_replay(archive.root, free_ports()) as base:
+        yield archive, base, chromium
 
 
 def _versions(archive, url):

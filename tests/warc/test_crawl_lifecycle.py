@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.warc.warcs import (
@@ -21,6 +22,8 @@ from tests.warc.warcs import (
     warcio_check,
 )
 from tests.warc.wireserver import WireServer
+
+pytestmark = pytest.mark.slow
 
 NAME = re.compile(r"^crawl-\d{17}-(\d{5})-[A-Za-z0-9._]+-\d+\.warc\.gz$")
 

@@ -36,6 +36,7 @@ def test_enabled_shares_the_warc_writer(tmp_path):
     assert (tmp_path / "warc").is_dir() and (tmp_path / "indexes").is_dir()
 
 
+@pytest.mark.slow
 def test_responses_from_another_handler_are_written_marked_reconstructed(tmp_path):
     plain = '{"http": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"}'
     with WireServer() as server:

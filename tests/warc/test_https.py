@@ -11,6 +11,8 @@ import pytest
 from tests.warc.warcs import check_structure, read_warc, run_crawl, warc_files, warcio_check
 from tests.warc.wireserver import WireServer
 
+pytestmark = pytest.mark.slow
+
 x509 = pytest.importorskip("cryptography.x509")
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.warc.warcs import read_warc, run_crawl, warc_files, warcio_check
 from tests.warc.wireserver import WireServer
+
+pytestmark = pytest.mark.slow
 
 
 def test_exchange_through_http_proxy_is_exact(tmp_path, monkeypatch):

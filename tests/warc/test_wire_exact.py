@@ -10,6 +10,8 @@ import pytest
 from tests.warc.warcs import check_structure, read_warc, run_crawl, warc_files, warcio_check
 from tests.warc.wireserver import HTML, WireServer, build_cases
 
+pytestmark = pytest.mark.slow
+
 MAXSIZE = 50_000
 START = ["/plain?id=42&x=1", "/chunked", "/gzip", "/gzip-chunked", "/cookies", "/reason",
          "/weird-headers", "/r1", "/missing", "/error", "/big-chunked", "/big-declared",
