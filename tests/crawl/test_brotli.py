@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crawler.shell.brotlicodec import DecodedTooLarge, brotli_module, unbrotli
+from crawler.archive.brotlidecode import DecodedTooLarge, brotli_module, unbrotli
 from tests.crawl.helpers import FAST, crawler, stored_articles, warc_response_uris
 from tests.crawl.sitekit import article, html, serve
 
