@@ -7,6 +7,7 @@ import sys
 
 BENCHMARKS = [
     "benchmarks.extraction",
+    "benchmarks.structure",
     "benchmarks.script_robustness",
     "benchmarks.crawl_throughput",
     "benchmarks.warc_throughput",

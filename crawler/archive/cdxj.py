@@ -83,6 +83,16 @@ class ResilientIndexer(CDXJIndexer):  # type: ignore[misc]  # cdxj-indexer has n
         self._guard = _GuardedRecords(cap_headers(records))
         return self._guard
 
+    def _write_line(self, out: Any, index: dict[str, Any], record: Any, filename: str) -> None:
+        # A record whose WARC-Date is no date made cdxj-indexer give up on the whole file
+        # (every good page in it then 404s in replay): leave that one record out.
+        try:
+            super()._write_line(out, index, record, filename)
+        except (ValueError, OverflowError) as exc:
+            date = str(record.rec_headers.get_header("WARC-Date") or "")[:40]
+            self.report.skipped.append(
+                (int(index.get("offset") or 0), f"WARC-Date {date!r} is not a date ({exc})"))
+
     def process_one(self, input_: IO[bytes], output: Any, filename: str) -> None:
         """Index one WARC, resyncing at the next record after each damaged stretch."""
         self._current = os.path.basename(str(filename)).lower()

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         if args.rebuild:
             versions = store.rebuild_clusters()
             print(f"re-clustered {versions} article version(s)")
-        if args.url:
+        if args.url is not None:
             copies = _find(store, args.url)
             _print(copies, args.json)
             if len(copies) == 1 and not args.json:

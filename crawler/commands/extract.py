@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="archive folder whose articles.sqlite receives the text "
                              "(default: %(default)s)")
     parser.add_argument("--jobs", "-j", type=int, default=0,
-                        help="worker processes (default: one per CPU core)")
+                        help="worker processes (default: one per CPU core; one for "
+                             "under 8 MB of WARCs)")
     parser.add_argument("--no-learn", action="store_true",
                         help="skip the first pass that learns each site's boilerplate")
 

@@ -38,11 +38,12 @@ _CREDIT_TAIL = re.compile(
 # A figure whose own text (caption aside) is longer than this is a layout wrapper: left alone.
 _MAX_FIGURE_TEXT = 300
 _MAX_CAPTION = 600
+_MAX_WRAPPER_CHILDREN = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One figure of the page, as found before cleaning."""
+    """One figure of the body: image URL, alt text, caption and credit."""
 
     src: str
     alt: str = ""
@@ -50,36 +51,62 @@ class Figure:
     credit: str = ""
 
 
-def harvest(tree: HtmlElement, url: str | None) -> list[Figure]:
-    """Read the page's figures and replace each with a ``<x-figure data-i=N>`` marker."""
-    found: list[Figure] = []
-    seen: set[str] = set()
+@dataclass(frozen=True, slots=True)
+class FigureRef:
+    """A figure as found before cleaning: the ``<figure>`` or ``<img>`` taken out of the page
+    (its marker stands in its place) and a caption element set beside it. Read with
+    :func:`read` only when the figure is kept: most images of a page are not."""
+
+    element: HtmlElement
+    caption: HtmlElement | None = None
+
+
+def harvest(tree: HtmlElement) -> list[FigureRef]:
+    """Take the page's figures out, each replaced with a ``<x-figure data-i=N>`` marker."""
+    found: list[FigureRef] = []
+    # Images of scripts' fallbacks, and those a figure holds (read with it): a figure comes
+    # before its images in page order.
+    skip = {img for box in tree.iter("noscript", "template") for img in box.iter("img")}
     for element in list(tree.iter("figure", "img")):
-        if element.getparent() is None or _inside_marker_or_noscript(element):
+        if element.getparent() is None or element in skip:
             continue
         if element.tag == "img":
-            if next(element.iterancestors("figure"), None) is not None:
-                continue  # read with its figure
-            figure = _standalone(element, url)
+            if _is_small(element):
+                continue  # an icon, a logo, a tracking pixel
+            ref = FigureRef(element, _nearby_caption(element))
             target = _picture_of(element)
         else:
-            figure = _figure(element, url)
+            skip.update(element.iter("img"))
+            if _wraps_prose(element):
+                continue  # a figure that wraps prose: left to the cleaning rules
+            ref = FigureRef(element)
             target = element
-        if figure is None or figure.src in seen:
-            continue
-        seen.add(figure.src)
-        marker = target.makeelement(MARKER, {"data-i": str(len(found))})
-        marker.tail = target.tail
         parent = target.getparent()
         if parent is None:
             continue
+        marker = target.makeelement(MARKER, {"data-i": str(len(found))})
+        marker.tail = target.tail
         parent.replace(target, marker)
-        found.append(figure)
+        found.append(ref)
     return found
 
 
-def _inside_marker_or_noscript(element: HtmlElement) -> bool:
-    return any(a.tag in ("noscript", "template", MARKER) for a in element.iterancestors())
+def read(ref: FigureRef, url: str | None) -> Figure | None:
+    """The figure's image URL (absolute), alt text, caption and credit; None without an image."""
+    element = ref.element
+    image = element if element.tag == "img" else next(element.iter("img"), None)
+    if image is None:
+        return None
+    src = _image_src(image)
+    if not src:
+        return None
+    if url and not src.startswith(("http://", "https://")):
+        src = urljoin(url, src)
+    caption_el = ref.caption
+    if caption_el is None and element.tag == "figure":
+        caption_el = next(element.iter("figcaption"), None)
+    caption, credit = _caption_of(caption_el) if caption_el is not None else ("", "")
+    return Figure(src, normalize(image.get("alt") or ""), caption, credit)
 
 
 def _picture_of(img: HtmlElement) -> HtmlElement:
@@ -88,43 +115,28 @@ def _picture_of(img: HtmlElement) -> HtmlElement:
     return parent if parent is not None and parent.tag == "picture" else img
 
 
-def _figure(element: HtmlElement, url: str | None) -> Figure | None:
-    images = list(element.iter("img"))
-    if not images:
-        return None
-    src = _image_src(images[0], url)
-    if not src:
-        return None
-    caption_el = next(element.iter("figcaption"), None)
-    caption, credit = _caption_of(caption_el) if caption_el is not None else ("", "")
-    rest = normalize(element.text_content())
-    if len(rest) - len(caption) > _MAX_FIGURE_TEXT:
-        return None  # a figure that wraps prose: leave it to the cleaning rules
-    if not caption:
-        caption, credit = _nearby_caption(element)
-    return Figure(src, normalize(images[0].get("alt") or ""), caption, credit)
-
-
-def _standalone(img: HtmlElement, url: str | None) -> Figure | None:
-    if _is_small(img):
-        return None
-    src = _image_src(img, url)
-    if not src:
-        return None
-    caption, credit = _nearby_caption(img)
-    return Figure(src, normalize(img.get("alt") or ""), caption, credit)
+def _wraps_prose(figure: HtmlElement) -> bool:
+    """A figure holding more text than a caption (a layout wrapper, an embedded post)."""
+    if next(figure.iter("img"), None) is None:
+        return True
+    text = len(figure.text_content())
+    caption = next(figure.iter("figcaption"), None)
+    if caption is not None:
+        text -= len(caption.text_content())
+    return text > _MAX_FIGURE_TEXT
 
 
 def _is_small(img: HtmlElement) -> bool:
     for side in ("width", "height"):
-        value = (img.get(side) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < _MIN_SIDE:
-            return True
-    names = " ".join(filter(None, (img.get("class"), img.get("id"), img.get("alt"))))
+        value = img.get(side)
+        if value and value.strip().removesuffix("px").isdigit():
+            if int(value.strip().removesuffix("px")) < _MIN_SIDE:
+                return True
+    names = img.get("class") or img.get("id") or ""
     return bool(names) and _ICON_NAMES.search(names) is not None
 
 
-def _image_src(img: HtmlElement, url: str | None) -> str:
+def _image_src(img: HtmlElement) -> str:
     """The image's URL: the largest ``srcset`` candidate, else ``src``/lazy-loading attributes."""
     candidates: list[str] = []
     for attr in _SRCSET_ATTRS:
@@ -134,7 +146,7 @@ def _image_src(img: HtmlElement, url: str | None) -> str:
     candidates.extend((img.get(a) or "").strip() for a in _SRC_ATTRS)
     for value in candidates:
         if value and not value.startswith(("data:", "about:", "javascript:")):
-            return urljoin(url or "", value)
+            return value
     return ""
 
 
@@ -175,8 +187,8 @@ def _caption_of(element: HtmlElement) -> tuple[str, str]:
     return text[:_MAX_CAPTION], credit
 
 
-def _nearby_caption(element: HtmlElement) -> tuple[str, str]:
-    """A caption set beside the image: a caption-named sibling of it or of its wrapper."""
+def _nearby_caption(element: HtmlElement) -> HtmlElement | None:
+    """A caption set beside the image: a caption-named sibling of it or of a small wrapper."""
     node: HtmlElement | None = element
     for _ in range(3):
         if node is None:
@@ -184,14 +196,14 @@ def _nearby_caption(element: HtmlElement) -> tuple[str, str]:
         for sibling in (node.getnext(), node.getprevious()):
             if sibling is None or not isinstance(sibling.tag, str):
                 continue
-            names = " ".join(filter(None, (sibling.get("class"), sibling.get("id"))))
-            if names and _CAPTION_NAMES.search(names) and not patterns.BODY_CLASS.search(names):
-                return _caption_of(sibling)
             if sibling.tag == "figcaption":
-                return _caption_of(sibling)
+                return sibling
+            names = sibling.get("class") or sibling.get("id")
+            if names and _CAPTION_NAMES.search(names) and not patterns.BODY_CLASS.search(names):
+                return sibling
         parent = node.getparent()
-        # Climb only through wrappers of the image alone (a link, a media div).
-        if parent is None or len(normalize(parent.text_content())) > _MAX_CAPTION:
+        # Climb only through small wrappers of the image (a link, a media div).
+        if parent is None or len(parent) > _MAX_WRAPPER_CHILDREN:
             break
         node = parent
-    return "", ""
+    return None

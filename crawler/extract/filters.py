@@ -214,3 +214,40 @@ def _cut_related_tail(blocks: list[Block]) -> list[Block]:
             return blocks[:index]
         seen += len(block.text)
     return blocks
+
+
+def own_article(blocks: list[Block], title: str | None) -> list[Block]:
+    """Without a second story the page appends ("next story", infinite scroll): when the
+    blocks lie in several ``<article>`` elements, one headed by the page's headline, the
+    others that carry a headline (``<h1>``) of their own go."""
+    if not title or len(blocks) < 2:
+        return blocks
+    owners = [_article_of(block.element) for block in blocks]
+    distinct = {id(a): a for a in owners if a is not None}
+    if len(distinct) < 2:
+        return blocks
+    folded_title = _fold(title)
+    own = [a for a in distinct.values() if _headline_of(a) == folded_title]
+    if len(own) != 1:
+        return blocks
+    others = {
+        key for key, article in distinct.items()
+        if article is not own[0] and _headline_of(article) not in (None, folded_title)
+    }  # fmt: skip
+    if not others:
+        return blocks
+    return [b for b, a in zip(blocks, owners, strict=True) if a is None or id(a) not in others]
+
+
+def _article_of(element: HtmlElement) -> HtmlElement | None:
+    """The outermost ``<article>`` around an element (a story, not a card inside it)."""
+    found = None
+    for ancestor in element.iterancestors("article"):
+        found = ancestor
+    return found
+
+
+def _headline_of(article: HtmlElement) -> str | None:
+    headline = next(article.iter("h1"), None)
+    return _fold(headline.text_content()) if headline is not None else None
+

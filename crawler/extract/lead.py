@@ -2,13 +2,14 @@
 
 Pages set it above or beside the body, often outside the body's container and under class
 names that cleaning removes (``standfirst``, ``dek``, ``summary``), so the candidates are read
-before cleaning; the one kept is the last candidate between the headline and the body's first
-block (see :func:`choose`).
+before cleaning with their place in the page; the one kept is the last candidate between the
+headline and the body's first block (see :func:`choose`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -27,8 +28,9 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NOT_LEAD = re.compile(r"image|img|photo|video|media|caption|figure|credit|list|item|card|"
                        r"teaser(?!-text)|related|promo|nav|menu|table|toc|box", re.IGNORECASE)
 _MIN_CHARS, _MAX_CHARS = 40, 700
+_WINDOW = 8  # paragraphs after the headline that may still be the standfirst
 _CONTAINERS = frozenset({"li", "a", "nav", "aside", "footer", "figure", "button", "form"})
-_LEAD_TAGS = ("p", "div", "h2", "h3", "span", "section", "header")
+_LEAD_TAGS = ("p", "div", "h2", "h3")
 # Tags read for a copy of the description (named candidates may be any of the above).
 _PLAIN_TAGS = frozenset({"p", "h2", "h3"})
 _SENTENCE = re.compile(r"[.!?…:;\"'”’)»。]$")
@@ -40,19 +42,39 @@ class LeadCandidate:
 
     element: HtmlElement
     text: str
+    #: Its place among the elements read after the headline (see :class:`Leads`).
+    position: int = 0
 
 
-def candidates(tree: HtmlElement, description: str | None, title: str | None) -> list[
-        LeadCandidate]:
+@dataclass(frozen=True, slots=True)
+class Leads:
+    """The standfirst candidates of a page, and the place of every element read after the
+    headline (cleaning may remove a candidate's container: its place is kept here)."""
+
+    found: tuple[LeadCandidate, ...] = ()
+    positions: dict[HtmlElement, int] | None = None
+
+
+def candidates(tree: HtmlElement, description: str | None, title: str | None) -> Leads:
     """Elements that look like a standfirst: named so, marked up so, or the page's
     description set as a paragraph near the headline."""
     found: list[LeadCandidate] = []
+    positions: dict[HtmlElement, int] = {}
     wanted = _fold(description) if description and len(description) >= _MIN_CHARS else None
     folded_title = _fold(title) if title else ""
     seen: set[HtmlElement] = set()
-    for element in tree.iter(*_LEAD_TAGS):
-        named = _named(element)
-        if not named and (wanted is None or element.tag not in _PLAIN_TAGS):
+    verdicts: dict[str, bool] = {}
+    paragraphs = 0
+    # Only what follows the headline, up to the first few paragraphs (the body starts there).
+    for element in _after_headline(tree):
+        positions[element] = len(positions)
+        if element.tag == "p":
+            paragraphs += 1
+            if paragraphs > _WINDOW:
+                break
+        named = _named(element, verdicts)
+        if not named and (wanted is None or element.tag not in _PLAIN_TAGS
+                          or not _may_be(element, wanted)):
             continue
         text = _text(element)
         if text is None or _fold(text) == folded_title:
@@ -61,19 +83,45 @@ def candidates(tree: HtmlElement, description: str | None, title: str | None) ->
             if any(a in seen for a in element.iterancestors()) or _in_container(element):
                 continue
             seen.add(element)
-            found.append(LeadCandidate(element, text))
-    return found
+            found.append(LeadCandidate(element, text, positions[element]))
+    return Leads(tuple(found), positions) if found else Leads()
 
 
-def _named(element: HtmlElement) -> bool:
+def _may_be(element: HtmlElement, wanted: str) -> bool:
+    """Whether the element's first words can open ``wanted`` (a cheap test before its text)."""
+    head = element.text
+    if not head or not head.strip():
+        return True
+    start = _fold(head)[:24]
+    return wanted.startswith(start)
+
+
+def _after_headline(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements that may hold a standfirst after the first ``<h1>``, in page order (the
+    whole page when it has none)."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        yield from tree.iter(*_LEAD_TAGS)
+        return
+    node: HtmlElement | None = headline
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter(*_LEAD_TAGS)
+        node = node.getparent()
+
+
+def _named(element: HtmlElement, verdicts: dict[str, bool]) -> bool:
     if (element.get("itemprop") or "").lower() in ("description", "abstract"):
         return True
     names = " ".join(filter(None, (element.get("class"), element.get("id"))))
     if not names or len(names) > 200:
         return False
-    if not names.islower():
-        names = _CAMEL.sub(r"\1-\2", names)
-    return _LEAD_NAMES.search(names) is not None and _NOT_LEAD.search(names) is None
+    verdict = verdicts.get(names)
+    if verdict is None:
+        spaced = names if names.islower() else _CAMEL.sub(r"\1-\2", names)
+        verdict = _LEAD_NAMES.search(spaced) is not None and _NOT_LEAD.search(spaced) is None
+        verdicts[names] = verdict
+    return verdict
 
 
 def _text(element: HtmlElement) -> str | None:
@@ -116,26 +164,21 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def choose(
-    found: list[LeadCandidate],
-    order: dict[HtmlElement, int],
-    headline: int,
-    body_start: int,
-    body_texts: list[str],
-) -> LeadCandidate | None:
-    """The standfirst: the last candidate after the headline (position ``headline``) and
-    before the body's first block (``body_start``) whose text the body does not hold."""
-    best: LeadCandidate | None = None
+def choose(leads: Leads, body_start: HtmlElement, body_texts: list[str]) -> LeadCandidate | None:
+    """The standfirst: the last candidate read before the body's first block (``body_start``)
+    whose text the body does not hold already."""
+    if leads.positions is None:
+        return None
+    start = leads.positions.get(body_start)
     folded = [_fold(t) for t in body_texts[:3]]
-    for candidate in found:
-        at = order.get(candidate.element, -1)
-        if not headline < at < body_start:
-            continue
+    best: LeadCandidate | None = None
+    for candidate in leads.found:
+        if start is not None and candidate.position >= start:
+            break
         text = _fold(candidate.text)
         if any(text in body or body in text for body in folded if len(body) >= _MIN_CHARS):
             continue
-        if best is None or at > order.get(best.element, -1):
-            best = candidate
+        best = candidate
     return best
 
 

@@ -98,17 +98,28 @@ def remove_boilerplate(
     profile: SiteProfile | None,
     memo: dict[HtmlElement, tuple[str, ...]] | None = None,
 ) -> list[Block]:
-    """The blocks whose text or position the site profile does not mark as boilerplate."""
+    """The blocks whose text or position the site profile does not mark as boilerplate.
+
+    A learned text (``t:``) always goes. A learned position (``p:``) drops text never seen
+    repeated, so it goes only while the page keeps more text elsewhere: a position holding
+    most of the page's own text is this page's content column (articles that share a box of
+    notes in their body column teach the learner that column), and stays.
+    """
     if profile is None or not profile.boilerplate:
         return blocks
     learned = profile.boilerplate
     memo = {} if memo is None else memo
-    kept = []
+    kept: list[tuple[Block, bool]] = []  # (block, dropped only by its position)
     for block in blocks:
         path = element_path(block.element, memo)
-        if f"p:{path}" not in learned and f"t:{text_hash(block.text)}@{path}" not in learned:
-            kept.append(block)
-    return kept
+        if f"t:{text_hash(block.text)}@{path}" in learned:
+            continue
+        kept.append((block, f"p:{path}" in learned))
+    by_position = sum(len(b.text) for b, positional in kept if positional)
+    elsewhere = sum(len(b.text) for b, positional in kept if not positional)
+    if by_position > elsewhere:
+        return [b for b, _ in kept]
+    return [b for b, positional in kept if not positional]
 
 
 def _parse(signatures: tuple[str, ...] | list[str]) -> list[tuple[str, str, int]]:

@@ -10,7 +10,7 @@ sets the page's figures where their markers stand. The words are the chosen bloc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -25,14 +25,16 @@ from crawler.extract.text import normalize
 
 _LIST_TAGS = frozenset({"ul", "ol", "menu"})
 _STOP = frozenset({"article", "main", "body", "html"})
-_LIST_DEPTH = 8
 _QUOTE_DEPTH = 4
+_HEADING_DEPTH = 3  # a block this close under a heading element is the heading's text
 _LAYOUT_SHARE = 0.5
 _CELL_TAGS = frozenset({"td", "th"})
 # A bold-only paragraph or a line in capitals reads as a subheading when it is short, does not
 # end a sentence and is followed by prose.
 _MAX_SUBHEAD = 100
-_SENTENCE_END = re.compile(r"[.!?…,;]$|[.!?…][\"'”’)»]$")
+_SENTENCE_END = re.compile(r"[.!?…,;:]$|[.!?…][\"'”’)»]$")
+# Figures (prices, shares, scores) mark a line of data, not a subheading.
+_FIGURES = re.compile(r"[%$€£¥]|(?:\d+\D+){3}")
 _MIN_REPEAT = 40
 _MAX_REPEAT_BLOCKS = 400
 _PULL_NAMES = re.compile(r"pull|callout", re.IGNORECASE)
@@ -48,17 +50,17 @@ class _Item:
     quote: HtmlElement | None
     row: HtmlElement | None
     pre: HtmlElement | None
+    heading: HtmlElement | None = None
 
 
 def build(
     chosen: Sequence[TextBlock],
     base_url: str | None = None,
-    figures: Sequence[tuple[int, Figure]] = (),
-    order: dict[HtmlElement, int] | None = None,
+    figures: Sequence[tuple[tuple[int, ...], Figure]] = (),
     subheads: bool = True,
 ) -> list[Block]:
-    """Typed blocks of ``chosen`` in document order, with ``figures`` (each with its document
-    position in ``order``) set among them."""
+    """Typed blocks of ``chosen`` in document order, with ``figures`` (each with its
+    :func:`doc_path`) set among them."""
     kept = drop_repeats(list(chosen))
     items = _locate(kept)
     out: list[Block] = []
@@ -66,8 +68,8 @@ def build(
     index = 0
     while index < len(items):
         item = items[index]
-        if pending and order is not None:
-            at = order.get(item.block.element, -1)
+        if pending:
+            at = doc_path(item.block.element)
             while pending and pending[0][0] < at:
                 out.append(_figure_block(pending.pop(0)[1]))
         end, block = _next_block(items, index, base_url, subheads)
@@ -76,6 +78,18 @@ def build(
         index = end
     out.extend(_figure_block(figure) for _, figure in pending)
     return out
+
+
+def doc_path(element: HtmlElement) -> tuple[int, ...]:
+    """The element's place in document order: child indices from the root (paths compare
+    as the elements stand in the page; an ancestor comes before what it holds)."""
+    steps = []
+    node = element
+    parent = node.getparent()
+    while parent is not None:
+        steps.append(parent.index(node))
+        node, parent = parent, parent.getparent()
+    return tuple(reversed(steps))
 
 
 def _next_block(
@@ -106,26 +120,26 @@ def _next_block(
         links = tuple(link for it in items[index:end] for link in _links(it.block, base_url))
         return end, Block("quote", "\n\n".join(texts), links=links)
     block = item.block
-    tag = block.element.tag
-    if tag in patterns.HEADING_TAGS:
-        return index + 1, Block("heading", block.text, level=int(str(tag)[1]))
+    if item.heading is not None:
+        return index + 1, Block("heading", block.text, level=int(str(item.heading.tag)[1]))
     following = items[index + 1].block if index + 1 < len(items) else None
     if subheads and is_subheading(block, following):
         return index + 1, Block("heading", block.text, level=3)
     return index + 1, Block("paragraph", block.text, links=_links(block, base_url))
 
 
-def _run(items: list[_Item], start: int, same: object) -> int:
+def _run(items: list[_Item], start: int, same: Callable[[_Item], bool]) -> int:
+    """The index after the run of items from ``start`` that belong together."""
     end = start + 1
-    test = same  # a predicate over items
-    while end < len(items) and test(items[end]):  # type: ignore[operator]
+    while end < len(items) and same(items[end]):
         end += 1
     return end
 
 
 def _locate(kept: list[TextBlock]) -> list[_Item]:
     """Each block's list items (outermost first), quote, table row and pre, found once."""
-    items = [_place(block) for block in kept]
+    memo: dict[HtmlElement, _Context] = {}
+    items = [_place(block, memo) for block in kept]
     total = sum(len(b.text) for b in kept) or 1
     under: dict[HtmlElement, int] = {}
     for item in items:
@@ -138,30 +152,47 @@ def _locate(kept: list[TextBlock]) -> list[_Item]:
     return items
 
 
-def _place(block: TextBlock) -> _Item:
-    element = block.element
-    tag = element.tag
-    lis: list[HtmlElement] = []
-    quote = pre = row = None
-    if tag == "tr":
-        row = element
-    elif tag == "pre":
-        pre = element
+#: Where an element stands: its list items (outermost first), nearest blockquote and its
+#: distance, nearest pre, nearest heading and its distance.
+_Context = tuple[
+    tuple[HtmlElement, ...], HtmlElement | None, int, HtmlElement | None, HtmlElement | None, int
+]
+_OUTSIDE: _Context = ((), None, _QUOTE_DEPTH, None, None, _HEADING_DEPTH)
+
+
+def _context(element: HtmlElement, memo: dict[HtmlElement, _Context]) -> _Context:
+    """The element's :data:`_Context`, built on its parent's (blocks share ancestors: each
+    climbs only to the first one already seen)."""
+    chain = []
     node: HtmlElement | None = element
-    for depth in range(_LIST_DEPTH):
-        if node is None or node.tag in _STOP:
-            break
-        if node.tag == "li":
-            lis.append(node)
-        elif node.tag == "blockquote" and quote is None and depth < _QUOTE_DEPTH:
-            quote = node
-        elif node.tag == "pre" and pre is None:
-            pre = node
+    while node is not None and node not in memo and node.tag not in _STOP:
+        chain.append(node)
         node = node.getparent()
-    lis.reverse()
-    if tag in patterns.HEADING_TAGS:
-        lis = []
-    return _Item(block, lis, quote, row, pre)
+    context = memo[node] if node is not None and node in memo else _OUTSIDE
+    for step in reversed(chain):
+        lis, quote, distance, pre, heading, height = context
+        distance += 1
+        height += 1
+        if step.tag == "li":
+            lis = (*lis, step)
+        elif step.tag == "blockquote":
+            quote, distance = step, 0
+        elif step.tag == "pre":
+            pre = step
+        elif step.tag in patterns.HEADING_TAGS:
+            heading, height, lis = step, 0, ()  # what a heading holds is the heading
+        context = memo[step] = (lis, quote, distance, pre, heading, height)
+    return context
+
+
+def _place(block: TextBlock, memo: dict[HtmlElement, _Context]) -> _Item:
+    element = block.element
+    lis, quote, distance, pre, heading, height = _context(element, memo)
+    row = element if element.tag == "tr" else None
+    if heading is not None and height < _HEADING_DEPTH:
+        # A heading (or a block a heading holds) stands alone, even inside a quote.
+        return _Item(block, [], None, None, None, heading)
+    return _Item(block, list(lis), quote if distance < _QUOTE_DEPTH else None, row, pre)
 
 
 def _pre_text(pre: HtmlElement) -> str:
@@ -265,7 +296,8 @@ def _links(block: TextBlock, base_url: str | None) -> tuple[tuple[str, str], ...
             continue
         text = normalize(anchor.text_content())
         if text and text in block.text:
-            found.append((text, urljoin(base_url or "", href)))
+            absolute = href.startswith(("http://", "https://")) or not base_url
+            found.append((text, href if absolute else urljoin(base_url or "", href)))
     return tuple(found)
 
 
@@ -290,7 +322,7 @@ def is_subheading(block: TextBlock, following: TextBlock | None) -> bool:
         or following.element.tag in patterns.HEADING_TAGS
     ):
         return False
-    if block.element.tag not in ("p", "div"):
+    if block.element.tag not in ("p", "div") or _FIGURES.search(text):
         return False
     return _all_bold(block.element, text) or _in_capitals(text)
 

@@ -8,6 +8,7 @@ C-level passes a page instead of a dozen small ones per block.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 import numpy as np
 
@@ -75,23 +76,22 @@ def _word_columns(
     texts: list[str], topic: frozenset[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Words, shares of capitalised and short words, mean word length, topic words."""
-    lowered = [t.lower() for t in texts]
-    starts = _starts(lowered)
-    joined = _SEPARATOR.join(lowered)
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(joined)]
+    # Each text's words (one C-level scan a block); per-word work stays in C (map, numpy).
+    per_block = [_WORD.findall(t.lower()) for t in texts]
+    flat = list(chain.from_iterable(per_block))
     count = len(texts)
     words: np.ndarray
     letters: np.ndarray
     shorts: np.ndarray
     on_topic: np.ndarray
-    if spans:
-        where = np.array(spans, dtype=np.int64)
-        owner = np.searchsorted(starts, where[:, 0], side="right") - 1
-        lengths = where[:, 1] - where[:, 0]
+    if flat:
+        counts = np.fromiter(map(len, per_block), np.int64, count)
+        owner = np.repeat(np.arange(count, dtype=np.int64), counts)
+        lengths = np.fromiter(map(len, flat), np.int64, len(flat))
         words = np.bincount(owner, minlength=count).astype(np.float64)
         letters = np.bincount(owner, weights=lengths, minlength=count)
         shorts = np.bincount(owner, weights=lengths < _SHORT, minlength=count)
-        hits = np.fromiter((joined[a:b] in topic for a, b in spans), bool, len(spans))
+        hits = np.fromiter(map(topic.__contains__, flat), bool, len(flat))
         on_topic = np.bincount(owner, weights=hits, minlength=count)
     else:
         words = letters = shorts = on_topic = np.zeros(count)

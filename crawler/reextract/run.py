@@ -35,6 +35,9 @@ from crawler.store.sitenames import SiteNames
 #: File names re-extraction picks up inside a folder (``.open`` files are still being written).
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
+#: Below this many bytes of WARCs, re-extraction runs in this process unless told ``jobs``.
+SMALL_INPUT = 8 * 1024 * 1024
+
 #: ``progress(phase, done_bytes, total_bytes)``: called as the scan advances.
 ProgressFn = Callable[[str, int, int], None]
 
@@ -207,6 +210,8 @@ def reextract(
     started = time.monotonic()
     archive = Path(archive_dir)
     files, problems = usable_files(find_warcs(paths))
+    if not jobs and sum(f.stat().st_size for f in files) < SMALL_INPUT:
+        jobs = 1  # starting worker processes takes longer than a few pages (15 s for 6)
     # More than 4 per core only thrashes; 10,000 would fork 10,000 processes.
     jobs = min(jobs or os.cpu_count() or 1, 4 * (os.cpu_count() or 1))
     report = ReextractReport(files=len(files), errors=problems)

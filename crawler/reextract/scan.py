@@ -12,13 +12,16 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeadersParserException
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
+from warcio.timeutils import iso_date_to_datetime
 
 from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
+from crawler.common.timestamps import iso_utc
 
 #: What a broken or hostile WARC makes warcio (or zlib underneath it) raise.
 READ_ERRORS = (
@@ -92,6 +95,38 @@ def _is_html(record: ArcWarcRecord) -> tuple[bool, int, str]:
     return html and 200 <= status < 300, status, content_type
 
 
+def _url_problem(url: str) -> str | None:
+    """Why an http(s) target URI cannot be read (indexers and the store parse it), or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        return f"WARC-Target-URI is not a URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "WARC-Target-URI is not an http(s) URL with a host"
+    return None
+
+
+def _capture_problem(capture: Capture) -> str | None:
+    """Why a page cannot be stored: no http(s) URL, or no capture time (versions are ordered
+    by it); else None."""
+    if iso_utc(capture.date) is None:
+        return f"WARC-Date {capture.date[:40]!r} is not a date"
+    return _url_problem(capture.url)
+
+
+def _header_problem(headers: StatusAndHeaders) -> str | None:
+    """A WARC-Date or an http(s) WARC-Target-URI that indexers cannot read (they stop on it)."""
+    date = headers.get_header("WARC-Date")
+    if date is not None:
+        try:
+            iso_date_to_datetime(date)
+        except (ValueError, OverflowError):
+            return f"WARC-Date {date[:40]!r} is not a date"
+    uri = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    return _url_problem(uri) if uri.lower().startswith("http") else None
+
+
 def _problem(record: ArcWarcRecord) -> str | None:
     """Why a fully read record cannot be trusted (truncated, no type or ID), or None."""
     missing = getattr(record.raw_stream, "limit", 0)
@@ -101,7 +136,7 @@ def _problem(record: ArcWarcRecord) -> str | None:
         return "malformed WARC headers (no WARC-Type or WARC-Record-ID)"
     if record.rec_type == "response" and not record.rec_headers.get_header("WARC-Target-URI"):
         return "response record without WARC-Target-URI"
-    return None
+    return _header_problem(record.rec_headers)
 
 
 class _QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio has no type information
@@ -238,6 +273,8 @@ class WarcScanner:
                 problem = _problem(record)
                 if problem is None and self.keep_good:
                     self.stats.good.append((offset, records.get_record_length()))
+                if problem is None and capture is not None:
+                    problem = _capture_problem(capture)
                 if problem is not None:
                     self._error(offset, problem)
                 elif capture is not None:

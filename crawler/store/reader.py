@@ -191,7 +191,10 @@ def _article_filters(
     where, params = [], []
     if not all_versions:
         where.append(f"{alias}.is_latest = 1")
-    for column, value in (("site", site), ("first_seen", since), ("url", url)):
+    if url is not None:  # "" selects the URL "" (none), never every URL
+        where.append(f"{alias}.url = ?")
+        params.append(url)
+    for column, value in (("site", site), ("first_seen", since)):
         if value:
             where.append(f"{alias}.{column} {'>=' if column == 'first_seen' else '='} ?")
             params.append(value)

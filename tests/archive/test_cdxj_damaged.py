@@ -37,3 +37,35 @@ def test_a_sound_warc_reports_nothing(tmp_path):
     report = write_index(tmp_path / "a.warc.gz", tmp_path / "a.cdxj")
     assert report.skipped == []
     assert len((tmp_path / "a.cdxj").read_text().splitlines()) == 4
+
+
+def bad_date_record(date: str = "garbage") -> bytes:
+    """One gzip member: a well-formed response record whose WARC-Date is no date."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(
+        "http://news.example/bad-date", "response", payload=BytesIO(b"<p>x</p>"),
+        http_headers=http, warc_headers_dict={"WARC-Date": date}))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("date", ["garbage", "9999-99-99T99:99:99Z", "1" * 60])
+def test_a_record_whose_date_is_no_date_costs_only_itself(tmp_path, date):
+    # cdxj-indexer stopped on the date: the whole WARC went unindexed and replayed nothing.
+    pages = sample_pages()
+    write_warc(tmp_path / "a.warc.gz", pages[:2])
+    write_warc(tmp_path / "b.warc.gz", pages[2:])
+    warc = tmp_path / "x-20260101000000-00000-h-1.warc.gz"
+    warc.write_bytes((tmp_path / "a.warc.gz").read_bytes() + bad_date_record(date)
+                     + (tmp_path / "b.warc.gz").read_bytes())
+    damaged: dict[str, str] = {}
+    index = index_warc(warc, tmp_path / "indexes", damaged)
+    urls = [line.split('"url": "')[1].split('"')[0] for line in index.read_text().splitlines()]
+    assert sorted(urls) == sorted(p.url for p in pages)
+    assert "is not a date" in damaged[warc.name]

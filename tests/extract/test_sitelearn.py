@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crawler.extract import ExtractOptions, SiteLearner, extract
 from tests.extract import sitepages
+from tests.store.warcs import unique_text
 
 
 def _learn(pages: list[tuple[str, str]]) -> SiteLearner:
@@ -183,3 +184,26 @@ def test_learner_memory_stays_bounded_on_a_long_crawl() -> None:
     assert "t:teaser-b@aside.most-read/ul/li" in profile.boilerplate  # learned late
     assert "p:article/div.body/p" not in profile.boilerplate
     assert not any("page2999" in key for key in profile.boilerplate)
+
+
+def _boxed_story(i: int, notes: list[str]) -> tuple[str, str]:
+    """An article whose body column carries the site's box of notes between its paragraphs."""
+    own = [p for p in unique_text(100 + i, 6).split(". ") if p]
+    paras = [". ".join(own[:3]) + ".", *notes, ". ".join(own[3:])]
+    return sitepages.url(i), sitepages.page(f"Story {i} of the week", paras, teasers=[])
+
+
+def test_a_box_shared_in_the_body_column_does_not_empty_the_articles() -> None:
+    # Three notes in the same <p> slot as the story on every page make that slot "mostly
+    # boilerplate"; the slot is still where each page's own text lives, so it must stay.
+    notes = [f"Note {n}: {unique_text(900 + n, 2)}" for n in range(3)]
+    pages = [_boxed_story(i, notes) for i in range(6)]
+    learner = _learn(pages)
+    profile = learner.profile(sitepages.SITE)
+    for url, html in pages:
+        result = extract(html, url, ExtractOptions(site_profile=profile))
+        assert result.is_article, result.discard_reason
+        own = unique_text(100 + pages.index((url, html)), 6)
+        assert own.split(". ")[0] in result.text
+        for note in notes:
+            assert note[:40] not in result.text  # the repeated notes still go

@@ -215,3 +215,51 @@ def test_reextracting_a_crawls_own_warcs_changes_nothing(tmp_path):
     summary = report.summary()
     assert "0 new versions, 0 re-extracted differently" in summary, summary
     assert articles() == before
+
+
+def test_articles_sharing_a_box_in_their_body_column_keep_their_text(tmp_path):
+    # Learning from all pages first must not make the body column "boilerplate" and store
+    # every article as too-short (a notes box repeated between each story's paragraphs).
+    notes = "".join(f"<p>Note {n}: {unique_text(900 + n, 2)}</p>" for n in range(3))
+    pages = []
+    for i in range(6):
+        own = unique_text(i, 6).split(". ")
+        body = (f"<h1>Story {i}</h1><p>{'. '.join(own[:3])}.</p>{notes}"
+                f"<p>{'. '.join(own[3:])}</p>")
+        html = (f"<html><head><title>Story {i}</title><meta property='og:type' "
+                f"content='article'></head><body><article>{body}</article></body></html>")
+        pages.append((f"http://boxed.test/news/2026/12/0{i + 1}/story-{i}", html.encode(),
+                      "2026-12-01T10:00:00Z"))
+    warc = tmp_path / "in" / "boxed.warc.gz"
+    warc.parent.mkdir()
+    write_warc(warc, pages)
+    report = reextract([warc], tmp_path / "archive", jobs=1)
+    assert report.outcomes["new_version"] == 6, report.summary()
+    with open_store(tmp_path / "archive") as store:
+        for article in store.iter_articles():
+            i = int(article.url.rsplit("-", 1)[-1])
+            assert unique_text(i, 6).split(". ")[0] in article.text
+            assert "Note 0:" not in article.text
+
+
+def test_a_small_input_is_extracted_without_worker_processes(tmp_path, monkeypatch):
+    # Two process pools took 15-19 s to start for a 6-page wget WARC (2 s in one process).
+    import crawler.reextract.run as run
+
+    asked: list[int] = []
+    real = run.ordered_map
+
+    def spy(fn, items, jobs, *args):
+        asked.append(jobs)
+        return real(fn, items, 1, *args)
+
+    monkeypatch.setattr(run, "ordered_map", spy)
+    warc = tmp_path / "in" / "small.warc.gz"
+    warc.parent.mkdir()
+    write_warc(warc, [(f"http://news.test/story-{i}", article_html(f"Story {i}", unique_text(i)),
+                       "2026-11-25T10:00:00Z") for i in range(3)])
+    reextract([warc], tmp_path / "a")
+    assert asked and set(asked) == {1}
+    asked.clear()
+    reextract([warc], tmp_path / "b", jobs=2)  # asked for: given
+    assert set(asked) == {2}

@@ -94,3 +94,38 @@ def test_uncompressed_junk_in_a_warc_gz_is_skipped_to_the_next_member(tmp_path, 
            else scanner.stats.errors[0].split(": ", 2)[2].split(";")[0])
         + f"; skipped {len(raw)} bytes to the next record"]
     assert scanner.stats.skipped_bytes == len(raw)
+
+
+@pytest.mark.parametrize("url, date, problem", [
+    ("http://[::1/news/story", DATE, "is not a URL"),
+    ("http://news.test:99999/story", DATE, "is not a URL"),
+    ("http:///news/story", DATE, "not an http(s) URL"),
+    ("http://news.test/a", "garbage\x1b[31m", "is not a date"),
+    ("http://news.test/b", "9999-99-99T99:99:99Z", "is not a date"),
+])
+def test_a_page_without_a_url_or_a_date_is_a_bad_record(tmp_path, url, date, problem):
+    # A hostile target URI crashed re-extraction with a traceback; a WARC-Date that is no
+    # date went into the store as the capture time ("garbage" as first_seen in exports).
+    path = tmp_path / "bad.warc.gz"
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        _response(writer, url, article_html("Bad", LOREM), html, {"WARC-Date": date})
+        _response(writer, "http://news.test/good", article_html("Good", LOREM), html)
+    scanner = WarcScanner(path, max_body=100_000)
+    assert [capture.url for capture in scanner] == ["http://news.test/good"]
+    assert len(scanner.stats.errors) == 1 and problem in scanner.stats.errors[0]
+    assert "\x1b" not in scanner.stats.errors[0]
+
+
+def test_extract_of_a_hostile_uri_is_one_line_not_a_traceback(tmp_path):
+    path = tmp_path / "bad.warc.gz"
+    with open(path, "wb") as out:
+        _response(WARCWriter(out, gzip=True), "http://[::1/x", article_html("Bad", LOREM),
+                  [("Content-Type", "text/html")])
+    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "extract", str(path),
+                           "--archive-dir", str(tmp_path / "a"), "-j", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "is not a URL" in proc.stderr

@@ -94,3 +94,24 @@ def test_a_warc_that_cannot_be_indexed_leaves_no_tmp_index(tmp_path):
     except Exception:  # noqa: BLE001, S110 - raising or skipping the junk is fine: no .tmp left
         pass
     assert not list((tmp_path / "indexes").glob("*.tmp"))
+
+
+def test_a_record_whose_date_is_no_date_is_left_out_of_a_valid_wacz(tmp_path):
+    # cdxj-indexer raised on it: a traceback and no WACZ at all.
+    from tests.archive.test_cdxj_damaged import bad_date_record
+
+    root = tmp_path / "archive"
+    make_archive(root, sample_pages())
+    warc = root / "warc" / WARC_NAME
+    with open(warc, "rb") as fh:
+        records = sum(1 for _ in ArchiveIterator(fh))
+    warc.write_bytes(warc.read_bytes() + bad_date_record())
+    out = tmp_path / "out.wacz"
+    result = run_cli("wacz", "--archive-dir", str(root), "-o", str(out))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    err = result.stderr.strip().splitlines()
+    assert len(err) == 1 and "is not a date" in err[0], err
+    check = _validate(out)
+    assert check.returncode == 0 and "is valid" in check.stdout, check.stdout + check.stderr
+    assert len(_records_in(out)) == records
