@@ -1,9 +1,10 @@
 """HTTP content decoding: Scrapy's, with a Brotli that works and every failure reported.
 
 Scrapy's HttpCompressionMiddleware decodes ``br`` with whatever ``import brotli`` finds, and
-pywb's ``brotlipy`` shadows Google's Brotli there (crawler/shell/brotlicodec.py), so every page
-sent as ``br`` was lost as an "other" error with neither URL nor cause in the log. This
-middleware decodes ``br`` with Google's Brotli, and turns any failure to decode a body
+pywb's ``brotlipy`` shadows Google's Brotli there (crawler/archive/brotlidecode.py), so every
+page sent as ``br`` was lost as an "other" error with neither URL nor cause in the log. This
+middleware decodes ``br`` with the archive's capped decoder (the one that also caps warcio's
+reads), capped at ``DOWNLOAD_MAXSIZE``, and turns any failure to decode a body
 (corrupt or truncated stream, more than ``DOWNLOAD_MAXSIZE`` decoded) into a
 :class:`~crawler.exceptions.ContentDecodingError` that is logged with the URL and the cause
 and counted as ``errors/decoding`` (the raw bytes are in the WARC already).
@@ -18,8 +19,8 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
+from crawler.archive.brotlidecode import DecodedTooLarge, unbrotli
 from crawler.exceptions import ContentDecodingError
-from crawler.shell.brotlicodec import DecodedTooLarge, unbrotli
 
 logger = logging.getLogger(__name__)
 

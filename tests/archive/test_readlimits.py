@@ -13,11 +13,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import crawler.archive  # noqa: F401 - installs the cap, as every process of ours does
-from crawler.archive import readlimits
+from crawler.archive import brotlidecode
 from crawler.archive.readlimits import MAX_DECODED_BYTES, CappedBrotli
 
-_brotli = readlimits.native_brotli()
-pytestmark = pytest.mark.skipif(_brotli is None, reason="Brotli is not installed")
+_brotli = brotlidecode.brotli_module()
 MIB = 1 << 20
 
 
@@ -49,18 +48,21 @@ def test_warcio_brotli_decoding_is_capped():
     assert decoder.decompress(b"") == b""
 
 
-@pytest.mark.parametrize("native", [True, False])
-def test_capped_decoder_decodes_normal_bodies(monkeypatch, native):
-    if not native:  # brotlipy only (no output limit): fed in slices
-        pytest.importorskip("brotli")
-        monkeypatch.setattr(readlimits, "_native_decoder", lambda: None)
+@pytest.mark.parametrize("binding", ["brotlicffi", "_brotli"])
+def test_capped_decoder_decodes_normal_bodies(monkeypatch, binding):
+    """Both bindings with an output limit: brotlicffi (ours), Google's C module (if there)."""
+    module = (pytest.importorskip("brotlicffi") if binding == "brotlicffi"
+              else brotlidecode._google_native())
+    if module is None:
+        pytest.skip("Google's Brotli C module is not installed")
+    monkeypatch.setattr(brotlidecode, "brotli_module", lambda: module)
     page = b"<html><body>" + b"news of the day " * 5000 + b"</body></html>"
     whole = _compress(page)
     decoder = CappedBrotli()
     got = b"".join(decoder.decompress(whole[i:i + 1000]) for i in range(0, len(whole), 1000))
-    assert got == page
+    assert got == page and decoder.is_finished() and not decoder.capped
     small = CappedBrotli(limit=100)
-    assert len(small.decompress(whole)) == 100
+    assert len(small.decompress(whole)) == 100 and small.capped
     assert small.decompress(b"") == b""
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crawler.shell.brotlicodec import DecodedTooLarge, brotli_module, unbrotli
+from crawler.archive.brotlidecode import DecodedTooLarge, brotli_module, unbrotli
 from tests.crawl.helpers import FAST, crawler, stored_articles, warc_response_uris
 from tests.crawl.sitekit import article, html, serve
 
@@ -23,6 +23,10 @@ def test_unbrotli_decodes_and_caps():
         unbrotli(_br(b" " * 1_000_000), max_size=100_000)
     with pytest.raises(ValueError, match="truncated"):
         unbrotli(_br(page)[:40])
+    exact = b"x" * 200_000  # the cap is on decoded bytes, to the byte
+    assert unbrotli(_br(exact), max_size=200_000) == exact
+    with pytest.raises(DecodedTooLarge):
+        unbrotli(_br(exact), max_size=199_999)
 
 
 @pytest.mark.slow
