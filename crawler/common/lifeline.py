@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +24,18 @@ def exit_with_owner(owner_pid: int) -> None:
     """Start a daemon thread that ends this process as soon as ``owner_pid`` has exited."""
     thread = threading.Thread(target=_watch, args=(owner_pid,), name="lifeline", daemon=True)
     thread.start()
+
+
+def ignore_interrupts(owner_pid: int) -> None:
+    """Pool initializer: leave Ctrl-C to the owner, and end with it (:func:`exit_with_owner`).
+
+    Ctrl-C on a terminal reaches the whole process group, pool workers included. A worker
+    interrupted mid-task sent KeyboardInterrupt back as the task's result, which escaped the
+    crawl's error handling and left its graceful stop waiting forever for that page. The
+    owner stops its workers itself (pool shutdown, or the lifeline when it exits).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_owner(owner_pid)
 
 
 def start_worker(

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +31,15 @@ def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
 
 #: Longest a recorded fetch stays in memory only (seconds), while the file is free.
 FLUSH_SECONDS = 1.0
+#: Longest the writer thread waits for the store's write lock for one batch (seconds).
+LOCK_WAIT_SECONDS = 60.0
+#: How often the waiting writer tries again (and sees that the log is being closed).
+_RETRY_SECONDS = 0.25
 
 logger = logging.getLogger(__name__)
+
+#: Fetch logs not closed yet: a crawl stopped at once (a second Ctrl-C) closes them itself.
+_OPEN: weakref.WeakSet[FetchLog] = weakref.WeakSet()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS incremental_fetch (
@@ -105,8 +114,14 @@ class FetchLog:
         self._conn.execute("PRAGMA busy_timeout=60000")
         with self._conn:
             self._conn.execute(_SCHEMA)
-        self._writer_conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+        # Short busy waits, retried up to LOCK_WAIT_SECONDS, so that close() can stop a wait
+        # for a lock that will never be released (sqlite3's interrupt() does not end one).
+        self._writer_conn = sqlite3.connect(
+            self.path, timeout=_RETRY_SECONDS, check_same_thread=False)
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="fetchlog")
+        self._closing = threading.Event()
+        self._closed = False
+        _OPEN.add(self)
 
     def get(self, url: str) -> Fetch | None:
         """What the log knows about ``url`` (buffered fetches included), or None."""
@@ -180,13 +195,21 @@ class FetchLog:
              f.last_modified, _iso(f.lastmod))
             for f in fetches
         ]
-        try:
-            with self._writer_conn:
-                self._writer_conn.executemany(_UPSERT, rows)
-        except sqlite3.Error as exc:
-            logger.warning("fetch log: %d fetches not written yet (%s)", len(rows), exc)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                with self._writer_conn:
+                    self._writer_conn.executemany(_UPSERT, rows)
+                return True
+            except sqlite3.OperationalError as exc:
+                if (_is_busy(exc) and time.monotonic() < deadline
+                        and not self._closing.is_set()):
+                    continue  # the store's writer holds the lock: wait for its commit
+                error: sqlite3.Error = exc
+            except sqlite3.Error as exc:
+                error = exc
+            logger.warning("fetch log: %d fetches not written yet (%s)", len(rows), error)
             return False
-        return True
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Write every buffered fetch now; False if that took over ``timeout`` seconds (the
@@ -212,11 +235,35 @@ class FetchLog:
             )
         return cur.rowcount
 
-    def close(self) -> None:
-        """Flush and close."""
+    def close(self, timeout: float = 60.0) -> None:
+        """Flush (waiting up to ``timeout`` seconds for the file) and close.
+
+        What could not be written is logged; the WARC records of those fetches bring them
+        back at the next crawl's start (crawler.incremental.resume), as after a crash.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        _OPEN.discard(self)
         try:
-            self.flush()
+            if not self.flush(timeout):
+                left = len(self._pending) + len(self._writing)
+                logger.warning("fetch log: %d fetches not written at close; the next crawl "
+                               "recovers them from the WARCs", left)
+                self._closing.set()  # a write still waiting for the lock gives up
         finally:
             self._writer.shutdown(wait=True)
             self._writer_conn.close()
             self._conn.close()
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """True if SQLite refused because another connection holds the lock."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def close_open_logs(timeout: float) -> None:
+    """Close every fetch log still open (a crawl stopped at once never closed its own)."""
+    for log in list(_OPEN):
+        log.close(timeout)

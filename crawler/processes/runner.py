@@ -398,6 +398,24 @@ def _run_one_after_another(process: Any, crawlers: list[Any],
 
     reactor.callWhenRunning(lambda: asyncio.ensure_future(crawl_all()))
     process.start(stop_after_crawl=False)
+    _after_forced_stop()
+
+
+#: Longest a forced stop waits to write the fetch log's last rows (seconds).
+FORCED_STOP_FLUSH_SECONDS = 5.0
+
+
+def _after_forced_stop() -> None:
+    """What a crawl stopped at once (a second Ctrl-C) left open: commit the store's open
+    batch, which holds the file's write lock, then write the fetch log's buffer (bounded:
+    what is not written is logged, and the next crawl recovers it from the WARCs). Before,
+    the fetch log's writer thread waited out its 60 s lock timeout at exit. No-op after a
+    crawl that closed normally."""
+    from crawler.incremental.fetchlog import close_open_logs
+    from crawler.shell.pipelines.store import close_left_open
+
+    close_left_open()
+    close_open_logs(FORCED_STOP_FLUSH_SECONDS)
 
 
 def _result(job: CrawlJob, crawler: Any, setup_error: str | None = None) -> JobResult:

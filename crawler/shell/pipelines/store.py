@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+#: Pipelines whose store is open: a crawl stopped at once (a second Ctrl-C) never closes them.
+_OPEN: weakref.WeakSet[StorePipeline] = weakref.WeakSet()
 
 
 def extractor_version() -> str:
@@ -106,6 +110,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         """Open (or create) the store; share the process's analysis pool for sketches."""
         self.store = Store(self.path, commit_every=self.commit_every, create=True)
+        _OPEN.add(self)
         self.pool = AnalysisPool.acquire(self._workers())
         logger.info("Storing cleaned text in %s", self.store.path)
 
@@ -122,6 +127,7 @@ class StorePipeline:
             self.pool = None
         if self.store is None:
             return
+        _OPEN.discard(self)
         store, self.store = self.store, None
         try:
             counts = store.counts()
@@ -135,6 +141,20 @@ class StorePipeline:
         logger.info(
             "Store: %(articles)d articles (%(versions)d versions) from %(pages)d pages", counts
         )
+
+    def commit_and_close(self) -> None:
+        """After a forced stop (the reactor stopped, no page half-written): keep what the open
+        batch holds and release the file's write lock, which the fetch log waits for."""
+        _OPEN.discard(self)
+        store, self.store = self.store, None
+        if store is None:
+            return
+        try:
+            store.close()
+        except sqlite3.Error as exc:  # the next crawl stores these pages from the WARCs
+            logger.warning("Store: the last batch was not committed at the forced stop (%s)",
+                           exc)
+            store.abandon()
 
     async def process_item(self, item: Any) -> Any:
         """Store a PageItem; pass every other item through unchanged."""
@@ -209,3 +229,11 @@ class StorePipeline:
         """Increase a stats counter (when running under a crawler)."""
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+
+def close_left_open() -> None:
+    """Commit and close the stores of crawls stopped at once (a second Ctrl-C): their
+    pipelines never closed. Everything runs on the stopped reactor's thread, so a batch
+    never holds half a page."""
+    for pipeline in list(_OPEN):
+        pipeline.commit_and_close()

@@ -16,7 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from crawler.common.lifeline import exit_with_owner
+from crawler.common.lifeline import ignore_interrupts
 
 T = TypeVar("T")
 
@@ -64,9 +64,10 @@ class AnalysisPool:
             if ctx.get_start_method() == "forkserver":
                 # datasketch (for the store's syndication sketches) loads scipy: once, here.
                 ctx.set_forkserver_preload(["crawler.analysis", "datasketch"])
-            # Workers watch this process: killed, it leaves no worker behind (lifeline).
+            # Workers watch this process: killed, it leaves no worker behind (lifeline); they
+            # ignore Ctrl-C, which is this process's to act on (finish the pages in flight).
             self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=ctx, initializer=exit_with_owner,
+                max_workers=self.workers, mp_context=ctx, initializer=ignore_interrupts,
                 initargs=(os.getpid(),),
             )
         return self._executor
