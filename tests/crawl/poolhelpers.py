@@ -18,3 +18,13 @@ def die_once(flag: str) -> str:
 def square(number: int) -> int:
     """A plain function to run in a worker."""
     return number * number
+
+
+def interrupted(number: int) -> int:
+    """Get Ctrl-C's SIGINT mid-task (a terminal sends it to the whole process group)."""
+    import signal
+    import time
+
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)  # a handler that raises would have run by now
+    return number

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from crawler.shell.spiders.pool import AnalysisPool
-from tests.crawl.poolhelpers import die_once, square
+from tests.crawl.poolhelpers import die_once, interrupted, square
 
 
 def test_pool_is_shared_and_runs_in_workers():
@@ -38,3 +38,13 @@ def test_inline_mode_runs_in_this_process():
         return await pool.run(square, 7)
 
     assert asyncio.run(main()) == 49
+
+
+def test_ctrl_c_is_left_to_the_crawl_not_the_workers():
+    # A worker interrupted mid-task used to send KeyboardInterrupt back as the page's
+    # result: it escaped the crawl's error handling and the graceful stop waited forever.
+    pool = AnalysisPool(1)
+    try:
+        assert asyncio.run(pool.run(interrupted, 7)) == 7
+    finally:
+        pool.release()
