@@ -29,6 +29,8 @@ except OSError:  # not Linux
 _PR_SET_PDEATHSIG = 1
 #: Stats in words a worker's report keeps (the others are counts, summed over workers).
 _TEXT_STATS = ("finish_reason", "crawl/fatal_error")
+#: After a second Ctrl-C, how long the workers have to stop at once before they are killed.
+FORCED_STOP_GRACE_SECONDS = 10.0
 
 
 def _die_with_parent() -> None:
@@ -133,15 +135,21 @@ def worker_argv(child_args: list[str], count: int, url: str, report: Path) -> li
 def _wait(procs: list[subprocess.Popen[bytes]], url: str) -> None:
     """Wait for every worker, printing a progress line now and then; Ctrl-C reaches them too."""
     shown = 0.0
-    interrupted = False
+    presses = 0
+    kill_at = float("inf")
     while any(p.poll() is None for p in procs):
         try:
             time.sleep(0.5)
         except KeyboardInterrupt:
-            if interrupted:  # a second Ctrl-C: stop now
-                for proc in procs:
+            presses += 1
+            if presses == 2:  # the workers got it too: they commit what they hold and stop
+                kill_at = time.monotonic() + FORCED_STOP_GRACE_SECONDS
+            elif presses > 2:
+                kill_at = 0.0
+        if time.monotonic() >= kill_at:  # stop now (the next crawl recovers from the WARCs)
+            for proc in procs:
+                if proc.poll() is None:
                     proc.kill()
-            interrupted = True
         if time.monotonic() - shown >= 10:
             shown = time.monotonic()
             _progress(url, sum(p.poll() is None for p in procs))
