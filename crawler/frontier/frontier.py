@@ -5,7 +5,9 @@ dated URLs newest first, then breadth first), the depth limit, the page budget (
 requests reach the downloader, so priority decides what it buys), pages parked until the
 sources that may date them are read, and the incremental decisions. It also tracks when a
 leased task is finished (its callback done and its items stored), so that a worker that dies
-loses nothing: its unfinished tasks go back to the queue.
+loses nothing: its unfinished tasks go back to the queue (crawler/frontier/leases.py).
+Page requisites have a policy of their own (crawler/frontier/requisites.py), and so does the
+scope redirects and queued entries must stay in (crawler/frontier/scope.py).
 """
 
 from __future__ import annotations
@@ -17,16 +19,13 @@ from enum import StrEnum
 from typing import Protocol
 
 from crawler import discovery
-from crawler.discovery import Discovered, Requisite, Scope, is_internal
+from crawler.discovery import Discovered, Requisite, Scope
 from crawler.discovery.domains import registered_domain
 from crawler.frontier.backend import Action, Admitted, Backend, Counts
 from crawler.frontier.incremental import IncrementalPolicy, Stats
-from crawler.frontier.requisites import (
-    MAX_NESTING,
-    REQUISITE,
-    REQUISITE_PRIORITY,
-    RequisiteConfig,
-)
+from crawler.frontier.leases import Leases
+from crawler.frontier.requisites import REQUISITE, RequisiteAdmission, RequisiteConfig
+from crawler.frontier.scope import CrawlScope
 from crawler.frontier.task import (
     FREE_ROLES,
     SOURCE_PRIORITY,
@@ -39,14 +38,6 @@ from crawler.incremental import Decision
 #: Requests scheduled per page of budget at most: enough for priority to choose among,
 #: bounded so that a huge sitemap does not fill the queue.
 SCHEDULE_FACTOR = 4
-
-
-@dataclass
-class _Open:
-    """A leased task of this worker and how many of its parts are not finished."""
-
-    task: CrawlTask
-    pending: int = 1
 
 
 class SiteNaming(Protocol):
@@ -96,14 +87,13 @@ class Frontier:
         self.incremental = incremental
         self.site_names = site_names
         self._now = datetime.now(UTC)
-        self._open: dict[str, _Open] = {}
+        self._leases = Leases(backend)
         self._budget_spent = False
-        #: Where redirects may lead (None: anywhere); set by the spider from its seeds.
-        self.scope: Scope | None = None
-        #: Bytes of requisites this worker fetched (for ``RequisiteConfig.max_bytes``).
-        self.requisite_bytes = 0
-        #: Hosts a requisite could not reach (DNS, refused, timeout): not tried again.
-        self._hosts_down: set[str] = set()
+        #: Where redirects may lead (crawler/frontier/scope.py), widened as seeds redirect.
+        self._scope = CrawlScope(backend, stats)
+        #: The requisite policy (crawler/frontier/requisites.py), with its own limits.
+        self.requisites = RequisiteAdmission(config.requisites, backend, stats, incremental,
+                                             config.max_url_length)
 
     # --- admission ------------------------------------------------------------------------
 
@@ -158,68 +148,25 @@ class Frontier:
         return result.queued + result.parked
 
     def add_requisites(self, found: Sequence[Requisite], parent: CrawlTask) -> int:
-        """Admit what a page (or a stylesheet) needs to render; return how many were queued.
-
-        Requisites cost no page of the budget and come after the budget is spent too; over
-        the per-crawl byte limit they are counted (``requisites/over_limit``), not queued.
-        Archived ones still fresh are reused (``requisites/reused``): see
-        :meth:`crawler.frontier.incremental.IncrementalPolicy.decide_requisite`.
-        """
-        cfg = self.config.requisites
-        nesting = parent.depth + 1 if parent.role == REQUISITE else 0
-        if not cfg.enabled or nesting > MAX_NESTING or not found:
-            return 0
-        wanted = [r for r in found if r.kind in cfg.kinds][: cfg.per_page]
-        allowed = [r for r in wanted if cfg.host_allowed(r.url)]
-        if len(allowed) < len(wanted):
-            self.stats.inc_value("requisites/private_host", len(wanted) - len(allowed))
-        tasks = [CrawlTask(r.url, role=REQUISITE, site=parent.site, depth=nesting,
-                           priority=REQUISITE_PRIORITY - nesting, via=r.kind) for r in allowed
-                 if len(r.url) <= self.config.max_url_length]
-        fresh, _ = self.backend.unseen(tasks) if tasks else ([], 0)
-        down = [t for t in fresh if self.host_down(t.url)]
-        if down:
-            self.backend.admit([(t, Action.SKIP) for t in down], 0)  # seen: counted once
-            self._unreachable(len(down))
-            fresh = [t for t in fresh if not self.host_down(t.url)]
-        if not fresh:
-            return 0
-        if cfg.max_bytes and self.requisite_bytes >= cfg.max_bytes:
-            self.stats.inc_value("requisites/over_limit", len(fresh))
-            self.stats.inc_value("requisites/over_limit/crawl_bytes", len(fresh))
-            return 0
-        batch = [(task, self._requisite_action(task)) for task in fresh]
-        result = self.backend.admit(batch, 0)
-        if result.queued:
-            self.stats.inc_value("requisites/queued", result.queued)
-        if result.skipped:
-            self.stats.inc_value("requisites/reused", result.skipped)
-        return result.queued
-
-    def _requisite_action(self, task: CrawlTask) -> Action:
-        """Queue a requisite, unless the incremental policy reuses its fresh capture."""
-        if self.incremental is not None and self.incremental.decide_requisite(
-            task, self.config.requisites.fresh_for
-        ) is Decision.SKIP:
-            return Action.SKIP
-        return Action.QUEUE
+        """Admit what a page (or a stylesheet) needs to render; return how many were queued."""
+        return self.requisites.add(found, parent)
 
     def mark_host_down(self, url: str) -> None:
         """A requisite's host could not be reached: its other requisites fail at once."""
-        if len(self._hosts_down) < 100_000:
-            self._hosts_down.add(discovery.host_of(url))
+        self.requisites.mark_host_down(url)
 
     def host_down(self, url: str) -> bool:
         """True if a requisite found this URL's host unreachable in this crawl."""
-        return bool(self._hosts_down) and discovery.host_of(url) in self._hosts_down
-
-    def _unreachable(self, count: int) -> None:
-        self.stats.inc_value("requisites/failed", count)
-        self.stats.inc_value("requisites/failed/unreachable", count)
+        return self.requisites.host_down(url)
 
     def requisite_fetched(self, size: int) -> None:
         """Count a fetched requisite's bytes against the per-crawl limit."""
-        self.requisite_bytes += size
+        self.requisites.fetched(size)
+
+    @property
+    def requisite_bytes(self) -> int:
+        """Bytes of requisites this worker fetched (for ``RequisiteConfig.max_bytes``)."""
+        return self.requisites.fetched_bytes
 
     def add_revisits(self, sites: Sequence[str]) -> int:
         """Admit the archived articles of ``sites`` due for a revisit (incremental crawls)."""
@@ -264,34 +211,22 @@ class Frontier:
         if self.config.max_pages and spent >= self.config.max_pages:
             self._budget_spent = True
 
-    def redirect_refusal(self, task: CrawlTask, url: str) -> str | None:
-        """Why a redirect (or refresh) of ``task`` to ``url`` is refused; None to follow it.
+    @property
+    def scope(self) -> Scope | None:
+        """Where redirects may lead (None: anywhere); set by the spider from its seeds."""
+        return self._scope.scope
 
-        A seed may redirect to another host (which then joins the scope), never to another
-        port or an internal address; any other task's redirect stays in scope. Refusals are
-        counted (``scope/refused_redirects``, and by reason).
-        """
-        if self.scope is None or task.role == REQUISITE:
-            return None  # requisites may be on any public host (crawler.shell.middlewares)
-        reason = self.scope.refusal(url)
-        if reason == "other-host" and task.role == "seed":
-            widened = self.scope.widened(url)
-            if widened.refusal(url) is None:
-                self.scope = widened
-                self.backend.add_scope_host(discovery.host_of(url))
-                return None
-        if reason is not None:
-            self.stats.inc_value("scope/refused_redirects")
-            self.stats.inc_value(f"scope/refused_redirects/{reason}")
-        return reason
+    @scope.setter
+    def scope(self, scope: Scope | None) -> None:
+        self._scope.scope = scope
+
+    def redirect_refusal(self, task: CrawlTask, url: str) -> str | None:
+        """Why a redirect (or refresh) of ``task`` to ``url`` is refused; None to follow it."""
+        return self._scope.redirect_refusal(task, url)
 
     def widen_scope(self, url: str) -> None:
         """A seed's response came from ``url``'s host: it joins the scope (of every worker)."""
-        if self.scope is not None and self.scope.refusal(url) == "other-host":
-            widened = self.scope.widened(url)
-            if widened.refusal(url) is None:
-                self.scope = widened
-                self.backend.add_scope_host(discovery.host_of(url))
+        self._scope.widen(url)
 
     def claim_redirect(self, url: str) -> bool:
         """Mark a redirect target seen; False if it was fetched or queued already."""
@@ -314,19 +249,18 @@ class Frontier:
                 continue
             if task is None:
                 return None
-            if self._out_of_scope(task):
+            if self._scope.excludes(task):
                 self.backend.drop(task)
                 self.stats.inc_value("frontier/bad_entries")
                 continue
-            task.leased = True
-            self._open[task.key] = _Open(task)
+            self._leases.lease(task)
             if self._budget_spent and task.role != REQUISITE:
                 # The budget is spent: only requisites of the pages fetched are still due.
                 self.stats.inc_value("frontier/dropped_after_budget")
                 self.release(task)
                 continue
-            if task.role == REQUISITE and self.host_down(task.url):
-                self._unreachable(1)  # not worth a request: its host did not answer
+            if task.role == REQUISITE and self.requisites.host_down(task.url):
+                self.requisites.unreachable(1)  # not worth a request: its host did not answer
                 self.release(task)
                 continue
             if not (task.requeued and self._archived_meanwhile(task)):
@@ -336,21 +270,6 @@ class Frontier:
             self.stats.inc_value("frontier/requeued_archived")
             self.release(task)
         return None
-
-    def _out_of_scope(self, task: CrawlTask) -> bool:
-        """True for a queued URL outside the crawl's scope (an entry another client wrote).
-
-        Hosts a seed of any worker redirected to are in scope (the backend shares them).
-        """
-        if self.scope is None:
-            return False
-        if task.role == REQUISITE:  # any public host; an internal one only if a seed is
-            return not self.scope.internal_ok and is_internal(discovery.host_of(task.url))
-        reason = self.scope.refusal(task.url)
-        if reason == "other-host" and discovery.host_of(task.url) in self.backend.scope_hosts():
-            self.scope = self.scope.widened(task.url)
-            return False
-        return reason is not None
 
     def _archived_meanwhile(self, task: CrawlTask) -> bool:
         """True if the incremental policy, asked again, skips a requeued task as archived."""
@@ -421,24 +340,16 @@ class Frontier:
 
     def hold(self, task: CrawlTask) -> None:
         """Something more of a leased task is pending (an item not stored yet)."""
-        entry = self._open.get(task.key)
-        if entry is not None:
-            entry.pending += 1
+        self._leases.hold(task)
 
     def release(self, task: CrawlTask) -> None:
         """One pending part of a leased task is done; the last one ends its lease."""
-        entry = self._open.get(task.key)
-        if entry is None:
-            return
-        entry.pending -= 1
-        if entry.pending <= 0:
-            del self._open[task.key]
-            self.backend.ack(task)
+        self._leases.release(task)
 
     @property
     def open_tasks(self) -> int:
         """Leased tasks of this worker not finished yet."""
-        return len(self._open)
+        return len(self._leases)
 
     def on_idle(self) -> IdleAction:
         """Release parked pages, wait for other workers, or say the crawl is finished."""
@@ -470,9 +381,7 @@ class Frontier:
 
     def close(self) -> None:
         """Give unfinished tasks back (a shared crawl goes on without us), then close."""
-        if self._open:
-            self.backend.give_back()
-            self._open.clear()
+        self._leases.give_back()
         try:
             if self.incremental is not None:
                 self.incremental.close()

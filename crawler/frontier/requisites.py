@@ -12,13 +12,20 @@ most ``per_page`` of them, so they never hold pages back for long.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from crawler.discovery import host_of
+from crawler.discovery import Requisite, host_of
 from crawler.discovery.requisites import DEFAULT_KINDS, DEFAULT_PER_PAGE, KINDS
 from crawler.discovery.scope import is_internal
+from crawler.frontier.backend import Action, Backend
+from crawler.frontier.task import CrawlTask
+from crawler.incremental import Decision
+
+if TYPE_CHECKING:  # crawler.frontier.incremental imports this module
+    from crawler.frontier.incremental import IncrementalPolicy, Stats
 
 #: The role of a requisite's task (crawler.frontier.task.CrawlTask.role).
 REQUISITE = "requisite"
@@ -93,3 +100,86 @@ class RequisiteConfig:
         """Public hosts always; loopback and private ones only when a seed is on one."""
         host = host_of(url)
         return bool(host) and (self.private_ok or not is_private_host(host))
+
+
+class RequisiteAdmission:
+    """The requisites one worker admits: kinds, count per page, hosts, bytes, reuse."""
+
+    def __init__(
+        self, config: RequisiteConfig, backend: Backend, stats: Stats,
+        incremental: IncrementalPolicy | None = None, max_url_length: int = 2083,
+    ) -> None:
+        self.config = config
+        self.backend = backend
+        self.stats = stats
+        self.incremental = incremental
+        self.max_url_length = max_url_length
+        #: Bytes of requisites this worker fetched (for ``RequisiteConfig.max_bytes``).
+        self.fetched_bytes = 0
+        #: Hosts a requisite could not reach (DNS, refused, timeout): not tried again.
+        self._hosts_down: set[str] = set()
+
+    def add(self, found: Sequence[Requisite], parent: CrawlTask) -> int:
+        """Admit what a page (or a stylesheet) needs to render; return how many were queued.
+
+        Requisites cost no page of the budget and come after the budget is spent too; over
+        the per-crawl byte limit they are counted (``requisites/over_limit``), not queued.
+        Archived ones still fresh are reused (``requisites/reused``): see
+        :meth:`crawler.frontier.incremental.IncrementalPolicy.decide_requisite`.
+        """
+        cfg = self.config
+        nesting = parent.depth + 1 if parent.role == REQUISITE else 0
+        if not cfg.enabled or nesting > MAX_NESTING or not found:
+            return 0
+        wanted = [r for r in found if r.kind in cfg.kinds][: cfg.per_page]
+        allowed = [r for r in wanted if cfg.host_allowed(r.url)]
+        if len(allowed) < len(wanted):
+            self.stats.inc_value("requisites/private_host", len(wanted) - len(allowed))
+        tasks = [CrawlTask(r.url, role=REQUISITE, site=parent.site, depth=nesting,
+                           priority=REQUISITE_PRIORITY - nesting, via=r.kind) for r in allowed
+                 if len(r.url) <= self.max_url_length]
+        fresh, _ = self.backend.unseen(tasks) if tasks else ([], 0)
+        down = [t for t in fresh if self.host_down(t.url)]
+        if down:
+            self.backend.admit([(t, Action.SKIP) for t in down], 0)  # seen: counted once
+            self.unreachable(len(down))
+            fresh = [t for t in fresh if not self.host_down(t.url)]
+        if not fresh:
+            return 0
+        if cfg.max_bytes and self.fetched_bytes >= cfg.max_bytes:
+            self.stats.inc_value("requisites/over_limit", len(fresh))
+            self.stats.inc_value("requisites/over_limit/crawl_bytes", len(fresh))
+            return 0
+        batch = [(task, self._action(task)) for task in fresh]
+        result = self.backend.admit(batch, 0)
+        if result.queued:
+            self.stats.inc_value("requisites/queued", result.queued)
+        if result.skipped:
+            self.stats.inc_value("requisites/reused", result.skipped)
+        return result.queued
+
+    def _action(self, task: CrawlTask) -> Action:
+        """Queue a requisite, unless the incremental policy reuses its fresh capture."""
+        if self.incremental is not None and self.incremental.decide_requisite(
+            task, self.config.fresh_for
+        ) is Decision.SKIP:
+            return Action.SKIP
+        return Action.QUEUE
+
+    def mark_host_down(self, url: str) -> None:
+        """A requisite's host could not be reached: its other requisites fail at once."""
+        if len(self._hosts_down) < 100_000:
+            self._hosts_down.add(host_of(url))
+
+    def host_down(self, url: str) -> bool:
+        """True if a requisite found this URL's host unreachable in this crawl."""
+        return bool(self._hosts_down) and host_of(url) in self._hosts_down
+
+    def unreachable(self, count: int) -> None:
+        """Count requisites failed at once because their host did not answer."""
+        self.stats.inc_value("requisites/failed", count)
+        self.stats.inc_value("requisites/failed/unreachable", count)
+
+    def fetched(self, size: int) -> None:
+        """Count a fetched requisite's bytes against the per-crawl limit."""
+        self.fetched_bytes += size

@@ -23,7 +23,7 @@ The crawl policy (seen set, priority, budget, parked pages, incremental decision
 frontier's (crawler/frontier/): this spider hands it what each page links to and turns the
 tasks it gives back into Requests (:meth:`NewsSpider.request_for`). It tells the WARC
 extension whether a seed is usable (signal ``seed_checked``): a rejected seed leaves the
-archive untouched.
+archive untouched (crawler/shell/spiders/seedcheck.py).
 
 Stats: ``pages/article``, ``pages/list/<reason>``, ``pages/not-html``, ``seeds/<kind>``,
 ``seeds/accepted``, ``errors/<kind>`` (real failures, once per URL:
@@ -56,11 +56,11 @@ from crawler.frontier.requisites import REQUISITE
 from crawler.frontier.warmup import Held, SiteWarmup
 from crawler.shell.items import PageItem
 from crawler.shell.scheduler import open_frontier, task_of
-from crawler.shell.signals import seed_checked
 from crawler.shell.spiders.config import CrawlConfig
-from crawler.shell.spiders.failures import count_failure, seed_problem
+from crawler.shell.spiders.failures import count_failure
 from crawler.shell.spiders.pool import AnalysisPool, default_workers
 from crawler.shell.spiders.requisites import RequisiteFetcher
+from crawler.shell.spiders.seedcheck import SeedCheck
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class NewsSpider(scrapy.Spider):
     """Crawl news sites from seeds: follow in-scope links, read feeds and sitemaps."""
 
     name = "news"
-    #: Tells the WARC extension to hold a seed's exchanges until :meth:`_seed_verdict`.
+    #: Tells the WARC extension to hold a seed's exchanges until :meth:`SeedCheck.verdict`.
     checks_seeds = True
     frontier: Frontier
     pool: AnalysisPool
@@ -82,6 +82,7 @@ class NewsSpider(scrapy.Spider):
     profile_dir: str | None
     crawl_id: str
     requisites: RequisiteFetcher
+    seeds: SeedCheck
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +98,7 @@ class NewsSpider(scrapy.Spider):
         spider.frontier = open_frontier(crawler, cfg.max_pages, cfg.seeds)
         spider.frontier.scope = discovery.Scope.for_seeds(cfg.seeds, cfg.allowed_domains)
         spider.requisites = RequisiteFetcher(spider)
+        spider.seeds = SeedCheck(spider)
         workers = default_workers() if cfg.workers is None else cfg.workers
         spider.pool = AnalysisPool.acquire(workers)
         spider.profile_dir = tempfile.mkdtemp(prefix="crawler-profiles-") if workers else None
@@ -186,11 +188,10 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("analysis/errors")
             self.crawler.stats.inc_value("errors/analysis")
             if task.role == "seed":  # a real page: keep it, re-extraction can retry it
-                self._seed_verdict(response.request, True)
+                self.seeds.verdict(response.request, True)
             return
         if task.role == "seed":
-            self._check_seed(response, result, ctype)
-            usable = result.kind != "unknown" and not (result.problem and not result.links)
+            usable = self.seeds.checked(response, result, ctype)
             robots = self._robots_task(response.url) if usable else None
             if robots is not None:
                 self.frontier.add([robots])
@@ -330,52 +331,9 @@ class NewsSpider(scrapy.Spider):
             self.config.allowed_domains = self.config.allowed_domains | {host}
         self.frontier.widen_scope(response.url)
 
-    def _check_seed(
-        self, response: Response, result: analysis.PageAnalysis, ctype: str | None
-    ) -> None:
-        """Count the seed's kind; remember seeds that are not HTML, a feed or a sitemap.
-
-        A feed or sitemap seed whose XML is broken (truncated) is refused if it gave no entry,
-        and reported (a partial failure) if it gave some.
-        """
-        kind = result.kind
-        self.crawler.stats.inc_value(f"seeds/{kind}")
-        problem = None
-        if kind == discovery.UNKNOWN:
-            problem = (f"seed {response.url} is neither an HTML page, a feed nor a sitemap "
-                       f"(Content-Type {ctype or 'missing'}): give a home page, section, feed "
-                       "or sitemap URL")
-        elif result.problem:
-            name = "feed" if kind == discovery.FEED else "sitemap"
-            if not result.links:
-                problem = (f"seed {response.url} looks like a {name} but gave no entries "
-                           f"({result.problem}): check the URL, or that the server sent it "
-                           "whole")
-            else:  # used, but the user must hear that the rest was lost
-                self.seed_problems.append(
-                    f"seed {response.url}: only {len(result.links)} entries of the {name} "
-                    f"could be read ({result.problem}): check that the server sends it whole")
-        self._seed_verdict(response.request, problem is None)
-        if problem is None:
-            self.crawler.stats.inc_value("seeds/accepted")
-        else:
-            self.crawler.stats.inc_value("seeds/rejected")
-            self.seed_problems.append(problem)
-
-    def _seed_verdict(self, request: Request | None, usable: bool) -> None:
-        """Tell the WARC extension whether to archive the seed's held exchanges."""
-        if request is not None:
-            self.crawler.signals.send_catch_log(signal=seed_checked, request=request,
-                                                accepted=usable)
-
     def _seed_failed(self, failure: Failure) -> None:
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
-        task = self._ignore(failure)
-        self._seed_verdict(getattr(failure, "request", None), False)
-        if task is not None and task.budget == "refused":
-            return  # more seeds than pages to fetch: not a problem of the seed
-        self.crawler.stats.inc_value("seeds/failed")
-        self.seed_problems.append(seed_problem(task.url if task is not None else "?", failure))
+        self.seeds.failed(failure, self._ignore(failure))
 
     def _ignore(self, failure: Failure) -> CrawlTask | None:
         """Count a real failure by kind (``errors/<kind>``); the task is finished."""
