@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlunsplit
 
 from w3lib.url import safe_url_string
+
+from crawler.discovery.urls import split_http_url
 
 _NOT_FETCHED = ("data:", "blob:", "javascript:", "about:", "mailto:", "tel:", "#")
 
@@ -20,18 +22,11 @@ def resolve_requisite(ref: str, base: str) -> str | None:
     if not ref or ref.lower().startswith(_NOT_FETCHED):
         return None
     try:
-        parts = urlsplit(urljoin(base, ref))
-        port = parts.port
+        joined = urljoin(base, ref)
     except ValueError:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    split = split_http_url(joined)
+    if split is None:
         return None
-    host = parts.hostname.lower()
-    if any(char.isspace() for char in host):
-        return None
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
-    if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
-        host = f"{host}:{port}"
+    scheme, host, parts = split
     return safe_url_string(urlunsplit((scheme, host, parts.path or "/", parts.query, "")))

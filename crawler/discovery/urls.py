@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 #: Query parameters that only track the visitor; dropped so one page is one URL.
 TRACKING_PARAMS = frozenset(
@@ -36,6 +36,20 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
         return None
     if base:
         url = urljoin(base, url)
+    split = split_http_url(url)
+    if split is None:
+        return None
+    scheme, host, parts = split
+    query = "&".join(
+        p for p in parts.query.split("&") if p and p.split("=", 1)[0].lower() not in TRACKING_PARAMS
+    )
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+
+def split_http_url(url: str) -> tuple[str, str, SplitResult] | None:
+    """An http(s) URL's lower-case scheme, its host[:port] as sent (no default port, IPv6 in
+    brackets) and its parts; None for anything else or a malformed URL."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -47,13 +61,11 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     host = parts.hostname.lower()
     if any(char.isspace() for char in host):
         return None
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
         host = f"{host}:{port}"
-    query = "&".join(
-        p for p in parts.query.split("&") if p and p.split("=", 1)[0].lower() not in TRACKING_PARAMS
-    )
-    return urlunsplit((scheme, host, parts.path or "/", query, ""))
-
+    return scheme, host, parts
 
 def host_of(url: str) -> str:
     """Return the lower-case host name of ``url`` (no port), or '' if there is none."""

@@ -75,3 +75,11 @@ def test_scope_matches_subdomains_not_lookalikes():
 )
 def test_url_page_hint(url, hint):
     assert url_page_hint(url) == hint
+
+
+def test_an_ipv6_page_url_keeps_its_brackets() -> None:
+    # One URL splitter serves page links and requisites: "http://::1:8080/" is no URL.
+    from crawler.discovery import normalize_url
+
+    assert normalize_url("http://[::1]:8080/a?utm_source=x&b=1#top") == "http://[::1]:8080/a?b=1"
+    assert normalize_url("/b", base="http://[::1]/") == "http://[::1]/b"
