@@ -13,12 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
-from tests.crawl.helpers import crawler
-from tests.crawl.test_requisites import FAST
-from tests.replay.browser import Chromium, why_chromium_cannot_run
-from tests.replay.replayhelp import running_replay
-from tests.sites.requisites import RequisiteSite
+from tests.replay.browser import Chromium
+from tests.replay.replayhelp import free_ports, running_replay
+from tests.replay.reqarchive import requisite_crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,17 +42,14 @@ def _page_state(browser: Chromium, url: str) -> dict:
         time.sleep(0.3)
 
 
-def test_replayed_pages_show_their_images_fonts_and_styles(tmp_path: Path) -> None:
-    reason = why_chromium_cannot_run()
-    if reason:
-        pytest.skip(reason)
-    archive = tmp_path / "archive"
-    with RequisiteSite() as site:
-        run = crawler("crawl", "--archive-dir", str(archive), *FAST, site.home)
-        pages = site.clean_pages
-    assert run.returncode == 0, run.stderr
+def test_replayed_pages_show_their_images_fonts_and_styles(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, chromium) -> None:
+    crawled = requisite_crawl(tmp_path_factory, tmp_path / "archive")  # the defaults, FAST
+    assert crawled.returncode == 0, crawled.stderr
+    archive, pages = crawled.archive, crawled.pages
     # The live site is stopped: whatever shows now comes from the archive.
-    with running_replay(archive, free_port()) as base, Chromium() as browser:
+    browser = chromium
+    with running_replay(archive, free_ports()) as base:
         for url in pages:
             state = _page_state(browser, f"{base}/archive/{url}")
             broken = [src for src, width in state["images"] if not width]

@@ -8,13 +8,19 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.demosite.server import DemoSiteServer
 from crawler.frontier.incremental import known_capture
 from crawler.incremental import RevisitPolicy
 from crawler.incremental.fetchlog import FetchLog
 from crawler.store import open_store
+
+if TYPE_CHECKING:
+    from tests.conftest import DemoCrawl
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -84,3 +90,17 @@ def revisit_offset(archive, url: str, moment: datetime) -> str:
     # Rounded down: the revisit falls in the second before ``moment``, after the last fetch
     # as long as ``moment`` is at least a second after it.
     return f"{math.floor((moment - anchor).total_seconds())}s"
+
+
+def serve_demo_crawl_copy(demo_crawl: DemoCrawl, archive: Path) -> DemoSiteServer | None:
+    """The run's edition-1 ``demo_crawl`` copied to ``archive`` and the demo site (edition 1)
+    ready on the port its URLs name, so a test starts where a first full crawl leaves off;
+    None (nothing copied) when that port is taken now: the caller crawls edition 1 itself.
+    """
+    port = urlsplit(demo_crawl.url).port
+    try:
+        server = DemoSiteServer(port=port or 0)
+    except OSError:
+        return None
+    demo_crawl.copy(archive)
+    return server

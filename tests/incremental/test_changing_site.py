@@ -23,6 +23,7 @@ from tests.incremental.sitecrawl import (
     records,
     revisit_offset,
     run_crawl,
+    serve_demo_crawl_copy,
     sleep_until,
     warc_files,
     write_sites,
@@ -35,8 +36,11 @@ ALWAYS = ["/", "/robots.txt", "/sitemap_index.xml", "/sitemap-news.xml", "/feed.
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Crawl three times; return the archive, URLs and what each later run fetched."""
+def runs(tmp_path_factory, demo_crawl):
+    """Crawl three times; return the archive, URLs and what each later run fetched.
+
+    Run 1 is the run's shared edition-1 ``demo_crawl`` (copied) when its port is free again.
+    """
     tmp = tmp_path_factory.mktemp("changing")
     archive = tmp / "archive"
     site1, site2 = build_site(1), build_site(2)
@@ -47,12 +51,15 @@ def runs(tmp_path_factory):
     }
     article_paths = {a.path for a in site2.articles}
     out = {"archive": archive, "paths": paths}
-    with DemoSiteServer() as server:
+    copied = serve_demo_crawl_copy(demo_crawl, archive)
+    with copied or DemoSiteServer() as server:
         url = server.url.rstrip("/")
         out["url"] = url
         sites = write_sites(tmp / "sites.toml", server.url)
-        run_crawl(sites, archive)
-        out["run1"] = [p for p in server.requests if p in article_paths]
+        if copied is None:
+            run_crawl(sites, archive)
+        first = demo_crawl.requests if copied else server.requests
+        out["run1"] = [p for p in first if p in article_paths]
 
         server.set_edition(2)
         due_at = datetime.now(UTC) + timedelta(seconds=1.0)

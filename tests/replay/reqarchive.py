@@ -19,10 +19,13 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import yaml
 
+from tests.once import copy_folder, run_once
 from tests.replay.replayhelp import fetch, run_cli
 from tests.sites.requisites import RequisiteSite
 
@@ -63,6 +66,36 @@ def archive_site(site: RequisiteSite, root: Path) -> str:
     for cdx in (root / "warc").glob("*.cdx"):
         cdx.unlink()
     return "wget"
+
+
+@dataclass(frozen=True)
+class RequisiteCrawl:
+    """A default ``crawler crawl`` of the requisites site, the site stopped afterwards."""
+
+    archive: Path  # a private copy: the caller may change it (replay writes its config there)
+    returncode: int
+    stderr: str
+    pages: list[str]  # the site's clean pages (RequisiteSite.clean_pages) as crawled
+
+
+def _crawl_requisite_site(folder: Path) -> None:
+    with RequisiteSite() as site:
+        done = run_cli("crawl", site.home, "--archive-dir", str(folder / "archive"), *FAST,
+                       timeout=300)
+        pages = list(site.clean_pages)
+    (folder / "run.json").write_text(json.dumps(
+        {"returncode": done.returncode, "stderr": done.stderr, "pages": pages}))
+
+
+def requisite_crawl(tmp_path_factory: pytest.TempPathFactory, target: Path) -> RequisiteCrawl:
+    """One default crawl of the requisites site per test run (shared by xdist workers), copied
+    to ``target`` for the caller: the test modules that only replay it need no crawl of their own.
+    """
+    folder = run_once(tmp_path_factory, "requisites-crawl", _crawl_requisite_site)
+    run = json.loads((folder / "run.json").read_text())
+    if (folder / "archive").exists():
+        copy_folder(folder / "archive", target)
+    return RequisiteCrawl(target, run["returncode"], run["stderr"], run["pages"])
 
 
 @contextlib.contextmanager

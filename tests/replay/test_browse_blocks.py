@@ -12,7 +12,6 @@ import pytest
 from crawler.extract.blocks import Block, blocks_to_json, plain_text
 from crawler.replay.browse.app import BrowseApp
 from crawler.store import PageRecord, WarcLocation, open_store
-from tests.replay.browser import Chromium, why_chromium_cannot_run
 from tests.replay.test_browse_app import get
 
 URL = "https://news.example/2026/structured"
@@ -87,32 +86,29 @@ def test_a_version_without_blocks_shows_its_paragraphs(tmp_path):
 
 
 @pytest.mark.browser
-def test_chromium_shows_the_structure_and_runs_nothing(tmp_path):
-    reason = why_chromium_cannot_run()
-    if reason:
-        pytest.skip(reason)
+def test_chromium_shows_the_structure_and_runs_nothing(tmp_path, chromium):
     app = _app(tmp_path, BLOCKS)
     server = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_port}"
-        with Chromium() as browser:
-            browser.goto(f"{base}/article?url={urllib.parse.quote(URL, safe='')}")
-            assert browser.js("window.__pwned === undefined")
-            assert browser.text("#text h3.sub") == f"What <b>changes</b> {EVIL}"
-            items = browser.js("[...document.querySelectorAll('#text ol > li')]"
-                               ".map(e => e.firstChild.textContent)")
-            assert items == ["Bins on <i>Monday</i>", "Parking"]
-            assert browser.text("#text ol li ul li") == "nested item"
-            cells = browser.js("[...document.querySelectorAll('#text table th, #text table td')]"
-                               ".map(e => e.textContent)")
-            assert cells == ["Ward", "Seats <img src=x>", "North", "4"]
-            assert browser.js("document.querySelectorAll('main script, main img').length") == 0
-            # The stylesheet is allowed by the page's CSP: the standfirst is set in bold.
-            weight = browser.js("getComputedStyle(document.querySelector('.standfirst'))"
-                                ".fontWeight")
-            assert weight in ("600", "700", 600, 700)
+        browser = chromium
+        browser.goto(f"{base}/article?url={urllib.parse.quote(URL, safe='')}")
+        assert browser.js("window.__pwned === undefined")
+        assert browser.text("#text h3.sub") == f"What <b>changes</b> {EVIL}"
+        items = browser.js("[...document.querySelectorAll('#text ol > li')]"
+                           ".map(e => e.firstChild.textContent)")
+        assert items == ["Bins on <i>Monday</i>", "Parking"]
+        assert browser.text("#text ol li ul li") == "nested item"
+        cells = browser.js("[...document.querySelectorAll('#text table th, #text table td')]"
+                           ".map(e => e.textContent)")
+        assert cells == ["Ward", "Seats <img src=x>", "North", "4"]
+        assert browser.js("document.querySelectorAll('main script, main img').length") == 0
+        # The stylesheet is allowed by the page's CSP: the standfirst is set in bold.
+        weight = browser.js("getComputedStyle(document.querySelector('.standfirst'))"
+                            ".fontWeight")
+        assert weight in ("600", "700", 600, 700)
     finally:
         server.shutdown()
         server.server_close()

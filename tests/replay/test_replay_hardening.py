@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from crawler.store import PageRecord, WarcLocation, open_store
-from tests.replay.browser import Chromium, why_chromium_cannot_run
 from tests.replay.conftest import make_archive
 from tests.replay.replayhelp import REPO, fetch, free_ports, replay_of, run_cli, running_replay
 from tests.replay.warcs import Page, sample_pages, write_warc
@@ -106,23 +105,20 @@ def test_raw_replay_is_sandboxed(served):
     assert raw.headers["content-security-policy"] == "sandbox"
 
 
-def test_archived_scripts_cannot_read_the_browser(served):
-    reason = why_chromium_cannot_run()
-    if reason:
-        pytest.skip(reason)
+def test_archived_scripts_cannot_read_the_browser(served, chromium):
     base, _, _ = served
-    with Chromium() as browser:  # following the browser's own replay links
-        browser.goto(f"{base}/archive/20260102030405/{HOSTILE_URL}")
-        deadline = time.monotonic() + 10
-        while not browser.js("document.documentElement.getAttribute('data-probe')"):
-            assert time.monotonic() < deadline, "the page's script never finished"
-            time.sleep(0.2)
-        probes = browser.js("document.documentElement.getAttribute('data-probe')").split(",")
-        assert browser.js("document.documentElement.getAttribute('data-ran')") == "yes"
-        assert "read" not in probes, probes
-        browser.goto(f"{base}/archive/20260102030405id_/{HOSTILE_URL}")  # raw: no script at all
-        time.sleep(0.5)
-        assert browser.js("document.documentElement.getAttribute('data-ran')") is None
+    browser = chromium  # following the browser's own replay links
+    browser.goto(f"{base}/archive/20260102030405/{HOSTILE_URL}")
+    deadline = time.monotonic() + 10
+    while not browser.js("document.documentElement.getAttribute('data-probe')"):
+        assert time.monotonic() < deadline, "the page's script never finished"
+        time.sleep(0.2)
+    probes = browser.js("document.documentElement.getAttribute('data-probe')").split(",")
+    assert browser.js("document.documentElement.getAttribute('data-ran')") == "yes"
+    assert "read" not in probes, probes
+    browser.goto(f"{base}/archive/20260102030405id_/{HOSTILE_URL}")  # raw: no script at all
+    time.sleep(0.5)
+    assert browser.js("document.documentElement.getAttribute('data-ran')") is None
 
 
 @pytest.mark.parametrize("which", ["browser", "replay"])

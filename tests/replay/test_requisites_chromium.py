@@ -3,7 +3,7 @@ stylesheet and its @import apply, the web font loads, no request fails or leaves
 
 Through ``crawler replay`` (its replay origin) and through a WACZ made by ``crawler wacz``,
 served by pywb from the WACZ's own index. The live site is stopped before replay, so nothing can
-come from it. One archive, one replay, one Chromium for the module.
+come from it. One archive and one replay for the module, the shared Chromium of the test process.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import urllib.parse
 import pytest
 
 from tests.conftest import free_port
-from tests.replay.browser import Chromium, open_and_report, why_chromium_cannot_run
+from tests.replay.browser import open_and_report, why_chromium_cannot_run
 from tests.replay.replayhelp import free_ports, replay_of, run_cli, running_replay
 from tests.replay.reqarchive import (
     archive_site,
     crawler_archives_requisites,
     ensure_article,
+    requisite_crawl,
     serving_wacz,
 )
 from tests.sites.requisites import RequisiteSite
@@ -36,9 +37,15 @@ def archived(tmp_path_factory):
     if not crawler_archives_requisites() and shutil.which("wget") is None:
         pytest.skip("wget is not installed (needed while the crawl archives no requisites)")
     root = tmp_path_factory.mktemp("requisites") / "archive"
-    with RequisiteSite() as site:
-        how = archive_site(site, root)
-        pages = list(site.clean_pages)
+    if crawler_archives_requisites():  # the run's one default crawl of the site, copied
+        crawled = requisite_crawl(tmp_path_factory, root)
+        if crawled.returncode not in (0, 1):
+            raise RuntimeError(f"crawl failed: {crawled.stderr[-800:]}")
+        how, pages = "crawler", crawled.pages
+    else:
+        with RequisiteSite() as site:
+            how = archive_site(site, root)
+            pages = list(site.clean_pages)
     if not (root / "articles.sqlite").exists():  # wget wrote only the WARC: store its text
         stored = run_cli("extract", str(root / "warc"), "--archive-dir", str(root))
         assert stored.returncode == 0, stored.stderr
@@ -46,10 +53,10 @@ def archived(tmp_path_factory):
     return root, pages, how
 
 
-@pytest.fixture(scope="module")
-def browser(archived):
-    with Chromium() as chromium:
-        yield chromium
+@pytest.fixture
+def browser(archived, chromium):
+    """The run's shared Chromium (the site is archived first, so a skip costs no browser)."""
+    return chromium
 
 
 def _check_page(browser, origin: str, url: str) -> list[str]:
