@@ -99,6 +99,9 @@ class Backend(Protocol):
     def heartbeat(self, stats: Mapping[str, int]) -> int:
         """Say this worker is alive, publish its stats; requeue dead workers' leases (count)."""
 
+    def requeue_own(self) -> int:
+        """Put this worker's leases back in the queue, the worker staying (count)."""
+
     def give_back(self) -> int:
         """Put this worker's leased tasks back in the queue (the worker stops early)."""
 

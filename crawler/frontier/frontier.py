@@ -363,6 +363,11 @@ class Frontier:
                 return IdleAction.CONTINUE
         if counts.queued and (not self._budget_spent or self.config.requisites.enabled):
             return IdleAction.CONTINUE
+        if counts.leased and not len(self._leases) and self.backend.requeue_own():
+            # Idle and holding nothing, yet leases of this worker are listed: a pop whose
+            # reply a Redis outage lost. Without this the crawl would wait for them for ever.
+            self.stats.inc_value("frontier/requeued_lost_leases")
+            return IdleAction.CONTINUE
         if counts.leased:
             return IdleAction.WAIT
         self.backend.finish()

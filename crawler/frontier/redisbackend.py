@@ -111,7 +111,7 @@ class RedisBackend:
         self.lease_timeout_ms = int(lease_timeout * 1000)
         self._scripts = {name: client.register_script(getattr(lua, name)) for name in (
             "UNSEEN", "ADMIT", "POP", "ACK", "SPEND", "RELEASE", "HEARTBEAT", "LEAVE", "COUNTS",
-            "FINISH")}
+            "FINISH", "REQUEUE")}
         # For `crawler status`: the budget the crawl's first worker was given.
         client.hsetnx(prefix + "meta", "max_pages", budget_limit)
         self._gave_back = False
@@ -242,6 +242,11 @@ class RedisBackend:
         if stats:
             self.client.hmset(self.prefix + "wstats:" + self.worker, dict(stats))
         return int(self._run("HEARTBEAT", self.worker, self.lease_timeout_ms))
+
+    @_or(0)
+    def requeue_own(self) -> int:
+        """Put this worker's leases back in the queue and stay in the crawl (count)."""
+        return int(self._run("REQUEUE", self.worker))
 
     @_or(0)
     def give_back(self) -> int:

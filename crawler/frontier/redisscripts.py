@@ -223,6 +223,12 @@ redis.call('HSET', P .. 'wstats:' .. worker, 'state', ARGV[3])
 return n
 """
 
+#: ARGV: prefix, worker -> tasks requeued: this worker's leases back in the queue, the worker
+#: staying in the crawl (leases it cannot know of: a pop whose reply a Redis outage lost).
+REQUEUE = _COMMON + """
+return requeue(ARGV[1], ARGV[2])
+"""
+
 #: ARGV: prefix -> queued, parked, leased, sources, spent, seen, workers, requeued.
 COUNTS = """
 local P = ARGV[1]

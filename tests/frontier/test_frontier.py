@@ -281,3 +281,17 @@ def test_queue_entries_are_validated_dropped_and_counted(shared_of):
     client.zadd(prefix + "workers", 0, "w2")
     assert backend.release_parked() == 1
     assert backend.heartbeat({}) == 1  # w2 is long silent: its (bad) lease is dropped
+
+
+def test_a_lease_whose_reply_was_lost_goes_back_to_the_queue(shared_of):
+    # Redis went away as a pop ran: the task is leased to w1 in Redis, but w1 never got it.
+    one = frontier(shared_of("w1"))
+    one.add_links([Discovered(f"{BASE}/a", "article")], "links", 1)
+    one.heartbeat({})
+    lost = one.backend.pop()
+    assert lost is not None and one.counts().leased == 1
+    assert one.on_idle() is IdleAction.CONTINUE  # not WAIT for ever
+    again = one.next_task()
+    assert again is not None and again.url == lost.url
+    one.release(again)
+    assert one.on_idle() is IdleAction.FINISH
