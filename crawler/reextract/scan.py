@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserExce
 from warcio.timeutils import iso_date_to_datetime
 
 from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
+from crawler.common.headers import charset_of
 from crawler.common.timestamps import iso_utc
 
 #: What a broken or hostile WARC makes warcio (or zlib underneath it) raise.
@@ -74,14 +75,6 @@ class ScanStats:
     #: (offset, length) of every record read whole and sound, in file order.
     good: list[tuple[int, int]] = field(default_factory=list)
 
-
-def _charset(content_type: str) -> str | None:
-    """The charset parameter of a Content-Type header, if any."""
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.strip().lower() == "charset" and value:
-            return value.strip().strip("\"'") or None
-    return None
 
 
 def _is_html(record: ArcWarcRecord) -> tuple[bool, int, str]:
@@ -333,7 +326,7 @@ class WarcScanner:
             offset=offset,
             length=records.get_record_length(),
             status=status,
-            charset=_charset(content_type),
+            charset=charset_of(content_type),
             etag=http.get_header("ETag"),
             last_modified=http.get_header("Last-Modified"),
         )

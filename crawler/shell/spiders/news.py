@@ -49,6 +49,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawler import analysis, discovery
+from crawler.common.headers import charset_of
 from crawler.discovery import Discovered, LinkOptions
 from crawler.extract import ExtractOptions
 from crawler.frontier import SOURCE_PRIORITY, TASK_META_KEY, CrawlTask, Frontier, IdleAction
@@ -239,7 +240,7 @@ class NewsSpider(scrapy.Spider):
         ref = self.warmup.profile_ref(url)
         options = ExtractOptions(
             min_article_chars=cfg.min_article_chars, capture_time=datetime.now(UTC),
-            site_profile=None if ref else self.warmup.profile(url), http_encoding=_charset(ctype),
+            site_profile=None if ref else self.warmup.profile(url), http_encoding=charset_of(ctype),
             listed_as_article=listed,
         )
         links = LinkOptions(allowed_domains=cfg.allowed_domains, max_links=cfg.max_links)
@@ -380,12 +381,3 @@ def robots_url(url: str) -> str:
     """The robots.txt URL of ``url``'s origin."""
     scheme, rest = url.split("://", 1)
     return f"{scheme}://{rest.split('/', 1)[0]}/robots.txt"
-
-
-def _charset(content_type: str | None) -> str | None:
-    """The ``charset=`` parameter of a Content-Type header."""
-    for param in (content_type or "").split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None

@@ -26,6 +26,7 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import analysis
+from crawler.common.headers import charset_of
 from crawler.discovery import RequisiteOptions
 from crawler.frontier import TASK_META_KEY, CrawlTask
 from crawler.frontier.requisites import MAX_NESTING, REQUISITE
@@ -94,7 +95,7 @@ class RequisiteFetcher:
     async def _read_stylesheet(self, response: Response, task: CrawlTask) -> None:
         assert self.options is not None
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        charset = _charset(ctype)
+        charset = charset_of(ctype)
         try:
             found = await self.spider.pool.run(analysis.analyze_stylesheet, response.body,
                                                response.url, charset, self.options)
@@ -154,11 +155,3 @@ def requisite_failure_kind(failure: Any) -> str | None:
 def _task(response: Response) -> CrawlTask:
     found = task_of(response.request) if response.request is not None else None
     return found or CrawlTask(response.url, role=REQUISITE)
-
-
-def _charset(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
