@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import lxml.etree
 from lxml.html import HtmlElement
 
 from crawler.extract import jsonld
@@ -15,8 +16,9 @@ from crawler.extract.text import normalize
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author",
                "byl", "cxenseparse:author")  # fmt: skip
 _BY_PREFIX = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|von|par|por)\s+", re.IGNORECASE)
-# One pass over the page: rel=author links and microdata author elements.
-_AUTHOR_XPATH = '//*[@itemprop="author" or (@rel="author" and self::a)]'
+# Microdata author elements and rel=author links, in page order. Found by their attribute
+# (``//@itemprop[...]/..``): a test on every element (``//*[@itemprop=...]``) costs 3x more.
+_AUTHOR_XPATH = lxml.etree.XPath('//@itemprop[.="author"]/.. | //a[@rel="author"]')
 # Class attributes of byline elements (substrings, case-sensitive, as XPath contains()).
 _BYLINE_CLASS = re.compile("byline|author")
 _MAX_BYLINES = 5
@@ -73,7 +75,7 @@ def find_authors(
         if value and not value.startswith("http"):
             names = _SPLIT.split(value)
     if not names:
-        names = [_element_name(e) for e in _one_group(_name_elements(tree.xpath(_AUTHOR_XPATH)))]
+        names = [_element_name(e) for e in _one_group(_name_elements(_AUTHOR_XPATH(tree)))]
     if not names:
         names = _byline_names(tree)
     if not names:

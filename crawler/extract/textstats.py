@@ -23,8 +23,10 @@ TEXT_COLUMNS = ("log_chars", "log_words", "link_density", "punct_rate", "sentenc
 _SEPARATOR = "\x00"  # parse_document strips control characters: never in a block's text
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
-# Capitals of the Latin (with Latin-1), Greek and Cyrillic alphabets at the start of a word.
-_CAPITALISED = re.compile("\\b[A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f]")
+# Capitals of the Latin (with Latin-1), Greek and Cyrillic alphabets at the start of a word
+# (``\b[A-Z...]``, written as the capital, then a look back for a word character before it:
+# the scan for the capital is a fast character-class search, the look back rarely runs).
+_CAPITALISED = re.compile("[A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f](?<!\\w.)")
 # Letters of scripts without capitals (Arabic, Hebrew, Indic, Thai, Georgian, Hangul, Ethiopic).
 _CASELESS = re.compile(
     "[\u0590-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f\u10d0-\u10ff"
@@ -57,7 +59,7 @@ def text_columns(
         np.log1p(sizes),
         np.log1p(words),
         [b.link_density for b in blocks],
-        100.0 * _per_block(_PUNCTUATION, texts) / safe,
+        100.0 * _punctuation(texts) / safe,
         [1.0 if t and t[-1] in _SENTENCE_END else 0.0 for t in texts],
         _per_block(_DIGIT, texts) / safe,
         capital,
@@ -129,19 +131,26 @@ def _mostly(script: re.Pattern[str], texts: list[str], share: float) -> np.ndarr
 
 
 def _per_block(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
-    """How many matches of ``pattern`` each text holds (one pass over them all)."""
-    starts = _starts(texts)
-    positions = [m.start() for m in pattern.finditer(_SEPARATOR.join(texts))]
+    """How many matches of ``pattern`` (one character each) each text holds: the texts,
+    joined, lose every match in one substitution; each text's count is what it lost."""
+    joined = _SEPARATOR.join(texts)
+    stripped = pattern.sub("", joined)
+    if len(stripped) == len(joined):
+        return np.zeros(len(texts))
+    before = np.fromiter(map(len, texts), np.int64, len(texts))
+    after = np.fromiter(map(len, stripped.split(_SEPARATOR)), np.int64, len(texts))
+    return (before - after).astype(np.float64)
+
+
+def _punctuation(texts: list[str]) -> np.ndarray:
+    """Clause and sentence marks per text (few a text: their offsets are counted)."""
+    lengths = np.fromiter((len(t) + 1 for t in texts), np.int64, len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    positions = [m.start() for m in _PUNCTUATION.finditer(_SEPARATOR.join(texts))]
     if not positions:
         return np.zeros(len(texts))
     owner = np.searchsorted(starts, np.array(positions, dtype=np.int64), side="right") - 1
     return np.bincount(owner, minlength=len(texts)).astype(np.float64)
-
-
-def _starts(texts: list[str]) -> np.ndarray:
-    """Offset of each text in the texts joined by one separator character."""
-    lengths = np.array([len(t) + 1 for t in texts], dtype=np.int64)
-    return np.concatenate(([0], np.cumsum(lengths)[:-1]))
 
 
 def _is_title(text: str, title: tuple[int, str] | None) -> float:
