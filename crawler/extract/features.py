@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract import patterns
 from crawler.extract.content import Selection
-from crawler.extract.sitelearn import element_path
+from crawler.extract.sitelearn import path_steps
 from crawler.extract.text import Block
 from crawler.extract.textstats import TEXT_COLUMNS, text_columns
 
@@ -96,8 +96,9 @@ def block_features(blocks: list[Block], selection: Selection, context: PageConte
     own = text_columns(blocks, selection.scores, title, topic)
     tags = np.zeros((count, len(_TAG_COLUMNS)), dtype=np.float32)
     tags[np.arange(count), [_TAG_GROUPS.get(str(b.element.tag), 9) for b in blocks]] = 1.0
-    flags = _flag_matrix(blocks)
-    place = _context(blocks, selection, context)
+    ancestry = _Ancestry(blocks, context.paths)
+    flags = _flag_matrix(ancestry.masks)
+    place = _context(blocks, selection, context, ancestry)
     ancestors = _ancestors(blocks, selection)
     window = _window(own, place[:, _CONTEXT.index("selected")])
     page_columns = np.tile(np.array(context.page, dtype=np.float32), (count, 1))
@@ -114,29 +115,52 @@ def _folded(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _flag_matrix(blocks: list[Block]) -> np.ndarray:
-    memo: dict[HtmlElement, int] = {}
-    names: dict[str, int] = {}  # class/id strings repeat a lot within a page
-    masks = np.fromiter((_flags(b.element, memo, names) for b in blocks), dtype=np.int64)
+class _Ancestry:
+    """What each block's ancestors say, from one climb per block that stops at the first
+    ancestor already seen: its ancestry flags, its depth and its element path (the climbs of
+    :func:`sitelearn.element_path`, whose memo ``paths`` it fills, and of the flags and the
+    depth, made once)."""
+
+    __slots__ = ("depths", "masks", "paths")
+
+    masks: np.ndarray
+    depths: np.ndarray
+    paths: list[str]
+
+    def __init__(self, blocks: list[Block], paths: dict[HtmlElement, tuple[str, ...]]) -> None:
+        """Climb from every block (``paths``: the page's element path memo)."""
+        seen: dict[HtmlElement, tuple[int, int]] = {}  # element -> (depth, flags)
+        verdicts: dict[str, int] = {}  # class/id strings repeat a lot within a page
+        masks, depths, self.paths = [], [], []
+        for block in blocks:
+            climbed = []
+            node: HtmlElement | None = block.element
+            while node is not None and node not in seen:
+                climbed.append(node)
+                node = node.getparent()
+            depth, mask = seen[node] if node is not None else (-1, 0)
+            steps = paths.get(node, ()) if node is not None else ()
+            for node in reversed(climbed):
+                classes = node.get("class")
+                depth += 1
+                mask |= _own_flags(node, classes, verdicts)
+                seen[node] = (depth, mask)
+                known = paths.get(node)
+                steps = paths[node] = path_steps(node, classes, steps) if known is None else known
+            masks.append(mask)
+            depths.append(depth)
+            self.paths.append("/".join(reversed(steps)))
+        self.masks = np.array(masks, dtype=np.int64)
+        self.depths = np.array(depths, dtype=np.float32)
+
+
+def _flag_matrix(masks: np.ndarray) -> np.ndarray:
     bits = np.array([bit for _, bit in _FLAG_COLUMNS], dtype=np.int64)
     matrix: np.ndarray = ((masks[:, None] & bits) != 0).astype(np.float32)
     return matrix
 
 
-def _flags(element: HtmlElement, memo: dict[HtmlElement, int], names: dict[str, int]) -> int:
-    """Ancestry flags of ``element``: its own, folded onto its parent's (memoized)."""
-    climbed = []
-    node: HtmlElement | None = element
-    while node is not None and node not in memo:
-        climbed.append(node)
-        node = node.getparent()
-    mask = memo[node] if node is not None else 0
-    for node in reversed(climbed):
-        mask = memo[node] = mask | _own_flags(node, names)
-    return mask
-
-
-def _own_flags(element: HtmlElement, verdicts: dict[str, int]) -> int:
+def _own_flags(element: HtmlElement, classes: str | None, verdicts: dict[str, int]) -> int:
     tag = element.tag
     mask = 0
     if tag in ("article", "main") or element.get("itemprop") == "articleBody":
@@ -149,7 +173,7 @@ def _own_flags(element: HtmlElement, verdicts: dict[str, int]) -> int:
         mask |= _IN_FURNITURE
     elif tag == "form":
         mask |= _IN_FORM
-    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    names = " ".join(filter(None, (classes, element.get("id"))))
     if names and len(names) <= 300:
         verdict = verdicts.get(names)
         if verdict is None:
@@ -168,7 +192,9 @@ def _name_flags(names: str) -> int:
     return _WEAK_NAME if patterns.WEAK_JUNK_CLASS.search(names) else 0
 
 
-def _context(blocks: list[Block], selection: Selection, page: PageContext) -> np.ndarray:
+def _context(
+    blocks: list[Block], selection: Selection, page: PageContext, ancestry: _Ancestry
+) -> np.ndarray:
     count = len(blocks)
     kept = page.kept
     index = np.arange(count)
@@ -179,10 +205,9 @@ def _context(blocks: list[Block], selection: Selection, page: PageContext) -> np
     first, last = _span_ends(selected)
     kept_first, kept_last = _span_ends(kept_flags)
     headline = next((i for i, b in enumerate(blocks) if b.element.tag == "h1"), -1)
-    repeats, path_density = _path_groups(blocks, page.paths)
+    repeats, path_density = _path_groups(blocks, ancestry.paths)
     page_chars = sum(len(b.text) for b in blocks) or 1
     page_links = sum(b.link_chars for b in blocks)
-    memo: dict[HtmlElement, int] = {}
     columns = [
         index / count,
         np.full(count, math.log1p(page_chars)),
@@ -192,7 +217,7 @@ def _context(blocks: list[Block], selection: Selection, page: PageContext) -> np
         index < first,
         index > last,
         *(_marked(count, members) for members in _under_sets(selection)),
-        np.fromiter((_depth(b.element, memo) for b in blocks), dtype=np.float32, count=count),
+        ancestry.depths,
         kept_flags,
         (index >= kept_first) & (index <= kept_last),
         (headline >= 0) & (index > headline),
@@ -215,12 +240,9 @@ def _span_ends(flags: np.ndarray) -> tuple[int, int]:
     return (int(marked[0]), int(marked[-1])) if len(marked) else (len(flags), -1)
 
 
-def _path_groups(
-    blocks: list[Block], memo: dict[HtmlElement, tuple[str, ...]]
-) -> tuple[np.ndarray, np.ndarray]:
+def _path_groups(blocks: list[Block], paths: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Per block: how many blocks share its tag path (repeated cards and menu items do), and
     the link density of that group."""
-    paths = [element_path(b.element, memo) for b in blocks]
     counts = Counter(paths)
     chars: Counter[str] = Counter()
     links: Counter[str] = Counter()
@@ -249,20 +271,6 @@ def _under_sets(selection: Selection) -> tuple[set[int], ...]:
         regions.append(set(stats[region].blocks) if region is not None else set())
     in_parent = set(stats[parent].blocks) if parent is not None and parent in stats else set()
     return set(stats[best].blocks), in_parent, regions[0], regions[1]
-
-
-def _depth(element: HtmlElement, memo: dict[HtmlElement, int]) -> int:
-    """How deep ``element`` sits (memoized: blocks share ancestors)."""
-    climbed = []
-    node: HtmlElement | None = element
-    while node is not None and node not in memo:
-        climbed.append(node)
-        node = node.getparent()
-    depth = memo[node] if node is not None else -1
-    for node in reversed(climbed):
-        depth += 1
-        memo[node] = depth
-    return depth
 
 
 def _ancestors(blocks: list[Block], selection: Selection) -> np.ndarray:

@@ -49,12 +49,18 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
-def _step(node: HtmlElement) -> str:
-    classes = (node.get("class") or "").split()
+def _step(node: HtmlElement, classes: str | None) -> str:
+    first = classes.split(maxsplit=1) if classes else None
     name = node.tag if isinstance(node.tag, str) else "?"
-    if classes:
-        name += "." + _DIGITS.sub("", classes[0])[:40]
+    if first:
+        name += "." + _DIGITS.sub("", first[0])[:40]
     return name
+
+
+def path_steps(node: HtmlElement, classes: str | None, above: tuple[str, ...]) -> tuple[str, ...]:
+    """The steps of ``node``'s path (nearest first), given its class attribute and the steps
+    of its parent (what :func:`element_path` keeps in its memo)."""
+    return (_step(node, classes), *above)[:_PATH_DEPTH]
 
 
 def element_path(
@@ -74,7 +80,7 @@ def element_path(
     steps = memo[node] if node is not None else ()
     for node in reversed(climbed):
         # Nearest first: a node's steps are its own and its parent's, cut to the depth.
-        steps = memo[node] = (_step(node), *steps)[:_PATH_DEPTH]
+        steps = memo[node] = path_steps(node, node.get("class"), steps)
     return "/".join(reversed(steps))
 
 
