@@ -5,14 +5,86 @@ from __future__ import annotations
 import re
 
 
+# "At the start, or after a separator" opening a pattern: ``(?:^|[\s_-])``, ``(?:^|\s)``.
+_START_OR = re.compile(r"\(\?:\^\|(\[[^\]]+\]|\\s)\)")
+_META = frozenset(".^$*+?{}[]\\|()")
+
+
+def _scan(source: str, start: int = 0) -> tuple[list[str], int]:
+    """The alternatives of the group (or whole source) that opens before ``start``, and the
+    index of its closing parenthesis (``len(source)`` for the whole source)."""
+    found, depth, index = [], 0, start
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 1
+        elif char == "[":
+            index = source.index("]", index + 2)  # a class holds at least one character
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == "|" and depth == 0:
+            found.append(source[start:index])
+            start = index + 1
+        index += 1
+    return [*found, source[start:index]], index
+
+
+def _factored(alternatives: list[str]) -> list[str]:
+    """The same alternation with alternatives that open with the same literal character
+    grouped under it, recursively (a trie): ``share|sharing|social`` becomes
+    ``s(?:har(?:e|ing)|ocial)``. It matches the same strings; ``re`` tries a branch by its
+    first character, so a search tries a few branches at each position instead of all."""
+    groups: dict[str, list[str]] = {}
+    parts: list[str] = []
+    for alternative in alternatives:
+        head = alternative[:1]
+        if not head or head in _META or alternative[1:2] in ("*", "+", "?", "{"):
+            parts.append(alternative)  # not a plain character: left as it is
+        else:
+            groups.setdefault(head, []).append(alternative[1:])
+    grouped = []
+    for head, tails in groups.items():
+        inner = _factored([tail for tail in tails if tail])
+        if "" in tails:
+            grouped.append(f"{head}(?:{'|'.join(inner)})?" if inner else head)
+        elif len(inner) == 1:
+            grouped.append(head + inner[0])
+        else:
+            grouped.append(f"{head}(?:{'|'.join(inner)})")
+    return grouped + parts
+
+
+def factored(source: str) -> str:
+    """``source`` with its main alternation factored (:func:`_factored`): the top level's, or
+    that of the first group holding one (``(?:^|\\s)(?:ad|ads|...)(?:$|\\s)``)."""
+    top, _ = _scan(source)
+    if len(top) > 1:
+        return "|".join(_factored(top))
+    start = 0
+    while (start := source.find("(?:", start) + 3) >= 3:
+        inner, end = _scan(source, start)
+        if len(inner) > 2:
+            return source[:start] + "|".join(_factored(inner)) + source[end:]
+    return source
+
+
 class Folded:
     """A case-insensitive pattern that searches ASCII text lower-cased, without IGNORECASE.
 
     The matches are the same (case folding only differs outside ASCII, and the pattern is
-    lower-case ASCII); IGNORECASE matching costs several times more.
+    lower-case ASCII); IGNORECASE matching costs several times more. The lower-case pattern's
+    alternation is also factored by common prefixes (:func:`factored`), and a pattern that
+    opens with "start or separator" (``(?:^|[\s_-])``) opens with the separator alone and
+    searches the text after a space: ``re`` then skips to the separators by their class
+    instead of trying the pattern at every position. A match is found exactly when the
+    pattern's is (callers test for one; its span and alternative may differ).
     """
 
-    __slots__ = ("any_case", "lower")
+    __slots__ = ("any_case", "lower", "pad")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         """Wrap a pattern compiled with IGNORECASE whose source is lower-case ASCII."""
@@ -23,12 +95,18 @@ class Folded:
         if not plain or not source.isascii() or source != source.lower():
             raise ValueError(f"not a lower-case ASCII pattern: {pattern.pattern[:40]}")
         self.any_case = pattern
-        self.lower = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        source = factored(pattern.pattern)
+        opening = _START_OR.match(source)
+        self.pad = ""
+        if opening and re.fullmatch(opening[1], " "):
+            source, self.pad = opening[1] + source[opening.end() :], " "
+        self.lower = re.compile(source, pattern.flags & ~re.IGNORECASE)
 
     def search(self, text: str) -> re.Match[str] | None:
-        """``pattern.search(text)`` (for ASCII text, a match in the lower-cased text)."""
+        """A match of ``pattern`` in ``text`` or None (for ASCII text, a match in the
+        lower-cased text, after a space when the pattern opens with a separator)."""
         if text.isascii():
-            return self.lower.search(text.lower())
+            return self.lower.search(self.pad + text.lower())
         return self.any_case.search(text)
 
 

@@ -41,3 +41,31 @@ def test_folded_refuses_patterns_it_cannot_fold() -> None:
 def test_control_check_from_bytes_agrees_with_the_regex(text: str) -> None:
     data = text.encode("utf-8", "replace")
     assert _has_control(text, data) is (_CONTROL.search(text) is not None)
+
+
+def _words_of(pattern: re.Pattern[str]) -> list[str]:
+    """Plain words of a pattern's alternatives (the strings its factored form must still find)."""
+    return sorted(set(re.findall(r"[a-z][a-z -]{1,}[a-z]", pattern.pattern)))
+
+
+@pytest.mark.parametrize("name", sorted(FOLDED))
+def test_factored_patterns_find_what_the_plain_ones_find(name: str) -> None:
+    folded = FOLDED[name]
+    plain = re.compile(folded.any_case.pattern)  # neither factored nor padded
+    texts = []
+    for word in _words_of(folded.any_case):
+        for before, after in (("", ""), ("x-", ""), ("", "-x"), ("a ", " b"), ("pre", ""),
+                              ("", "post"), ("_", "_"), ("x", "x"), ("", "s"), ("", "-")):
+            texts.append(before + word + after)
+            texts.append(before + word[: len(word) // 2] + after)  # a word cut short
+    assert len(texts) >= 100
+    for text in texts:
+        assert (folded.search(text) is not None) is (plain.search(text) is not None), (name, text)
+
+
+def test_factoring_groups_alternatives_by_their_first_characters() -> None:
+    assert patterns.factored("share|sharing|social") == "s(?:har(?:e|ing)|ocial)"
+    assert patterns.factored("ad|ads|ad-\\S*") == "ad(?:s|-\\S*)?"
+    source = "(?:^|[\\s_-])(?:ab|ac|b\\w*|c?d)(?:$|[\\s_-])"
+    assert patterns.factored(source) == "(?:^|[\\s_-])(?:a(?:b|c)|b\\w*|c?d)(?:$|[\\s_-])"
+    assert patterns.factored("plain") == "plain"
