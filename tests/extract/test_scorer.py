@@ -137,3 +137,37 @@ def test_text_columns_see_capitals_in_every_cased_script_and_none_in_caseless_on
     # A script without capitals neither looks like shouting nor like lower-case junk: it
     # gets the share of ordinary prose.
     assert 0.05 < capital["arabic"] < 0.2
+
+
+def test_trees_in_any_node_order_score_as_walked() -> None:
+    # Children listed apart and after unrelated nodes (the scorer lays them side by side).
+    tree = {
+        "feature": [0, 0, 1, 0, 0],
+        "threshold": [0.5, 0.0, 2.0, 0.0, 0.0],
+        "left": [2, -1, 4, -1, -1],
+        "right": [1, -1, 3, -1, -1],
+        "value": [0.0, 5.0, 1.0, 0.0, -1.0],
+    }
+    model = from_dict({"features": ["a", "b"], "init": 0.0, "learning_rate": 1.0,
+                       "depth": 2, "cutoff": 0.5, "trees": [tree]})  # fmt: skip
+    rows = np.array([[0.0, 1.0], [0.0, 3.0], [1.0, 0.0], [0.5, 2.0]], dtype=np.float32)
+    expected = [1 / (1 + np.exp(-_reference([tree], list(map(float, r))))) for r in rows]
+    assert np.allclose(model.probabilities(rows), expected)
+    assert np.allclose(model.probabilities(rows), 1 / (1 + np.exp(-np.array([-1, 0, 5, -1]))))
+
+
+def test_block_ancestry_agrees_with_the_element_paths_and_depths() -> None:
+    from crawler.extract import parse_document
+    from crawler.extract.features import _Ancestry
+    from crawler.extract.sitelearn import element_path
+    from crawler.extract.text import iter_blocks
+
+    tree = parse_document(_page("<aside class='rail ad-3'><p>Side note here.</p></aside>")).tree
+    assert tree is not None
+    blocks = iter_blocks(tree)
+    ancestry = _Ancestry(blocks, {})
+    assert ancestry.paths == [element_path(b.element) for b in blocks]
+    depths = [len(list(b.element.iterancestors())) for b in blocks]
+    assert ancestry.depths.tolist() == depths
+    aside = [i for i, b in enumerate(blocks) if b.text == "Side note here."]
+    assert aside and ancestry.masks[aside[0]] != 0  # in furniture, under a weak junk name
