@@ -9,7 +9,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from crawler.extract import jsonld
-from crawler.extract.datelines import classed, short_text
+from crawler.extract.datelines import Classed, short_text
 from crawler.extract.headline import HeadlineLines, Line
 from crawler.extract.text import normalize
 
@@ -67,8 +67,10 @@ def find_authors(
     meta: dict[str, str],
     article: dict[str, Any] | None,
     near: HeadlineLines,
+    walk: Classed | None = None,
 ) -> tuple[str, ...]:
-    """Author names of the page, tidied, without duplicates or organisations."""
+    """Author names of the page, tidied, without duplicates or organisations (``walk``: the
+    page's classed elements, when another reader walked them)."""
     names = _person_names(article.get("author")) if article else []
     if not names:
         value = next((meta[k] for k in AUTHOR_META if k in meta), None)
@@ -77,7 +79,7 @@ def find_authors(
     if not names:
         names = [_element_name(e) for e in _one_group(_name_elements(_AUTHOR_XPATH(tree)))]
     if not names:
-        names = _byline_names(tree)
+        names = _byline_names(walk or Classed(tree))
     if not names:
         names = headline_byline(near.lines)
     cleaned: list[str] = []
@@ -173,9 +175,9 @@ def _is_label(text: str) -> bool:
     return bool(words) and all(word in _LABEL_WORDS for word in words)
 
 
-def _byline_names(tree: HtmlElement) -> list[str]:
+def _byline_names(walk: Classed) -> list[str]:
     """Names in a visible byline ("By Ana Ruiz and Tom Li"), when nothing else names them."""
-    for element in classed(tree, _BYLINE_CLASS, _MAX_BYLINES):
+    for element in walk.matching(_BYLINE_CLASS, _MAX_BYLINES):
         raw = short_text(element, _MAX_BYLINE_SOURCE)
         text = normalize(raw) if raw is not None else ""
         if not 3 < len(text) < 120:

@@ -21,6 +21,8 @@ _CHANGED = re.compile(
 # Class attributes that name a date line (substrings, case-sensitive, as XPath contains()).
 _CLASS_WORDS = re.compile("date|time|publish|posted|byline|meta")
 _MAX_CLASS_LINES = 50
+# What any reader of :class:`Classed` looks for (date lines here, bylines in authors.py).
+_ANY_CLASS_WORD = re.compile("date|time|publish|posted|byline|meta|author")
 _MAX_CLASS_LINE = 200
 
 
@@ -36,33 +38,54 @@ def headline_date(lines: list[Line]) -> date | None:
     return None
 
 
-def class_date(tree: HtmlElement) -> date | None:
+class Classed:
+    """The body's elements whose class attribute names a date, time, byline, meta line or
+    author, walked once for every reader (the date and the byline readers look for both on
+    most pages that need them): lazily, in document order."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        """Nothing is walked until a reader asks."""
+        self._walk = self._elements(tree)
+        self._seen: list[tuple[HtmlElement, str]] = []
+
+    @staticmethod
+    def _elements(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
+        body = tree.find("body")
+        if body is None:
+            return
+        for element in body.iterdescendants():
+            names = element.get("class")
+            if names and _ANY_CLASS_WORD.search(names):
+                yield element, names
+
+    def matching(self, words: re.Pattern[str], limit: int) -> Iterator[HtmlElement]:
+        """The first ``limit`` elements whose class attribute ``words`` finds, in document
+        order (``words`` finds nothing :data:`_ANY_CLASS_WORD` does not). Walked lazily: what
+        is looked for is usually near the top, and a whole-tree XPath query costs
+        milliseconds on a big page."""
+        found = index = 0
+        while found < limit:
+            if index == len(self._seen):
+                step = next(self._walk, None)
+                if step is None:
+                    return
+                self._seen.append(step)
+            element, names = self._seen[index]
+            index += 1
+            if words.search(names):
+                found += 1
+                yield element
+
+
+def class_date(tree: HtmlElement, walk: Classed | None = None) -> date | None:
     """A date in a short element whose class names a date, time, byline or meta line."""
-    for element in classed(tree, _CLASS_WORDS, _MAX_CLASS_LINES):
+    walk = walk or Classed(tree)
+    for element in walk.matching(_CLASS_WORDS, _MAX_CLASS_LINES):
         text = short_text(element, _MAX_CLASS_LINE)
         found = find_date_in_text(text) if text is not None else None
         if found is not None:
             return found
     return None
-
-
-def classed(tree: HtmlElement, words: re.Pattern[str], limit: int) -> Iterator[HtmlElement]:
-    """The first ``limit`` elements in the body whose class attribute ``words`` finds.
-
-    Walked lazily, in document order: what is looked for is usually near the top, and a
-    whole-tree XPath query costs milliseconds on a big page.
-    """
-    body = tree.find("body")
-    if body is None:
-        return
-    found = 0
-    for element in body.iterdescendants():
-        names = element.get("class")
-        if names and words.search(names):
-            yield element
-            found += 1
-            if found >= limit:
-                return
 
 
 def short_text(element: HtmlElement, limit: int) -> str | None:

@@ -114,6 +114,7 @@ def _dates(
     url: str | None,
     capture: datetime | None,
     near: HeadlineLines,
+    walk: datelines.Classed,
 ) -> tuple[DatedValue | None, DatedValue | None]:
     def from_ld(key: str) -> DatedValue | None:
         value = jsonld.text_value(article.get(key)) if article else None
@@ -135,7 +136,7 @@ def _dates(
     if published is None:
         published = dates.dated(datelines.headline_date(near.lines), "text", capture)
     if published is None:
-        published = dates.dated(datelines.class_date(tree), "text", capture)
+        published = dates.dated(datelines.class_date(tree, walk), "text", capture)
     modified = from_ld("dateModified") or from_meta(_MODIFIED_META)
     return published, modified
 
@@ -188,11 +189,12 @@ def extract_metadata(
     objects = jsonld.json_ld_objects(tree)
     article = jsonld.find_article(objects)
     near = HeadlineLines(tree)
-    published, modified = _dates(tree, meta, article, url, capture_time, near)
+    walk = datelines.Classed(tree)
+    published, modified = _dates(tree, meta, article, url, capture_time, near, walk)
     body = jsonld.text_value(article.get("articleBody")) if article else None
     return Metadata(
         title=_title(tree, meta, article),
-        authors=find_authors(tree, meta, article, near),
+        authors=find_authors(tree, meta, article, near, walk),
         published=published,
         modified=modified,
         language=_language(tree, meta, article),

@@ -69,3 +69,28 @@ def test_factoring_groups_alternatives_by_their_first_characters() -> None:
     source = "(?:^|[\\s_-])(?:ab|ac|b\\w*|c?d)(?:$|[\\s_-])"
     assert patterns.factored(source) == "(?:^|[\\s_-])(?:a(?:b|c)|b\\w*|c?d)(?:$|[\\s_-])"
     assert patterns.factored("plain") == "plain"
+
+
+def test_one_classed_walk_serves_the_date_and_byline_readers_as_their_own_walks() -> None:
+    from crawler.extract import parse_document
+    from crawler.extract.datelines import Classed
+
+    items = "".join(
+        f"<div class='{name}'><span class='x{i}'>t</span></div>"
+        for i, name in enumerate(["byline", "post-date", "meta", "author-box", "timeline",
+                                  "nav", "bylined", "card author", "metadata", "published"])
+    )  # fmt: skip
+    tree = parse_document(f"<html><body><main>{items}</main></body></html>").tree
+    assert tree is not None
+
+    def plain(words: re.Pattern[str], limit: int) -> list[str]:
+        found = [e for e in tree.iter() if words.search(e.get("class") or "")]
+        return [e.get("class") for e in found if e.tag != "body"][:limit]
+
+    dates, bylines = re.compile("date|time|publish|posted|byline|meta"), re.compile("byline|author")
+    walk = Classed(tree)
+    first = walk.matching(bylines, 2)
+    assert [next(first).get("class")] == plain(bylines, 1)  # a reader stops early
+    assert [e.get("class") for e in walk.matching(dates, 50)] == plain(dates, 50)
+    assert [e.get("class") for e in walk.matching(bylines, 5)] == plain(bylines, 5)
+    assert len(plain(dates, 50)) == 7 and len(plain(bylines, 5)) == 4
