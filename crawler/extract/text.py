@@ -47,8 +47,10 @@ class _Collector:
         self.link_chars = 0
 
     def add(self, text: str | None, in_link: bool) -> None:
-        """Append inline text (counted as link text inside ``<a>``)."""
-        if text:
+        """Append inline text (counted as link text inside ``<a>``). Blank text before any
+        other is left out: a paragraph's leading white space is never kept, and most of a
+        page's text nodes are the indentation between its block elements."""
+        if text and (self.parts or not text.isspace()):
             self.parts.append(text)
             if in_link:
                 self.link_chars += len(text.strip())
@@ -91,7 +93,7 @@ def _split_breaks(raw: str) -> list[str]:
 def iter_blocks(root: HtmlElement) -> list[Block]:
     """Split ``root`` into text blocks in document order (no recursion: deep trees are safe)."""
     collector = _Collector()
-    parts = collector.parts
+    parts, add, flush = collector.parts, collector.add, collector.flush
     block_tags = patterns.BLOCK_TAGS
     stack: list[HtmlElement] = [root]  # open block elements; the innermost owns the text
     links = 0
@@ -106,20 +108,20 @@ def iter_blocks(root: HtmlElement) -> list[Block]:
                 parts.append(" ")
         if event == "start":
             if tag in block_tags and element is not root:
-                collector.flush(stack[-1])
+                flush(stack[-1])
                 stack.append(element)
             elif tag == "br":
                 parts.append(_BR)
             elif tag == "a":
                 links += 1
-            collector.add(element.text, links > 0)
+            add(element.text, links > 0)
         elif element is not root:
             if tag in block_tags:
-                collector.flush(element)
+                flush(element)
                 stack.pop()
             elif tag == "a":
                 links -= 1
-            collector.add(element.tail, links > 0)
+            add(element.tail, links > 0)
     collector.flush(root)
     return collector.blocks
 
