@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 # "At the start, or after a separator" opening a pattern: ``(?:^|[\s_-])``, ``(?:^|\s)``.
 _START_OR = re.compile(r"\(\?:\^\|(\[[^\]]+\]|\\s)\)")
 _META = frozenset(".^$*+?{}[]\\|()")
@@ -78,7 +77,7 @@ class Folded:
     The matches are the same (case folding only differs outside ASCII, and the pattern is
     lower-case ASCII); IGNORECASE matching costs several times more. The lower-case pattern's
     alternation is also factored by common prefixes (:func:`factored`), and a pattern that
-    opens with "start or separator" (``(?:^|[\s_-])``) opens with the separator alone and
+    opens with "start or separator" (``(?:^|[\\s_-])``) opens with the separator alone and
     searches the text after a space: ``re`` then skips to the separators by their class
     instead of trying the pattern at every position. A match is found exactly when the
     pattern's is (callers test for one; its span and alternative may differ).
