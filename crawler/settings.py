@@ -144,6 +144,9 @@ STORE_PATH = ""
 STORE_CONVERSION_RECORDS = True
 #: Store writes per SQLite commit (batched so the store keeps up with a fast crawl).
 STORE_COMMIT_EVERY = 500
+#: Seconds after which a batch is committed even if no page follows it (0: only by count), so
+#: readers of the store see a slow crawl's pages within about this time.
+STORE_COMMIT_IDLE = 2.0
 
 # --- Crawl policy (crawler/frontier/, adapted by crawler/shell/scheduler.py; docs/crawl.md) -------
 # The frontier decides what to fetch: seen set, priorities, page budget, pages parked until

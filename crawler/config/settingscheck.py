@@ -32,7 +32,8 @@ _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
 #: The largest value of a setting: a delay of a day is already not a crawl; past 2**63 SQLite,
 #: Twisted's timers and date arithmetic overflow.
 _LARGEST = {"DOWNLOAD_DELAY": 86400.0, "AUTOTHROTTLE_START_DELAY": 86400.0,
-            "AUTOTHROTTLE_MAX_DELAY": 86400.0, "DOWNLOAD_TIMEOUT": 86400.0 * 7}
+            "AUTOTHROTTLE_MAX_DELAY": 86400.0, "DOWNLOAD_TIMEOUT": 86400.0 * 7,
+            "STORE_COMMIT_IDLE": 86400.0}
 _LARGEST_ANY = float(2**62)
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")

@@ -35,8 +35,9 @@ __all__ = ["COMMIT_SECONDS", "STORE_FILENAME", "Store", "capture_key", "open_sto
 class Store:
     """Article versions, page decisions and their WARC provenance in one SQLite file.
 
-    Writes are batched: a commit happens every ``commit_every`` writes, on :meth:`commit`
-    and when the store is closed.
+    Writes are batched: a commit happens every ``commit_every`` writes, when a write finds
+    the batch a second old, on :meth:`commit_if_due` (a writer's timer: a quiet crawl's last
+    batch does not wait for the next page), on :meth:`commit` and when the store is closed.
     """
 
     def __init__(self, path: str | Path, commit_every: int = 500, create: bool = False) -> None:
@@ -97,6 +98,17 @@ class Store:
             self._batch_started = now
         if self._pending >= self.commit_every or now - self._batch_started >= COMMIT_SECONDS:
             self.commit()
+
+    def commit_if_due(self, max_age: float = COMMIT_SECONDS) -> bool:
+        """Commit the open batch if its oldest write is ``max_age`` seconds old; True if done.
+
+        For a writer's timer: without it, the last writes of a crawl whose pages come slowly
+        stay invisible to readers (and hold the file's write lock) until the next page.
+        """
+        if self._pending and time.monotonic() - self._batch_started >= max_age:
+            self.commit()
+            return True
+        return False
 
     # --- writing --------------------------------------------------------------------------
     def add_page(self, record: PageRecord) -> AddResult:
