@@ -182,6 +182,10 @@ class Store:
         """Return what is known about a URL's captures (for incremental crawling), or None."""
         return reader.capture_state(self.conn, url)
 
+    def last_capture(self, url: str) -> WarcLocation | None:
+        """Where the URL's latest capture with a body (HTTP 200/203) is archived, or None."""
+        return reader.last_capture(self.conn, url)
+
     def iter_capture_states(self, site: str | None = None) -> Iterator[CaptureState]:
         """Yield the capture state of every URL of a site (of all sites if None)."""
         return reader.iter_capture_states(self.conn, site)
