@@ -25,7 +25,7 @@ _AT_LEAST_ONE = frozenset({
     "REACTOR_THREADPOOL_MAXSIZE", "EXTRACT_MIN_ARTICLE_CHARS", "CRAWL_REQUISITE_MAX_SIZE",
 })
 #: Number settings that must be above 0 (a zero timeout or interval is not a value).
-_POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
+_POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "DNS_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
                        "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT", "FRONTIER_REDIS_WAIT",
                        "CRAWL_REQUISITE_TIMEOUT"})
@@ -33,7 +33,7 @@ _POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
 #: Twisted's timers and date arithmetic overflow.
 _LARGEST = {"DOWNLOAD_DELAY": 86400.0, "AUTOTHROTTLE_START_DELAY": 86400.0,
             "AUTOTHROTTLE_MAX_DELAY": 86400.0, "DOWNLOAD_TIMEOUT": 86400.0 * 7,
-            "STORE_COMMIT_IDLE": 86400.0}
+            "STORE_COMMIT_IDLE": 86400.0, "DNS_TIMEOUT": 600.0}
 _LARGEST_ANY = float(2**62)
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl.helpers import crawler, warc_response_uris
 from tests.conftest import FAST
+from tests.crawl.helpers import crawler, warc_response_uris
 from tests.crawl.sitekit import Answer, Site, article, html, serve
 
 pytestmark = pytest.mark.slow
