@@ -136,8 +136,9 @@ class RequisiteAdmission:
         if len(allowed) < len(wanted):
             self.stats.inc_value("requisites/private_host", len(wanted) - len(allowed))
         tasks = [CrawlTask(r.url, role=REQUISITE, site=parent.site, depth=nesting,
-                           priority=REQUISITE_PRIORITY - nesting, via=r.kind) for r in allowed
-                 if len(r.url) <= self.max_url_length]
+                           priority=REQUISITE_PRIORITY - nesting, via=r.kind,
+                           referrer=parent.url if len(parent.url) <= self.max_url_length else "")
+                 for r in allowed if len(r.url) <= self.max_url_length]
         fresh, _ = self.backend.unseen(tasks) if tasks else ([], 0)
         down = [t for t in fresh if self.host_down(t.url)]
         if down:
