@@ -17,13 +17,9 @@ EMBED_HOPS = frozenset("EX")
 MAX_FIELDS_BYTES = 64 * 1024
 
 
-def requisite_fields(kind: str, nesting: int, referrer: str = "") -> list[tuple[str, str]]:
-    """The fields of a requisite's metadata record.
-
-    ``hopsFromSeed`` holds the embed hops only (``E`` named by the page, ``EE`` by a
-    stylesheet it named...): the page's own path from the seed is not tracked by the crawl.
-    """
-    fields = [("via", referrer), ("hopsFromSeed", "E" * (max(0, nesting) + 1))]
+def requisite_fields(kind: str, hops: str, referrer: str = "") -> list[tuple[str, str]]:
+    """The fields of a requisite's metadata record (``hops``: its hop path, ending in ``E``)."""
+    fields = [("via", referrer), ("hopsFromSeed", hops if hops.endswith("E") else hops + "E")]
     if kind:
         fields.append(("requisiteKind", kind))
     return fields

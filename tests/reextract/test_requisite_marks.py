@@ -49,7 +49,7 @@ def test_a_requisite_answered_as_html_is_marked_and_not_reextracted_as_a_page(tm
                     marks[concurrent] = record.content_stream().read().decode()
     assert body == SOFT_404  # the response is what crossed the wire, marker or not
     assert response_id in marks
-    assert "hopsFromSeed: E\r\n" in marks[response_id]
+    assert "hopsFromSeed: LE\r\n" in marks[response_id]  # a link from the seed, an embed
     assert f"via: {story_url}\r\n" in marks[response_id]
     report = reextract(warcs, tmp_path / "again", jobs=1)
     assert report.requisites == 1

@@ -188,7 +188,7 @@ class WarcWriterExtension:
         exchange.dedup_any_url = requisite
         if requisite and task is not None:
             # Marked as an embed, so re-extraction never takes it for a page.
-            exchange.metadata = requisite_fields(task.via, task.depth, task.referrer)
+            exchange.metadata = requisite_fields(task.via, task.hops, task.referrer)
         size = len(exchange.response_bytes)
         try:
             location = self.writer.write_exchange(exchange)
