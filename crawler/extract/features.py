@@ -277,9 +277,15 @@ def _ancestors(blocks: list[Block], selection: Selection) -> np.ndarray:
     stats = selection.stats
     total = max((entry.mass for entry in stats.values()), default=0.0) or 1.0
     rows = []
+    # Blocks under one parent share their row (the paragraphs of a body mostly do).
+    by_parent: dict[HtmlElement | None, list[float]] = {}
     for block in blocks:
-        row: list[float] = []
         node = block.element.getparent()
+        row = by_parent.get(node)
+        if row is not None:
+            rows.append(row)
+            continue
+        row = by_parent[node] = []
         for _ in range(_ANCESTOR_LEVELS):
             entry = stats.get(node) if node is not None else None
             if entry is None:
