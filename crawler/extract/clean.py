@@ -24,6 +24,7 @@ _GUARDED_TAGS = frozenset(
 _BLOCK_CONTENT = ("p", "article", "main", "section", "h1", "h2", "table")
 _GUARD_SHARE = 0.4
 _SECTION_BOUND = frozenset({"header", "footer"})
+_NEVER_FURNITURE = frozenset({"html", "body", "main", "article"})
 _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
@@ -85,24 +86,38 @@ def _should_drop(
 ) -> bool:
     if not strict:
         return _structural(element) and sizer.prose_of(element) <= prose * _GUARD_SHARE
-    if _is_hidden(element):
+    # Hidden, then furniture by tag, ARIA role or class/id names (0 to _SURE), in one frame
+    # with each attribute read once: this runs for every element of the page.
+    get = element.get
+    if get("hidden") is not None:
         return True
-    furniture = _furniture(element, verdicts)
+    style = get("style")
+    if style:
+        style = style.replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style:
+            return True
+    tag = element.tag
+    if tag in _NEVER_FURNITURE:
+        return False
+    if tag in _GUARDED_TAGS:
+        furniture = _STRONG
+    else:
+        role = get("role")
+        if role and role.lower() in patterns.JUNK_ROLES:
+            furniture = _STRONG
+        else:
+            classes, name = get("class"), get("id")
+            names = f"{classes} {name}" if classes and name else classes or name
+            if not names:
+                return False
+            furniture = verdicts.get(names, -1)
+            if furniture < 0:
+                furniture = verdicts[names] = _names_verdict(names)
     if furniture == _SURE:
         return True
     if furniture == _STRONG:
         return sizer.prose_of(element) <= prose * _GUARD_SHARE
     return furniture == _WEAK and sizer.is_small(element, _SMALL_CHARS, _PARAGRAPH_CHARS)
-
-
-def _is_hidden(element: HtmlElement) -> bool:
-    if element.get("hidden") is not None:
-        return True
-    style = element.get("style")
-    if style:
-        style = style.replace(" ", "").lower()
-        return "display:none" in style or "visibility:hidden" in style
-    return False
 
 
 def _structural(element: HtmlElement) -> bool:
@@ -115,25 +130,6 @@ def _structural(element: HtmlElement) -> bool:
         return True
     role = element.get("role")
     return role is not None and role.lower() in patterns.JUNK_ROLES
-
-
-def _furniture(element: HtmlElement, verdicts: dict[str, int]) -> int:
-    """How surely the element is navigation, share box, teaser, caption or similar: 0, 1 or 2."""
-    tag = element.tag
-    if tag in ("html", "body", "main", "article"):
-        return 0
-    if tag in _GUARDED_TAGS:
-        return _STRONG
-    role = element.get("role")
-    if role and role.lower() in patterns.JUNK_ROLES:
-        return _STRONG
-    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
-    if not names:
-        return 0
-    verdict = verdicts.get(names)
-    if verdict is None:
-        verdict = verdicts[names] = _names_verdict(names)
-    return verdict
 
 
 def _names_verdict(names: str) -> int:
