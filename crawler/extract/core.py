@@ -17,6 +17,7 @@ from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
 from crawler.extract.pagetype import PageEvidence, PageType, classify
 from crawler.extract.parse import parse_document, reparse
+from crawler.extract.restore import restore
 from crawler.extract.scorer import BlockModel, load_model
 from crawler.extract.structure import build, doc_path
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
@@ -283,6 +284,7 @@ def scored_blocks(found: Candidates, model: BlockModel | None = None) -> list[Bl
     matrix = block_features(found.blocks, found.selection, page_context(found))
     keep = model.probabilities(matrix) >= model.cutoff
     chosen = [block for block, flag in zip(found.blocks, keep, strict=True) if flag]
+    chosen = restore(found.blocks, chosen)
     if not found.page.is_article:
         return filters.drop_headline(chosen, found.meta.title)
     return filters.drop_furniture(chosen, found.blocks, found.meta.title)

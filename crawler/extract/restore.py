@@ -1,0 +1,113 @@
+"""Blocks the block scorer dropped that the page's structure puts inside the kept text.
+
+The scorer judges one block at a time: a short heading ("Canon EOS RP", a linked product name)
+or the rows of a data table (numbers, short labels) read like page furniture to it. Where the
+markup says otherwise, they come back: a heading whose section the scorer kept, and a data
+table that stands between kept blocks in their container.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from crawler.extract import filters, patterns, tables
+from crawler.extract.text import Block
+
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# How far above a kept block its container may be (a heading or table and the prose it goes
+# with share a parent or grandparent).
+_CONTAINER_DEPTH = 3
+_BOX_DEPTH = 6
+
+
+def restore(blocks: list[Block], chosen: list[Block]) -> list[Block]:
+    """``chosen`` (a subset of ``blocks``, in order) with the headings and data tables that
+    belong to it put back, in document order."""
+    if len(chosen) < 2:
+        return chosen
+    kept = {id(b) for b in chosen}
+    first = next(i for i, b in enumerate(blocks) if id(b) in kept)
+    last = max(i for i, b in enumerate(blocks) if id(b) in kept)
+    following_of: list[Block | None] = [None] * (last + 1)
+    following: Block | None = None
+    for index in range(last, first - 1, -1):
+        following_of[index] = following
+        if id(blocks[index]) in kept:
+            following = blocks[index]
+    back: set[int] = set()
+    previous = blocks[first]
+    table_ok: dict[HtmlElement, bool] = {}
+    for index in range(first + 1, last):
+        block = blocks[index]
+        following = following_of[index]
+        if id(block) in kept:
+            previous = block
+            continue
+        if following is None:
+            continue
+        if _heads(block, blocks[index + 1], kept) or _table_row(
+            block, previous, following, table_ok
+        ):
+            back.add(id(block))
+    if not back:
+        return chosen
+    return [b for b in blocks if id(b) in kept or id(b) in back]
+
+
+def _heads(block: Block, after: Block, kept: set[int]) -> bool:
+    """A subheading whose section (the very next block) was kept, in the same container."""
+    if block.element.tag not in _SUBHEADINGS or id(after) not in kept:
+        return False
+    text = block.text
+    if len(text) < 2 or len(text) > 200 or filters.is_junk_block(block, links=False):
+        return False
+    if patterns.RELATED_MARKER.match(text) or patterns.COMMENT_MARKER.match(text):
+        return False
+    # The section it heads is in its container: a teaser's headline is alone in its box
+    # (or an item of a list of them).
+    node = block.element
+    for _ in range(_BOX_DEPTH):
+        parent = node.getparent()
+        if parent is None or len(" ".join(parent.text_content().split())) > len(text):
+            break
+        node = parent
+        if node.tag == "li":
+            return False
+    container = node.getparent()
+    return container is not None and _descends(after.element, container)
+
+
+def _table_row(
+    block: Block, previous: Block, following: Block, table_ok: dict[HtmlElement, bool]
+) -> bool:
+    """A row of a data table that stands between kept blocks of its container."""
+    if block.element.tag != "tr":
+        return False
+    table = tables.table_of(block.element)
+    if table is None:
+        return False
+    verdict = table_ok.get(table)
+    if verdict is None:
+        verdict = table_ok[table] = (
+            _shares_container(table, previous.element)
+            and _shares_container(table, following.element)
+            and tables.is_data_table(table)
+        )
+    return verdict
+
+
+def _shares_container(element: HtmlElement, kept: HtmlElement) -> bool:
+    """Whether ``element`` lies inside the container of a kept block (its parent, or an
+    ancestor up to :data:`_CONTAINER_DEPTH` levels above it)."""
+    node = kept.getparent()
+    for _ in range(_CONTAINER_DEPTH):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        if _descends(element, node):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _descends(element: HtmlElement, ancestor: HtmlElement) -> bool:
+    return any(a is ancestor for a in element.iterancestors())

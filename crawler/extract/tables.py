@@ -1,0 +1,94 @@
+"""Data tables and layout tables: which tables hold data (rows of cells) and which lay out a page.
+
+A data table is read as rows (each row one text block, its cells the words of the row) and kept
+as a table block; a layout table is unwrapped: each cell's paragraphs are blocks of their own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import lxml.etree
+from lxml.html import HtmlElement
+
+from crawler.extract import patterns
+
+CELL_TAGS = frozenset({"td", "th"})
+_ROW_PARENTS = frozenset({"thead", "tbody", "tfoot"})
+# What a data cell never holds: a table or form of its own, a list (a GFM cell holds no list).
+_LAYOUT_INSIDE = ("table", "form", "ul", "ol", "dl")
+# A cell longer than this is a column of the page, not a value.
+_MAX_CELL_CHARS = 1000
+# Share of rows that must have the table's most common width (spans counted).
+_CONSISTENT = 0.75
+
+
+def table_of(element: HtmlElement) -> HtmlElement | None:
+    """The nearest ``<table>`` around a row or cell."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "table":
+            return ancestor
+    return None
+
+
+def rows_of(table: HtmlElement) -> list[HtmlElement]:
+    """The table's own rows (not those of a table nested in a cell)."""
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in _ROW_PARENTS:
+            rows.extend(row for row in child if row.tag == "tr")
+    return rows
+
+
+def is_data_table(table: HtmlElement) -> bool:
+    """Rows of values: two or more rows of two or more cells, a header row or rows of one
+    width, short cells that hold no table, form or list."""
+    rows = rows_of(table)
+    if len(rows) < 2 or next(table.iterdescendants(*_LAYOUT_INSIDE), None) is not None:
+        return False
+    widths = []
+    for row in rows:
+        width = 0
+        for cell in row:
+            if cell.tag not in CELL_TAGS:
+                continue
+            if len(cell.text_content()) > _MAX_CELL_CHARS:
+                return False
+            width += _span(cell)
+        widths.append(width)
+    width, count = Counter(widths).most_common(1)[0]
+    if width < 2:
+        return False
+    return is_header_row(rows[0]) or count >= _CONSISTENT * len(rows)
+
+
+def _span(cell: HtmlElement) -> int:
+    value = cell.get("colspan") or "1"
+    return min(int(value), 50) if value.isdigit() and value != "0" else 1
+
+
+def is_header_row(row: HtmlElement) -> bool:
+    """A row of ``<thead>``, or a row of ``<th>`` cells only."""
+    parent = row.getparent()
+    if parent is not None and parent.tag == "thead":
+        return True
+    cells = [c for c in row if c.tag in CELL_TAGS]
+    return bool(cells) and all(c.tag == "th" for c in cells)
+
+
+def cell_text(cell: HtmlElement) -> str:
+    """A cell's words, its paragraphs and line breaks apart by spaces."""
+    parts: list[str] = []
+    for event, node in lxml.etree.iterwalk(cell, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag == "br" or tag in patterns.BLOCK_TAGS:
+                parts.append(" ")
+            parts.append(node.text or "" if tag else "")
+        elif node is not cell:
+            if tag in patterns.BLOCK_TAGS:
+                parts.append(" ")
+            parts.append(node.tail or "")
+    return " ".join("".join(parts).split())
