@@ -143,7 +143,8 @@ def _run(items: list[_Item], start: int, same: Callable[[_Item], bool]) -> int:
 def _locate(kept: list[TextBlock]) -> list[_Item]:
     """Each block's list items (outermost first), quote, table row and pre, found once."""
     memo: dict[HtmlElement, _Context] = {}
-    items = [_place(block, memo) for block in kept]
+    data: dict[HtmlElement, bool] = {}
+    items = [_place(block, memo, data) for block in kept]
     total = sum(len(b.text) for b in kept) or 1
     under: dict[HtmlElement, int] = {}
     for item in items:
@@ -189,14 +190,27 @@ def _context(element: HtmlElement, memo: dict[HtmlElement, _Context]) -> _Contex
     return context
 
 
-def _place(block: TextBlock, memo: dict[HtmlElement, _Context]) -> _Item:
+def _place(
+    block: TextBlock, memo: dict[HtmlElement, _Context], data: dict[HtmlElement, bool]
+) -> _Item:
     element = block.element
     lis, quote, distance, pre, heading, height = _context(element, memo)
-    row = element if element.tag == "tr" else None
+    # A row of a layout table is unwrapped: its words are a paragraph.
+    row = element if element.tag == "tr" and _in_data_table(element, data) else None
     if heading is not None and height < _HEADING_DEPTH:
         # A heading (or a block a heading holds) stands alone, even inside a quote.
         return _Item(block, [], None, None, None, heading)
     return _Item(block, list(lis), quote if distance < _QUOTE_DEPTH else None, row, pre)
+
+
+def _in_data_table(row: HtmlElement, memo: dict[HtmlElement, bool]) -> bool:
+    table = tables.table_of(row)
+    if table is None:
+        return False
+    found = memo.get(table)
+    if found is None:
+        found = memo[table] = tables.is_data_table(table)
+    return found
 
 
 def _pre_text(pre: HtmlElement) -> str:

@@ -15,10 +15,14 @@ from crawler.extract import patterns
 
 CELL_TAGS = frozenset({"td", "th"})
 _ROW_PARENTS = frozenset({"thead", "tbody", "tfoot"})
-# What a data cell never holds: a table or form of its own, a list (a GFM cell holds no list).
-_LAYOUT_INSIDE = ("table", "form", "ul", "ol", "dl")
-# A cell longer than this is a column of the page, not a value.
+# What a data table never holds: a table or form of its own.
+_LAYOUT_INSIDE = ("table", "form")
+_LISTS = ("ul", "ol", "dl")
+# A table whose lists hold more than this share of its text is a frame for them.
+_LIST_SHARE = 0.5
+# A cell longer than this that holds most of the table's text is a column of the page.
 _MAX_CELL_CHARS = 1000
+_COLUMN_SHARE = 0.5
 # Share of rows that must have the table's most common width (spans counted).
 _CONSISTENT = 0.75
 
@@ -44,9 +48,13 @@ def rows_of(table: HtmlElement) -> list[HtmlElement]:
 
 def is_data_table(table: HtmlElement) -> bool:
     """Rows of values: two or more rows of two or more cells, a header row or rows of one
-    width, short cells that hold no table, form or list."""
+    width; no table or form inside; no cell that is a column of the page (long, and most of
+    the table's text); not a frame for lists (a GFM cell holds no list)."""
     rows = rows_of(table)
     if len(rows) < 2 or next(table.iterdescendants(*_LAYOUT_INSIDE), None) is not None:
+        return False
+    total = len(table.text_content())
+    if _list_chars(table) > total * _LIST_SHARE:
         return False
     widths = []
     for row in rows:
@@ -54,7 +62,8 @@ def is_data_table(table: HtmlElement) -> bool:
         for cell in row:
             if cell.tag not in CELL_TAGS:
                 continue
-            if len(cell.text_content()) > _MAX_CELL_CHARS:
+            chars = len(cell.text_content())
+            if chars > _MAX_CELL_CHARS and chars > total * _COLUMN_SHARE:
                 return False
             width += _span(cell)
         widths.append(width)
@@ -62,6 +71,14 @@ def is_data_table(table: HtmlElement) -> bool:
     if width < 2:
         return False
     return is_header_row(rows[0]) or count >= _CONSISTENT * len(rows)
+
+
+def _list_chars(table: HtmlElement) -> int:
+    """Characters of the table's outermost lists."""
+    return sum(
+        len(found.text_content()) for found in table.iterdescendants(*_LISTS)
+        if not any(a.tag in _LISTS for a in found.iterancestors(*_LISTS))
+    )  # fmt: skip
 
 
 def _span(cell: HtmlElement) -> int:

@@ -130,14 +130,22 @@ def iter_blocks(root: HtmlElement) -> list[Block]:
 
 
 def _in_data_table(cell: HtmlElement, memo: dict[HtmlElement, bool]) -> bool:
-    """Whether the cell belongs to a data table (a layout table's cells are blocks)."""
+    """Whether the cell is a word of its row: a cell of a data table, or a cell of a layout
+    table that holds only inline content (a layout table's paragraphs are blocks)."""
     table = tables.table_of(cell)
     if table is None:
         return False
     found = memo.get(table)
     if found is None:
         found = memo[table] = tables.is_data_table(table)
-    return found
+    return found or _inline_only(cell)
+
+
+def _inline_only(cell: HtmlElement) -> bool:
+    for descendant in cell.iterdescendants():
+        if descendant.tag in patterns.BLOCK_TAGS:
+            return False
+    return True
 
 
 def join_paragraphs(texts: list[str]) -> str:
