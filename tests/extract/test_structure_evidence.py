@@ -51,7 +51,7 @@ def test_data_table_with_paragraphs_in_its_cells_is_a_table() -> None:
 
 
 def test_layout_table_is_unwrapped_into_its_content() -> None:
-    prose = "".join(f"<p>Paragraph {i} of the story, long enough to be prose.</p>" for i in range(3))
+    prose = "".join(f"<p>Paragraph {i} of the story, long enough.</p>" for i in range(3))
     html = (
         "<html><body><table><tr><td>Filed under local news</td><td>Monday</td></tr>"
         f"<tr><td colspan=2>{prose * 8}</td></tr></table></body></html>"
