@@ -54,7 +54,7 @@ def test_layout_table_is_unwrapped_into_its_content() -> None:
     prose = "".join(f"<p>Paragraph {i} of the story, long enough.</p>" for i in range(3))
     html = (
         "<html><body><table><tr><td>Filed under local news</td><td>Monday</td></tr>"
-        f"<tr><td colspan=2>{prose * 8}</td></tr></table></body></html>"
+        f"<tr><td colspan=2>{prose * 12}</td></tr></table></body></html>"
     )
     tree = lxml.html.document_fromstring(html)
     assert not is_data_table(next(tree.iter("table")))
