@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from crawler import discovery
 from crawler.discovery import Discovered, LinkOptions, Requisite, RequisiteOptions
@@ -73,17 +74,38 @@ _PROFILES: dict[str, tuple[int, SiteProfile]] = {}
 
 
 def load_profile(ref: ProfileRef) -> SiteProfile | None:
-    """The profile ``ref`` names, cached per worker; the newest cached one if the file is gone."""
+    """The profile ``ref`` names, cached per worker.
+
+    The spider keeps only the two newest snapshots of a site on disk, while pages queued for
+    the pool still name older ones: a snapshot gone is replaced by the newest one of its site
+    (what the page would have got a moment later), else the newest cached one.
+    """
     cached = _PROFILES.get(ref.site)
     if cached is not None and cached[0] >= ref.version:
         return cached[1]
-    try:
-        with open(ref.path, "rb") as handle:
-            profile: SiteProfile = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        return cached[1] if cached else None
-    _PROFILES[ref.site] = (ref.version, profile)
-    return profile
+    for candidate in (ref, _newest_snapshot(ref)):
+        if candidate is None:
+            continue
+        try:
+            with open(candidate.path, "rb") as handle:
+                profile: SiteProfile = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            continue
+        _PROFILES[ref.site] = (candidate.version, profile)
+        return profile
+    return cached[1] if cached else None
+
+
+def _newest_snapshot(ref: ProfileRef) -> ProfileRef | None:
+    """The newest snapshot of ``ref``'s site in its folder (files ``<site>-<version>.pickle``)."""
+    path = Path(ref.path)
+    stem = path.name.rsplit("-", 1)[0]
+    best: ProfileRef | None = None
+    for other in path.parent.glob(f"{stem}-*.pickle"):
+        version = other.stem.rsplit("-", 1)[-1]
+        if version.isdigit() and (best is None or int(version) > best.version):
+            best = ProfileRef(ref.site, int(version), str(other))
+    return best
 
 
 def _options(request: AnalysisRequest) -> ExtractOptions:

@@ -8,6 +8,7 @@ a later crawl without Redis still knows what was fetched.
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,9 @@ DEDUP_PREFIX = "na:dedup:"
 #: A URL's dedup entries are kept this long after their last use (seconds).
 DEDUP_TTL = 400 * 86400
 _LAST = "_last"
+#: Seconds a fetch waits in the buffer at most: a worker killed loses only this much of the
+#: log, so the others fetch again only what it fetched in its last moments.
+FLUSH_AGE = 0.5
 
 
 def _fetch_json(fetch: Fetch) -> str:
@@ -63,6 +67,7 @@ class SharedFetchLog:
         self.flush_every = flush_every
         self.local: FetchLog | None = None
         self._pending: dict[str, Fetch] = {}
+        self._oldest = 0.0  # monotonic time of the first buffered fetch
 
     def get(self, url: str) -> Fetch | None:
         """What any worker recorded about ``url`` (or this archive's own log), merged."""
@@ -79,11 +84,15 @@ class SharedFetchLog:
         return found
 
     def record(self, fetch: Fetch) -> None:
-        """Buffer one fetch (flushed in batches) and write it to the local log."""
+        """Buffer one fetch (flushed in batches, or when it waited long) and write it to the
+        local log."""
+        if not self._pending:
+            self._oldest = time.monotonic()
         self._pending[fetch.url] = _merge(self._pending.get(fetch.url), fetch)
         if self.local is not None:
             self.local.record(fetch)
-        if len(self._pending) >= self.flush_every:
+        if (len(self._pending) >= self.flush_every
+                or time.monotonic() - self._oldest >= FLUSH_AGE):
             self.flush()
 
     def flush(self) -> None:

@@ -30,6 +30,20 @@ def test_fetch_log_is_shared_and_merged(redis_url, tmp_path):
     two.close()
 
 
+def test_a_fetch_reaches_redis_soon_without_a_full_batch(redis_url, monkeypatch):
+    """A worker killed between batches loses at most FLUSH_AGE of its log: the others would
+    fetch again every page it fetched and left in its buffer."""
+    from crawler.frontier import redisstate
+
+    one, two = SharedFetchLog(connect(redis_url)), SharedFetchLog(connect(redis_url))
+    one.record(Fetch(URL, T0, 200, "news"))
+    assert two.get(URL) is None  # buffered: one fetch is not a batch
+    clock = [redisstate.time.monotonic() + redisstate.FLUSH_AGE]
+    monkeypatch.setattr(redisstate.time, "monotonic", lambda: clock[0])
+    one.record(Fetch(URL + "2", T0, 200, "news"))  # the first one waited long enough
+    assert two.get(URL) is not None and two.get(URL + "2") is not None
+
+
 def test_dedup_index_is_shared_by_workers(redis_url, tmp_path):
     local = DedupIndex(tmp_path / "dedup.sqlite")
     one = RedisDedupIndex(connect(redis_url), local=local)

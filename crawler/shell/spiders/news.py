@@ -181,6 +181,9 @@ class NewsSpider(scrapy.Spider):
             self._widen_scope(response)
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
         request = self._analysis_request(response.url, ctype, _listed(task))
+        # Decided now, not when the pool answers: pages queued behind others were analysed
+        # with the profile of the moment they arrived, however warm the site is by then.
+        warm = self.warmup.is_warm(response.url)
         try:
             result = await self.pool.run(analysis.analyze_page, response.body, request)
         except Exception:  # noqa: BLE001 - one bad page must not stop the crawl
@@ -203,7 +206,7 @@ class NewsSpider(scrapy.Spider):
             if result.kind == discovery.UNKNOWN:
                 self.crawler.stats.inc_value("pages/not-html")
             return
-        async for item in self._page_items(response, task, result, ctype):
+        async for item in self._page_items(response, task, result, ctype, warm):
             yield item
 
     def _follow_analysis(self, result: analysis.PageAnalysis, role: str, depth: int) -> None:
@@ -249,16 +252,17 @@ class NewsSpider(scrapy.Spider):
 
     async def _page_items(
         self, response: Response, task: CrawlTask, result: analysis.PageAnalysis,
-        ctype: str | None,
+        ctype: str | None, warm: bool,
     ) -> AsyncIterator[PageItem]:
-        """The page's item now, or later together with its site's other early articles."""
+        """The page's item now (analysed once its site was ``warm``), or extracted again with
+        the site's profile later, together with the site's other early articles."""
         extraction = result.result
         assert extraction is not None
         self.warmup.observe(response.url, extraction.block_signatures)
         item = self._item(response, task, extraction)
         self.frontier.hold(task)  # finished once the item is stored
         small = len(response.body) <= HOLD_MAX_BYTES  # a huge page is not kept in memory
-        if extraction.is_article and small and not self.warmup.is_warm(response.url):
+        if extraction.is_article and small and not warm:
             self.warmup.hold(response.url, Held(item, response.body, ctype, _listed(task)))
         else:
             self._count(extraction)
