@@ -27,7 +27,7 @@ def restore(blocks: list[Block], chosen: list[Block]) -> list[Block]:
         return chosen
     kept = {id(b) for b in chosen}
     first = next(i for i, b in enumerate(blocks) if id(b) in kept)
-    last = max(i for i, b in enumerate(blocks) if id(b) in kept)
+    last = next(i for i in range(len(blocks) - 1, -1, -1) if id(blocks[i]) in kept)
     following_of: list[Block | None] = [None] * (last + 1)
     following: Block | None = None
     for index in range(last, first - 1, -1):
@@ -80,10 +80,11 @@ def _heads(block: Block, after: Block, kept: set[int]) -> bool:
 def _table_row(
     block: Block, previous: Block, following: Block, table_ok: dict[HtmlElement, bool]
 ) -> bool:
-    """A row of a data table that stands between kept blocks of its container."""
-    if block.element.tag != "tr":
+    """A block of a data table's row that stands between kept blocks of its container."""
+    row = tables.row_of(block.element)
+    if row is None:
         return False
-    table = tables.table_of(block.element)
+    table = tables.table_of(row)
     if table is None:
         return False
     verdict = table_ok.get(table)

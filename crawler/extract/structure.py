@@ -194,9 +194,13 @@ def _place(
     block: TextBlock, memo: dict[HtmlElement, _Context], data: dict[HtmlElement, bool]
 ) -> _Item:
     element = block.element
+    # A block of a data table's row (the row's words, a paragraph in a cell) is a part of the
+    # row; a layout table is unwrapped: its rows and paragraphs are paragraphs.
+    row = tables.row_of(element)
+    if row is not None and _in_data_table(row, data):
+        return _Item(block, [], None, row, None)
+    row = None
     lis, quote, distance, pre, heading, height = _context(element, memo)
-    # A row of a layout table is unwrapped: its words are a paragraph.
-    row = element if element.tag == "tr" and _in_data_table(element, data) else None
     if heading is not None and height < _HEADING_DEPTH:
         # A heading (or a block a heading holds) stands alone, even inside a quote.
         return _Item(block, [], None, None, None, heading)

@@ -1,7 +1,9 @@
 """Data tables and layout tables: which tables hold data (rows of cells) and which lay out a page.
 
-A data table is read as rows (each row one text block, its cells the words of the row) and kept
-as a table block; a layout table is unwrapped: each cell's paragraphs are blocks of their own.
+The text blocks of a table are what :func:`crawler.extract.text.iter_blocks` reads (a cell of
+inline text is a word of its row, a cell's paragraphs are blocks). The structure then keeps
+a data table as a table block, the blocks of each row its cells, and unwraps a layout table:
+its rows and paragraphs are paragraphs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from crawler.extract import patterns
 
 CELL_TAGS = frozenset({"td", "th"})
 _ROW_PARENTS = frozenset({"thead", "tbody", "tfoot"})
+# How far above a block the cell it stands in may be (a paragraph in a div in a cell).
+_CELL_DEPTH = 4
 # What a data table never holds: a table or form of its own.
 _LAYOUT_INSIDE = ("table", "form")
 _LISTS = ("ul", "ol", "dl")
@@ -32,6 +36,25 @@ def table_of(element: HtmlElement) -> HtmlElement | None:
     for ancestor in element.iterancestors():
         if ancestor.tag == "table":
             return ancestor
+    return None
+
+
+def row_of(element: HtmlElement) -> HtmlElement | None:
+    """The row a block belongs to: the element itself when it is a row, else the row of the
+    cell it stands in (a paragraph in a cell), within a few levels."""
+    node: HtmlElement | None = element
+    for _ in range(_CELL_DEPTH):
+        if node is None:
+            return None
+        tag = node.tag
+        if tag == "tr":
+            return node
+        if tag in CELL_TAGS:
+            row = node.getparent()
+            return row if row is not None and row.tag == "tr" else None
+        if tag == "table":
+            return None
+        node = node.getparent()
     return None
 
 

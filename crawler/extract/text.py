@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import lxml.etree
 from lxml.html import HtmlElement
 
-from crawler.extract import patterns, tables
+from crawler.extract import patterns
 
 _CELLS = frozenset({"td", "th"})
 # Marks a <br> in collected text; parse_document strips control characters from pages.
@@ -95,20 +95,15 @@ def iter_blocks(root: HtmlElement) -> list[Block]:
     block_tags = patterns.BLOCK_TAGS
     stack: list[HtmlElement] = [root]  # open block elements; the innermost owns the text
     links = 0
-    data_tables: dict[HtmlElement, bool] = {}
-    in_cells = 0  # depth of data cells around the walk
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
         if not isinstance(tag, str):
             tag = ""
-        elif tag in _CELLS and _in_data_table(element, data_tables):
+        elif tag in _CELLS and _is_data_cell(element):
             # A cell of a data table is a word of its row: rows read "1 Kyle Busch 5040".
-            in_cells += 1 if event == "start" else -1
             tag = "cell"
-            parts.append(" ")
-        elif in_cells and tag in block_tags:
-            tag = "inline"  # a paragraph inside a data cell is words of its row
-            parts.append(" ")
+            if event == "start":
+                parts.append(" ")
         if event == "start":
             if tag in block_tags and element is not root:
                 collector.flush(stack[-1])
@@ -129,19 +124,8 @@ def iter_blocks(root: HtmlElement) -> list[Block]:
     return collector.blocks
 
 
-def _in_data_table(cell: HtmlElement, memo: dict[HtmlElement, bool]) -> bool:
-    """Whether the cell is a word of its row: a cell of a data table, or a cell of a layout
-    table that holds only inline content (a layout table's paragraphs are blocks)."""
-    table = tables.table_of(cell)
-    if table is None:
-        return False
-    found = memo.get(table)
-    if found is None:
-        found = memo[table] = tables.is_data_table(table)
-    return found or _inline_only(cell)
-
-
-def _inline_only(cell: HtmlElement) -> bool:
+def _is_data_cell(cell: HtmlElement) -> bool:
+    """A table cell holding only inline content (layout tables hold paragraphs and divs)."""
     for descendant in cell.iterdescendants():
         if descendant.tag in patterns.BLOCK_TAGS:
             return False
