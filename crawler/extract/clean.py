@@ -89,8 +89,6 @@ def _should_drop(
         return _structural(element) and sizer.prose_of(element) <= prose * _GUARD_SHARE
     if _is_hidden(element):
         return True
-    if element.tag == "details" and _is_collapsed_box(element):
-        return sizer.prose_of(element) <= prose * _GUARD_SHARE
     furniture = _furniture(element, verdicts)
     if furniture == _SURE:
         return True
@@ -109,7 +107,7 @@ def _is_hidden(element: HtmlElement) -> bool:
     return False
 
 
-def _is_collapsed_box(details: HtmlElement) -> bool:
+def is_collapsed_box(details: HtmlElement) -> bool:
     """A ``<details>`` box the page sets collapsed, alone among the text (an info or fact box
     a reader may open: not prose of the article). Boxes in a row are an accordion: the page's
     sections or its questions and answers, set so to save room."""

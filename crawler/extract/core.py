@@ -17,7 +17,7 @@ from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
 from crawler.extract.pagetype import PageEvidence, PageType, classify
 from crawler.extract.parse import parse_document, reparse
-from crawler.extract.restore import restore
+from crawler.extract.restore import drop_collapsed, restore
 from crawler.extract.scorer import BlockModel, load_model
 from crawler.extract.structure import build, doc_path
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
@@ -121,6 +121,7 @@ class Body:
 
 
 def _body(found: Candidates, blocks: list[Block]) -> Body:
+    blocks = drop_collapsed(blocks)
     return Body(found, blocks, [b.text for b in blocks])
 
 

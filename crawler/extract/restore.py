@@ -1,4 +1,5 @@
-"""Blocks the block scorer dropped that the page's structure puts inside the kept text.
+"""The kept text corrected by the page's structure: what the block scorer dropped that the
+markup puts inside it, and collapsed boxes it kept.
 
 The scorer judges one block at a time: a short heading ("Canon EOS RP", a linked product name)
 or the rows of a data table (numbers, short labels) read like page furniture to it. Where the
@@ -11,6 +12,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from crawler.extract import filters, patterns, tables
+from crawler.extract.clean import is_collapsed_box
 from crawler.extract.text import Block
 
 _SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
@@ -18,6 +20,8 @@ _SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # with share a parent or grandparent).
 _CONTAINER_DEPTH = 3
 _BOX_DEPTH = 6
+# A collapsed box that holds more than this share of the kept text is the text itself.
+_BOX_SHARE = 0.4
 
 
 def restore(blocks: list[Block], chosen: list[Block]) -> list[Block]:
@@ -112,3 +116,41 @@ def _shares_container(element: HtmlElement, kept: HtmlElement) -> bool:
 
 def _descends(element: HtmlElement, ancestor: HtmlElement) -> bool:
     return any(a is ancestor for a in element.iterancestors())
+
+
+def drop_collapsed(chosen: list[Block]) -> list[Block]:
+    """``chosen`` without the blocks of a collapsed ``<details>`` box set alone among the text
+    (an info or fact box a reader may open): not prose of the article. Dropped here, after the
+    scorer's choice, so that its input (and its training rows) stay the page as cleaned."""
+    memo: dict[HtmlElement, HtmlElement | None] = {}
+    boxes = [_box_of(block.element, memo) for block in chosen]
+    if not any(box is not None for box in boxes):
+        return chosen
+    total = sum(len(b.text) for b in chosen)
+    inside: dict[HtmlElement, int] = {}
+    for block, box in zip(chosen, boxes, strict=True):
+        if box is not None:
+            inside[box] = inside.get(box, 0) + len(block.text)
+    dropped = {box for box, chars in inside.items() if chars <= total * _BOX_SHARE}
+    return [b for b, box in zip(chosen, boxes, strict=True) if box not in dropped]
+
+
+def _box_of(
+    element: HtmlElement, memo: dict[HtmlElement, HtmlElement | None]
+) -> HtmlElement | None:
+    """The collapsed box around an element, if any (ancestors' answers are remembered)."""
+    chain = []
+    node: HtmlElement | None = element
+    found: HtmlElement | None = None
+    while node is not None:
+        if node in memo:
+            found = memo[node]
+            break
+        chain.append(node)
+        if node.tag == "details" and is_collapsed_box(node):
+            found = node
+            break
+        node = node.getparent()
+    for step in chain:
+        memo[step] = found
+    return found
