@@ -94,6 +94,9 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # URL: DOWNLOAD_TIMEOUT caps a response's whole duration (connect to last byte), and a timeout
 # is retried once (other failures RETRY_TIMES times; crawler/shell/retry.py).
 DOWNLOAD_TIMEOUT = 30
+# Scrapy waits 60 s for a name to resolve: a dead DNS server (or a requisite's dead CDN host)
+# would hold a slot for a minute per host. A working resolver answers in well under a second.
+DNS_TIMEOUT = 10
 RETRY_TIMES = 2
 RETRY_TIMEOUT_TIMES = 1
 COOKIES_ENABLED = False
@@ -144,6 +147,9 @@ STORE_PATH = ""
 STORE_CONVERSION_RECORDS = True
 #: Store writes per SQLite commit (batched so the store keeps up with a fast crawl).
 STORE_COMMIT_EVERY = 500
+#: Seconds after which a batch is committed even if no page follows it (0: only by count), so
+#: readers of the store see a slow crawl's pages within about this time.
+STORE_COMMIT_IDLE = 2.0
 
 # --- Crawl policy (crawler/frontier/, adapted by crawler/shell/scheduler.py; docs/crawl.md) -------
 # The frontier decides what to fetch: seen set, priorities, page budget, pages parked until

@@ -113,6 +113,7 @@ CASES = [
      "article and unknown"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s CONCURRENT_REQUESTS=0", 2, "at least 1"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DOWNLOAD_TIMEOUT=0", 2, "above 0"),
+    ("crawl http://127.0.0.1:9/ --archive-dir {A} -s DNS_TIMEOUT=0", 2, "above 0"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s ROBOTSTXT_OBEY=maybe", 2, "true or false"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s LOG_LEVEL=LOUD", 2, "expected one of"),
     ("crawl http://127.0.0.1:9/ --archive-dir {A} -s JUSTANAME", 2, "not NAME=VALUE"),

@@ -12,6 +12,7 @@ from crawler.analysis.page import (
     analyze_page,
     analyze_stylesheet,
     load_profile,
+    page_requisites,
     reextract,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "analyze_page",
     "analyze_stylesheet",
     "load_profile",
+    "page_requisites",
     "reextract",
 ]

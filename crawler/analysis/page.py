@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from crawler import discovery
+from crawler.common.headers import charset_of
 from crawler.discovery import Discovered, LinkOptions, Requisite, RequisiteOptions
 from crawler.discovery.css import stylesheet_requisites
 from crawler.extract import (
@@ -144,6 +145,18 @@ def _analyze_html(body: bytes, request: AnalysisRequest) -> PageAnalysis:
         requisites = tuple(discovery.find_requisites(doc.tree, request.url, request.requisites))
     result = extract_document(doc, request.url, request.extract)
     return PageAnalysis(discovery.HTML, links, result, requisites)
+
+
+def page_requisites(
+    body: bytes, url: str, content_type: str | None, options: RequisiteOptions
+) -> tuple[Requisite, ...]:
+    """What an HTML page needs to render (nothing if the body is not HTML); no extraction."""
+    if discovery.detect_kind(body, content_type) != discovery.HTML:
+        return ()
+    doc = parse_document(body, url, ExtractOptions(http_encoding=charset_of(content_type)))
+    if doc.tree is None:
+        return ()
+    return tuple(discovery.find_requisites(doc.tree, url, options))
 
 
 def analyze_stylesheet(

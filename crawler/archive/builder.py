@@ -12,10 +12,12 @@ from crawler.archive.records import (
     PROFILE_IDENTICAL,
     PROFILE_NOT_MODIFIED,
     RECONSTRUCTED_HEADER,
+    WARC_FIELDS_TYPE,
     Record,
     ensure_digests,
     http_header_length,
     warc_date,
+    warc_fields,
 )
 
 
@@ -30,10 +32,13 @@ class ExchangeRecords:
     revisit_of: Capture | None = None
     #: A full capture to remember in the dedup index once it is written.
     new_capture: Capture | None = None
+    #: The ``metadata`` record concurrent to the main one (a requisite's embed marker).
+    metadata: Record | None = None
 
     def records(self) -> list[Record]:
-        """Records in write order: the response (or revisit) first, then the request."""
-        return [self.main] + ([self.request] if self.request is not None else [])
+        """Records in write order: the response (or revisit), the request, the metadata (as
+        Heritrix writes them)."""
+        return [r for r in (self.main, self.request, self.metadata) if r is not None]
 
 
 def status_code(first_line: bytes) -> int | None:
@@ -80,6 +85,12 @@ def build_records(exchange: WireExchange, dedup: DedupStore | None = None) -> Ex
             "request", HTTP_REQUEST_TYPE, exchange.request_bytes, exchange.url, date,
             headers=_common_headers(exchange) + [("WARC-Concurrent-To", result.main.record_id)],
             payload_offset=http_header_length(exchange.request_bytes),
+        )
+    if exchange.metadata:
+        # Beside the response, never in it: the HTTP block stays what crossed the wire.
+        result.metadata = Record(
+            "metadata", WARC_FIELDS_TYPE, warc_fields(exchange.metadata), exchange.url, date,
+            headers=[("WARC-Concurrent-To", result.main.record_id)],
         )
     return result
 

@@ -45,6 +45,9 @@ class WireExchange:
     #: Deduplicate by payload digest across URLs, not only against the same URL's captures
     #: (page requisites: one image under many URLs is archived once).
     dedup_any_url: bool = False
+    #: ``name: value`` fields of a ``metadata`` record written concurrent to the response
+    #: (a page requisite's embed marker: crawler/archive/hops.py); empty: none.
+    metadata: list[tuple[str, str]] = field(default_factory=list)
 
     def add_sent(self, data: bytes) -> None:
         """Record bytes written to the connection."""

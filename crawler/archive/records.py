@@ -26,6 +26,15 @@ RECONSTRUCTED_HEADER = "WARC-Reconstructed"
 _CRLF = b"\r\n"
 
 
+WARC_FIELDS_TYPE = "application/warc-fields"
+
+
+def warc_fields(fields: Iterable[tuple[str, str]]) -> bytes:
+    """Serialise ``name: value`` lines (application/warc-fields); empty values are left out."""
+    lines = [f"{k}: {_clean(str(v))}\r\n" for k, v in fields if v not in (None, "")]
+    return "".join(lines).encode("utf-8")
+
+
 def new_record_id() -> str:
     """Return a fresh ``<urn:uuid:...>`` record ID."""
     return f"<urn:uuid:{uuid.uuid4()}>"

@@ -17,7 +17,7 @@ from crawler.archive.cdxj import index_warc
 from crawler.archive.dedup import DEFAULT_MAX_ENTRIES, DedupIndex, DedupStore
 from crawler.archive.exchange import WireExchange
 from crawler.archive.files import DEFAULT_MAX_SIZE, WarcFileSet
-from crawler.archive.records import Record, warc_date
+from crawler.archive.records import Record, warc_date, warc_fields
 from crawler.archive.recover import recover_open_files
 from crawler.common.timestamps import parse_timestamp
 
@@ -35,9 +35,7 @@ def warcinfo_block(fields: Sequence[tuple[str, str]]) -> bytes:
         ("format", "WARC File Format 1.1"),
         ("conformsTo", CONFORMS_TO),
     ]
-    lines = [f"{k}: {str(v).replace(chr(10), ' ').replace(chr(13), ' ')}\r\n"
-             for k, v in [*base, *fields] if v not in (None, "")]
-    return "".join(lines).encode("utf-8")
+    return warc_fields([*base, *fields])
 
 
 @dataclasses.dataclass
@@ -123,6 +121,8 @@ class WarcWriter:
         self.stats[f"records/{built.main.rec_type}"] += 1
         if built.request is not None:
             self.stats["records/request"] += 1
+        if built.metadata is not None:
+            self.stats["records/metadata"] += 1
         if exchange.truncated:
             self.stats[f"truncated/{exchange.truncated}"] += 1
         if exchange.reconstructed:

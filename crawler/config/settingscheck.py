@@ -25,14 +25,15 @@ _AT_LEAST_ONE = frozenset({
     "REACTOR_THREADPOOL_MAXSIZE", "EXTRACT_MIN_ARTICLE_CHARS", "CRAWL_REQUISITE_MAX_SIZE",
 })
 #: Number settings that must be above 0 (a zero timeout or interval is not a value).
-_POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL",
+_POSITIVE = frozenset({"DOWNLOAD_TIMEOUT", "DNS_TIMEOUT", "PROGRESS_INTERVAL",
                        "PROGRESS_LOG_INTERVAL", "AUTOTHROTTLE_TARGET_CONCURRENCY",
                        "FRONTIER_HEARTBEAT", "FRONTIER_LEASE_TIMEOUT", "FRONTIER_REDIS_WAIT",
                        "CRAWL_REQUISITE_TIMEOUT"})
 #: The largest value of a setting: a delay of a day is already not a crawl; past 2**63 SQLite,
 #: Twisted's timers and date arithmetic overflow.
 _LARGEST = {"DOWNLOAD_DELAY": 86400.0, "AUTOTHROTTLE_START_DELAY": 86400.0,
-            "AUTOTHROTTLE_MAX_DELAY": 86400.0, "DOWNLOAD_TIMEOUT": 86400.0 * 7}
+            "AUTOTHROTTLE_MAX_DELAY": 86400.0, "DOWNLOAD_TIMEOUT": 86400.0 * 7,
+            "STORE_COMMIT_IDLE": 86400.0, "DNS_TIMEOUT": 600.0}
 _LARGEST_ANY = float(2**62)
 #: Roles the incremental policy may apply to (seeds, feeds, sitemaps and lists are always fetched).
 POLICY_ROLES = ("article", "unknown")

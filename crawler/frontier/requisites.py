@@ -33,6 +33,8 @@ REQUISITE = "requisite"
 REQUISITE_PRIORITY = 4500
 #: Stylesheets imported from stylesheets are read this many levels deep at most.
 MAX_NESTING = 4
+#: Longest hop path kept (a deep crawl's ``LLLL...``; the last letter is what matters).
+MAX_HOPS = 64
 #: Off switches accepted by ``CRAWL_REQUISITES``.
 OFF_WORDS = frozenset({"", "off", "none", "no", "false", "0"})
 
@@ -61,6 +63,14 @@ def parse_kinds(value: str | Iterable[str] | bool | None) -> frozenset[str]:
     if bad:
         raise ValueError(f"unknown kind {bad[0]!r}")
     return frozenset(kinds)
+
+
+def hop_path(parent: CrawlTask) -> str:
+    """The hop path from the seed of what ``parent`` names, Heritrix's way: one letter a hop,
+    ``L`` a link (a feed or sitemap entry counts as one), ``E`` an embed."""
+    if parent.role == REQUISITE:
+        return (parent.hops or "E" * (parent.depth + 1))[-MAX_HOPS:] + "E"
+    return "L" * min(parent.depth, MAX_HOPS) + "E"
 
 
 def is_private_host(host: str) -> bool:
@@ -135,9 +145,11 @@ class RequisiteAdmission:
         allowed = [r for r in wanted if cfg.host_allowed(r.url)]
         if len(allowed) < len(wanted):
             self.stats.inc_value("requisites/private_host", len(wanted) - len(allowed))
+        referrer = parent.url if len(parent.url) <= self.max_url_length else ""
         tasks = [CrawlTask(r.url, role=REQUISITE, site=parent.site, depth=nesting,
-                           priority=REQUISITE_PRIORITY - nesting, via=r.kind) for r in allowed
-                 if len(r.url) <= self.max_url_length]
+                           priority=REQUISITE_PRIORITY - nesting, via=r.kind,
+                           referrer=referrer, hops=hop_path(parent))
+                 for r in allowed if len(r.url) <= self.max_url_length]
         fresh, _ = self.backend.unseen(tasks) if tasks else ([], 0)
         down = [t for t in fresh if self.host_down(t.url)]
         if down:

@@ -30,13 +30,15 @@ SOURCE_ROLES = frozenset({"seed", "feed", "sitemap", "robots"})
 _WIRE = {
     "url": "u", "role": "r", "site": "s", "depth": "dp", "priority": "p", "lastmod": "lm",
     "modified": "md", "via": "v", "source": "src", "incremental": "i",
-    "first_capture": "f", "requeued": "rq",
+    "first_capture": "f", "requeued": "rq", "referrer": "ref",
+    "hops": "h",
 }
 #: The type of each wire field (a queue entry is checked field by field).
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "url": str, "role": str, "site": str, "depth": int, "priority": int,
     "lastmod": (str, type(None)), "modified": (str, type(None)), "via": str, "source": bool,
-    "incremental": str, "first_capture": bool, "requeued": bool,
+    "incremental": str, "first_capture": bool, "requeued": bool, "referrer": str,
+    "hops": str,
 }
 #: Roles a task may have.
 ROLES = frozenset({"seed", "feed", "sitemap", "list", "article", "unknown", "robots",
@@ -66,9 +68,11 @@ class CrawlTask:
     or sitemap. ``incremental``, ``first_capture`` and ``headers`` are the incremental
     policy's decision, the flag that the URL was never fetched before, and the conditional
     request headers; ``requeued`` that a worker took it before and died or stopped (set by
-    the Redis backend). The last three fields belong to one worker's handling and are never
-    stored: ``budget`` (``counted``/``refused``), ``leased`` (taken from the frontier by this
-    worker) and ``warc`` (where the WARC extension archived the response).
+    the Redis backend); ``referrer`` the page (or stylesheet) that named a requisite and
+    ``hops`` its hop path from the seed, Heritrix's way (``L`` a link, ``E`` an embed). The
+    last three fields belong to one worker's handling and are never stored: ``budget``
+    (``counted``/``refused``), ``leased`` (taken from the frontier by this worker) and
+    ``warc`` (where the WARC extension archived the response).
     """
 
     url: str
@@ -84,6 +88,8 @@ class CrawlTask:
     first_capture: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     requeued: bool = False
+    referrer: str = ""
+    hops: str = ""
     budget: str = ""
     leased: bool = False
     warc: dict[str, Any] | None = None

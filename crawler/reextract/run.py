@@ -50,6 +50,8 @@ class ReextractReport:
     records: int = 0
     html: int = 0
     skipped: int = 0
+    #: HTML responses left out as page requisites (marked so in a metadata record).
+    requisites: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -64,7 +66,8 @@ class ReextractReport:
             f"{out['updated']} re-extracted differently, "
             f"{out['unchanged'] + out['same_article']} unchanged), "
             f"{out['not_article'] + out['same_page']} other pages, "
-            f"{self.skipped} cut or oversized responses skipped, {len(self.errors)} bad records"
+            f"{self.skipped} cut or oversized responses skipped, {self.requisites} page "
+            f"requisites left out, {len(self.errors)} bad records"
         )
 
 
@@ -239,6 +242,7 @@ def reextract(
         report.records += scanner.stats.records
         report.html += scanner.stats.html
         report.skipped += scanner.stats.skipped
+        report.requisites += scanner.stats.requisites
         report.errors.extend(scanner.stats.errors)
     report.seconds = time.monotonic() - started
     return report

@@ -2,6 +2,9 @@
 
 A record that cannot be read is reported and skipped: the scanner looks for the start of the
 next record (the next gzip member, or the next ``WARC/1.`` line) and carries on from there.
+A response that a ``metadata`` record marks as an embed (a page requisite: ours, Heritrix's
+and wpull's ``hopsFromSeed``, crawler/archive/hops.py) is not a page: it is left out. The
+marker follows its response, so each response waits until its exchange's records are read.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.timeutils import iso_date_to_datetime
 
+from crawler.archive.hops import MAX_FIELDS_BYTES, is_embed, parse_fields
 from crawler.archive.readlimits import cap_headers  # also caps brotli bodies, on import
 from crawler.common.headers import charset_of
 from crawler.common.timestamps import iso_utc
@@ -69,6 +73,8 @@ class ScanStats:
     html: int = 0
     #: HTML responses left out as the crawl leaves them out: cut (WARC-Truncated) or too big.
     skipped: int = 0
+    #: HTML responses left out because a metadata record marks them as page requisites.
+    requisites: int = 0
     errors: list[str] = field(default_factory=list)
     #: Bytes passed over to resynchronise after bad records.
     skipped_bytes: int = 0
@@ -86,6 +92,23 @@ def _is_html(record: ArcWarcRecord) -> tuple[bool, int, str]:
     content_type = record.http_headers.get_header("Content-Type") or ""
     html = "html" in content_type.lower() or not content_type
     return html and 200 <= status < 300, status, content_type
+
+
+def _same_exchange(record: ArcWarcRecord, capture: Capture) -> bool:
+    """True for a request or metadata record concurrent to the capture's response."""
+    return (record.rec_type in ("request", "metadata") and capture.record_id is not None
+            and record.rec_headers.get_header("WARC-Concurrent-To") == capture.record_id)
+
+
+def _embed_of(record: ArcWarcRecord) -> str | None:
+    """The record ID a metadata record marks as an embed (a page requisite), else None.
+
+    Reads the start of the record's block: call before the record is read to its end.
+    """
+    if record.rec_type != "metadata":
+        return None
+    fields = parse_fields(record.content_stream().read(MAX_FIELDS_BYTES))
+    return record.rec_headers.get_header("WARC-Concurrent-To") if is_embed(fields) else None
 
 
 def _url_problem(url: str) -> str | None:
@@ -253,33 +276,72 @@ class WarcScanner:
         # ARC files (older Heritrix, Internet Archive) read as WARC response records.
         records = _QuietIterator(stream, arc2warc=True)
         offset: int = start
+        pending: Capture | None = None  # an HTML response whose exchange is still being read
         try:
             for record in records:
                 offset = records.offset
                 if self.gzip and records.reader.decompressor is None:
                     # warcio reads raw bytes in a .warc.gz as a record, then loses the gzip
                     # members after them: skip to the next member instead.
+                    if pending is not None:
+                        yield self._page(pending)
                     return offset, "not a gzip member (uncompressed bytes inside a .warc.gz)"
-                capture = self._capture(record, offset, records)
-                self.position = stream.tell()
-                self.stats.records += 1
-                problem = _problem(record)
-                if problem is None and self.keep_good:
-                    self.stats.good.append((offset, records.get_record_length()))
-                if problem is None and capture is not None:
-                    problem = _capture_problem(capture)
-                if problem is not None:
-                    self._error(offset, problem)
-                elif capture is not None:
-                    self.stats.html += 1
-                    yield capture
+                done, pending = self._settle(pending, record)
+                if done is not None:
+                    yield done
+                capture = self._read(record, offset, records, stream)
+                if capture is not None:
+                    pending = capture
         except READ_ERRORS as exc:
+            if pending is not None:
+                yield self._page(pending)
             return max(offset, records.offset), str(exc).strip() or type(exc).__name__
+        if pending is not None:
+            yield self._page(pending)
         if records.err_count:
             self._error(offset, f"{records.err_count} record(s) longer or shorter than their "
                                 "Content-Length says")
         self._check_tail(stream, records.offset)
         return None
+
+    def _settle(
+        self, pending: Capture | None, record: ArcWarcRecord
+    ) -> tuple[Capture | None, Capture | None]:
+        """(the page to yield now, the response still waiting) once ``record`` is seen.
+
+        A record of another exchange ends the waiting response's: it is a page. A metadata
+        record marking it as an embed drops it (a requisite).
+        """
+        if pending is None:
+            return None, None
+        if not _same_exchange(record, pending):
+            return self._page(pending), None
+        if _embed_of(record) == pending.record_id:
+            self.stats.requisites += 1
+            return None, None
+        return None, pending
+
+    def _read(
+        self, record: ArcWarcRecord, offset: int, records: ArchiveIterator, stream: BinaryIO
+    ) -> Capture | None:
+        """Read one record to its end; return it if it is a sound HTML response."""
+        capture = self._capture(record, offset, records)
+        self.position = stream.tell()
+        self.stats.records += 1
+        problem = _problem(record)
+        if problem is None and self.keep_good:
+            self.stats.good.append((offset, records.get_record_length()))
+        if problem is None and capture is not None:
+            problem = _capture_problem(capture)
+        if problem is not None:
+            self._error(offset, problem)
+            return None
+        return capture
+
+    def _page(self, capture: Capture) -> Capture:
+        """Count an HTML response that no marker made a requisite; return it."""
+        self.stats.html += 1
+        return capture
 
     def _check_tail(self, stream: BinaryIO, end: int) -> None:
         """Report bytes after the last whole record (warcio stops there without a word)."""

@@ -74,6 +74,19 @@ PUBLISHED_STATS = ("response_received_count", "pages/article", "item_scraped_cou
                    "requisites/responses", "requisites/fetched")
 
 
+class BusyPool(Protocol):
+    """What the scheduler needs of the spider's analysis pool (shell/spiders/pool.py)."""
+
+    def full(self) -> bool:
+        """True while the pool is behind: take no new task."""
+
+    def when_free(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when the pool is no longer full."""
+
+    def forget(self, callback: Callable[[], None]) -> None:
+        """Stop calling ``callback``."""
+
+
 class TaskSpider(Protocol):
     """A spider the frontier scheduler can serve: it turns tasks into its own Requests."""
 
@@ -200,6 +213,8 @@ class FrontierScheduler(BaseScheduler):
         self._loops: list[task.LoopingCall] = []
         self._starved = False
         self._idle_checked = 0.0
+        self._pool: BusyPool | None = None
+        self._held_back = False  # said "no request" because the analysis pool was full
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -216,6 +231,9 @@ class FrontierScheduler(BaseScheduler):
                             "scheduler serves the news spider (or set SCHEDULER)")
         self._request_for = request_for
         self.frontier = frontier_for(self.crawler)
+        self._pool = getattr(spider, "pool", None)
+        if self._pool is not None:
+            self._pool.when_free(self._resume)
         if self.frontier.backend.shared:
             resilient.on_lost(self._redis_lost)
             interval = self.crawler.settings.getfloat("FRONTIER_HEARTBEAT", 2.0)
@@ -226,6 +244,9 @@ class FrontierScheduler(BaseScheduler):
 
     def close(self, reason: str) -> None:
         """Stop the heartbeat, give back unfinished tasks, close the frontier."""
+        if self._pool is not None:
+            self._pool.forget(self._resume)
+            self._pool = None
         for loop in self._loops:
             if loop.running:
                 loop.stop()
@@ -279,9 +300,13 @@ class FrontierScheduler(BaseScheduler):
         return True
 
     def next_request(self) -> Request | None:
-        """A request this worker holds, else the frontier's next task."""
+        """A request this worker holds, else the frontier's next task (none while the
+        analysis pool is behind: see :meth:`_resume`)."""
         if self._ready:
             return self._ready.popleft()
+        if self._pool is not None and self._pool.full():
+            self._held_back = True
+            return None
         assert self.frontier is not None and self._request_for is not None
         found = self.frontier.next_task()
         self._starved = found is None
@@ -310,6 +335,24 @@ class FrontierScheduler(BaseScheduler):
         elif engine.spider_is_idle() and time.monotonic() - self._idle_checked >= 1.0:
             self._idle_checked = time.monotonic()
             self._close_if_idle(engine)
+
+    def _resume(self) -> None:
+        """The analysis pool caught up: hand the engine a task again.
+
+        The engine asks for requests when a download ends or every 5 s; while the pool was
+        full it was told "none", so without this the crawl would wait for its next heartbeat.
+        """
+        engine = self.crawler.engine
+        if not self._held_back or self.frontier is None or self._request_for is None:
+            return
+        self._held_back = False
+        if engine is None or engine.needs_backout():
+            return  # the engine asks again when a download ends
+        found = self.frontier.next_task()
+        self._starved = found is None
+        if found is not None:
+            self.crawler.stats.inc_value("frontier/popped")
+            engine.crawl(self._request_for(found))
 
     def _close_if_idle(self, engine: Any) -> None:
         """Send ``spider_idle``; close the spider unless a handler raised DontCloseSpider."""

@@ -9,7 +9,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from crawler.extract.blocks import blocks_from_json
-from crawler.store.model import Article, CaptureState, Copy, Page
+from crawler.store.model import Article, CaptureState, Copy, Page, WarcLocation
 
 _ARTICLE_SELECT = """
 SELECT a.id AS article_id, a.url, a.version, a.site, a.first_seen, a.last_seen, a.captures,
@@ -303,6 +303,19 @@ def capture_state(conn: sqlite3.Connection, url: str) -> CaptureState | None:
         _STATE_SELECT + " WHERE p.url = ? ORDER BY p.fetched_at DESC, p.id DESC LIMIT 1", (url,)
     ).fetchone()
     return _row_to_state(row) if row else None
+
+
+def last_capture(conn: sqlite3.Connection, url: str) -> WarcLocation | None:
+    """Where the latest stored capture of ``url`` with a body (HTTP 200/203) sits in a WARC."""
+    row = conn.execute(
+        "SELECT warc_filename, warc_offset, warc_length, warc_record_id, payload_digest, "
+        "warc_record_type FROM pages WHERE url = ? AND status IN (200, 203) AND "
+        "warc_filename IS NOT NULL ORDER BY fetched_at DESC, id DESC LIMIT 1", (url,)
+    ).fetchone()
+    if row is None:
+        return None
+    return WarcLocation(row[0], int(row[1] or 0), int(row[2] or 0), record_id=row[3],
+                        payload_digest=row[4], record_type=row[5])
 
 
 def iter_capture_states(

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from crawler.exceptions import StoreNotFound, UserError
-from crawler.store import clusters, reader
+from crawler.exceptions import UserError
+from crawler.store import captures, clusters, reader
 from crawler.store import versions as versioning
-from crawler.store.damage import store_problem
+from crawler.store.captures import capture_key
 from crawler.store.dates import to_store_time
-from crawler.store.fingerprint import text_fingerprint
 from crawler.store.model import (
-    OUTCOME_NEW_VERSION,
-    OUTCOME_NOT_ARTICLE,
-    OUTCOME_SAME,
-    OUTCOME_UNCHANGED,
-    OUTCOME_UPDATED,
     AddResult,
     Article,
     CaptureState,
@@ -31,48 +23,21 @@ from crawler.store.model import (
     PageRecord,
     WarcLocation,
 )
-from crawler.store.schema import connect, inserted_id, store_id
+from crawler.store.opening import STORE_FILENAME, open_connection, store_path
+from crawler.store.schema import store_id
 
 #: Longest a batch of writes stays uncommitted (seconds).
 COMMIT_SECONDS = 1.0
 
-#: File name of the store inside an archive folder.
-STORE_FILENAME = "articles.sqlite"
-
-# Extraction fields of a page: re-extraction compares and rewrites only these.
-_EXTRACTION_COLUMNS = (
-    "is_article", "page_reason", "discard_reason", "fingerprint", "meta", "extractor_version",
-    "blocks_id",
-)
-#: What re-extraction compares: decision, text, metadata, blocks and extractor. Not the
-#: reasons: the crawl's cite what only the crawl knew ("listed in a feed or news sitemap") and
-#: the body-text size under the site profile learned so far, so re-extracting the same bytes
-#: would always look different (61 of 120 demo articles did) and churn versions and clusters.
-_COMPARED_COLUMNS = ("is_article", "fingerprint", "meta", "extractor_version", "blocks_id")
-#: What the URL's versions (and their syndication clusters) are computed from.
-_VERSION_COLUMNS = ("is_article", "fingerprint", "meta")
-
-
-def store_path(archive_dir_or_sqlite_path: str | Path) -> Path:
-    """Return the SQLite path for an archive folder, or the path itself if it names a file."""
-    path = Path(archive_dir_or_sqlite_path)
-    if path.suffix in (".sqlite", ".sqlite3", ".db") or path.is_file():
-        return path
-    return path / STORE_FILENAME
-
-
-def capture_key(warc: WarcLocation | None) -> str | None:
-    """Identify a capture by its WARC record: the record ID, else file and offset."""
-    if warc is None:
-        return None
-    return warc.record_id or f"{warc.filename}#{warc.offset}"
+__all__ = ["COMMIT_SECONDS", "STORE_FILENAME", "Store", "capture_key", "open_store", "store_path"]
 
 
 class Store:
     """Article versions, page decisions and their WARC provenance in one SQLite file.
 
-    Writes are batched: a commit happens every ``commit_every`` writes, on :meth:`commit`
-    and when the store is closed.
+    Writes are batched: a commit happens every ``commit_every`` writes, when a write finds
+    the batch a second old, on :meth:`commit_if_due` (a writer's timer: a quiet crawl's last
+    batch does not wait for the next page), on :meth:`commit` and when the store is closed.
     """
 
     def __init__(self, path: str | Path, commit_every: int = 500, create: bool = False) -> None:
@@ -81,32 +46,8 @@ class Store:
         Only writers pass ``create=True``; for a reader a missing store is StoreNotFound.
         """
         self.path = store_path(path)
-        if not create and not self.path.exists():
-            raise StoreNotFound(
-                f"no article store at {self.path}: run `crawler crawl` or `crawler extract "
-                "WARC...` first, or point --archive-dir at the folder that holds articles.sqlite"
-            )
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UserError(
-                f"cannot create the folder {self.path.parent} ({exc.strerror}): "
-                "choose another --archive-dir"
-            ) from None
-        if not create and self.path.is_file() and self.path.stat().st_size == 0:
-            # A reader must not write a schema into it (and so make it look like a store).
-            raise UserError(
-                f"the article store {self.path} is empty (0 bytes): it holds no articles; run "
-                "`crawler crawl` or `crawler extract WARC...` into this folder, or delete the file"
-            )
-        self.conn = _connect(self.path)
+        self.conn = open_connection(self.path, create)
         self._open = True
-        # A store made before clustering, or with another index format, is clustered now.
-        try:
-            clusters.ensure_current(self.conn)
-        except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise UserError(store_problem(self.path, exc)) from None
         self.commit_every = max(1, commit_every)
         self._pending = 0
         self._batch_started = 0.0
@@ -158,6 +99,17 @@ class Store:
         if self._pending >= self.commit_every or now - self._batch_started >= COMMIT_SECONDS:
             self.commit()
 
+    def commit_if_due(self, max_age: float = COMMIT_SECONDS) -> bool:
+        """Commit the open batch if its oldest write is ``max_age`` seconds old; True if done.
+
+        For a writer's timer: without it, the last writes of a crawl whose pages come slowly
+        stay invisible to readers (and hold the file's write lock) until the next page.
+        """
+        if self._pending and time.monotonic() - self._batch_started >= max_age:
+            self.commit()
+            return True
+        return False
+
     # --- writing --------------------------------------------------------------------------
     def add_page(self, record: PageRecord) -> AddResult:
         """Store one fetched page: its decision always, a new article version if text changed.
@@ -165,130 +117,21 @@ class Store:
         A capture already stored (same WARC record) is re-extraction: its extraction fields
         are compared and, if different, rewritten and the URL's versions recomputed.
         """
-        fingerprint = text_fingerprint(record.text) if record.is_article and record.text else None
-        values = _extraction_values(record, fingerprint)
-        # Deduplicated like texts; compared as an extraction field, so re-extraction of an
-        # older archive (no blocks yet) fills them in.
-        values["blocks_id"] = (
-            versioning.ensure_blocks(self.conn, record.blocks) if fingerprint else None
-        )
-        key = capture_key(record.warc)
-        existing = None
-        if key is not None:
-            existing = self.conn.execute(
-                "SELECT * FROM pages WHERE capture_key = ?", (key,)
-            ).fetchone()
-        if existing is not None:
-            return self._update_page(existing, record, values)
-        result = self._add_new_page(record, key, values, fingerprint)
-        # Counted (and maybe committed) only now: a page row never goes to disk without its
-        # article version, whenever the process dies.
-        self._wrote()
+        result, wrote = captures.add_capture(self.conn, record)
+        if wrote:
+            # Counted (and maybe committed) only now: a page row never goes to disk without
+            # its article version, whenever the process dies.
+            self._wrote()
         return result
-
-    def _add_new_page(
-        self, record: PageRecord, key: str | None, values: dict[str, Any], fingerprint: str | None
-    ) -> AddResult:
-        """Insert a capture not stored before and attach it to its URL's versions."""
-        if fingerprint is not None:
-            text_id = versioning.ensure_text(self.conn, fingerprint, record.text)
-            if record.sketch is not None:
-                clusters.index_text(self.conn, text_id, record.sketch)
-        page_id = self._insert_page(record, key, values)
-        page = self.conn.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
-        if fingerprint is None:
-            return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
-        latest = versioning.latest_version(self.conn, record.url)
-        if latest is not None and page["fetched_at"] < latest["last_seen"]:
-            # Captured before what is stored (an older WARC): recompute the versions in order.
-            versioning.rebuild_url(self.conn, record.url)
-            return self._result_of(page_id, OUTCOME_NEW_VERSION)
-        is_new, version = versioning.attach_page(self.conn, page, text_id)
-        outcome = OUTCOME_NEW_VERSION if is_new else OUTCOME_UNCHANGED
-        return self._result_of(page_id, outcome)
-
-    def _result_of(self, page_id: int, outcome: str) -> AddResult:
-        """Describe where a page ended up (its version) after it was attached."""
-        row = self.conn.execute(
-            "SELECT a.id, a.version, a.page_id FROM pages p JOIN articles a ON a.id = p.article_id"
-            " WHERE p.id = ?",
-            (page_id,),
-        ).fetchone()
-        if row is None:
-            return AddResult(OUTCOME_NOT_ARTICLE, page_id=page_id)
-        if outcome == OUTCOME_NEW_VERSION and row["page_id"] != page_id:
-            outcome = OUTCOME_UNCHANGED
-        return AddResult(outcome, version=row["version"], article_id=row["id"], page_id=page_id)
-
-    def _insert_page(
-        self, record: PageRecord, key: str | None, values: dict[str, Any]
-    ) -> int:
-        """Insert the page row; return its id."""
-        warc = record.warc
-        row = {
-            "capture_key": key,
-            "url": record.url,
-            "requested_url": record.requested_url or record.url,
-            "site": record.site,
-            "status": record.status,
-            "fetched_at": to_store_time(record.fetched_at) or record.fetched_at,
-            "crawl_id": record.crawl_id or "",
-            "depth": record.depth,
-            "source": record.source,
-            "etag": record.etag,
-            "last_modified": record.last_modified,
-            "warc_filename": warc.filename if warc else None,
-            "warc_offset": warc.offset if warc else None,
-            "warc_length": warc.length if warc else None,
-            "warc_record_id": warc.record_id if warc else None,
-            "payload_digest": warc.payload_digest if warc else None,
-            "warc_record_type": warc.record_type if warc else None,
-            **values,
-        }
-        names = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        sql = f"INSERT INTO pages ({names}) VALUES ({marks})"
-        cur = self.conn.execute(sql, tuple(row.values()))
-        return inserted_id(cur)
-
-    def _update_page(
-        self, existing: sqlite3.Row, record: PageRecord, values: dict[str, Any]
-    ) -> AddResult:
-        """Re-extraction of a stored capture: rewrite it only if the extraction differs."""
-        page_id = existing["id"]
-        if all(existing[name] == values[name] for name in _COMPARED_COLUMNS):
-            return self._same_result(page_id)  # the reasons recorded at crawl time are kept
-        if values["fingerprint"] is not None:
-            versioning.ensure_text(self.conn, values["fingerprint"], record.text)
-        sets = ", ".join(f"{name} = ?" for name in _EXTRACTION_COLUMNS)
-        self.conn.execute(
-            f"UPDATE pages SET {sets} WHERE id = ?",
-            (*[values[name] for name in _EXTRACTION_COLUMNS], page_id),
-        )
-        if any(existing[name] != values[name] for name in _VERSION_COLUMNS):
-            versioning.rebuild_url(self.conn, existing["url"])
-        self._wrote()
-        return self._result_of(page_id, OUTCOME_UPDATED)
-
-    def _same_result(self, page_id: int) -> AddResult:
-        """Result for a re-extracted capture whose extraction did not change."""
-        found = self._result_of(page_id, OUTCOME_SAME)
-        return AddResult(OUTCOME_SAME, found.version, found.article_id, page_id)
 
     def set_conversion(self, page_id: int, location: WarcLocation) -> None:
         """Record where the page's conversion record (its cleaned text in the WARC) was written."""
-        self.conn.execute(
-            "UPDATE pages SET conversion_filename = ?, conversion_offset = ?, "
-            "conversion_length = ?, conversion_record_id = ? WHERE id = ?",
-            (location.filename, location.offset, location.length, location.record_id, page_id),
-        )
+        captures.set_conversion(self.conn, page_id, location)
         self._wrote()
 
     def has_capture(self, record_id: str | None, filename: str = "", offset: int = 0) -> bool:
         """True if the page of this WARC record (ID, else file and offset) is stored."""
-        key = record_id or f"{filename}#{offset}"
-        row = self.conn.execute("SELECT 1 FROM pages WHERE capture_key = ?", (key,)).fetchone()
-        return row is not None
+        return captures.has_capture(self.conn, record_id or f"{filename}#{offset}")
 
     def prune_texts(self) -> int:
         """Delete texts no page refers to any more; return how many were deleted."""
@@ -338,6 +181,10 @@ class Store:
     def capture_state(self, url: str) -> CaptureState | None:
         """Return what is known about a URL's captures (for incremental crawling), or None."""
         return reader.capture_state(self.conn, url)
+
+    def last_capture(self, url: str) -> WarcLocation | None:
+        """Where the URL's latest capture with a body (HTTP 200/203) is archived, or None."""
+        return reader.last_capture(self.conn, url)
 
     def iter_capture_states(self, site: str | None = None) -> Iterator[CaptureState]:
         """Yield the capture state of every URL of a site (of all sites if None)."""
@@ -418,26 +265,6 @@ def _since_key(since: str | None) -> str | None:
     if since and since_key is None:
         raise UserError(f"cannot read the date {since!r}: use YYYY-MM-DD or ISO 8601")
     return since_key
-
-
-def _extraction_values(record: PageRecord, fingerprint: str | None) -> dict[str, Any]:
-    """The extraction columns of a page row, as stored."""
-    return {
-        "is_article": 1 if fingerprint is not None else 0,
-        "page_reason": record.page_reason or "",
-        "discard_reason": record.discard_reason,
-        "fingerprint": fingerprint,
-        "meta": json.dumps(record.meta, sort_keys=True, ensure_ascii=False),
-        "extractor_version": record.extractor_version or "",
-    }
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open the database, turning SQLite's errors into a one-line user error."""
-    try:
-        return connect(str(path))
-    except sqlite3.DatabaseError as exc:
-        raise UserError(store_problem(path, exc)) from None
 
 
 def open_store(archive_dir_or_sqlite_path: str | Path, create: bool = False) -> Store:

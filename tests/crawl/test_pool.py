@@ -48,3 +48,25 @@ def test_ctrl_c_is_left_to_the_crawl_not_the_workers():
         assert asyncio.run(pool.run(interrupted, 7)) == 7
     finally:
         pool.release()
+
+
+def test_a_pool_that_is_behind_says_so_and_when_it_caught_up():
+    # The crawl takes no new task while the pool is full (each waiting page is a lease a
+    # killed worker loses); it is told as soon as a job ends and the pool has room again.
+    async def main():
+        pool = AnalysisPool(1)
+        freed: list[int] = []
+        pool.when_free(lambda: freed.append(pool.queued))
+        try:
+            jobs = [asyncio.ensure_future(pool.run(square, n)) for n in range(pool.max_queued)]
+            await asyncio.sleep(0)  # every job submitted
+            assert pool.full() and freed == []
+            await asyncio.gather(*jobs)
+            assert not pool.full() and pool.queued == 0
+            assert freed and all(q < pool.max_queued for q in freed)
+            pool.forget(freed.append)  # a callback never registered: no error
+        finally:
+            pool.release()
+        return freed
+
+    assert len(asyncio.run(main())) == AnalysisPool(1).max_queued

@@ -59,6 +59,23 @@ def test_settings_check():
         check_setting("CONCURENT_REQUESTS", "3", "-s")
 
 
+@pytest.mark.parametrize(("value", "problem"), [
+    ("0", "above 0"), ("-1", "above 0"), ("3600", "at most 600"), ("soon", "number of seconds"),
+])
+def test_dns_timeout_is_checked(value, problem):
+    with pytest.raises(UserError, match=f"DNS_TIMEOUT='{value}': expected .*{problem}"):
+        parse_pairs([f"DNS_TIMEOUT={value}"])
+
+
+def test_dns_timeout_default_is_short():
+    from crawler.processes.jobs import CrawlJob, job_settings
+
+    settings = job_settings(CrawlJob("x", ["http://127.0.0.1:9/"]), {}, {})
+    # Scrapy's own 60 s would hold a host's slot a minute per dead name server.
+    assert settings.getfloat("DNS_TIMEOUT") == 10.0
+    assert parse_pairs(["DNS_TIMEOUT=2.5"]) == {"DNS_TIMEOUT": "2.5"}
+
+
 def test_newest_first_priority():
     now = datetime(2024, 4, 23, tzinfo=UTC)
     fresh = priority_for("2024-04-22T10:00:00Z", now)

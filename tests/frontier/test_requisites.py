@@ -186,3 +186,14 @@ def test_requisites_of_a_host_found_down_are_dropped_without_a_request(backend_o
     assert frontier.next_task() is None  # both queued before: dropped as they come out
     assert frontier.add_requisites([Requisite(f"{CDN}/c.png")], _page()) == 0
     assert frontier.stats.values["requisites/failed/unreachable"] == 3
+
+
+def test_requisites_carry_their_referrer_and_hop_path_through_the_queue(backend_of):
+    frontier = _frontier(backend_of(1))
+    page = _page()  # two links from the seed
+    frontier.add_requisites([Requisite(f"{CDN}/site.css", "stylesheet")], page)
+    css = _drain(frontier)[0]
+    frontier.add_requisites([Requisite(f"{CDN}/bg.png", "image")], css)
+    image = _drain(frontier)[0]
+    assert (css.referrer, css.hops) == (page.url, "LLE")
+    assert (image.referrer, image.hops, image.depth) == (css.url, "LLEE", 1)

@@ -68,8 +68,13 @@ def replay_of(base: str) -> str:
 
 @contextlib.contextmanager
 def running_replay(archive_dir: Path, port: int, refresh: float = 0.5) -> Iterator[str]:
-    """Run `crawler replay` on 127.0.0.1:port; yield its base URL; stop its process group."""
-    cmd = [sys.executable, "-m", "crawler.cli", "replay", "--archive-dir", str(archive_dir),
+    """Run `crawler replay` on 127.0.0.1:port; yield its base URL; stop its process group.
+
+    ``archive_dir`` is an archive folder, or a ``.wacz`` file (``crawler replay FILE.wacz``).
+    """
+    source = ([str(archive_dir)] if archive_dir.suffix == ".wacz"
+              else ["--archive-dir", str(archive_dir)])
+    cmd = [sys.executable, "-m", "crawler.cli", "replay", *source,
            "--port", str(port), "--refresh", str(refresh)]
     log = open(archive_dir.parent / f"replay-{port}.log", "w+b")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,

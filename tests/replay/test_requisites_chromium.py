@@ -103,3 +103,14 @@ def test_wacz_replays_every_requisite_from_its_own_index(archived, browser, tmp_
     with serving_wacz(wacz, tmp_path, free_port()) as origin:
         problems = {url: _check_page(browser, origin, url) for url in pages}
     assert not any(problems.values()), (how, problems)
+
+
+def test_crawler_replay_of_the_wacz_shows_every_requisite(archived, browser, tmp_path):
+    root, pages, how = archived
+    wacz = tmp_path / "site.wacz"
+    made = run_cli("wacz", "--archive-dir", str(root), "-o", str(wacz))
+    assert made.returncode == 0, made.stderr
+    with running_replay(wacz, free_ports()) as base:
+        origin = replay_of(base)
+        problems = {url: _check_page(browser, origin, url) for url in pages}
+    assert not any(problems.values()), (how, problems)

@@ -183,3 +183,18 @@ def test_site_of_host(tmp_path):
         assert store.site_of_host("http://news.test/anything/else") == "daily"
         assert store.site_of_host("http://news.test.example/x") is None
         assert store.site_of_host("https://news.test/x") is None
+
+
+def test_commit_if_due_commits_an_old_batch_only(tmp_path):
+    import time
+
+    with open_store(tmp_path, create=True) as store:
+        store.add_page(page_record(URL, LOREM, "2026-11-25T10:00:00Z"))
+        assert not store.commit_if_due(60.0)  # a young batch stays open
+        with open_store(tmp_path) as reader:
+            assert list(reader.iter_articles()) == []
+        time.sleep(0.05)
+        assert store.commit_if_due(0.01)
+        assert not store.commit_if_due(0.0)  # nothing left to commit
+        with open_store(tmp_path) as reader:
+            assert [a.url for a in reader.iter_articles()] == [URL]

@@ -24,6 +24,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.archive import DedupIndex, WarcWriter, WireExchange, WriterOptions
+from crawler.archive.hops import requisite_fields
 from crawler.exceptions import ArchiveError
 from crawler.frontier import sharedcrawl
 from crawler.frontier.redisstate import RedisDedupIndex
@@ -185,6 +186,9 @@ class WarcWriterExtension:
         requisite = task is not None and task.role == REQUISITE
         # A requisite's payload may be archived under another URL (one logo, many URLs).
         exchange.dedup_any_url = requisite
+        if requisite and task is not None:
+            # Marked as an embed, so re-extraction never takes it for a page.
+            exchange.metadata = requisite_fields(task.via, task.hops, task.referrer)
         size = len(exchange.response_bytes)
         try:
             location = self.writer.write_exchange(exchange)

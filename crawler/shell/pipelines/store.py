@@ -4,10 +4,13 @@ Settings: ``STORE_ENABLED`` (switch), ``STORE_PATH`` (default ``ARCHIVE_DIR/arti
 ``STORE_CONVERSION_RECORDS`` (write each new article version's text into the WARC as a
 ``conversion`` record), ``STORE_COMMIT_EVERY`` (writes per SQLite commit; 1 in a crawl
 shared in Redis: each page is committed before its task is finished, and the workers writing
-one store hold its lock briefly). Stats: ``store/*``. An article's syndication sketch
-(MinHash) is computed in the analysis process pool, off the reactor thread; the store
-clusters it with the copies already stored. The first write the disk refuses stops the crawl
-(crawler/shell/extensions/fatal.py); a page whose WARC write failed is not stored.
+one store hold its lock briefly), ``STORE_COMMIT_IDLE`` (seconds after which a batch is
+committed even when no page follows it: a slow crawl's pages reach readers of the store
+without waiting for the next page; 0: never by time alone). Stats: ``store/*``. An
+article's syndication sketch (MinHash) is computed in the analysis process pool, off the
+reactor thread; the store clusters it with the copies already stored. The first write the
+disk refuses stops the crawl (crawler/shell/extensions/fatal.py); a page whose WARC write
+failed is not stored.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
 
 from crawler.exceptions import ArchiveError
 from crawler.shell.extensions.fatal import is_disk_failure, stop_crawl
@@ -81,12 +85,14 @@ class StorePipeline:
 
     def __init__(
         self, path: Path, conversion_records: bool = True, commit_every: int = 500,
-        crawler: Crawler | None = None,
+        crawler: Crawler | None = None, commit_idle: float = 2.0,
     ) -> None:
         """Plain values in; the store opens when the spider opens."""
         self.path = path
         self.conversion_records = conversion_records
         self.commit_every = commit_every
+        self.commit_idle = commit_idle
+        self._timer: LoopingCall | None = None
         self.crawler = crawler
         self.store: Store | None = None
         self.pool: AnalysisPool | None = None
@@ -105,6 +111,7 @@ class StorePipeline:
             commit_every=(1 if settings.get("FRONTIER_REDIS_URL")
                           else settings.getint("STORE_COMMIT_EVERY", 500)),
             crawler=crawler,
+            commit_idle=settings.getfloat("STORE_COMMIT_IDLE", 2.0),
         )
 
     def open_spider(self) -> None:
@@ -112,7 +119,35 @@ class StorePipeline:
         self.store = Store(self.path, commit_every=self.commit_every, create=True)
         _OPEN.add(self)
         self.pool = AnalysisPool.acquire(self._workers())
+        if self.commit_idle > 0 and self.commit_every > 1:
+            # Checked twice per idle time: a batch waits at most 1.5 x STORE_COMMIT_IDLE.
+            self._timer = LoopingCall(self._commit_if_idle)
+            self._timer.start(self.commit_idle / 2, now=False)
         logger.info("Storing cleaned text in %s", self.store.path)
+
+    def _commit_if_idle(self) -> None:
+        """The timer's tick: commit a batch no page has followed for STORE_COMMIT_IDLE seconds.
+
+        Runs on the reactor thread like ``process_item``, so a batch never holds half a page.
+        """
+        store = self.store
+        if store is None:
+            return
+        try:
+            if store.commit_if_due(self.commit_idle):
+                self._inc("store/idle_commits")
+        except sqlite3.OperationalError as exc:  # locked: the next tick tries again
+            if is_disk_failure(exc) and self.crawler is not None:
+                self._stop_timer()
+                stop_crawl(self.crawler, f"cannot write to the article store {self.path}", exc)
+                return
+            logger.warning("Store: the idle batch could not be committed yet (%s)", exc)
+
+    def _stop_timer(self) -> None:
+        """Stop the idle-commit timer, if it runs."""
+        timer, self._timer = self._timer, None
+        if timer is not None and timer.running:
+            timer.stop()
 
     def _workers(self) -> int:
         """Pool size if this pipeline starts the pool (the news spider normally has)."""
@@ -122,6 +157,7 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         """Commit and close the store, logging what it holds."""
+        self._stop_timer()
         if self.pool is not None:
             self.pool.release()
             self.pool = None
@@ -145,6 +181,7 @@ class StorePipeline:
     def commit_and_close(self) -> None:
         """After a forced stop (the reactor stopped, no page half-written): keep what the open
         batch holds and release the file's write lock, which the fetch log waits for."""
+        self._stop_timer()
         _OPEN.discard(self)
         store, self.store = self.store, None
         if store is None:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
@@ -127,7 +127,7 @@ class NewsSpider(scrapy.Spider):
         if task.role == REQUISITE:
             return self.requisites.request_for(task)
         callback = self.parse_robots if task.role == "robots" else self.parse
-        errback = self._seed_failed if task.role == "seed" else self._ignore
+        errback = self._seed_failed if task.role == "seed" else self._page_failed
         return Request(task.url, callback=callback, errback=errback, priority=task.priority,
                        meta={TASK_META_KEY: task, "depth": task.depth})
 
@@ -339,6 +339,14 @@ class NewsSpider(scrapy.Spider):
     def _seed_failed(self, failure: Failure) -> None:
         """Remember why a seed could not be fetched (unreachable, HTTP error, robots.txt)."""
         self.seeds.failed(failure, self._ignore(failure))
+
+    def _page_failed(self, failure: Failure) -> Coroutine[Any, Any, None] | None:
+        """A page's failure counted; a 304 has its archived requisites checked first (Scrapy
+        awaits the coroutine an errback returns)."""
+        if self.requisites.wants_unchanged(failure):
+            return self.requisites.unchanged_page(failure)
+        self._ignore(failure)
+        return None
 
     def _ignore(self, failure: Failure) -> CrawlTask | None:
         """Count a real failure by kind (``errors/<kind>``); the task is finished."""

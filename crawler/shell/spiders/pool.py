@@ -29,15 +29,27 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Jobs per worker process that may wait in the pool before the crawl stops taking new tasks.
+QUEUED_PER_WORKER = 4
+
+
 class AnalysisPool:
-    """Reference-counted process pool: first ``acquire`` starts it, last ``release`` stops it."""
+    """Reference-counted process pool: first ``acquire`` starts it, last ``release`` stops it.
+
+    It also tells the crawl when it is behind (:meth:`full`): pages arrive faster than the
+    workers read them, and each page waiting here is a leased task a killed worker would
+    lose, a body held in memory, and a page analysed with a stale site profile.
+    """
 
     _shared: AnalysisPool | None = None
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        self.max_queued = max(1, workers) * QUEUED_PER_WORKER
+        self.queued = 0  # jobs submitted and not finished
         self._executor: Executor | None = None
         self._users = 0
+        self._on_free: list[Callable[[], None]] = []
 
     @classmethod
     def acquire(cls, workers: int) -> AnalysisPool:
@@ -51,11 +63,25 @@ class AnalysisPool:
         """Drop one user; the last one shuts the workers down."""
         self._users -= 1
         if self._users <= 0:
+            self._on_free.clear()
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
             if AnalysisPool._shared is self:
                 AnalysisPool._shared = None
+
+    def full(self) -> bool:
+        """True while as many jobs wait as the workers should have queued."""
+        return self.workers > 0 and self.queued >= self.max_queued
+
+    def when_free(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` each time a job ends and the pool is no longer :meth:`full`."""
+        self._on_free.append(callback)
+
+    def forget(self, callback: Callable[[], None]) -> None:
+        """Stop calling a :meth:`when_free` callback."""
+        if callback in self._on_free:
+            self._on_free.remove(callback)
 
     def _pool(self) -> Executor:
         if self._executor is None:
@@ -80,11 +106,18 @@ class AnalysisPool:
         """
         if self.workers <= 0:
             return func(*args)
+        self.queued += 1
         try:
-            return await asyncio.wrap_future(self._pool().submit(func, *args))
-        except BrokenProcessPool:
-            self._replace_broken()
-            return await asyncio.wrap_future(self._pool().submit(func, *args))
+            try:
+                return await asyncio.wrap_future(self._pool().submit(func, *args))
+            except BrokenProcessPool:
+                self._replace_broken()
+                return await asyncio.wrap_future(self._pool().submit(func, *args))
+        finally:
+            self.queued -= 1
+            if not self.full():
+                for callback in self._on_free:
+                    callback()
 
     def _replace_broken(self) -> None:
         """Drop a broken executor; the next call starts a fresh one."""

@@ -9,6 +9,8 @@ A failed requisite is never an error of the crawl: it is counted apart.
 
 Stats: ``requisites/fetched``, ``requisites/fetched/<kind>``, ``requisites/bytes`` (decoded
 bodies), ``requisites/not_modified`` (a 304 to a conditional request: reused),
+``requisites/unchanged_pages`` (pages answered 304 whose requisites were read from their
+archived capture; ``requisites/unchanged_unread`` when the archive held no readable one),
 ``requisites/robots_blocked``, ``requisites/failed``, ``requisites/failed/<kind>``,
 ``requisites/over_limit`` (and ``.../size``, ``.../crawl_bytes``), plus the frontier's
 ``requisites/queued``, ``requisites/reused``, ``requisites/private_host``, and
@@ -30,8 +32,9 @@ from crawler.common.headers import charset_of
 from crawler.discovery import RequisiteOptions
 from crawler.frontier import TASK_META_KEY, CrawlTask
 from crawler.frontier.requisites import MAX_NESTING, REQUISITE
+from crawler.frontier.unchanged import archived_page, archived_requisites
 from crawler.shell.scheduler import task_of
-from crawler.shell.spiders.failures import error_kind
+from crawler.shell.spiders.failures import count_failure, error_kind
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
@@ -105,6 +108,38 @@ class RequisiteFetcher:
             return
         self.stats.inc_value("requisites/stylesheets_read")
         self.spider.frontier.add_requisites(found, task)
+
+    def wants_unchanged(self, failure: Failure) -> bool:
+        """True if ``failure`` is a page's 304 whose archived requisites should be checked."""
+        error = failure.value
+        request = getattr(failure, "request", None)
+        task = task_of(request) if request is not None else None
+        return (self.options is not None and task is not None and task.role != REQUISITE
+                and isinstance(error, HttpError) and error.response.status == 304)
+
+    async def unchanged_page(self, failure: Failure) -> None:
+        """A page answered 304: admit the requisites of its archived capture (see
+        crawler/frontier/unchanged.py); the page's task ends when they are admitted."""
+        task = task_of(failure.request)  # type: ignore[attr-defined]
+        assert task is not None and self.options is not None
+        frontier = self.spider.frontier
+        try:
+            store = frontier.incremental.store if frontier.incremental is not None else None
+            page = archived_page(store, failure.request.url)  # type: ignore[attr-defined]
+            found = None
+            if page is not None:
+                try:
+                    found = await self.spider.pool.run(archived_requisites, page, self.options)
+                except Exception as exc:  # noqa: BLE001 - a missing WARC must not stop the crawl
+                    logger.warning("could not read the archived capture of %s: %s", page.url, exc)
+            if found is None:
+                self.stats.inc_value("requisites/unchanged_unread")
+            else:
+                self.stats.inc_value("requisites/unchanged_pages")
+                frontier.add_requisites(found, task)
+        finally:
+            count_failure(self.stats, failure)
+            frontier.release(task)
 
     def failed(self, failure: Failure) -> None:
         """Count a requisite that was not fetched: by robots.txt, a limit, or a failure."""
