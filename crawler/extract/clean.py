@@ -28,8 +28,6 @@ _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
 _SURE, _STRONG, _WEAK = 3, 2, 1
-# How far above a <details> box its accordion's other boxes may stand.
-_ACCORDION_DEPTH = 2
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
@@ -105,23 +103,6 @@ def _is_hidden(element: HtmlElement) -> bool:
         style = style.replace(" ", "").lower()
         return "display:none" in style or "visibility:hidden" in style
     return False
-
-
-def is_collapsed_box(details: HtmlElement) -> bool:
-    """A ``<details>`` box the page sets collapsed, alone among the text (an info or fact box
-    a reader may open: not prose of the article). Boxes in a row are an accordion: the page's
-    sections or its questions and answers, set so to save room."""
-    if details.get("open") is not None:
-        return False
-    node = details
-    for _ in range(_ACCORDION_DEPTH):
-        parent = node.getparent()
-        if parent is None:
-            break
-        if any(other is not details for other in parent.iter("details")):
-            return False
-        node = parent
-    return True
 
 
 def _structural(element: HtmlElement) -> bool:

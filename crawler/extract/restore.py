@@ -12,7 +12,6 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from crawler.extract import filters, patterns, tables
-from crawler.extract.clean import is_collapsed_box
 from crawler.extract.text import Block
 
 _SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
@@ -22,6 +21,8 @@ _CONTAINER_DEPTH = 3
 _BOX_DEPTH = 6
 # A collapsed box that holds more than this share of the kept text is the text itself.
 _BOX_SHARE = 0.4
+# How far above a <details> box its accordion's other boxes may stand.
+_ACCORDION_DEPTH = 2
 
 
 def restore(blocks: list[Block], chosen: list[Block]) -> list[Block]:
@@ -154,3 +155,20 @@ def _box_of(
     for step in chain:
         memo[step] = found
     return found
+
+
+def is_collapsed_box(details: HtmlElement) -> bool:
+    """A ``<details>`` box the page sets collapsed, alone among the text (an info or fact box
+    a reader may open: not prose of the article). Boxes in a row are an accordion: the page's
+    sections or its questions and answers, set so to save room."""
+    if details.get("open") is not None:
+        return False
+    node = details
+    for _ in range(_ACCORDION_DEPTH):
+        parent = node.getparent()
+        if parent is None:
+            break
+        if any(other is not details for other in parent.iter("details")):
+            return False
+        node = parent
+    return True
