@@ -58,6 +58,7 @@ _TRUTH_MARKER = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d{1,9}[.)]\s+|>\s*)")
 _ESCAPE = re.compile(r"\\(.)")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")
 _TRUTH_HEADINGS = ("h2", "h3", "h4")
+_UNSEEN = ("script", "style", "template", "noscript")
 _SHARE = 2 / 3
 
 
@@ -112,6 +113,8 @@ def page_truth(page: DevPage) -> Truth:
         tree = lxml.html.document_fromstring(decode_html(page.html)[0])
     except (lxml.etree.ParserError, ValueError):
         return Truth(headings, lines, [], [])
+    # What a reader sees: a <style> set inside a heading is no word of it.
+    lxml.etree.strip_elements(tree, *_UNSEEN, with_tail=False)
     for heading in tree.iter(*_TRUTH_HEADINGS):
         text = fold(heading.text_content())
         if len(text) > 1 and text in lines:

@@ -77,16 +77,19 @@ def _run_wacz(args: argparse.Namespace, replay_port: int) -> int:
         count = unpack_wacz(wacz, scratch)
         print(f"note: replaying {count} WARC file(s) of {wacz}, unpacked into {scratch} "
               "(removed when replay stops)")
-        return _serve(ArchiveLayout(scratch), args, replay_port)
+        return _serve(ArchiveLayout(scratch), args, replay_port, watched=False)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _serve(layout: ArchiveLayout, args: argparse.Namespace, replay_port: int) -> int:
+def _serve(
+    layout: ArchiveLayout, args: argparse.Namespace, replay_port: int, watched: bool = True
+) -> int:
     """Run the replay service on ``layout`` until stopped."""
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"note: listening on {args.host}: other machines can reach this replay")
-    service = ReplayService(layout, args.host, args.port, say=_say, replay_port=replay_port)
+    service = ReplayService(layout, args.host, args.port, say=_say, replay_port=replay_port,
+                            watched=watched)
     return service.run(args.refresh)
 
 

@@ -17,12 +17,13 @@ from crawler.extract.metadata import Metadata, extract_metadata
 from crawler.extract.model import Document, ExtractOptions, ExtractResult
 from crawler.extract.pagetype import PageEvidence, PageType, classify
 from crawler.extract.parse import parse_document, reparse
+from crawler.extract.restore import drop_collapsed, restore
 from crawler.extract.scorer import BlockModel, load_model
 from crawler.extract.structure import build, doc_path
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
 
 #: Bumped whenever the output for the same page may change (re-extraction compares it).
-EXTRACTOR_VERSION = "2.1.0"
+EXTRACTOR_VERSION = "2.2.0"
 
 _PARTIAL_ENDINGS = ("...", "…", "[…]", "(…)")
 
@@ -120,6 +121,7 @@ class Body:
 
 
 def _body(found: Candidates, blocks: list[Block]) -> Body:
+    blocks = drop_collapsed(blocks)
     return Body(found, blocks, [b.text for b in blocks])
 
 
@@ -283,6 +285,7 @@ def scored_blocks(found: Candidates, model: BlockModel | None = None) -> list[Bl
     matrix = block_features(found.blocks, found.selection, page_context(found))
     keep = model.probabilities(matrix) >= model.cutoff
     chosen = [block for block, flag in zip(found.blocks, keep, strict=True) if flag]
+    chosen = restore(found.blocks, chosen)
     if not found.page.is_article:
         return filters.drop_headline(chosen, found.meta.title)
     return filters.drop_furniture(chosen, found.blocks, found.meta.title)

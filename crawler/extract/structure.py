@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import lxml.etree
 from lxml.html import HtmlElement
 
-from crawler.extract import patterns
+from crawler.extract import patterns, tables
 from crawler.extract.blocks import Block
 from crawler.extract.figures import Figure
 from crawler.extract.text import Block as TextBlock
@@ -28,7 +28,6 @@ _STOP = frozenset({"article", "main", "body", "html"})
 _QUOTE_DEPTH = 4
 _HEADING_DEPTH = 3  # a block this close under a heading element is the heading's text
 _LAYOUT_SHARE = 0.5
-_CELL_TAGS = frozenset({"td", "th"})
 # A bold-only paragraph or a line in capitals reads as a subheading when it is short, does not
 # end a sentence and is followed by prose.
 _MAX_SUBHEAD = 100
@@ -39,6 +38,8 @@ _MIN_REPEAT = 40
 _MAX_REPEAT_BLOCKS = 400
 _PULL_NAMES = re.compile(r"pull|callout", re.IGNORECASE)
 _BOLD = frozenset({"strong", "b"})
+_DASHES = "-–—―"
+
 
 
 @dataclass(slots=True)
@@ -63,6 +64,9 @@ def build(
     :func:`doc_path`) set among them."""
     kept = drop_repeats(list(chosen))
     items = _locate(kept)
+    # A page that marks its sections with heading elements sets bold or capital lines as
+    # labels and emphasis, not as subheadings.
+    subheads = subheads and not any(item.heading is not None for item in items)
     out: list[Block] = []
     pending = sorted(figures, key=lambda pair: pair[0])
     index = 0
@@ -102,8 +106,8 @@ def _next_block(
         end = _run(items, index, lambda it: bool(it.lis) and _list_of(it.lis[0]) is top)
         return end, _list_block(items[index:end], 0, base_url)
     if item.row is not None:
-        table = _table_of(item.row)
-        end = _run(items, index, lambda it: it.row is not None and _table_of(it.row) is table)
+        table = tables.table_of(item.row)
+        end = _run(items, index, lambda it: it.row is not None and tables.table_of(it.row) is table)
         return end, _table_block(items[index:end])
     if item.pre is not None:
         pre = item.pre
@@ -123,7 +127,7 @@ def _next_block(
     if item.heading is not None:
         return index + 1, Block("heading", block.text, level=int(str(item.heading.tag)[1]))
     following = items[index + 1].block if index + 1 < len(items) else None
-    if subheads and is_subheading(block, following):
+    if subheads and index > 0 and is_subheading(block, following):
         return index + 1, Block("heading", block.text, level=3)
     return index + 1, Block("paragraph", block.text, links=_links(block, base_url))
 
@@ -139,7 +143,8 @@ def _run(items: list[_Item], start: int, same: Callable[[_Item], bool]) -> int:
 def _locate(kept: list[TextBlock]) -> list[_Item]:
     """Each block's list items (outermost first), quote, table row and pre, found once."""
     memo: dict[HtmlElement, _Context] = {}
-    items = [_place(block, memo) for block in kept]
+    data: dict[HtmlElement, bool] = {}
+    items = [_place(block, memo, data) for block in kept]
     total = sum(len(b.text) for b in kept) or 1
     under: dict[HtmlElement, int] = {}
     for item in items:
@@ -185,14 +190,31 @@ def _context(element: HtmlElement, memo: dict[HtmlElement, _Context]) -> _Contex
     return context
 
 
-def _place(block: TextBlock, memo: dict[HtmlElement, _Context]) -> _Item:
+def _place(
+    block: TextBlock, memo: dict[HtmlElement, _Context], data: dict[HtmlElement, bool]
+) -> _Item:
     element = block.element
+    # A block of a data table's row (the row's words, a paragraph in a cell) is a part of the
+    # row; a layout table is unwrapped: its rows and paragraphs are paragraphs.
+    row = tables.row_of(element)
+    if row is not None and _in_data_table(row, data):
+        return _Item(block, [], None, row, None)
+    row = None
     lis, quote, distance, pre, heading, height = _context(element, memo)
-    row = element if element.tag == "tr" else None
     if heading is not None and height < _HEADING_DEPTH:
         # A heading (or a block a heading holds) stands alone, even inside a quote.
         return _Item(block, [], None, None, None, heading)
     return _Item(block, list(lis), quote if distance < _QUOTE_DEPTH else None, row, pre)
+
+
+def _in_data_table(row: HtmlElement, memo: dict[HtmlElement, bool]) -> bool:
+    table = tables.table_of(row)
+    if table is None:
+        return False
+    found = memo.get(table)
+    if found is None:
+        found = memo[table] = tables.is_data_table(table)
+    return found
 
 
 def _pre_text(pre: HtmlElement) -> str:
@@ -248,13 +270,6 @@ def _item_blocks(members: list[_Item], depth: int, base_url: str | None) -> Iter
         index = end
 
 
-def _table_of(row: HtmlElement) -> HtmlElement | None:
-    for ancestor in row.iterancestors():
-        if ancestor.tag == "table":
-            return ancestor
-    return None
-
-
 def _table_block(members: list[_Item]) -> Block:
     rows: list[tuple[str, ...]] = []
     header = 0
@@ -263,23 +278,15 @@ def _table_block(members: list[_Item]) -> Block:
         if member.row is not None:
             chosen.setdefault(member.row, []).append(member.block.text)
     for row, texts in chosen.items():
-        cells = tuple(normalize(c.text_content()) for c in row if c.tag in _CELL_TAGS)
+        cells = tuple(tables.cell_text(c) for c in row if c.tag in tables.CELL_TAGS)
         if " ".join(cells).split() != " ".join(texts).split():
             # The scorer kept part of the row (a cell split by line breaks): its words only.
             cells = (" ".join(texts),)
-        is_header = _is_header_row(row)
+        is_header = tables.is_header_row(row)
         if is_header and header == len(rows):
             header += 1
         rows.append(cells)
     return Block("table", rows=tuple(rows), header_rows=header)
-
-
-def _is_header_row(row: HtmlElement) -> bool:
-    parent = row.getparent()
-    if parent is not None and parent.tag == "thead":
-        return True
-    cells = [c for c in row if c.tag in _CELL_TAGS]
-    return bool(cells) and all(c.tag == "th" for c in cells)
 
 
 def _links(block: TextBlock, base_url: str | None) -> tuple[tuple[str, str], ...]:
@@ -324,6 +331,8 @@ def is_subheading(block: TextBlock, following: TextBlock | None) -> bool:
         return False
     if block.element.tag not in ("p", "div") or _FIGURES.search(text):
         return False
+    if block.link_density > 0.5 or text[0] in _DASHES:
+        return False  # a teaser's link, or the attribution of a quote ("– Ann")
     return _all_bold(block.element, text) or _in_capitals(text)
 
 

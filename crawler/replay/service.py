@@ -89,10 +89,12 @@ class ReplayService:
 
     def __init__(
         self, layout: ArchiveLayout, host: str, port: int, say: Callable[[str], None],
-        replay_port: int | None = None,
+        replay_port: int | None = None, watched: bool = True,
     ) -> None:
-        """Set up (nothing runs until :meth:`prepare` / :meth:`run`)."""
+        """Set up (nothing runs until :meth:`prepare` / :meth:`run`); ``watched`` False: the
+        folder is a scratch copy (an unpacked WACZ) that no crawl writes to."""
         self.layout = layout
+        self.watched = watched
         self.say = say
         self.refresher = IndexRefresher(layout)
         self.server = PywbProcess(layout.replay_dir, host, port, layout.root, COLLECTION,
@@ -151,14 +153,18 @@ class ReplayService:
 
     def _announce(self, result: RefreshResult) -> None:
         base = self.server.base_url
+        what = "article(s)" if self.layout.store_path.is_file() else "HTML page(s), no text store"
         self.say(
-            f"Replaying {result.warcs} WARC file(s), {self.articles} archived article(s) "
+            f"Replaying {result.warcs} WARC file(s), {self.articles} archived {what} "
             f"from {self.layout.root}"
         )
         self.say(f"Open {base}/ : the archive browser (search, articles, versions, diffs)")
         self.say(f"Replay any archived URL: {self.server.replay_url}/{COLLECTION}/<timestamp>/<url>"
                  " (an origin of its own: archived scripts cannot reach the browser)")
-        self.say("New crawls into this folder appear here without a restart. Ctrl-C stops.")
+        if self.watched:
+            self.say("New crawls into this folder appear here without a restart. Ctrl-C stops.")
+        else:
+            self.say("Ctrl-C stops.")
 
     def _follow(self, refresh_interval: float) -> int:
         shown = (len(self.layout.closed_warcs()), self.articles)

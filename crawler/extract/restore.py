@@ -1,0 +1,174 @@
+"""The kept text corrected by the page's structure: what the block scorer dropped that the
+markup puts inside it, and collapsed boxes it kept.
+
+The scorer judges one block at a time: a short heading ("Canon EOS RP", a linked product name)
+or the rows of a data table (numbers, short labels) read like page furniture to it. Where the
+markup says otherwise, they come back: a heading whose section the scorer kept, and a data
+table that stands between kept blocks in their container.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from crawler.extract import filters, patterns, tables
+from crawler.extract.text import Block
+
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# How far above a kept block its container may be (a heading or table and the prose it goes
+# with share a parent or grandparent).
+_CONTAINER_DEPTH = 3
+_BOX_DEPTH = 6
+# A collapsed box that holds more than this share of the kept text is the text itself.
+_BOX_SHARE = 0.4
+# How far above a <details> box its accordion's other boxes may stand.
+_ACCORDION_DEPTH = 2
+
+
+def restore(blocks: list[Block], chosen: list[Block]) -> list[Block]:
+    """``chosen`` (a subset of ``blocks``, in order) with the headings and data tables that
+    belong to it put back, in document order."""
+    if len(chosen) < 2:
+        return chosen
+    kept = {id(b) for b in chosen}
+    first = next(i for i, b in enumerate(blocks) if id(b) in kept)
+    last = next(i for i in range(len(blocks) - 1, -1, -1) if id(blocks[i]) in kept)
+    following_of: list[Block | None] = [None] * (last + 1)
+    following: Block | None = None
+    for index in range(last, first - 1, -1):
+        following_of[index] = following
+        if id(blocks[index]) in kept:
+            following = blocks[index]
+    back: set[int] = set()
+    previous = blocks[first]
+    table_ok: dict[HtmlElement, bool] = {}
+    for index in range(first + 1, last):
+        block = blocks[index]
+        following = following_of[index]
+        if id(block) in kept:
+            previous = block
+            continue
+        if following is None:
+            continue
+        if _heads(block, blocks[index + 1], kept) or _table_row(
+            block, previous, following, table_ok
+        ):
+            back.add(id(block))
+    if not back:
+        return chosen
+    return [b for b in blocks if id(b) in kept or id(b) in back]
+
+
+def _heads(block: Block, after: Block, kept: set[int]) -> bool:
+    """A subheading whose section (the very next block) was kept, in the same container."""
+    if block.element.tag not in _SUBHEADINGS or id(after) not in kept:
+        return False
+    text = block.text
+    if len(text) < 2 or len(text) > 200 or filters.is_junk_block(block, links=False):
+        return False
+    if patterns.RELATED_MARKER.match(text) or patterns.COMMENT_MARKER.match(text):
+        return False
+    # The section it heads is in its container: a teaser's headline is alone in its box
+    # (or an item of a list of them).
+    node = block.element
+    for _ in range(_BOX_DEPTH):
+        parent = node.getparent()
+        if parent is None or len(" ".join(parent.text_content().split())) > len(text):
+            break
+        node = parent
+        if node.tag == "li":
+            return False
+    container = node.getparent()
+    return container is not None and _descends(after.element, container)
+
+
+def _table_row(
+    block: Block, previous: Block, following: Block, table_ok: dict[HtmlElement, bool]
+) -> bool:
+    """A block of a data table's row that stands between kept blocks of its container."""
+    row = tables.row_of(block.element)
+    if row is None:
+        return False
+    table = tables.table_of(row)
+    if table is None:
+        return False
+    verdict = table_ok.get(table)
+    if verdict is None:
+        verdict = table_ok[table] = (
+            _shares_container(table, previous.element)
+            and _shares_container(table, following.element)
+            and tables.is_data_table(table)
+        )
+    return verdict
+
+
+def _shares_container(element: HtmlElement, kept: HtmlElement) -> bool:
+    """Whether ``element`` lies inside the container of a kept block (its parent, or an
+    ancestor up to :data:`_CONTAINER_DEPTH` levels above it)."""
+    node = kept.getparent()
+    for _ in range(_CONTAINER_DEPTH):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        if _descends(element, node):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _descends(element: HtmlElement, ancestor: HtmlElement) -> bool:
+    return any(a is ancestor for a in element.iterancestors())
+
+
+def drop_collapsed(chosen: list[Block]) -> list[Block]:
+    """``chosen`` without the blocks of a collapsed ``<details>`` box set alone among the text
+    (an info or fact box a reader may open): not prose of the article. Dropped here, after the
+    scorer's choice, so that its input (and its training rows) stay the page as cleaned."""
+    memo: dict[HtmlElement, HtmlElement | None] = {}
+    boxes = [_box_of(block.element, memo) for block in chosen]
+    if not any(box is not None for box in boxes):
+        return chosen
+    total = sum(len(b.text) for b in chosen)
+    inside: dict[HtmlElement, int] = {}
+    for block, box in zip(chosen, boxes, strict=True):
+        if box is not None:
+            inside[box] = inside.get(box, 0) + len(block.text)
+    dropped = {box for box, chars in inside.items() if chars <= total * _BOX_SHARE}
+    return [b for b, box in zip(chosen, boxes, strict=True) if box not in dropped]
+
+
+def _box_of(
+    element: HtmlElement, memo: dict[HtmlElement, HtmlElement | None]
+) -> HtmlElement | None:
+    """The collapsed box around an element, if any (ancestors' answers are remembered)."""
+    chain = []
+    node: HtmlElement | None = element
+    found: HtmlElement | None = None
+    while node is not None:
+        if node in memo:
+            found = memo[node]
+            break
+        chain.append(node)
+        if node.tag == "details" and is_collapsed_box(node):
+            found = node
+            break
+        node = node.getparent()
+    for step in chain:
+        memo[step] = found
+    return found
+
+
+def is_collapsed_box(details: HtmlElement) -> bool:
+    """A ``<details>`` box the page sets collapsed, alone among the text (an info or fact box
+    a reader may open: not prose of the article). Boxes in a row are an accordion: the page's
+    sections or its questions and answers, set so to save room."""
+    if details.get("open") is not None:
+        return False
+    node = details
+    for _ in range(_ACCORDION_DEPTH):
+        parent = node.getparent()
+        if parent is None:
+            break
+        if any(other is not details for other in parent.iter("details")):
+            return False
+        node = parent
+    return True
