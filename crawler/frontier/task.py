@@ -31,7 +31,7 @@ _WIRE = {
     "url": "u", "role": "r", "site": "s", "depth": "dp", "priority": "p", "lastmod": "lm",
     "modified": "md", "via": "v", "source": "src", "incremental": "i",
     "first_capture": "f", "requeued": "rq", "referrer": "ref",
-    "hops": "h",
+    "hops": "hp",  # not "h": queue entries of older versions carried headers there
 }
 #: The type of each wire field (a queue entry is checked field by field).
 _TYPES: dict[str, type | tuple[type, ...]] = {
