@@ -283,9 +283,10 @@ def scored_blocks(found: Candidates, model: BlockModel | None = None) -> list[Bl
     if model is None or not found.blocks:
         return None if model is None else []
     matrix = block_features(found.blocks, found.selection, page_context(found))
-    keep = model.probabilities(matrix) >= model.cutoff
+    scores = model.probabilities(matrix)
+    keep = scores >= model.cutoff
     chosen = [block for block, flag in zip(found.blocks, keep, strict=True) if flag]
-    chosen = restore(found.blocks, chosen)
+    chosen = restore(found.blocks, chosen, scores.tolist())
     if not found.page.is_article:
         return filters.drop_headline(chosen, found.meta.title)
     return filters.drop_furniture(chosen, found.blocks, found.meta.title)

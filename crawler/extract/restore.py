@@ -9,6 +9,8 @@ table that stands between kept blocks in their container.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml.html import HtmlElement
 
 from crawler.extract import filters, patterns, tables
@@ -23,13 +25,23 @@ _BOX_DEPTH = 6
 _BOX_SHARE = 0.4
 # How far above a <details> box its accordion's other boxes may stand.
 _ACCORDION_DEPTH = 2
+#: The least probability each block of a dropped section needs to come back.
+SECTION_FLOOR = 0.2
+# A section's prose: little link text, and one paragraph at least this long.
+_SECTION_LINKS = 0.3
+_SECTION_PROSE = 80
 
 
-def restore(blocks: list[Block], chosen: list[Block]) -> list[Block]:
-    """``chosen`` (a subset of ``blocks``, in order) with the headings and data tables that
-    belong to it put back, in document order."""
+def restore(
+    blocks: list[Block], chosen: list[Block], scores: Sequence[float] | None = None
+) -> list[Block]:
+    """``chosen`` (a subset of ``blocks``, in order) with the headings, sections and data
+    tables that belong to it put back, in document order. ``scores``: the scorer's
+    probability of each block (sections come back only with them)."""
     if len(chosen) < 2:
         return chosen
+    if scores is not None:
+        chosen = sections(blocks, chosen, scores)
     kept = {id(b) for b in chosen}
     first = next(i for i, b in enumerate(blocks) if id(b) in kept)
     last = next(i for i in range(len(blocks) - 1, -1, -1) if id(blocks[i]) in kept)
@@ -57,6 +69,65 @@ def restore(blocks: list[Block], chosen: list[Block]) -> list[Block]:
     if not back:
         return chosen
     return [b for b in blocks if id(b) in kept or id(b) in back]
+
+
+def sections(blocks: list[Block], chosen: list[Block], scores: Sequence[float]) -> list[Block]:
+    """``chosen`` with the sections the scorer dropped between kept text of one container put
+    back. A gap between two kept blocks comes back whole or not at all: when it holds a
+    subheading, and every block of it is one (:func:`_heading_ok`) or prose
+    (:func:`_prose_ok`), in the container of the kept blocks on both sides."""
+    kept = {id(b) for b in chosen}
+    indexes = [i for i, b in enumerate(blocks) if id(b) in kept]
+    back: set[int] = set()
+    for before, after in zip(indexes, indexes[1:], strict=False):
+        if after - before < 3:  # a lone dropped block is the scorer's call to make
+            continue
+        gap = range(before + 1, after)
+        if _gap_ok([blocks[i] for i in gap], [scores[i] for i in gap],
+                   blocks[before], blocks[after]):
+            back.update(id(blocks[i]) for i in gap)
+    if not back:
+        return chosen
+    return [b for b in blocks if id(b) in kept or id(b) in back]
+
+
+def _gap_ok(gap: list[Block], scores: list[float], previous: Block, following: Block) -> bool:
+    """Whether a run of dropped blocks is sections of the text: a gap beside a dropped box of
+    teasers or a prompt is more likely of a piece with them than with the text."""
+    if not any(b.element.tag in _SUBHEADINGS for b in gap):
+        return False
+    if max((len(b.text) for b in gap if b.element.tag not in _SUBHEADINGS), default=0) < (
+        _SECTION_PROSE
+    ):
+        return False
+    for block, score in zip(gap, scores, strict=True):
+        if block.element.tag in _SUBHEADINGS:
+            if not _heading_ok(block):
+                return False
+        elif not _prose_ok(block, score):
+            return False
+    return all(
+        _shares_container(b.element, previous.element)
+        and _shares_container(b.element, following.element)
+        for b in gap
+    )
+
+
+def _heading_ok(head: Block) -> bool:
+    """A subheading's wording: not a box's label ("Related", "Comments"), nor furniture."""
+    text = head.text
+    if len(text) < 2 or len(text) > 200 or filters.is_junk_block(head, links=False):
+        return False
+    return not (patterns.RELATED_MARKER.match(text) or patterns.COMMENT_MARKER.match(text))
+
+
+def _prose_ok(block: Block, score: float) -> bool:
+    """A block of a section: the scorer's doubt, not its refusal; little link text."""
+    return (
+        score >= SECTION_FLOOR
+        and block.link_density <= _SECTION_LINKS
+        and not filters.is_junk_block(block)
+    )
 
 
 def _heads(block: Block, after: Block, kept: set[int]) -> bool:
