@@ -100,9 +100,12 @@ def _gap_ok(gap: list[Block], scores: list[float], previous: Block, following: B
         _SECTION_PROSE
     ):
         return False
-    for block, score in zip(gap, scores, strict=True):
-        if block.element.tag in _SUBHEADINGS:
-            if not _heading_ok(block):
+    heads = [b.element.tag in _SUBHEADINGS for b in gap]
+    for index, (block, score) in enumerate(zip(gap, scores, strict=True)):
+        if heads[index]:
+            # A linked heading heads a section only over prose; alone, it is a teaser.
+            over_prose = index + 1 < len(gap) and not heads[index + 1]
+            if not _heading_ok(block) or (block.link_density > _SECTION_LINKS and not over_prose):
                 return False
         elif not _prose_ok(block, score):
             return False

@@ -1,0 +1,78 @@
+"""Sections the block scorer dropped between kept text of one container come back whole."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from crawler.extract.restore import SECTION_FLOOR, restore
+from crawler.extract.text import Block, iter_blocks
+
+PROSE = "A paragraph of the article that runs on long enough to read as prose, with a verb. "
+DOUBT = (SECTION_FLOOR + 0.5) / 2  # under the cutoff, above the floor
+
+
+def _blocks(inner: str) -> list[Block]:
+    html = f"<html><body><nav><a href='/'>Home</a></nav><div class=story>{inner}</div></body></html>"
+    return [b for b in iter_blocks(lxml.html.document_fromstring(html)) if b.text != "Home"]
+
+
+def _restored(inner: str, dropped: tuple[str, ...], score: float = DOUBT) -> tuple[list, list]:
+    """Every block's text, and the texts :func:`restore` keeps of a choice that drops the
+    blocks starting with ``dropped`` (they score ``score``, the others 0.9)."""
+    blocks = _blocks(inner)
+    chosen = [b for b in blocks if not b.text.startswith(dropped)]
+    scores = [score if b.text.startswith(dropped) else 0.9 for b in blocks]
+    return [b.text for b in blocks], [b.text for b in restore(blocks, chosen, scores)]
+
+
+def test_a_dropped_section_between_kept_text_comes_back_whole() -> None:
+    inner = (
+        f"<p>Opening. {PROSE}</p><h2>Costs of the plan</h2><p>Costs one. {PROSE}</p>"
+        f"<p>Costs two. {PROSE}</p><h3>Who pays</h3><p>Payers. {PROSE}</p>"
+        f"<p>Closing. {PROSE}</p>"
+    )
+    every, kept = _restored(inner, ("Costs", "Who pays", "Payers"))
+    assert kept == every
+
+
+def test_a_section_beside_a_box_of_teaser_links_stays_out() -> None:
+    teasers = "".join(f"<h3><a href='/s/{i}'>Other story number {i}</a></h3>" for i in range(3))
+    inner = (
+        f"<p>Opening. {PROSE}</p>{teasers}<h4>A small favour to ask</h4>"
+        f"<p>Appeal. {PROSE}</p><p>Closing. {PROSE}</p>"
+    )
+    every, kept = _restored(inner, ("Other story", "A small favour", "Appeal"))
+    assert kept == [t for t in every if t.startswith(("Opening", "Closing"))]
+
+
+def test_a_section_the_scorer_refused_stays_out() -> None:
+    inner = (
+        f"<p>Opening. {PROSE}</p><h2>Costs of the plan</h2><p>Costs one. {PROSE}</p>"
+        f"<p>Closing. {PROSE}</p>"
+    )
+    every, kept = _restored(inner, ("Costs",), score=SECTION_FLOOR / 2)
+    assert kept == [t for t in every if t.startswith(("Opening", "Closing"))]
+
+
+def test_headings_without_prose_or_prose_without_a_heading_stay_out() -> None:
+    toggles = "".join(
+        f"<h4>Use profiles to select personalised advertising for purpose {i}</h4><div>Off</div>"
+        for i in range(2)
+    )
+    for gap, dropped in (
+        (toggles, ("Use profiles", "Off")),
+        (f"<p>Middle one. {PROSE}</p><p>Middle two. {PROSE}</p>", ("Middle",)),
+        (f"<h2>Related stories</h2><p>Related one. {PROSE}</p>", ("Related",)),
+    ):
+        every, kept = _restored(f"<p>Opening. {PROSE}</p>{gap}<p>Closing. {PROSE}</p>", dropped)
+        assert kept == [t for t in every if t.startswith(("Opening", "Closing"))], gap
+
+
+def test_a_section_outside_the_kept_text_container_stays_out() -> None:
+    inner = (
+        f"<div><div><div><p>Opening. {PROSE}</p></div></div></div>"
+        f"<aside><div><div><h2>Costs of the plan</h2><p>Costs one. {PROSE}</p></div></div></aside>"
+        f"<div><div><div><p>Closing. {PROSE}</p></div></div></div>"
+    )
+    every, kept = _restored(inner, ("Costs",))
+    assert kept == [t for t in every if t.startswith(("Opening", "Closing"))]
