@@ -12,7 +12,7 @@ DOUBT = (SECTION_FLOOR + 0.5) / 2  # under the cutoff, above the floor
 
 
 def _blocks(inner: str) -> list[Block]:
-    html = f"<html><body><nav><a href='/'>Home</a></nav><div class=story>{inner}</div></body></html>"
+    html = f"<html><body><nav><a href='/'>Home</a></nav><div>{inner}</div></body></html>"
     return [b for b in iter_blocks(lxml.html.document_fromstring(html)) if b.text != "Home"]
 
 
