@@ -26,7 +26,7 @@ _BOX_SHARE = 0.4
 # How far above a <details> box its accordion's other boxes may stand.
 _ACCORDION_DEPTH = 2
 #: The least probability each block of a dropped section needs to come back.
-SECTION_FLOOR = 0.2
+SECTION_FLOOR = 0.3
 # A section's prose: little link text, and one paragraph at least this long.
 _SECTION_LINKS = 0.3
 _SECTION_PROSE = 80
