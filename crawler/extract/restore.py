@@ -3,8 +3,9 @@ markup puts inside it, and collapsed boxes it kept.
 
 The scorer judges one block at a time: a short heading ("Canon EOS RP", a linked product name)
 or the rows of a data table (numbers, short labels) read like page furniture to it. Where the
-markup says otherwise, they come back: a heading whose section the scorer kept, and a data
-table that stands between kept blocks in their container.
+markup says otherwise, they come back: a heading whose section the scorer kept, a data
+table that stands between kept blocks in their container, and whole sections (subheadings
+and prose the scorer doubted) between kept blocks of one container.
 """
 
 from __future__ import annotations
@@ -137,11 +138,9 @@ def _heads(block: Block, after: Block, kept: set[int]) -> bool:
     """A subheading whose section (the very next block) was kept, in the same container."""
     if block.element.tag not in _SUBHEADINGS or id(after) not in kept:
         return False
+    if not _heading_ok(block):
+        return False
     text = block.text
-    if len(text) < 2 or len(text) > 200 or filters.is_junk_block(block, links=False):
-        return False
-    if patterns.RELATED_MARKER.match(text) or patterns.COMMENT_MARKER.match(text):
-        return False
     # The section it heads is in its container: a teaser's headline is alone in its box
     # (or an item of a list of them).
     node = block.element
