@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from crawler.exceptions import StoreNotFound, UserError
@@ -46,6 +49,8 @@ def open_connection(path: Path, create: bool) -> sqlite3.Connection:
             "`crawler crawl` or `crawler extract WARC...` into this folder, or delete the file"
         )
     try:
+        if create and not path.exists():
+            _create_whole(path)
         conn = connect(str(path))
     except sqlite3.DatabaseError as exc:
         raise UserError(store_problem(path, exc)) from None
@@ -56,3 +61,22 @@ def open_connection(path: Path, create: bool) -> sqlite3.Connection:
         conn.close()
         raise UserError(store_problem(path, exc)) from None
     return conn
+
+
+def _create_whole(path: Path) -> None:
+    """Make a new store beside ``path`` and link it into place with its schema written.
+
+    Created in place, the file is empty for a moment, and a reader then (``crawler search``
+    while a first crawl starts) would be told the store is empty and to delete it. A link
+    fails if another writer made the store meanwhile; theirs is kept.
+    """
+    handle, name = tempfile.mkstemp(prefix=".articles-", suffix=".sqlite", dir=path.parent)
+    os.close(handle)
+    try:
+        connect(name).close()
+        with contextlib.suppress(FileExistsError):
+            os.link(name, path)
+    except OSError:
+        pass  # no hard links here (some network file systems): created in place, as before
+    finally:
+        Path(name).unlink(missing_ok=True)
