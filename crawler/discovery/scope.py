@@ -13,7 +13,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+
+from crawler.discovery.urls import split_http_url
 
 #: Address classes (:func:`address_class`).
 LOOPBACK, PRIVATE, LINK_LOCAL, PUBLIC = "loopback", "private", "link-local", "public"
@@ -49,15 +50,12 @@ def is_internal(host: str) -> bool:
 
 def host_port(url: str) -> tuple[str, int] | None:
     """The lower-case host and the port (the scheme's default if none is written) of ``url``."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+    split = split_http_url(url)
+    if split is None:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    return parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+    scheme, _, parts = split
+    assert parts.hostname is not None  # split_http_url refuses a URL without one
+    return parts.hostname.lower(), parts.port or _DEFAULT_PORTS[scheme]
 
 
 def _within(host: str, domains: Iterable[str]) -> bool:

@@ -67,6 +67,7 @@ def split_http_url(url: str) -> tuple[str, str, SplitResult] | None:
         host = f"{host}:{port}"
     return scheme, host, parts
 
+
 def host_of(url: str) -> str:
     """Return the lower-case host name of ``url`` (no port), or '' if there is none."""
     try:
