@@ -245,28 +245,21 @@ def _finish(job: JobResult) -> str:
     return job.stats.get("finish_reason") or ("forced stop" if job.started else "not started")
 
 
-def _not_found(stats: dict[str, Any]) -> str:
-    """", 3 broken links (HTTP 404/410)" when found links led nowhere (not errors: archived)."""
-    count = int(stats.get("pages/not_found", 0))
-    return f", {count} broken link{'s' if count != 1 else ''} (HTTP 404/410)" if count else ""
+#: Notes of a site's summary line: stat, then the words for one and for several. Each is not
+#: an error: broken links and loops are archived, refused redirects and bad entries counted.
+_NOTES = (
+    ("pages/not_found", "broken link (HTTP 404/410)", "broken links (HTTP 404/410)"),
+    ("pages/redirect_loop", "redirect loop given up", "redirect loops given up"),
+    ("scope/refused_redirects", "redirect refused (out of scope)",
+     "redirects refused (out of scope)"),
+    ("frontier/bad_entries", "bad queue entry dropped", "bad queue entries dropped"),
+)
 
 
-def _loops(stats: dict[str, Any]) -> str:
-    """", 1 redirect loop given up": found URLs whose redirects went round (not errors)."""
-    count = int(stats.get("pages/redirect_loop", 0))
-    return f", {count} redirect loop{'s' if count != 1 else ''} given up" if count else ""
-
-
-def _bad_entries(stats: dict[str, Any]) -> str:
-    """", 2 bad queue entries dropped": Redis queue entries that were not this crawl's tasks."""
-    count = int(stats.get("frontier/bad_entries", 0))
-    return f", {count} bad queue entr{'ies' if count != 1 else 'y'} dropped" if count else ""
-
-
-def _refused(stats: dict[str, Any]) -> str:
-    """", 2 redirects refused (out of scope)": redirects and refreshes not followed."""
-    count = int(stats.get("scope/refused_redirects", 0))
-    return f", {count} redirect{'s' if count != 1 else ''} refused (out of scope)" if count else ""
+def _notes(stats: dict[str, Any]) -> str:
+    """", 3 broken links (HTTP 404/410), 1 redirect loop given up" and the like, or ""."""
+    counts = ((int(stats.get(key, 0)), one, many) for key, one, many in _NOTES)
+    return "".join(f", {n} {one if n == 1 else many}" for n, one, many in counts if n)
 
 
 def _articles(stats: dict[str, Any], found: int) -> tuple[int, str]:
@@ -305,8 +298,7 @@ def _print_summary(report: CrawlReport) -> None:
               f"other pages{f' ({detail})' if detail else ''}, "
               f"{human_bytes(snap.archived_bytes)} archived, {snap.errors} errors"
               f"{f' ({_kinds(error_counts(job.stats))})' if snap.errors else ''}"
-              f"{_not_found(job.stats)}{_loops(job.stats)}{_refused(job.stats)}"
-              f"{_bad_entries(job.stats)} [{finish}]")
+              f"{_notes(job.stats)} [{finish}]")
         incremental = incremental_summary(job.stats)
         if incremental:
             print(f"    {incremental}")
