@@ -84,17 +84,25 @@ def load_profile(ref: ProfileRef) -> SiteProfile | None:
     cached = _PROFILES.get(ref.site)
     if cached is not None and cached[0] >= ref.version:
         return cached[1]
-    for candidate in (ref, _newest_snapshot(ref)):
-        if candidate is None:
-            continue
-        try:
-            with open(candidate.path, "rb") as handle:
-                profile: SiteProfile = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            continue
-        _PROFILES[ref.site] = (candidate.version, profile)
-        return profile
-    return cached[1] if cached else None
+    candidate: ProfileRef | None = ref
+    profile = _read_profile(ref)
+    if profile is None:  # only then is the folder listed
+        candidate = _newest_snapshot(ref)
+        profile = _read_profile(candidate) if candidate is not None else None
+    if profile is None or candidate is None:
+        return cached[1] if cached else None
+    _PROFILES[ref.site] = (candidate.version, profile)
+    return profile
+
+
+def _read_profile(ref: ProfileRef) -> SiteProfile | None:
+    """The profile stored at ``ref.path``; None if the file is gone or half written."""
+    try:
+        with open(ref.path, "rb") as handle:
+            profile: SiteProfile = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
+    return profile
 
 
 def _newest_snapshot(ref: ProfileRef) -> ProfileRef | None:
