@@ -160,16 +160,22 @@ def _fence(line: str, open_fence: str) -> str | None:
     return None
 
 
-def read_markdown(markdown: str) -> Found:
-    """Headings, list items and table rows of a Markdown text (fenced code skipped)."""
-    headings, items, rows = [], set(), []
+def _lines(markdown: str) -> Iterable[tuple[str, bool]]:
+    """The Markdown's lines but its fence markers, each with whether it is fenced code."""
     fence = ""
     for line in markdown.split("\n"):
         marker = _fence(line, fence)
         if marker is not None:
             fence = marker
-            continue
-        if fence:
+        else:
+            yield line, bool(fence)
+
+
+def read_markdown(markdown: str) -> Found:
+    """Headings, list items and table rows of a Markdown text (fenced code skipped)."""
+    headings, items, rows = [], set(), []
+    for line, fenced in _lines(markdown):
+        if fenced:
             continue
         if match := _HEADING_LINE.match(line):
             if heading := fold(match.group(1)):
@@ -184,13 +190,8 @@ def read_markdown(markdown: str) -> Found:
 def same_words(markdown: str, text: str) -> bool:
     """Whether the Markdown holds exactly the text's words (list markers and escapes aside)."""
     lines = []
-    fence = ""
-    for line in markdown.split("\n"):
-        marker = _fence(line, fence)
-        if marker is not None:
-            fence = marker
-            continue
-        if not fence:  # code is set as it is; everything else may hold escapes
+    for line, fenced in _lines(markdown):
+        if not fenced:  # code is set as it is; everything else may hold escapes
             match = _ITEM_LINE.match(line)
             line = _ESCAPE.sub(r"\1", match.group(1) if match else line)
         lines.append(line)
