@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 
 import pytest
@@ -153,3 +154,37 @@ def test_a_store_that_cannot_be_opened_ends_its_thread(tmp_path):
     with pytest.raises(UserError, match="articles.sqlite"):
         asyncio.run(pipe.open_spider())
     assert not _writer_threads()
+
+
+def test_a_page_waiting_for_the_stores_lock_leaves_the_loop_free_and_counts_as_in_hand(
+    pipeline, tmp_path,
+):
+    (tmp_path / "warc").mkdir(exist_ok=True)
+    home = b"<html><body>" + b"<a href='/a'>a story</a> " * 40 + b"</body></html>"
+    [loc] = write_warc(tmp_path / "warc" / "home.warc.gz",
+                       [("http://news.test/", home, "2026-11-25T10:00:00Z")])
+    page = item(home, loc, "2026-11-25T10:00:00Z", "http://news.test/")  # no sketch: a list
+    blocker = sqlite3.connect(tmp_path / "articles.sqlite", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer of the file holds its lock
+
+    async def crawl() -> tuple[int, int, int]:
+        stored = asyncio.ensure_future(pipeline.process_item(page))
+        ticks = 0
+        while pipeline.pool.queued == 0 and ticks < 200:
+            await asyncio.sleep(0.01)
+            ticks += 1
+        in_hand = pipeline.pool.queued
+        for _ in range(20):  # the loop runs while the page waits for the lock
+            await asyncio.sleep(0.01)
+            ticks += 1
+        waiting = not stored.done()
+        blocker.execute("ROLLBACK")
+        await stored
+        return in_hand, int(waiting), pipeline.pool.queued
+
+    try:
+        in_hand, waiting, after = asyncio.run(crawl())
+    finally:
+        blocker.close()
+    assert (in_hand, waiting, after) == (1, 1, 0)
+    assert pipeline.crawler.stats.get_value("store/not_article") == 1

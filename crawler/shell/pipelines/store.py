@@ -229,6 +229,14 @@ class StorePipeline:
         writer = self.writer
         if writer is None:  # closed while the sketch was computed
             return item
+        if self.pool is None:
+            return await self._store_page(writer, item, record)
+        async with self.pool.holding():  # a page waiting for the store is one in hand
+            return await self._store_page(writer, item, record)
+
+    async def _store_page(self, writer: StoreThread, item: PageItem, record: PageRecord) -> Any:
+        """Store the page on the store's thread, its conversion record in the WARC between;
+        count the outcome, or the error (a full disk stops the crawl)."""
         try:
             result = await writer.add_page(record)
             if result is None:  # a forced stop: the WARC has the page
