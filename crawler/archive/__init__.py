@@ -6,6 +6,7 @@ Layer: pure core. It may import ``crawler.common`` and ``crawler.exceptions`` on
 from crawler.archive import readlimits  # noqa: F401 - caps brotli decoding in warcio, on import
 from crawler.archive.cdxj import index_warc, refresh_indexes
 from crawler.archive.dedup import Capture, DedupIndex
+from crawler.archive.dedupqueue import QueuedDedupIndex
 from crawler.archive.exchange import WireExchange
 from crawler.archive.records import RECONSTRUCTED_HEADER, Record
 from crawler.archive.spool import ByteSpool
@@ -16,6 +17,7 @@ __all__ = [
     "ByteSpool",
     "Capture",
     "DedupIndex",
+    "QueuedDedupIndex",
     "Record",
     "WarcWriter",
     "WireExchange",

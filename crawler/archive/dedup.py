@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,9 @@ class DedupIndex:
         self.path = Path(path)
         self.max_entries = max_entries
         # Several crawls may share one archive: wait for each other's short transactions.
-        self._db = sqlite3.connect(str(self.path), timeout=30)
+        # Not bound to this thread: a crawl hands the index over to a writer thread of its
+        # own (crawler.archive.dedupqueue), which alone uses it from then on.
+        self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -80,8 +83,7 @@ class DedupIndex:
             (url, digest),
         ).fetchone()
         if row:
-            self._touch(url, digest)
-            self._db.commit()
+            self.touch(url, digest)
         return Capture(*row) if row else None
 
     def lookup_digest(self, digest: str) -> Capture | None:
@@ -114,6 +116,11 @@ class DedupIndex:
             self._touch(capture.url, capture.digest)
         self._commit_soon()
 
+    def touch(self, url: str, digest: str) -> None:
+        """Mark the capture of ``url`` with this digest as just seen (a lookup found it)."""
+        self._touch(url, digest)
+        self._db.commit()
+
     def _touch(self, url: str, digest: str) -> None:
         self._seq += 1
         self._db.execute(
@@ -145,4 +152,10 @@ class DedupIndex:
     def close(self) -> None:
         """Commit and close the database."""
         self.commit()
+        self._db.close()
+
+    def abandon(self) -> None:
+        """Close the database without committing (after a failed write): the lock is released."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.rollback()
         self._db.close()

@@ -167,7 +167,9 @@ class WarcWriter:
         Writing again afterwards starts a new file; call close() again to finish it.
         """
         self.files.close_current()
-        if self.dedup is not None:
-            self.dedup.commit()
-        self._wait_for_indexes()
+        try:
+            if self.dedup is not None:
+                self.dedup.commit()
+        finally:
+            self._wait_for_indexes()  # the files are finished even if the index is not
         return self.finished_files
