@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.archive.dedup import Capture, DedupIndex
+from crawler.archive.dedupqueue import QueuedDedupIndex
 from crawler.common.timestamps import parse_timestamp
 from crawler.frontier.resilient import RedisLost
 from crawler.frontier.task import url_key
@@ -126,7 +127,7 @@ class SharedFetchLog:
 class RedisDedupIndex:
     """Payload digests of full captures shared by all workers: one Redis hash per URL."""
 
-    def __init__(self, client: Any, local: DedupIndex | None = None) -> None:
+    def __init__(self, client: Any, local: DedupIndex | QueuedDedupIndex | None = None) -> None:
         self.client = client
         self.local = local
 

@@ -2,9 +2,10 @@
 
 ``python -m tests.crawl.lockwatch OUT.json CRAWL-ARGS...``: runs ``crawler crawl CRAWL-ARGS``
 in this process while a thread pings the reactor (``callFromThread``) every 50 ms and times
-how long each ping waited to run; the thread of every ``Store.add_page`` call is noted too.
-OUT.json gets ``pings`` ([wall time sent, seconds waited], ...), ``reactor_threads`` and
-``add_page_threads`` (thread idents) and ``exit`` (the command's exit status).
+how long each ping waited to run; the thread of every ``Store.add_page`` call and of every
+write to the WARC dedup index (``DedupIndex.add`` / ``touch``) is noted too. OUT.json gets
+``pings`` ([wall time sent, seconds waited], ...), ``reactor_threads``, ``add_page_threads``
+and ``dedup_write_threads`` (thread idents) and ``exit`` (the command's exit status).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 import time
 from typing import Any
 
+from crawler.archive.dedup import DedupIndex
 from crawler.store.sqlite import Store
 
 #: Between two pings (seconds).
@@ -23,6 +25,7 @@ PING_EVERY = 0.05
 pings: list[tuple[float, float]] = []
 reactor_threads: set[int] = set()
 add_page_threads: set[int] = set()
+dedup_write_threads: set[int] = set()
 
 
 def _watch_add_page() -> None:
@@ -34,6 +37,22 @@ def _watch_add_page() -> None:
         return original(self, record)
 
     Store.add_page = add_page  # type: ignore[method-assign]
+
+
+def _watch_dedup_writes() -> None:
+    """Note the thread of every write to the WARC dedup index."""
+    add, touch = DedupIndex.add, DedupIndex.touch
+
+    def noted_add(self: DedupIndex, capture: Any) -> None:
+        dedup_write_threads.add(threading.get_ident())
+        add(self, capture)
+
+    def noted_touch(self: DedupIndex, url: str, digest: str) -> None:
+        dedup_write_threads.add(threading.get_ident())
+        touch(self, url, digest)
+
+    DedupIndex.add = noted_add  # type: ignore[method-assign]
+    DedupIndex.touch = noted_touch  # type: ignore[method-assign]
 
 
 def _ping_reactor() -> None:
@@ -58,6 +77,7 @@ def main(out: str, args: list[str]) -> int:
     from crawler.cli import main as cli_main
 
     _watch_add_page()
+    _watch_dedup_writes()
     threading.Thread(target=_ping_reactor, daemon=True).start()
     status = 1
     try:
@@ -65,7 +85,8 @@ def main(out: str, args: list[str]) -> int:
     finally:
         with open(out, "w") as fh:
             json.dump({"pings": pings, "reactor_threads": sorted(reactor_threads),
-                       "add_page_threads": sorted(add_page_threads), "exit": status}, fh)
+                       "add_page_threads": sorted(add_page_threads),
+                       "dedup_write_threads": sorted(dedup_write_threads), "exit": status}, fh)
     return status
 
 

@@ -11,6 +11,7 @@ come through the wire-capture handler are written as reconstructed records, mark
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import weakref
@@ -23,7 +24,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.archive import DedupIndex, WarcWriter, WireExchange, WriterOptions
+from crawler.archive import DedupIndex, QueuedDedupIndex, WarcWriter, WireExchange, WriterOptions
 from crawler.archive.hops import requisite_fields
 from crawler.exceptions import ArchiveError
 from crawler.frontier import sharedcrawl
@@ -33,6 +34,7 @@ from crawler.frontier.seedgate import SeedGate
 from crawler.frontier.task import TASK_META_KEY, CrawlTask
 from crawler.shell.extensions.fatal import stop_crawl
 from crawler.shell.signals import exchange_captured, seed_checked
+from crawler.shell.sqlitethread import SqliteThread
 
 logger = logging.getLogger(__name__)
 _WRITERS: weakref.WeakKeyDictionary[Any, WarcWriter] = weakref.WeakKeyDictionary()
@@ -105,9 +107,15 @@ def reconstruct_exchange(request: Request, response: Response) -> WireExchange:
 class WarcWriterExtension:
     """Scrapy extension that archives every HTTP exchange of the crawl as WARC records."""
 
-    def __init__(self, crawler: Any, writer: WarcWriter) -> None:
+    def __init__(
+        self, crawler: Any, writer: WarcWriter, dedup: QueuedDedupIndex | None = None,
+        dedup_thread: SqliteThread | None = None,
+    ) -> None:
         self.crawler = crawler
         self.writer = writer
+        #: The archive's dedup index, its writes on a thread of its own (off the reactor).
+        self.dedup = dedup
+        self._dedup_thread = dedup_thread
         self._captured: weakref.WeakSet[Response] = weakref.WeakSet()
         self._seeds = crawler.settings.getlist("CRAWL_SEEDS")
         #: Holds a seed's exchanges until it is known usable (spiders with ``checks_seeds``).
@@ -120,12 +128,18 @@ class WarcWriterExtension:
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
         writer = WarcWriter(settings.get("ARCHIVE_DIR") or "archives", writer_options(settings))
-        if settings.get("FRONTIER_REDIS_URL") and isinstance(writer.dedup, DedupIndex):
+        dedup, thread = None, None
+        if isinstance(writer.dedup, DedupIndex):
+            # Its writes wait for the file's lock while another crawl into the archive (or
+            # another worker) writes it: on the reactor that would stop the crawl meanwhile.
+            thread = SqliteThread(f"the WARC dedup index {writer.dedup.path}", "warc-dedup")
+            dedup = writer.dedup = QueuedDedupIndex(writer.dedup, thread.submit)
+        if settings.get("FRONTIER_REDIS_URL") and dedup is not None:
             # A shared crawl: revisits refer to captures any worker made.
             client = sharedcrawl.connect_resilient(settings["FRONTIER_REDIS_URL"],
                                                    settings.getfloat("FRONTIER_REDIS_WAIT", 30))
-            writer.dedup = RedisDedupIndex(client, local=writer.dedup)
-        ext = cls(crawler, writer)
+            writer.dedup = RedisDedupIndex(client, local=dedup)
+        ext = cls(crawler, writer, dedup, thread)
         _WRITERS[crawler] = writer
         crawler.signals.connect(ext.exchange_captured, signal=exchange_captured)
         crawler.signals.connect(ext.seed_checked, signal=seed_checked)
@@ -221,11 +235,17 @@ class WarcWriterExtension:
         for key, value in self.writer.stats.items():
             stats.set_value(f"warc/{key}", value)
 
-    def spider_closed(self, spider: Any) -> None:
-        """Drop what no usable seed confirmed, finish the file (rename, index), log a summary."""
+    async def spider_closed(self, spider: Any) -> None:
+        """Drop what no usable seed confirmed, finish the file (rename, index), wait for the
+        dedup index's writes off the reactor, log a summary."""
         for exchange, _ in self._gate.drain() if self._gate is not None else []:
             exchange.release(force=True)
         self._close()
+        if self.dedup is not None:
+            try:
+                await asyncio.wrap_future(self.dedup.flushed())
+            except sqlite3.Error as exc:
+                logger.error("WARC: could not write the dedup index: %s", exc)
         files = self.writer.finished_files
         counts = self.writer.stats
         logger.info(
@@ -235,12 +255,24 @@ class WarcWriterExtension:
         )
 
     def engine_stopped(self) -> None:
-        """Close again in case something was written after spider_closed."""
+        """Close again in case something was written after spider_closed; close the dedup
+        index (its queue is empty by now unless the crawl was forced to stop)."""
         self._close()
+        if self.dedup is None or self._dedup_thread is None:
+            return
+        try:
+            self.dedup.close()
+        except sqlite3.Error as exc:
+            logger.error("WARC: could not write the dedup index: %s", exc)
+        finally:
+            self._dedup_thread.shutdown()
+            self.dedup = None
 
     def _close(self) -> None:
         try:
             self.writer.close()
         except (ArchiveError, OSError) as exc:
             logger.error("WARC: could not finish the WARC files: %s", exc)
+        except sqlite3.Error as exc:
+            logger.error("WARC: could not write the dedup index: %s", exc)
         self._sync_stats()
