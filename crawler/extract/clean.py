@@ -30,6 +30,11 @@ _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
 _SURE, _STRONG, _WEAK = 3, 2, 1
 _CAMEL = re.compile(r"([a-z])([A-Z])")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
+# An anchor id made of a heading's own words may miss one (a cut or stop word) when it is
+# this long ("comments-title" over "8 Comments" names a box).
+_SLUG_MISS_WORDS = 4
 
 
 def clean_tree(tree: HtmlElement, strict: bool = True) -> bool:
@@ -106,8 +111,7 @@ def _should_drop(
         if role and role.lower() in patterns.JUNK_ROLES:
             furniture = _STRONG
         else:
-            classes, name = get("class"), get("id")
-            names = f"{classes} {name}" if classes and name else classes or name
+            names = _names(element)
             if not names:
                 return False
             furniture = verdicts.get(names, -1)
@@ -118,6 +122,25 @@ def _should_drop(
     if furniture == _STRONG:
         return sizer.prose_of(element) <= prose * _GUARD_SHARE
     return furniture == _WEAK and sizer.is_small(element, _SMALL_CHARS, _PARAGRAPH_CHARS)
+
+
+def _names(element: HtmlElement) -> str | None:
+    """The class and id an element is judged by (a heading's anchor id is no name)."""
+    classes, name = element.get("class"), element.get("id")
+    if name and element.tag in _HEADINGS and _is_own_anchor(name, element):
+        name = None  # "what-is-social-media-marketing" names the text, not a box
+    return f"{classes} {name}" if classes and name else classes or name
+
+
+def _is_own_anchor(name: str, heading: HtmlElement) -> bool:
+    """Whether a heading's id is an anchor made of its own words (a table of contents links
+    to it), not the name of a box."""
+    slug = _SLUG_WORD.findall(name.lower())
+    if len(slug) < 2:
+        return False
+    words = set(_SLUG_WORD.findall(heading.text_content().lower()))
+    misses = sum(word not in words for word in slug)
+    return misses == 0 or (misses == 1 and len(slug) >= _SLUG_MISS_WORDS)
 
 
 def _structural(element: HtmlElement) -> bool:
