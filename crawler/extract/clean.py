@@ -31,6 +31,9 @@ _PARAGRAPH_CHARS = 120
 _SURE, _STRONG, _WEAK = 3, 2, 1
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+# What a section's header may hold besides its heading (a kicker, "Step 2").
+_SECTION_HEADER_EXTRA = 40
 _SLUG_WORD = re.compile(r"[^\W\d_]{2,}")
 # An anchor id made of a heading's own words may miss one (a cut or stop word) when it is
 # this long ("comments-title" over "8 Comments" names a box).
@@ -104,7 +107,7 @@ def _should_drop(
     tag = element.tag
     if tag in _NEVER_FURNITURE:
         return False
-    if tag in _GUARDED_TAGS:
+    if tag in _GUARDED_TAGS and not _heads_a_section(element):
         furniture = _STRONG
     else:
         role = get("role")
@@ -122,6 +125,19 @@ def _should_drop(
     if furniture == _STRONG:
         return sizer.prose_of(element) <= prose * _GUARD_SHARE
     return furniture == _WEAK and sizer.is_small(element, _SMALL_CHARS, _PARAGRAPH_CHARS)
+
+
+def _heads_a_section(element: HtmlElement) -> bool:
+    """A ``<header>`` inside an article or section that holds a subheading and next to
+    nothing else (``<header><h2>Choosing a method</h2></header>``): the section's heading,
+    not a banner."""
+    if element.tag != "header" or next(element.iter("h1"), None) is not None:
+        return False
+    headings = sum(len("".join(h.text_content().split())) for h in element.iter(*_SUBHEADINGS))
+    rest = len("".join(element.text_content().split())) - headings
+    if not headings or rest > _SECTION_HEADER_EXTRA:
+        return False
+    return any(a.tag in ("article", "section") for a in element.iterancestors())
 
 
 def _names(element: HtmlElement) -> str | None:

@@ -97,3 +97,17 @@ def test_a_heading_named_as_a_box_still_goes() -> None:
                     '<h3 id="comments-title">8 Comments</h3>'):
         html = f"<html><body><article>{_para(0)}{heading}{_para(1)}</article></body></html>"
         assert "Share this" not in _cleaned_text(html) and "8 Comments" not in _cleaned_text(html)
+
+
+def test_a_section_header_holding_only_its_heading_is_kept() -> None:
+    sections = "".join(
+        f"<section><header><h2>Step {i}: choosing a method</h2></header>{_para(i)}{_para(i + 10)}"
+        "</section>"
+        for i in range(3)
+    )
+    banner = "<header><nav><a href='/'>Home</a></nav><h2>Site name and its motto</h2></header>"
+    html = f"<html><body>{banner}<article>{sections}</article></body></html>"
+    cleaned = _cleaned_text(html)
+    assert "Step 2: choosing a method" in cleaned
+    assert "Site name" not in cleaned  # the page's banner, outside any section
+    assert "## Step 1: choosing a method" in extract(html, URL).markdown.split("\n")
