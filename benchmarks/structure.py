@@ -6,7 +6,8 @@ Run: ``.venv/bin/python -m benchmarks.structure [--sets aeb181,modern] [--limit 
 On the development sets (:mod:`benchmarks.devsets`), per set and per half:
 
 - **subheadings**: the truth is every ``h2``-``h4`` of the page whose text is a line of the
-  truth text (so inside its span), plus the lines the truth itself marks as Markdown headings;
+  truth text (so inside its span), plus the lines the truth itself marks as Markdown headings
+  (but for a "# comment" of the page's ``<pre>`` code, which some truths leave unfenced);
   a heading of an extractor's Markdown (``#`` lines) is right when its text is one of them.
   Recall and precision are counted over all headings of the pages (micro). Headings that are
   lines of the truth text but not ``h2``-``h4`` in the page (bold or capitalised subheads) are
@@ -115,6 +116,8 @@ def page_truth(page: DevPage) -> Truth:
         return Truth(headings, lines, [], [])
     # What a reader sees: a <style> set inside a heading is no word of it.
     lxml.etree.strip_elements(tree, *_UNSEEN, with_tail=False)
+    # A "# comment" line of a code listing the truth left unfenced is no heading.
+    headings -= _code_comments(tree)
     for heading in tree.iter(*_TRUTH_HEADINGS):
         text = fold(heading.text_content())
         if len(text) > 1 and text in lines:
@@ -137,6 +140,17 @@ def page_truth(page: DevPage) -> Truth:
         if len(rows) >= 2 and len(inside) >= _SHARE * len(rows) and max(map(len, rows)) >= 2:
             tables.append(rows)
     return Truth(headings, lines, lists, tables)
+
+
+def _code_comments(tree: lxml.html.HtmlElement) -> set[str]:
+    """Lines of the page's preformatted text that read as Markdown headings, folded."""
+    found = set()
+    for pre in tree.iter("pre"):
+        for line in pre.text_content().split("\n"):
+            # Code is indented as it nests; the truth's copy of the line is not.
+            if match := _HEADING_LINE.match(line.strip()):
+                found.add(fold(match.group(1)))
+    return found
 
 
 @dataclass(slots=True)

@@ -127,3 +127,14 @@ def test_benchmark_truth_reads_a_heading_without_its_style() -> None:
             b"<p>The barrier failed.</p></body></html>")
     page = DevPage("modern", "k", html, URL, "What went wrong?\n\nThe barrier failed.")
     assert page_truth(page).headings == {"what went wrong"}
+
+
+def test_benchmark_truth_takes_no_code_comment_for_a_heading() -> None:
+    from benchmarks.devsets import DevPage
+    from benchmarks.structure import page_truth
+
+    html = (b"<html><body><h2>Set up</h2><pre><code>if x:\n    # Create a file\n    touch(a)"
+            b"</code></pre><p>The barrier failed.</p></body></html>")
+    truth = "## Set up\n\nif x:\n# Create a file\ntouch(a)\n\nThe barrier failed."
+    page = DevPage("modern", "k", html, URL, truth)
+    assert page_truth(page).headings == {"set up"}
