@@ -110,7 +110,13 @@ def _should_drop(
         if role and role.lower() in patterns.JUNK_ROLES:
             furniture = _STRONG
         else:
-            furniture = _named(element, verdicts)
+            classes, name = get("class"), get("id")
+            names = f"{classes} {name}" if classes and name else classes or name
+            if not names:
+                return False
+            furniture = verdicts.get(names, -1)
+            if furniture < 0:
+                furniture = verdicts[names] = _first_verdict(element, classes, name, names)
     if furniture == _SURE:
         return True
     if furniture == _STRONG:
@@ -118,18 +124,14 @@ def _should_drop(
     return furniture == _WEAK and sizer.is_small(element, _SMALL_CHARS, _PARAGRAPH_CHARS)
 
 
-def _named(element: HtmlElement, verdicts: dict[str, int]) -> int:
-    """Furniture by class and id names (0 to _SURE), each distinct string judged once."""
-    classes, name = element.get("class"), element.get("id")
-    names = f"{classes} {name}" if classes and name else classes or name
-    if not names:
-        return 0
-    furniture = verdicts.get(names, -1)
-    if furniture < 0:
-        furniture = verdicts[names] = _names_verdict(names)
-    if furniture and name and element.tag in patterns.HEADING_TAGS:
-        furniture = _heading_verdict(element, classes, name, furniture)
-    return furniture
+def _first_verdict(element: HtmlElement, classes: str | None, name: str | None, names: str) -> int:
+    """The verdict on a names string, judged on the first element that carries it. A
+    heading's id that spells its words goes unjudged; the verdict holds for the other
+    elements with the same names too, as an id is the page's only one."""
+    verdict = _names_verdict(names)
+    if verdict and name and element.tag in patterns.HEADING_TAGS:
+        return _heading_verdict(element, classes, name, verdict)
+    return verdict
 
 
 def _heads_section(header: HtmlElement) -> bool:
