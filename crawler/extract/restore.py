@@ -46,6 +46,21 @@ def restore(
     kept = {id(b) for b in chosen}
     first = next(i for i, b in enumerate(blocks) if id(b) in kept)
     last = next(i for i in range(len(blocks) - 1, -1, -1) if id(blocks[i]) in kept)
+    back = _table_rows(blocks, kept, first, last)
+    # A heading over its section: the kept block just after it, or a data table come back.
+    above = kept | back
+    for index in range(first + 1, last):
+        block = blocks[index]
+        if id(block) not in above and _heads(block, blocks[index + 1], above):
+            back.add(id(block))
+    if not back:
+        return chosen
+    return [b for b in blocks if id(b) in kept or id(b) in back]
+
+
+def _table_rows(blocks: list[Block], kept: set[int], first: int, last: int) -> set[int]:
+    """The blocks of data tables' rows dropped between kept blocks of their container (the
+    span from ``first`` to ``last``)."""
     following_of: list[Block | None] = [None] * (last + 1)
     following: Block | None = None
     for index in range(last, first - 1, -1):
@@ -60,16 +75,9 @@ def restore(
         following = following_of[index]
         if id(block) in kept:
             previous = block
-            continue
-        if following is None:
-            continue
-        if _heads(block, blocks[index + 1], kept) or _table_row(
-            block, previous, following, table_ok
-        ):
+        elif following is not None and _table_row(block, previous, following, table_ok):
             back.add(id(block))
-    if not back:
-        return chosen
-    return [b for b in blocks if id(b) in kept or id(b) in back]
+    return back
 
 
 def sections(blocks: list[Block], chosen: list[Block], scores: Sequence[float]) -> list[Block]:
