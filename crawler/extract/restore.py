@@ -28,6 +28,9 @@ _BOX_SHARE = 0.4
 _ACCORDION_DEPTH = 2
 #: The least probability each block of a dropped section needs to come back.
 SECTION_FLOOR = 0.3
+#: The same, for a section set among the kept text's own paragraphs (siblings of the kept
+#: blocks on both sides): the markup vouches for it where the scorer doubts a whole page.
+SIBLING_FLOOR = 0.1
 # A section's prose: little link text, and one paragraph at least this long.
 _SECTION_LINKS = 0.3
 _SECTION_PROSE = 80
@@ -84,7 +87,8 @@ def sections(blocks: list[Block], chosen: list[Block], scores: Sequence[float]) 
     """``chosen`` with the sections the scorer dropped between kept text of one container put
     back. A gap between two kept blocks comes back whole or not at all: when it holds a
     subheading, and every block of it is one (:func:`_heading_ok`) or prose
-    (:func:`_prose_ok`), in the container of the kept blocks on both sides."""
+    (:func:`_prose_ok`), in the container of the kept blocks on both sides (a gap set among
+    the kept paragraphs themselves needs less of the scorer: :data:`SIBLING_FLOOR`)."""
     kept = {id(b) for b in chosen}
     indexes = [i for i, b in enumerate(blocks) if id(b) in kept]
     back: set[int] = set()
@@ -110,13 +114,14 @@ def _gap_ok(gap: list[Block], scores: list[float], previous: Block, following: B
     ):
         return False
     heads = [b.element.tag in _SUBHEADINGS for b in gap]
+    floor = SIBLING_FLOOR if _among(gap, previous, following) else SECTION_FLOOR
     for index, (block, score) in enumerate(zip(gap, scores, strict=True)):
         if heads[index]:
             # A linked heading heads a section only over prose; alone, it is a teaser.
             over_prose = index + 1 < len(gap) and not heads[index + 1]
             if not _heading_ok(block) or (block.link_density > _SECTION_LINKS and not over_prose):
                 return False
-        elif not _prose_ok(block, score):
+        elif not _prose_ok(block, score, floor):
             return False
     return all(
         _shares_container(b.element, previous.element)
@@ -133,10 +138,19 @@ def _heading_ok(head: Block) -> bool:
     return not (patterns.RELATED_MARKER.match(text) or patterns.COMMENT_MARKER.match(text))
 
 
-def _prose_ok(block: Block, score: float) -> bool:
+def _among(gap: list[Block], previous: Block, following: Block) -> bool:
+    """Whether a gap stands among the kept text's own paragraphs: every block of it a sibling
+    of the kept blocks on both sides."""
+    parent = previous.element.getparent()
+    return parent is not None and following.element.getparent() is parent and all(
+        b.element.getparent() is parent for b in gap
+    )
+
+
+def _prose_ok(block: Block, score: float, floor: float = SECTION_FLOOR) -> bool:
     """A block of a section: the scorer's doubt, not its refusal; little link text."""
     return (
-        score >= SECTION_FLOOR
+        score >= floor
         and block.link_density <= _SECTION_LINKS
         and not filters.is_junk_block(block)
     )
