@@ -180,7 +180,8 @@ def _heads(block: Block, after: Block, kept: set[int]) -> bool:
 def _table_row(
     block: Block, previous: Block, following: Block, table_ok: dict[HtmlElement, bool]
 ) -> bool:
-    """A block of a data table's row that stands between kept blocks of its container."""
+    """A block of a data table's row that stands between kept blocks of its container (or
+    kept rows of its own)."""
     row = tables.row_of(block.element)
     if row is None:
         return False
@@ -190,11 +191,15 @@ def _table_row(
     verdict = table_ok.get(table)
     if verdict is None:
         verdict = table_ok[table] = (
-            _shares_container(table, previous.element)
-            and _shares_container(table, following.element)
-            and tables.is_data_table(table)
+            _beside(table, previous) and _beside(table, following) and tables.is_data_table(table)
         )
     return verdict
+
+
+def _beside(table: HtmlElement, kept: Block) -> bool:
+    """Whether a kept block is of the table's text: in the table's container, or a row or
+    cell of the table itself (the scorer kept part of it; a cell is no container of it)."""
+    return _descends(kept.element, table) or _shares_container(table, kept.element)
 
 
 def _shares_container(element: HtmlElement, kept: HtmlElement) -> bool:

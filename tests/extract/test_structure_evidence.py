@@ -136,6 +136,22 @@ def test_a_heading_over_a_data_table_that_came_back_comes_back() -> None:
     assert kept == every
 
 
+def test_the_rest_of_a_table_the_scorer_kept_in_part_comes_back() -> None:
+    # Paragraphs in cells: the kept cell before a dropped one is inside the table, and a
+    # cell is no container of the table; the table's rows come back all the same.
+    cells = "".join(
+        f"<tr><td><p>{year}</p></td><td><p>{cost}</p></td></tr>"
+        for year, cost in (("2019", "12m"), ("2020", "14m"), ("2021", "15m"))
+    )
+    html = (
+        "<html><body><div class=body><p>First paragraph of prose.</p>"
+        f"<table><tr><th><p>Year</p></th><th><p>Cost</p></th></tr>{cells}</table>"
+        "<p>Second paragraph of prose.</p></div></body></html>"
+    )
+    every, kept = _scored(html, ("2020", "14m"))
+    assert kept == every
+
+
 def test_teasers_and_boxes_of_other_pages_stay_out() -> None:
     html = (
         "<html><body><div class=body><p>First paragraph of prose.</p>"
