@@ -44,20 +44,19 @@ def restore(
     probability of each block (sections come back only with them)."""
     if len(chosen) < 2:
         return chosen
-    if scores is not None:
-        chosen = sections(blocks, chosen, scores)
     kept = {id(b) for b in chosen}
     first = next(i for i, b in enumerate(blocks) if id(b) in kept)
     last = next(i for i in range(len(blocks) - 1, -1, -1) if id(blocks[i]) in kept)
-    back = _table_rows(blocks, kept, first, last)
-    # A heading over its section: the kept block just after it, or a data table come back.
-    above = kept | back
+    # Tables first: a table that comes back is kept text a section beside it may follow.
+    kept |= _table_rows(blocks, kept, first, last)
+    if scores is not None:
+        kept = {id(b) for b in sections(blocks, [b for b in blocks if id(b) in kept], scores)}
+    # A heading over its section: the kept block just after it (prose, or a table's row).
+    back: set[int] = set()
     for index in range(first + 1, last):
         block = blocks[index]
-        if id(block) not in above and _heads(block, blocks[index + 1], above):
+        if id(block) not in kept and _heads(block, blocks[index + 1], kept):
             back.add(id(block))
-    if not back:
-        return chosen
     return [b for b in blocks if id(b) in kept or id(b) in back]
 
 

@@ -91,3 +91,19 @@ def test_a_section_outside_the_kept_text_container_stays_out() -> None:
     )
     every, kept = _restored(inner, ("Costs",))
     assert kept == [t for t in every if t.startswith(("Opening", "Closing"))]
+
+
+def test_a_section_after_a_data_table_that_came_back_comes_back() -> None:
+    # The table's rows read as furniture to the scorer (far under the floor); the table
+    # comes back first, and the section between it and the kept text is a gap of its own.
+    inner = (
+        f"<p>Opening. {PROSE}</p>"
+        "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2019</td><td>12m</td></tr></table>"
+        f"<h2>Costs of the plan</h2><p>Costs one. {PROSE}</p><p>Closing. {PROSE}</p>"
+    )
+    blocks = _blocks(inner)
+    rows = ("Year", "2019")
+    chosen = [b for b in blocks if not b.text.startswith((*rows, "Costs"))]
+    scores = [0.05 if b.text.startswith(rows) else DOUBT if b.text.startswith("Costs") else 0.9
+              for b in blocks]
+    assert restore(blocks, chosen, scores) == blocks
