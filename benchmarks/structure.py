@@ -45,7 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.devsets import ARTICLE_TYPES, SETS, SHARED_DATA, DevPage, available, iter_pages  # noqa: E402
+from benchmarks.devsets import (  # noqa: E402
+    ARTICLE_TYPES,
+    DevPage,
+    add_set_options,
+    chosen_sets,
+    iter_pages,
+)
 from crawler.extract import ExtractResult, extract, extract_document, parse_document  # noqa: E402
 from crawler.extract.parse import decode_html  # noqa: E402
 from crawler.extract.scorer import BlockModel  # noqa: E402
@@ -348,18 +354,15 @@ def report(tallies: dict[tuple[str, str, str], Tally], label: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print ours beside trafilatura."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="folder of the sets")
-    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: aeb181,modern")
-    parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+    add_set_options(parser)
     parser.add_argument("--half", choices=("A", "B"), default=None, help="one half only")
     parser.add_argument("--held-out", action="store_true",
                         help="score each half with a block model trained on the other")
     parser.add_argument("--no-anchor", action="store_true", help="ours only")
     parser.add_argument("--show", type=int, default=0, help="list N missed and N false headings")
     args = parser.parse_args(argv)
-    chosen = [s for s in args.sets.split(",") if s in SETS and available(s, args.data)]
+    chosen = chosen_sets(args)
     if not chosen:
-        print(f"no development set found under {args.data}: pass --data DIR")
         return 2
     models = held_out_models() if args.held_out else None
     label = "held-out (model)" if models else "IN-SAMPLE"
