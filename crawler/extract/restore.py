@@ -113,7 +113,8 @@ def _gap_ok(gap: list[Block], scores: list[float], previous: Block, following: B
     ):
         return False
     heads = [b.element.tag in _SUBHEADINGS for b in gap]
-    floor = SIBLING_FLOOR if _among(gap, previous, following) else SECTION_FLOOR
+    before, after = _unit(previous), _unit(following)
+    floor = SIBLING_FLOOR if _among(gap, before, after) else SECTION_FLOOR
     for index, (block, score) in enumerate(zip(gap, scores, strict=True)):
         if heads[index]:
             # A linked heading heads a section only over prose; alone, it is a teaser.
@@ -123,10 +124,17 @@ def _gap_ok(gap: list[Block], scores: list[float], previous: Block, following: B
         elif not _prose_ok(block, score, floor):
             return False
     return all(
-        _shares_container(b.element, previous.element)
-        and _shares_container(b.element, following.element)
+        _shares_container(b.element, before) and _shares_container(b.element, after)
         for b in gap
     )
+
+
+def _unit(kept: Block) -> HtmlElement:
+    """The element a kept block stands for among the text's elements: a row's or cell's
+    table (a table sits in wrappers of its own), else the block's element."""
+    row = tables.row_of(kept.element)
+    table = tables.table_of(row) if row is not None else None
+    return kept.element if table is None else table
 
 
 def _heading_ok(head: Block) -> bool:
@@ -137,11 +145,11 @@ def _heading_ok(head: Block) -> bool:
     return not (patterns.RELATED_MARKER.match(text) or patterns.COMMENT_MARKER.match(text))
 
 
-def _among(gap: list[Block], previous: Block, following: Block) -> bool:
+def _among(gap: list[Block], before: HtmlElement, after: HtmlElement) -> bool:
     """Whether a gap stands among the kept text's own paragraphs: every block of it a sibling
-    of the kept blocks on both sides."""
-    parent = previous.element.getparent()
-    return parent is not None and following.element.getparent() is parent and all(
+    of the kept elements on both sides."""
+    parent = before.getparent()
+    return parent is not None and after.getparent() is parent and all(
         b.element.getparent() is parent for b in gap
     )
 

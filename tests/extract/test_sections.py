@@ -107,3 +107,20 @@ def test_a_section_after_a_data_table_that_came_back_comes_back() -> None:
     scores = [0.05 if b.text.startswith(rows) else DOUBT if b.text.startswith("Costs") else 0.9
               for b in blocks]
     assert restore(blocks, chosen, scores) == blocks
+
+
+def test_a_table_among_the_kept_paragraphs_counts_as_one_of_them() -> None:
+    # A doubted section between a data table and the kept prose, all children of one
+    # element: the table (not its row, whose parent is the table) is the kept text's element.
+    inner = (
+        f"<p>Opening. {PROSE}</p>"
+        "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2019</td><td>12m</td></tr></table>"
+        f"<h2>Costs of the plan</h2><p>Costs one. {PROSE}</p><p>Closing. {PROSE}</p>"
+    )
+    blocks = _blocks(inner)
+    rows = ("Year", "2019")
+    low = (SIBLING_FLOOR + SECTION_FLOOR) / 2
+    chosen = [b for b in blocks if not b.text.startswith((*rows, "Costs"))]
+    scores = [0.05 if b.text.startswith(rows) else low if b.text.startswith("Costs") else 0.9
+              for b in blocks]
+    assert restore(blocks, chosen, scores) == blocks
