@@ -275,3 +275,13 @@ def test_reason_names_both_texts_when_the_text_is_read_outside_the_main_column()
         "too-short: 0 chars of prose in the main column; the text's 466 chars are read "
         "outside it (min 200)"
     )
+
+
+def test_a_subheading_holding_a_prompt_inside_a_word_is_kept() -> None:
+    # "Design Inspiration" holds "sign in" and "Unsubscribe rates" holds "subscribe": prompts
+    # are whole words, or the subheading would be dropped as a login or newsletter box.
+    body = (_prose(3) + "<h2>Design inspiration</h2>" + _prose(2)
+            + "<h2>Unsubscribe rates</h2>" + _prose(2))
+    result = extract(_page(body), URL)
+    headings = [b.text for b in result.blocks if b.kind == "heading"]
+    assert headings == ["Design inspiration", "Unsubscribe rates"]
