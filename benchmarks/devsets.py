@@ -7,6 +7,7 @@ confirmed on the other; benchmarks report both.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
@@ -78,3 +79,18 @@ def iter_pages(
             date=item.get("datePublished"),
             page_type=item.get("pageType"),
         )
+
+
+def add_set_options(parser: argparse.ArgumentParser) -> None:
+    """The options every development-set benchmark takes: ``--data``, ``--sets``, ``--limit``."""
+    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="folder of the sets")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: aeb181,modern")
+    parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+
+
+def chosen_sets(args: argparse.Namespace) -> list[str]:
+    """The sets named by ``--sets`` that are on this machine; says so when there are none."""
+    chosen = [s for s in args.sets.split(",") if s in SETS and available(s, args.data)]
+    if not chosen:
+        print(f"no development set found under {args.data}: pass --data DIR")
+    return chosen

@@ -38,7 +38,8 @@ from benchmarks.devsets import (  # noqa: E402
     SETS,
     SHARED_DATA,
     DevPage,
-    available,
+    add_set_options,
+    chosen_sets,
     iter_pages,
 )
 from crawler.extract import extract, extract_document, parse_document  # noqa: E402
@@ -255,9 +256,7 @@ def _metadata_lines(rows: dict[tuple[str, str, str], list]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the extractors side by side."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="folder of the sets")
-    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: aeb181,modern")
-    parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+    add_set_options(parser)
     parser.add_argument("--no-anchor", action="store_true", help="ours only")
     parser.add_argument("--worst", type=int, default=0, help="list our N worst pages")
     parser.add_argument("--repeat", type=int, default=3, help="time each page N times, keep best")
@@ -268,9 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global _clock
     _clock = CLOCKS[args.clock]
-    chosen = [s for s in args.sets.split(",") if s in SETS and available(s, args.data)]
+    chosen = chosen_sets(args)
     if not chosen:
-        print(f"no development set found under {args.data}: pass --data DIR")
         return 2
     pages = [p for s in chosen for p in iter_pages(s, args.data, args.limit)]
     print(f"{len(pages)} pages ({', '.join(chosen)}); best of {args.repeat} runs per page "

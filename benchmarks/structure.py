@@ -6,7 +6,8 @@ Run: ``.venv/bin/python -m benchmarks.structure [--sets aeb181,modern] [--limit 
 On the development sets (:mod:`benchmarks.devsets`), per set and per half:
 
 - **subheadings**: the truth is every ``h2``-``h4`` of the page whose text is a line of the
-  truth text (so inside its span), plus the lines the truth itself marks as Markdown headings;
+  truth text (so inside its span), plus the lines the truth itself marks as Markdown headings
+  (but for a "# comment" of the page's ``<pre>`` code, which some truths leave unfenced);
   a heading of an extractor's Markdown (``#`` lines) is right when its text is one of them.
   Recall and precision are counted over all headings of the pages (micro). Headings that are
   lines of the truth text but not ``h2``-``h4`` in the page (bold or capitalised subheads) are
@@ -45,7 +46,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.devsets import ARTICLE_TYPES, SETS, SHARED_DATA, DevPage, available, iter_pages  # noqa: E402
+from benchmarks.devsets import (  # noqa: E402
+    ARTICLE_TYPES,
+    DevPage,
+    add_set_options,
+    chosen_sets,
+    iter_pages,
+)
 from crawler.extract import ExtractResult, extract, extract_document, parse_document  # noqa: E402
 from crawler.extract.parse import decode_html  # noqa: E402
 from crawler.extract.scorer import BlockModel  # noqa: E402
@@ -115,6 +122,8 @@ def page_truth(page: DevPage) -> Truth:
         return Truth(headings, lines, [], [])
     # What a reader sees: a <style> set inside a heading is no word of it.
     lxml.etree.strip_elements(tree, *_UNSEEN, with_tail=False)
+    # A "# comment" line of a code listing the truth left unfenced is no heading.
+    headings -= _code_comments(tree)
     for heading in tree.iter(*_TRUTH_HEADINGS):
         text = fold(heading.text_content())
         if len(text) > 1 and text in lines:
@@ -137,6 +146,17 @@ def page_truth(page: DevPage) -> Truth:
         if len(rows) >= 2 and len(inside) >= _SHARE * len(rows) and max(map(len, rows)) >= 2:
             tables.append(rows)
     return Truth(headings, lines, lists, tables)
+
+
+def _code_comments(tree: lxml.html.HtmlElement) -> set[str]:
+    """Lines of the page's preformatted text that read as Markdown headings, folded."""
+    found = set()
+    for pre in tree.iter("pre"):
+        for line in pre.text_content().split("\n"):
+            # Code is indented as it nests; the truth's copy of the line is not.
+            if match := _HEADING_LINE.match(line.strip()):
+                found.add(fold(match.group(1)))
+    return found
 
 
 @dataclass(slots=True)
@@ -348,18 +368,15 @@ def report(tallies: dict[tuple[str, str, str], Tally], label: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print ours beside trafilatura."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="folder of the sets")
-    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: aeb181,modern")
-    parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+    add_set_options(parser)
     parser.add_argument("--half", choices=("A", "B"), default=None, help="one half only")
     parser.add_argument("--held-out", action="store_true",
                         help="score each half with a block model trained on the other")
     parser.add_argument("--no-anchor", action="store_true", help="ours only")
     parser.add_argument("--show", type=int, default=0, help="list N missed and N false headings")
     args = parser.parse_args(argv)
-    chosen = [s for s in args.sets.split(",") if s in SETS and available(s, args.data)]
+    chosen = chosen_sets(args)
     if not chosen:
-        print(f"no development set found under {args.data}: pass --data DIR")
         return 2
     models = held_out_models() if args.held_out else None
     label = "held-out (model)" if models else "IN-SAMPLE"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import lxml.html
-
 from crawler.extract import extract
-from crawler.extract.clean import clean_tree
 
 URL = "https://x.example/2024/01/01/a-story-split-into-chunks"
 
@@ -71,43 +68,3 @@ def test_paragraphs_misnested_in_a_button_are_kept() -> None:
     html += "</article></main></header></body></html>"
     text = extract(html, "https://x.example/terms/d/digital-marketing.asp").text
     assert "Sentence group 0" in text and "Sentence group 4" in text
-
-
-def _cleaned_text(html: str) -> str:
-    tree = lxml.html.document_fromstring(html)
-    clean_tree(tree)
-    return tree.text_content()
-
-
-def test_a_heading_whose_anchor_id_holds_a_furniture_word_is_kept() -> None:
-    # A table of contents links to "#what-is-social-media-marketing": the id is the
-    # heading's own words, not the name of a share box.
-    story = "".join(_para(i) for i in range(6))
-    headings = ('<h2 id="what-is-social-media-marketing">What is social media marketing?</h2>'
-                '<h3 id="h-popular-ways-to-share-a-post-today">Popular ways to share a post</h3>')
-    html = f"<html><body><article>{story[:400]}{headings}{story[400:]}</article></body></html>"
-    assert "What is social media marketing?" in _cleaned_text(html)
-    assert "Popular ways to share a post" in _cleaned_text(html)
-    markdown = extract(html, URL).markdown.split("\n")
-    assert "## What is social media marketing?" in markdown
-
-
-def test_a_heading_named_as_a_box_still_goes() -> None:
-    for heading in ('<h3 id="share-buttons">Share this story</h3>',
-                    '<h3 id="comments-title">8 Comments</h3>'):
-        html = f"<html><body><article>{_para(0)}{heading}{_para(1)}</article></body></html>"
-        assert "Share this" not in _cleaned_text(html) and "8 Comments" not in _cleaned_text(html)
-
-
-def test_a_section_header_holding_only_its_heading_is_kept() -> None:
-    sections = "".join(
-        f"<section><header><h2>Step {i}: choosing a method</h2></header>{_para(i)}{_para(i + 10)}"
-        "</section>"
-        for i in range(3)
-    )
-    banner = "<header><nav><a href='/'>Home</a></nav><h2>Site name and its motto</h2></header>"
-    html = f"<html><body>{banner}<article>{sections}</article></body></html>"
-    cleaned = _cleaned_text(html)
-    assert "Step 2: choosing a method" in cleaned
-    assert "Site name" not in cleaned  # the page's banner, outside any section
-    assert "## Step 1: choosing a method" in extract(html, URL).markdown.split("\n")

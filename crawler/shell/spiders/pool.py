@@ -9,9 +9,10 @@ workers start in milliseconds. ``workers=0`` runs the analysis inline, on the re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -114,10 +115,25 @@ class AnalysisPool:
                 self._replace_broken()
                 return await asyncio.wrap_future(self._pool().submit(func, *args))
         finally:
-            self.queued -= 1
-            if not self.full():
-                for callback in self._on_free:
-                    callback()
+            self._done()
+
+    @contextlib.asynccontextmanager
+    async def holding(self) -> AsyncIterator[None]:
+        """Count a page waiting elsewhere (for the article store's writer thread) as a job:
+        while the store is slow, the crawl takes no new task either, so what a worker has in
+        hand stays what :meth:`full` allows."""
+        self.queued += 1
+        try:
+            yield
+        finally:
+            self._done()
+
+    def _done(self) -> None:
+        """One job fewer; tell the waiting callbacks if the pool is no longer full."""
+        self.queued -= 1
+        if not self.full():
+            for callback in self._on_free:
+                callback()
 
     def _replace_broken(self) -> None:
         """Drop a broken executor; the next call starts a fresh one."""
