@@ -53,9 +53,9 @@ from benchmarks.devsets import (  # noqa: E402
     chosen_sets,
     iter_pages,
 )
-from crawler.extract import ExtractResult, extract, extract_document, parse_document  # noqa: E402
+from benchmarks.heldout import held_out_models, ours_with  # noqa: E402
+from crawler.extract import ExtractResult  # noqa: E402
 from crawler.extract.parse import decode_html  # noqa: E402
-from crawler.extract.scorer import BlockModel  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -296,30 +296,6 @@ def trafilatura_markdown(page: DevPage) -> str:
 
     html = page.html.decode("utf-8", "replace")
     return trafilatura.extract(html, output_format="markdown", include_comments=False) or ""
-
-
-def held_out_models() -> dict[str, BlockModel]:
-    """Block models trained on each half: ``{"A": trained on B, "B": trained on A}``."""
-    from crawler.extract.scorer import from_dict
-    from tools.train_block_model import export, iter_rows, train
-
-    rows = list(iter_rows())
-    return {
-        scored: from_dict(export(train([r for r in rows if r.page.half == trained]), 0.5))
-        for scored, trained in (("A", "B"), ("B", "A"))
-    }
-
-
-def ours_with(models: dict[str, BlockModel] | None) -> Callable[[DevPage], ExtractResult]:
-    """Our extractor: the shipped model, or the model trained on the page's other half."""
-    if models is None:
-        return lambda page: extract(page.html, page.url)
-
-    def run(page: DevPage) -> ExtractResult:
-        return extract_document(parse_document(page.html, page.url), page.url,
-                                model=models[page.half])
-
-    return run
 
 
 def measure(
