@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({args.clock} time)")
     models = None
     if args.held_out:
-        from benchmarks.structure import held_out_models
+        from benchmarks.heldout import held_out_models
 
         models = held_out_models()
         print("ours: HELD OUT for the block model (each half scored by a model trained on the "

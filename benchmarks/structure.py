@@ -6,7 +6,8 @@ Run: ``.venv/bin/python -m benchmarks.structure [--sets aeb181,modern] [--limit 
 On the development sets (:mod:`benchmarks.devsets`), per set and per half:
 
 - **subheadings**: the truth is every ``h2``-``h4`` of the page whose text is a line of the
-  truth text (so inside its span), plus the lines the truth itself marks as Markdown headings;
+  truth text (so inside its span), plus the lines the truth itself marks as Markdown headings
+  (but for a "# comment" of the page's ``<pre>`` code, which some truths leave unfenced);
   a heading of an extractor's Markdown (``#`` lines) is right when its text is one of them.
   Recall and precision are counted over all headings of the pages (micro). Headings that are
   lines of the truth text but not ``h2``-``h4`` in the page (bold or capitalised subheads) are
@@ -52,9 +53,9 @@ from benchmarks.devsets import (  # noqa: E402
     chosen_sets,
     iter_pages,
 )
-from crawler.extract import ExtractResult, extract, extract_document, parse_document  # noqa: E402
+from benchmarks.heldout import held_out_models, ours_with  # noqa: E402
+from crawler.extract import ExtractResult  # noqa: E402
 from crawler.extract.parse import decode_html  # noqa: E402
-from crawler.extract.scorer import BlockModel  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -121,6 +122,8 @@ def page_truth(page: DevPage) -> Truth:
         return Truth(headings, lines, [], [])
     # What a reader sees: a <style> set inside a heading is no word of it.
     lxml.etree.strip_elements(tree, *_UNSEEN, with_tail=False)
+    # A "# comment" line of a code listing the truth left unfenced is no heading.
+    headings -= _code_comments(tree)
     for heading in tree.iter(*_TRUTH_HEADINGS):
         text = fold(heading.text_content())
         if len(text) > 1 and text in lines:
@@ -143,6 +146,17 @@ def page_truth(page: DevPage) -> Truth:
         if len(rows) >= 2 and len(inside) >= _SHARE * len(rows) and max(map(len, rows)) >= 2:
             tables.append(rows)
     return Truth(headings, lines, lists, tables)
+
+
+def _code_comments(tree: lxml.html.HtmlElement) -> set[str]:
+    """Lines of the page's preformatted text that read as Markdown headings, folded."""
+    found = set()
+    for pre in tree.iter("pre"):
+        for line in pre.text_content().split("\n"):
+            # Code is indented as it nests; the truth's copy of the line is not.
+            if match := _HEADING_LINE.match(line.strip()):
+                found.add(fold(match.group(1)))
+    return found
 
 
 @dataclass(slots=True)
@@ -282,30 +296,6 @@ def trafilatura_markdown(page: DevPage) -> str:
 
     html = page.html.decode("utf-8", "replace")
     return trafilatura.extract(html, output_format="markdown", include_comments=False) or ""
-
-
-def held_out_models() -> dict[str, BlockModel]:
-    """Block models trained on each half: ``{"A": trained on B, "B": trained on A}``."""
-    from crawler.extract.scorer import from_dict
-    from tools.train_block_model import export, iter_rows, train
-
-    rows = list(iter_rows())
-    return {
-        scored: from_dict(export(train([r for r in rows if r.page.half == trained]), 0.5))
-        for scored, trained in (("A", "B"), ("B", "A"))
-    }
-
-
-def ours_with(models: dict[str, BlockModel] | None) -> Callable[[DevPage], ExtractResult]:
-    """Our extractor: the shipped model, or the model trained on the page's other half."""
-    if models is None:
-        return lambda page: extract(page.html, page.url)
-
-    def run(page: DevPage) -> ExtractResult:
-        return extract_document(parse_document(page.html, page.url), page.url,
-                                model=models[page.half])
-
-    return run
 
 
 def measure(

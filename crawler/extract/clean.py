@@ -21,7 +21,7 @@ _ALWAYS_JUNK = (
 _GUARDED_TAGS = frozenset(
     {"nav", "aside", "footer", "header", "figure", "menu", "dialog", "fieldset", "form"}
 )
-_BLOCK_CONTENT = ("p", "article", "main", "section", "h1", "h2", "table")
+_BLOCK_CONTENT = ("p", "article", "main", "section", "h1", "h2", "h3", "h4", "h5", "h6", "table")
 _GUARD_SHARE = 0.4
 _SECTION_BOUND = frozenset({"header", "footer"})
 _NEVER_FURNITURE = frozenset({"html", "body", "main", "article"})
@@ -30,6 +30,8 @@ _SMALL_CHARS = 300
 _PARAGRAPH_CHARS = 120
 _SURE, _STRONG, _WEAK = 3, 2, 1
 _CAMEL = re.compile(r"([a-z])([A-Z])")
+_WORDS = re.compile(r"[^\W_]+")
+_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def clean_tree(tree: HtmlElement, strict: bool = True) -> bool:
@@ -63,11 +65,13 @@ def clean_tree(tree: HtmlElement, strict: bool = True) -> bool:
 
 
 def _unwrap_misnested(tree: HtmlElement, tags: tuple[str, ...]) -> None:
-    """Keep the paragraphs inside elements that are removed whole otherwise.
+    """Keep the paragraphs and headings inside elements that are removed whole otherwise.
 
     A button or label never holds paragraphs in a browser, but libxml2 leaves the rest of a
-    page inside an unclosed one; a ``<noscript>`` full of paragraphs is the page as a reader
-    without JavaScript (and a crawler) sees it (forum software renders whole threads so).
+    page inside an unclosed one; an accordion's toggle is a button that holds the heading of
+    its panel (an FAQ's question); a ``<noscript>`` full of paragraphs is the page as a
+    reader without JavaScript (and a crawler) sees it (forum software renders whole threads
+    so).
     """
     for control in list(tree.iter(*tags)):
         if next(control.iter(*_BLOCK_CONTENT), None) is not None:
@@ -99,7 +103,7 @@ def _should_drop(
     tag = element.tag
     if tag in _NEVER_FURNITURE:
         return False
-    if tag in _GUARDED_TAGS:
+    if tag in _GUARDED_TAGS and not (tag == "header" and _heads_section(element)):
         furniture = _STRONG
     else:
         role = get("role")
@@ -112,12 +116,63 @@ def _should_drop(
                 return False
             furniture = verdicts.get(names, -1)
             if furniture < 0:
-                furniture = verdicts[names] = _names_verdict(names)
+                furniture = verdicts[names] = _first_verdict(element, classes, name, names)
     if furniture == _SURE:
         return True
     if furniture == _STRONG:
         return sizer.prose_of(element) <= prose * _GUARD_SHARE
     return furniture == _WEAK and sizer.is_small(element, _SMALL_CHARS, _PARAGRAPH_CHARS)
+
+
+def _first_verdict(element: HtmlElement, classes: str | None, name: str | None, names: str) -> int:
+    """The verdict on a names string, judged on the first element that carries it. A
+    heading's id that spells its words goes unjudged; the verdict holds for the other
+    elements with the same names too, as an id is the page's only one."""
+    verdict = _names_verdict(names)
+    if verdict and name and element.tag in patterns.HEADING_TAGS:
+        return _heading_verdict(element, classes, name, verdict)
+    return verdict
+
+
+def _heads_section(header: HtmlElement) -> bool:
+    """A ``<header>`` inside sectioning content that holds a subheading and no page headline
+    heads a section of the text (HTML-AAM: no banner there), not the page."""
+    heading = next(header.iter(*_SUBHEADINGS), None)
+    if heading is None or next(header.iter("h1"), None) is not None:
+        return False
+    # Only the heading: a header with more (a date, a kicker) or a linked heading is a
+    # teaser card's.
+    text = " ".join(heading.text_content().split())
+    if not text or " ".join(header.text_content().split()) != text:
+        return False
+    if next(heading.iter("a"), None) is not None:
+        return False
+    ancestors = [a.tag for a in header.iterancestors()]
+    return "a" not in ancestors and any(tag in _SECTIONING for tag in ancestors)
+
+
+def _heading_verdict(element: HtmlElement, classes: str | None, name: str, verdict: int) -> int:
+    """A heading's verdict without its id when the id spells the heading's own words: an
+    anchor for links to the section ("h-membership-discount"), whose words say nothing of
+    its role (unless the words themselves are a prompt: "Related stories")."""
+    text = " ".join(element.text_content().split())
+    if not text or patterns.JUNK_TEXT.match(text) or not _spells(name, text):
+        return verdict
+    return _names_verdict(classes) if classes else 0
+
+
+def _spells(name: str, text: str) -> bool:
+    """Whether an id is a slug of ``text``: two or more of its words are the text's, and
+    all of them but one (a prefix such as "h" or "toc"); the last may be cut short."""
+    words = _WORDS.findall(name.lower())
+    words = [w for w in words if not w.isdigit()]
+    if len(words) < 2:
+        return False
+    own = set(_WORDS.findall(text.lower().replace("\u2019", "").replace("'", "")))
+    found = sum(w in own for w in words[:-1])
+    last = words[-1]
+    found += last in own or any(w.startswith(last) for w in own)
+    return found >= max(2, len(words) - 1)
 
 
 def _structural(element: HtmlElement) -> bool:

@@ -23,7 +23,7 @@ from crawler.extract.structure import build, doc_path
 from crawler.extract.text import Block, iter_blocks, join_paragraphs
 
 #: Bumped whenever the output for the same page may change (re-extraction compares it).
-EXTRACTOR_VERSION = "2.2.0"
+EXTRACTOR_VERSION = "2.3.0"
 
 _PARTIAL_ENDINGS = ("...", "…", "[…]", "(…)")
 

@@ -2,7 +2,9 @@
 
 Cleaning removes images, ``<figure>`` and captions (they are not prose). Before it runs,
 :func:`harvest` reads each figure and leaves an empty marker element in its place; the markers
-that survive cleaning say where the body's figures stand among its paragraphs.
+that survive cleaning say where the body's figures stand among its paragraphs. A ``<figure>``
+that holds a data table (how editors set tables: WordPress's ``wp-block-table``, papers'
+"Table 1") is text of the article: its wrapper goes and the table stays for the text.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.extract import patterns
+from crawler.extract import patterns, tables
 from crawler.extract.text import normalize
 
 #: Tag of the marker left where a figure was (no text, no class: cleaning keeps it).
@@ -76,6 +78,11 @@ def harvest(tree: HtmlElement) -> list[FigureRef]:
             ref = FigureRef(element, _nearby_caption(element))
             target = _picture_of(element)
         else:
+            if _holds_data_table(element):
+                # Unwrapped, not harvested: cleaning removes <figure> whole, and the table
+                # is the article's data (its images, if any, are read one by one).
+                element.drop_tag()
+                continue
             skip.update(element.iter("img"))
             if _wraps_prose(element):
                 continue  # a figure that wraps prose: left to the cleaning rules
@@ -113,6 +120,11 @@ def _picture_of(img: HtmlElement) -> HtmlElement:
     """The element an image stands in: its ``<picture>`` (removed whole by cleaning) or itself."""
     parent = img.getparent()
     return parent if parent is not None and parent.tag == "picture" else img
+
+
+def _holds_data_table(figure: HtmlElement) -> bool:
+    """A figure that sets a data table (rows of values), not an image."""
+    return any(tables.is_data_table(table) for table in figure.iter("table"))
 
 
 def _wraps_prose(figure: HtmlElement) -> bool:

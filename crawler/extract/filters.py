@@ -33,6 +33,17 @@ _MAX_BOX_BLOCKS = 4
 _BOX_DEPTH = 4
 _MIN_BEFORE_COMMENTS = 400
 _SENTENCE_END = re.compile(r"[.!?…:\"'”’)\]]$")
+# A box label and a subheading read alike ("Popular ..."): what follows tells them apart.
+# Prose: a block of little link text; the label's followers looked at, headings aside.
+_PROSE_LINKS = 0.5
+_PROSE_CHARS = 80
+_FOLLOWERS = 6
+_LOOK_BACK = 5
+# A subheading's followers hold this much prose, and this share of their text, in the place
+# of the prose before it.
+_SECTION_CHARS = 100
+_SECTION_SHARE = 2 / 3
+_LISTS = frozenset({"li", "ul", "ol"})
 
 
 def is_junk_block(block: Block, links: bool = True) -> bool:
@@ -87,6 +98,8 @@ def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
         for block, is_junk in zip(blocks, junk, strict=True)
         if not is_junk and not _inside(block, boxes)
     ]
+    # The cut as it stood when the block scorer learned from this text (its features read
+    # it); the scorer's choice is cut with what follows a marker weighed (drop_furniture).
     kept = _cut_related_tail(kept)
     start, end = 0, len(kept)
     # Kickers, datelines and credits come one or two at a time; longer runs are content.
@@ -123,7 +136,8 @@ def drop_furniture(
     junk = [is_junk_block(block, links=False) or _is_link_item(block) for block in blocks]
     boxes = _prompt_boxes(blocks, junk)
     kept = [b for b, j in zip(blocks, junk, strict=True) if not j and not _inside(b, boxes)]
-    return drop_headline(_cut_at_comments(_cut_related_tail(kept), page_blocks), title)
+    kept = _cut_related_tail(kept, sections=True)
+    return drop_headline(_cut_at_comments(kept, page_blocks), title)
 
 
 def _cut_at_comments(kept: list[Block], page_blocks: list[Block]) -> list[Block]:
@@ -201,8 +215,10 @@ def _inside(block: Block, boxes: set[HtmlElement]) -> bool:
     return False
 
 
-def _cut_related_tail(blocks: list[Block]) -> list[Block]:
-    """Cut at a "You may also like" style marker in the second half of the text."""
+def _cut_related_tail(blocks: list[Block], sections: bool = False) -> list[Block]:
+    """Cut at a "You may also like" style marker in the second half of the text; with
+    ``sections``, not where the article goes on after it (a subheading "Popular support
+    grew")."""
     total = sum(len(b.text) for b in blocks)
     seen = 0
     for index, block in enumerate(blocks):
@@ -210,10 +226,51 @@ def _cut_related_tail(blocks: list[Block]) -> list[Block]:
             len(block.text) < 60
             and (seen > total * 0.5 or (seen >= 400 and block.element.tag in _HEADINGS))
             and patterns.RELATED_MARKER.match(block.text)
+            and not (sections and _opens_section(blocks, index))
         ):
             return blocks[:index]
         seen += len(block.text)
     return blocks
+
+
+def _opens_section(blocks: list[Block], index: int) -> bool:
+    """Whether ``blocks[index]`` heads more of the article rather than a box: the blocks
+    after it are mostly prose standing where the prose before it stands (a box of teasers
+    holds headline links, or excerpts each in a card of its own; a comment thread sits in
+    its own container)."""
+    before = next(
+        (b for b in reversed(blocks[max(0, index - _LOOK_BACK) : index]) if _is_prose(b)), None
+    )
+    if before is None:
+        return False
+    place = _place(before.element)
+    followers = [b for b in blocks[index + 1 :] if b.element.tag not in _HEADINGS]
+    followers = followers[:_FOLLOWERS]
+    total = sum(len(b.text) for b in followers)
+    own = sum(
+        len(b.text) for b in followers
+        if b.link_density < _PROSE_LINKS and _place(b.element) == place
+    )  # fmt: skip
+    return own >= _SECTION_CHARS and own >= _SECTION_SHARE * total
+
+
+def _is_prose(block: Block) -> bool:
+    return len(block.text) >= _PROSE_CHARS and block.link_density < _PROSE_LINKS
+
+
+def _place(element: HtmlElement) -> tuple[str, ...]:
+    """Where a block stands: the tags and first classes of its container's ancestry (a list
+    item stands where its list does). Paragraphs of one text share it; a card does not."""
+    node = element.getparent()
+    while node is not None and node.tag in _LISTS:
+        node = node.getparent()
+    steps = []
+    while node is not None:
+        tag = node.tag if isinstance(node.tag, str) else "?"
+        classes = (node.get("class") or "").split()
+        steps.append(f"{tag}.{classes[0]}" if classes else tag)
+        node = node.getparent()
+    return tuple(steps)
 
 
 def own_article(blocks: list[Block], title: str | None) -> list[Block]:

@@ -199,13 +199,13 @@ JUNK_TEXT = re.compile(
 # Whole-paragraph prompts matched anywhere in short text.
 PROMPT_TEXT = Folded(
     re.compile(
-        r"newsletter|subscribe|sign up|log in to|create an account|support (?:our|us)|"
+        r"\b(?:newsletter|subscribe|sign up|log in to|create an account|support (?:our|us)|"
         r"become a (?:member|subscriber)|membership|free trial|cookies?|javascript|"
         r"share this article|follow (?:us|him|her) on|all rights reserved|"
         r"have a tip|send us a tip|contact us|reprints?\b|permissions|"
         r"read (?:the )?(?:full|more)|continue reading|subscriber[- ]only|"
         r"(?:click|tap) here|sign in|already a subscriber|paywall|share it with|"
-        r"like this (?:story|article)",
+        r"like this (?:story|article))",
         re.IGNORECASE,
     )
 )

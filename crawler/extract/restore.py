@@ -28,6 +28,9 @@ _BOX_SHARE = 0.4
 _ACCORDION_DEPTH = 2
 #: The least probability each block of a dropped section needs to come back.
 SECTION_FLOOR = 0.3
+#: The same, for a section set among the kept text's own paragraphs (siblings of the kept
+#: blocks on both sides): the markup vouches for it where the scorer doubts a whole page.
+SIBLING_FLOOR = 0.1
 # A section's prose: little link text, and one paragraph at least this long.
 _SECTION_LINKS = 0.3
 _SECTION_PROSE = 80
@@ -41,11 +44,25 @@ def restore(
     probability of each block (sections come back only with them)."""
     if len(chosen) < 2:
         return chosen
-    if scores is not None:
-        chosen = sections(blocks, chosen, scores)
     kept = {id(b) for b in chosen}
     first = next(i for i, b in enumerate(blocks) if id(b) in kept)
     last = next(i for i in range(len(blocks) - 1, -1, -1) if id(blocks[i]) in kept)
+    # Tables first: a table that comes back is kept text a section beside it may follow.
+    kept |= _table_rows(blocks, kept, first, last)
+    if scores is not None:
+        kept = {id(b) for b in sections(blocks, [b for b in blocks if id(b) in kept], scores)}
+    # A heading over its section: the kept block just after it (prose, or a table's row).
+    back: set[int] = set()
+    for index in range(first + 1, last):
+        block = blocks[index]
+        if id(block) not in kept and _heads(block, blocks[index + 1], kept):
+            back.add(id(block))
+    return [b for b in blocks if id(b) in kept or id(b) in back]
+
+
+def _table_rows(blocks: list[Block], kept: set[int], first: int, last: int) -> set[int]:
+    """The blocks of data tables' rows dropped between kept blocks of their container (the
+    span from ``first`` to ``last``)."""
     following_of: list[Block | None] = [None] * (last + 1)
     following: Block | None = None
     for index in range(last, first - 1, -1):
@@ -60,23 +77,17 @@ def restore(
         following = following_of[index]
         if id(block) in kept:
             previous = block
-            continue
-        if following is None:
-            continue
-        if _heads(block, blocks[index + 1], kept) or _table_row(
-            block, previous, following, table_ok
-        ):
+        elif following is not None and _table_row(block, previous, following, table_ok):
             back.add(id(block))
-    if not back:
-        return chosen
-    return [b for b in blocks if id(b) in kept or id(b) in back]
+    return back
 
 
 def sections(blocks: list[Block], chosen: list[Block], scores: Sequence[float]) -> list[Block]:
     """``chosen`` with the sections the scorer dropped between kept text of one container put
     back. A gap between two kept blocks comes back whole or not at all: when it holds a
     subheading, and every block of it is one (:func:`_heading_ok`) or prose
-    (:func:`_prose_ok`), in the container of the kept blocks on both sides."""
+    (:func:`_prose_ok`), in the container of the kept blocks on both sides (a gap set among
+    the kept paragraphs themselves needs less of the scorer: :data:`SIBLING_FLOOR`)."""
     kept = {id(b) for b in chosen}
     indexes = [i for i, b in enumerate(blocks) if id(b) in kept]
     back: set[int] = set()
@@ -102,19 +113,28 @@ def _gap_ok(gap: list[Block], scores: list[float], previous: Block, following: B
     ):
         return False
     heads = [b.element.tag in _SUBHEADINGS for b in gap]
+    before, after = _unit(previous), _unit(following)
+    floor = SIBLING_FLOOR if _among(gap, before, after) else SECTION_FLOOR
     for index, (block, score) in enumerate(zip(gap, scores, strict=True)):
         if heads[index]:
             # A linked heading heads a section only over prose; alone, it is a teaser.
             over_prose = index + 1 < len(gap) and not heads[index + 1]
             if not _heading_ok(block) or (block.link_density > _SECTION_LINKS and not over_prose):
                 return False
-        elif not _prose_ok(block, score):
+        elif not _prose_ok(block, score, floor):
             return False
     return all(
-        _shares_container(b.element, previous.element)
-        and _shares_container(b.element, following.element)
+        _shares_container(b.element, before) and _shares_container(b.element, after)
         for b in gap
     )
+
+
+def _unit(kept: Block) -> HtmlElement:
+    """The element a kept block stands for among the text's elements: a row's or cell's
+    table (a table sits in wrappers of its own), else the block's element."""
+    row = tables.row_of(kept.element)
+    table = tables.table_of(row) if row is not None else None
+    return kept.element if table is None else table
 
 
 def _heading_ok(head: Block) -> bool:
@@ -125,10 +145,19 @@ def _heading_ok(head: Block) -> bool:
     return not (patterns.RELATED_MARKER.match(text) or patterns.COMMENT_MARKER.match(text))
 
 
-def _prose_ok(block: Block, score: float) -> bool:
+def _among(gap: list[Block], before: HtmlElement, after: HtmlElement) -> bool:
+    """Whether a gap stands among the kept text's own paragraphs: every block of it a sibling
+    of the kept elements on both sides."""
+    parent = before.getparent()
+    return parent is not None and after.getparent() is parent and all(
+        b.element.getparent() is parent for b in gap
+    )
+
+
+def _prose_ok(block: Block, score: float, floor: float = SECTION_FLOOR) -> bool:
     """A block of a section: the scorer's doubt, not its refusal; little link text."""
     return (
-        score >= SECTION_FLOOR
+        score >= floor
         and block.link_density <= _SECTION_LINKS
         and not filters.is_junk_block(block)
     )
@@ -158,7 +187,8 @@ def _heads(block: Block, after: Block, kept: set[int]) -> bool:
 def _table_row(
     block: Block, previous: Block, following: Block, table_ok: dict[HtmlElement, bool]
 ) -> bool:
-    """A block of a data table's row that stands between kept blocks of its container."""
+    """A block of a data table's row that stands between kept blocks of its container (or
+    kept rows of its own)."""
     row = tables.row_of(block.element)
     if row is None:
         return False
@@ -168,11 +198,15 @@ def _table_row(
     verdict = table_ok.get(table)
     if verdict is None:
         verdict = table_ok[table] = (
-            _shares_container(table, previous.element)
-            and _shares_container(table, following.element)
-            and tables.is_data_table(table)
+            _beside(table, previous) and _beside(table, following) and tables.is_data_table(table)
         )
     return verdict
+
+
+def _beside(table: HtmlElement, kept: Block) -> bool:
+    """Whether a kept block is of the table's text: in the table's container, or a row or
+    cell of the table itself (the scorer kept part of it; a cell is no container of it)."""
+    return _descends(kept.element, table) or _shares_container(table, kept.element)
 
 
 def _shares_container(element: HtmlElement, kept: HtmlElement) -> bool:

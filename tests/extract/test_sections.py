@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from crawler.extract.restore import SECTION_FLOOR, restore
+from crawler.extract.restore import SECTION_FLOOR, SIBLING_FLOOR, restore
 from crawler.extract.text import Block, iter_blocks
 
 PROSE = "A paragraph of the article that runs on long enough to read as prose, with a verb. "
@@ -50,8 +50,23 @@ def test_a_section_the_scorer_refused_stays_out() -> None:
         f"<p>Opening. {PROSE}</p><h2>Costs of the plan</h2><p>Costs one. {PROSE}</p>"
         f"<p>Closing. {PROSE}</p>"
     )
-    every, kept = _restored(inner, ("Costs",), score=SECTION_FLOOR / 2)
+    every, kept = _restored(inner, ("Costs",), score=SIBLING_FLOOR / 2)
     assert kept == [t for t in every if t.startswith(("Opening", "Closing"))]
+
+
+def test_a_doubted_section_among_the_kept_paragraphs_comes_back_one_in_a_box_does_not() -> None:
+    # A page the scorer doubts throughout (a list of profiles, a paper) scores its sections
+    # under the floor; set among the kept paragraphs themselves, the markup vouches for them.
+    section = f"<h2>Costs of the plan</h2><p>Costs one. {PROSE}</p><p>Costs two. {PROSE}</p>"
+    low = (SIBLING_FLOOR + SECTION_FLOOR) / 2
+    among = f"<p>Opening. {PROSE}</p>{section}<p>Closing. {PROSE}</p>"
+    every, kept = _restored(among, ("Costs",), score=low)
+    assert kept == every
+    boxed = f"<p>Opening. {PROSE}</p><div class=box>{section}</div><p>Closing. {PROSE}</p>"
+    every, kept = _restored(boxed, ("Costs",), score=low)
+    assert kept == [t for t in every if t.startswith(("Opening", "Closing"))]
+    every, kept = _restored(boxed, ("Costs",), score=DOUBT)
+    assert kept == every
 
 
 def test_headings_without_prose_or_prose_without_a_heading_stay_out() -> None:
@@ -76,3 +91,36 @@ def test_a_section_outside_the_kept_text_container_stays_out() -> None:
     )
     every, kept = _restored(inner, ("Costs",))
     assert kept == [t for t in every if t.startswith(("Opening", "Closing"))]
+
+
+def test_a_section_after_a_data_table_that_came_back_comes_back() -> None:
+    # The table's rows read as furniture to the scorer (far under the floor); the table
+    # comes back first, and the section between it and the kept text is a gap of its own.
+    inner = (
+        f"<p>Opening. {PROSE}</p>"
+        "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2019</td><td>12m</td></tr></table>"
+        f"<h2>Costs of the plan</h2><p>Costs one. {PROSE}</p><p>Closing. {PROSE}</p>"
+    )
+    blocks = _blocks(inner)
+    rows = ("Year", "2019")
+    chosen = [b for b in blocks if not b.text.startswith((*rows, "Costs"))]
+    scores = [0.05 if b.text.startswith(rows) else DOUBT if b.text.startswith("Costs") else 0.9
+              for b in blocks]
+    assert restore(blocks, chosen, scores) == blocks
+
+
+def test_a_table_among_the_kept_paragraphs_counts_as_one_of_them() -> None:
+    # A doubted section between a data table and the kept prose, all children of one
+    # element: the table (not its row, whose parent is the table) is the kept text's element.
+    inner = (
+        f"<p>Opening. {PROSE}</p>"
+        "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2019</td><td>12m</td></tr></table>"
+        f"<h2>Costs of the plan</h2><p>Costs one. {PROSE}</p><p>Closing. {PROSE}</p>"
+    )
+    blocks = _blocks(inner)
+    rows = ("Year", "2019")
+    low = (SIBLING_FLOOR + SECTION_FLOOR) / 2
+    chosen = [b for b in blocks if not b.text.startswith((*rows, "Costs"))]
+    scores = [0.05 if b.text.startswith(rows) else low if b.text.startswith("Costs") else 0.9
+              for b in blocks]
+    assert restore(blocks, chosen, scores) == blocks

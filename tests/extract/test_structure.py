@@ -55,6 +55,45 @@ def test_bold_only_and_capitals_paragraphs_are_subheadings() -> None:
     assert not [b for b in extract(_page(body), URL).blocks if b.kind == "heading"]
 
 
+def _headings(body: str) -> list[str]:
+    return [b.text for b in extract(_page(body), URL).blocks if b.kind == "heading"]
+
+
+def test_heading_whose_id_spells_its_words_is_no_furniture() -> None:
+    # A table-of-contents anchor ("h-" prefix, a word cut short) is no class name, even
+    # when a word of the heading is one that names furniture ("social", "promo").
+    body = (_prose(2) + '<h2 id="h-social-media-for-small-busin">Social media for small business'
+            "</h2>" + _prose(2) + '<h3 id="promo-codes-and-offers">Promo codes and offers</h3>'
+            + _prose(2))
+    assert _headings(body) == ["Social media for small business", "Promo codes and offers"]
+    # A furniture heading whose id spells it stays out: its words are a prompt.
+    body = _prose(3) + '<h2 id="related-stories">Related stories</h2>' + _prose(3)
+    assert "Related stories" not in extract(_page(body), URL).text
+
+
+def test_heading_inside_an_accordion_button_is_kept() -> None:
+    body = _prose(2) + "".join(
+        f'<div class="accordion"><button class="accordion-toggle" aria-expanded="true">'
+        f'<h3 class="accordion-heading">{question}</h3></button>'
+        f'<div class="accordion-panel"><p>{PROSE}</p></div></div>'
+        for question in ("How long will the repairs take?", "Who pays for the damage?")
+    )
+    assert _headings(body) == ["How long will the repairs take?", "Who pays for the damage?"]
+
+
+def test_section_header_holding_a_subheading_is_kept() -> None:
+    # A <header> that heads a section of the article is no page banner; the article's own
+    # header (headline, byline) still goes.
+    body = ('<header><p class="kicker">Weather</p><p>By Ann Lee</p></header>'
+            + "".join(f"<section><header><h2>{name}</h2></header>{_prose(2)}</section>"
+                      for name in ("What went wrong", "The repairs")))
+    result = extract(_page(body), URL)
+    assert [b.text for b in result.blocks if b.kind == "heading"] == [
+        "What went wrong", "The repairs"
+    ]
+    assert "Ann Lee" not in result.text
+
+
 def test_nested_lists_ordered_and_not() -> None:
     body = (
         _prose(2) + "<ul><li>First, the seal failed.</li><li>Then the pumps stopped."
@@ -236,3 +275,13 @@ def test_reason_names_both_texts_when_the_text_is_read_outside_the_main_column()
         "too-short: 0 chars of prose in the main column; the text's 466 chars are read "
         "outside it (min 200)"
     )
+
+
+def test_a_subheading_holding_a_prompt_inside_a_word_is_kept() -> None:
+    # "Design Inspiration" holds "sign in" and "Unsubscribe rates" holds "subscribe": prompts
+    # are whole words, or the subheading would be dropped as a login or newsletter box.
+    body = (_prose(3) + "<h2>Design inspiration</h2>" + _prose(2)
+            + "<h2>Unsubscribe rates</h2>" + _prose(2))
+    result = extract(_page(body), URL)
+    headings = [b.text for b in result.blocks if b.kind == "heading"]
+    assert headings == ["Design inspiration", "Unsubscribe rates"]

@@ -63,6 +63,23 @@ def test_layout_table_is_unwrapped_into_its_content() -> None:
     assert blocks[0].text == "Filed under local news Monday"
 
 
+def test_a_data_table_set_in_a_figure_is_a_table_of_the_text() -> None:
+    # Editors set tables in <figure> (WordPress's wp-block-table, a paper's "Table 1"):
+    # cleaning removes figures, the table is the article's data.
+    table = (
+        "<figure class='wp-block-table'><table><thead><tr><th>Plan</th><th>Price</th></tr>"
+        "</thead><tbody><tr><td>Basic</td><td>$10</td></tr><tr><td>Pro</td><td>$20</td></tr>"
+        "</tbody></table><figcaption>Table 1: prices in 2025</figcaption></figure>"
+    )
+    photo = "<figure><img src='/img/a.jpg' alt='The barrier'><figcaption>Dawn</figcaption></figure>"
+    result = extract(_page(_prose(2) + table + photo + _prose(2)), URL)
+    (found,) = [b for b in result.blocks if b.kind == "table"]
+    assert found.rows == (("Plan", "Price"), ("Basic", "$10"), ("Pro", "$20"))
+    assert [b.src for b in result.blocks if b.kind == "figure"] == [
+        "https://news.example/img/a.jpg"
+    ]
+
+
 def test_a_table_that_frames_lists_keeps_its_lists() -> None:
     cells = "".join(f"<td><ul><li>{w} one is good</li><li>{w} two is fine</li></ul></td>"
                     for w in ("Pro", "Con"))
@@ -108,6 +125,33 @@ def test_headings_and_data_tables_the_scorer_dropped_come_back() -> None:
     assert kept == every
 
 
+def test_a_heading_over_a_data_table_that_came_back_comes_back() -> None:
+    html = (
+        "<html><body><div class=body><p>First paragraph of prose.</p>"
+        "<h3>Costs by year</h3>"
+        "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2019</td><td>12m</td></tr></table>"
+        "<p>Second paragraph of prose.</p></div></body></html>"
+    )
+    every, kept = _scored(html, ("Costs", "Year", "2019"))
+    assert kept == every
+
+
+def test_the_rest_of_a_table_the_scorer_kept_in_part_comes_back() -> None:
+    # Paragraphs in cells: the kept cell before a dropped one is inside the table, and a
+    # cell is no container of the table; the table's rows come back all the same.
+    cells = "".join(
+        f"<tr><td><p>{year}</p></td><td><p>{cost}</p></td></tr>"
+        for year, cost in (("2019", "12m"), ("2020", "14m"), ("2021", "15m"))
+    )
+    html = (
+        "<html><body><div class=body><p>First paragraph of prose.</p>"
+        f"<table><tr><th><p>Year</p></th><th><p>Cost</p></th></tr>{cells}</table>"
+        "<p>Second paragraph of prose.</p></div></body></html>"
+    )
+    every, kept = _scored(html, ("2020", "14m"))
+    assert kept == every
+
+
 def test_teasers_and_boxes_of_other_pages_stay_out() -> None:
     html = (
         "<html><body><div class=body><p>First paragraph of prose.</p>"
@@ -127,3 +171,14 @@ def test_benchmark_truth_reads_a_heading_without_its_style() -> None:
             b"<p>The barrier failed.</p></body></html>")
     page = DevPage("modern", "k", html, URL, "What went wrong?\n\nThe barrier failed.")
     assert page_truth(page).headings == {"what went wrong"}
+
+
+def test_benchmark_truth_takes_no_code_comment_for_a_heading() -> None:
+    from benchmarks.devsets import DevPage
+    from benchmarks.structure import page_truth
+
+    html = (b"<html><body><h2>Set up</h2><pre><code>if x:\n    # Create a file\n    touch(a)"
+            b"</code></pre><p>The barrier failed.</p></body></html>")
+    truth = "## Set up\n\nif x:\n# Create a file\ntouch(a)\n\nThe barrier failed."
+    page = DevPage("modern", "k", html, URL, truth)
+    assert page_truth(page).headings == {"set up"}
