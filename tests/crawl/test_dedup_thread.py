@@ -4,17 +4,13 @@ repeated payloads still become revisits meanwhile."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import FAST, REPO_ROOT
+from tests.crawl.lockkit import LockHolder, assert_reactor_ran, crawl_watched
 from tests.crawl.sitekit import Answer, Site, article, html, serve
-from tests.crawl.test_store_thread import MAX_REACTOR_WAIT, LockHolder
 from tests.warc.warcs import read_warc, warc_files
 
 pytestmark = pytest.mark.slow
@@ -47,21 +43,8 @@ def test_the_reactor_runs_while_the_dedup_index_waits_for_its_lock(tmp_path, req
     holder = LockHolder(archive / "indexes" / "warc-dedup.sqlite")
     extra = ["--redis", request.getfixturevalue("redis_url")] if shared else []
     with serve(_routes(holder)) as site:
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.crawl.lockwatch", str(out), site.url,
-             "--archive-dir", str(archive), *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-             "-s", "EXTRACT_WORKERS=1", "-s", "PROGRESS_ENABLED=false", *extra],
-            cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert holder.error is None and holder.span is not None, holder.error
-    watch = json.loads(out.read_text())
-    start, end = holder.span
-    waits = [waited for sent, waited in watch["pings"] if start <= sent <= end]
-    assert len(waits) >= 10, watch["pings"][-20:]  # the reactor was watched while held
-    assert max(waits) < MAX_REACTOR_WAIT, max(waits)
-    # Dedup writes ran on a thread of their own, never on the reactor's.
-    assert watch["dedup_write_threads"] and watch["reactor_threads"]
-    assert not set(watch["dedup_write_threads"]) & set(watch["reactor_threads"])
+        watch = crawl_watched(site.url, archive, out, extra)
+    assert_reactor_ran(watch, holder, "dedup_write_threads")
     _check_photo_revisits(archive)
 
 
