@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks import extraction
+from benchmarks import extraction, structure
 from benchmarks.devsets import ARTICLE_TYPES, available, iter_pages
 from tests.conftest import SHARED_DATA
 
@@ -42,6 +42,20 @@ def test_modern_web_f1_stays_above_the_floor() -> None:
         measured = extraction.score(results)
         for key, value in floor[group].items():
             assert measured[key] >= value, f"{group} {key} {measured[key]:.4f} < floor {value}"
+
+
+@pytest.mark.skipif(not available("modern", SHARED_DATA), reason="benchmark data absent")
+def test_structure_stays_above_the_floor() -> None:
+    floor = json.loads(BASELINE.read_text(encoding="utf-8"))["structure"]
+    pages = (p for p in iter_pages("modern", SHARED_DATA) if p.page_type in ARTICLE_TYPES)
+    tallies, _ = structure.measure(pages, structure.ours_with(None), anchor=False)
+    tally = tallies[("modern-articles", "all", "ours")]
+    measured = {
+        "recall": tally.recall, "precision": tally.precision,
+        "tables_kept": tally.tables_kept / tally.tables, "same_words": tally.same / tally.pages,
+    }  # fmt: skip
+    for key, value in measured.items():
+        assert value >= floor[key], f"structure {key} {value:.4f} < floor {floor[key]}"
 
 
 @pytest.mark.skipif(not (DATA / "ground-truth.json").exists(), reason="benchmark data absent")
