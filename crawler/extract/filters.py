@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from crawler.extract import patterns
 from crawler.extract.dates import find_date_in_text
+from crawler.extract.sitelearn import element_path
 from crawler.extract.text import Block
 
 if TYPE_CHECKING:
@@ -258,19 +259,13 @@ def _is_prose(block: Block) -> bool:
     return len(block.text) >= _PROSE_CHARS and block.link_density < _PROSE_LINKS
 
 
-def _place(element: HtmlElement) -> tuple[str, ...]:
-    """Where a block stands: the tags and first classes of its container's ancestry (a list
+def _place(element: HtmlElement) -> str:
+    """Where a block stands: its container's path (:func:`sitelearn.element_path`; a list
     item stands where its list does). Paragraphs of one text share it; a card does not."""
     node = element.getparent()
     while node is not None and node.tag in _LISTS:
         node = node.getparent()
-    steps = []
-    while node is not None:
-        tag = node.tag if isinstance(node.tag, str) else "?"
-        classes = (node.get("class") or "").split()
-        steps.append(f"{tag}.{classes[0]}" if classes else tag)
-        node = node.getparent()
-    return tuple(steps)
+    return "" if node is None else element_path(node)
 
 
 def own_article(blocks: list[Block], title: str | None) -> list[Block]:
