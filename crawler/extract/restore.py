@@ -50,7 +50,7 @@ def restore(
     # Tables first: a table that comes back is kept text a section beside it may follow.
     kept |= _table_rows(blocks, kept, first, last)
     if scores is not None:
-        kept = {id(b) for b in sections(blocks, [b for b in blocks if id(b) in kept], scores)}
+        kept = sections(blocks, kept, scores)
     # A heading over its section: the kept block just after it (prose, or a table's row).
     back: set[int] = set()
     for index in range(first + 1, last):
@@ -82,13 +82,12 @@ def _table_rows(blocks: list[Block], kept: set[int], first: int, last: int) -> s
     return back
 
 
-def sections(blocks: list[Block], chosen: list[Block], scores: Sequence[float]) -> list[Block]:
-    """``chosen`` with the sections the scorer dropped between kept text of one container put
-    back. A gap between two kept blocks comes back whole or not at all: when it holds a
-    subheading, and every block of it is one (:func:`_heading_ok`) or prose
+def sections(blocks: list[Block], kept: set[int], scores: Sequence[float]) -> set[int]:
+    """``kept`` (ids of blocks) with the sections the scorer dropped between kept text of one
+    container put back. A gap between two kept blocks comes back whole or not at all: when
+    it holds a subheading, and every block of it is one (:func:`_heading_ok`) or prose
     (:func:`_prose_ok`), in the container of the kept blocks on both sides (a gap set among
     the kept paragraphs themselves needs less of the scorer: :data:`SIBLING_FLOOR`)."""
-    kept = {id(b) for b in chosen}
     indexes = [i for i, b in enumerate(blocks) if id(b) in kept]
     back: set[int] = set()
     for before, after in zip(indexes, indexes[1:], strict=False):
@@ -98,21 +97,18 @@ def sections(blocks: list[Block], chosen: list[Block], scores: Sequence[float]) 
         if _gap_ok([blocks[i] for i in gap], [scores[i] for i in gap],
                    blocks[before], blocks[after]):
             back.update(id(blocks[i]) for i in gap)
-    if not back:
-        return chosen
-    return [b for b in blocks if id(b) in kept or id(b) in back]
+    return kept | back
 
 
 def _gap_ok(gap: list[Block], scores: list[float], previous: Block, following: Block) -> bool:
     """Whether a run of dropped blocks is sections of the text: a gap beside a dropped box of
     teasers or a prompt is more likely of a piece with them than with the text."""
-    if not any(b.element.tag in _SUBHEADINGS for b in gap):
-        return False
-    if max((len(b.text) for b in gap if b.element.tag not in _SUBHEADINGS), default=0) < (
-        _SECTION_PROSE
-    ):
-        return False
     heads = [b.element.tag in _SUBHEADINGS for b in gap]
+    if not any(heads):
+        return False
+    prose = (len(b.text) for b, head in zip(gap, heads, strict=True) if not head)
+    if max(prose, default=0) < _SECTION_PROSE:
+        return False
     before, after = _unit(previous), _unit(following)
     floor = SIBLING_FLOOR if _among(gap, before, after) else SECTION_FLOOR
     for index, (block, score) in enumerate(zip(gap, scores, strict=True)):

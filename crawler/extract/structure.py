@@ -41,7 +41,6 @@ _BOLD = frozenset({"strong", "b"})
 _DASHES = "-–—―"
 
 
-
 @dataclass(slots=True)
 class _Item:
     """One chosen text block and where it stands: its list items, quote, table row, pre."""
